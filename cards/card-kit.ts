@@ -1,0 +1,37 @@
+/**
+ * Small builders for Feishu card JSON 2.0 (FEISHU.md §4). Cards are pure data: no I/O, no clock.
+ */
+
+export type CardElement = Record<string, unknown>;
+export type HeaderColour = 'blue' | 'wathet' | 'turquoise' | 'green' | 'yellow' | 'orange' | 'red' | 'grey';
+
+export interface CardJson extends Record<string, unknown> {
+  schema: '2.0';
+}
+
+export function card(opts: { title: string; subtitle?: string; colour?: HeaderColour; summary?: string; elements: CardElement[] }): CardJson {
+  return {
+    schema: '2.0',
+    config: { update_multi: true, width_mode: 'fill', ...(opts.summary ? { summary: { content: opts.summary } } : {}) },
+    header: {
+      title: { tag: 'plain_text', content: opts.title },
+      ...(opts.subtitle ? { subtitle: { tag: 'plain_text', content: opts.subtitle } } : {}),
+      template: opts.colour ?? 'blue',
+    },
+    body: { direction: 'vertical', elements: opts.elements },
+  };
+}
+
+/** Markdown that the caller built from trusted text and escaped user text. */
+export function markdown(content: string): CardElement {
+  return { tag: 'markdown', content };
+}
+
+export function divider(): CardElement {
+  return { tag: 'hr' };
+}
+
+/** Small grey note text. */
+export function note(content: string): CardElement {
+  return { tag: 'markdown', content, text_size: 'notation' };
+}

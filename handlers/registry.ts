@@ -1,0 +1,19 @@
+/**
+ * Every chat command, event handler and card action, in one place. Adding a command means a
+ * handler file and one line here; the help card lists commands from this registry.
+ */
+import { bindCommand } from './bind-command';
+import { onBotAdded } from './bot-added';
+import { helpCommand } from './help-command';
+import { messageHandler } from './message-received';
+import type { CardActionHandler, Command, EventHandler } from './types';
+
+export const COMMANDS: readonly Command[] = [helpCommand, bindCommand];
+
+export const EVENT_HANDLERS: Readonly<Record<string, EventHandler>> = {
+  'im.message.receive_v1': messageHandler(COMMANDS),
+  'im.chat.member.bot.added_v1': onBotAdded,
+};
+
+/** Keyed by the `action` field of a button's callback value, named `noun.verb`. */
+export const CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = {};

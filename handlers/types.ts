@@ -1,0 +1,80 @@
+import type { Logger } from '../src/logger';
+import type { ChatPlatform, OutboundMessage } from '../src/platform/port';
+import type { BindingService } from '../src/services/binding-service';
+import type { Messenger } from '../src/services/outbox-service';
+import type { CardJson } from '../cards/card-kit';
+
+/** What every handler may use. Handlers stay thin: parse, call a service, build a card, reply. */
+export interface HandlerDeps {
+  messenger: Messenger;
+  bindings: BindingService;
+  platform: Pick<ChatPlatform, 'botIdentity'>;
+  admins: ReadonlySet<string>;
+  now: () => number;
+}
+
+/** A verified, recorded event, as the inbox hands it to its handler. */
+export interface StoredEvent {
+  tenantKey: string;
+  eventId: string;
+  eventType: string;
+  /** Stable across redeliveries: the root of every idempotency key the handler derives. */
+  dedupKey: string;
+  event: Record<string, any>;
+}
+
+export type EventHandler = (evt: StoredEvent, deps: HandlerDeps, log: Logger) => Promise<void>;
+
+/** A text message addressed to the bot. */
+export interface ChatMessage {
+  tenantKey: string;
+  messageId: string;
+  chatId: string;
+  chatType: 'p2p' | 'group';
+  senderOpenId: string;
+  /** The text with @-mentions removed and spaces normalised. */
+  text: string;
+}
+
+export interface CommandContext {
+  message: ChatMessage;
+  /** What follows the command word, trimmed. */
+  args: string;
+  isAdmin: boolean;
+  deps: HandlerDeps;
+  commands: readonly Command[];
+  log: Logger;
+  /** Replies to the message; several replies from one handler each get their own key. */
+  reply(message: OutboundMessage): Promise<void>;
+}
+
+export interface Command {
+  /** The command word users type, e.g. 帮助. */
+  word: string;
+  aliases?: string[];
+  /** How it is typed, for the help card, e.g. "绑定 <盟市名>". */
+  usage: string;
+  description: string;
+  /** Shown as admin-only on the help card; the handler itself enforces it. */
+  adminOnly?: boolean;
+  run(ctx: CommandContext): Promise<void>;
+}
+
+export interface CardActionContext {
+  tenantKey: string;
+  operatorOpenId: string;
+  chatId: string | undefined;
+  messageId: string | undefined;
+  value: Record<string, unknown>;
+  formValue: Record<string, string | string[]> | undefined;
+  isAdmin: boolean;
+  deps: HandlerDeps;
+  log: Logger;
+}
+
+export interface CardActionResult {
+  toast?: { type: 'info' | 'success' | 'error' | 'warning'; content: string };
+  card?: CardJson;
+}
+
+export type CardActionHandler = (ctx: CardActionContext) => Promise<CardActionResult>;

@@ -1,0 +1,118 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DataSource } from 'typeorm';
+import type { HandlerDeps } from '../handlers/types';
+import type { Config } from './config';
+import { openDatabase } from './db/data-source';
+import { createCardDispatch, createEventDispatch } from './dispatch';
+import { createHttpApp } from './http/server';
+import type { Logger } from './logger';
+import { DryRunPlatform } from './platform/dry-run-platform';
+import { FeishuPlatform } from './platform/feishu/feishu-platform';
+import type { ChatPlatform } from './platform/port';
+import { BindingService } from './services/binding-service';
+import { DEFAULT_INBOX_OPTIONS, InboxOptions, InboxService } from './services/inbox-service';
+import { DEFAULT_OUTBOX_OPTIONS, OutboxOptions, OutboxService } from './services/outbox-service';
+import { Scheduler } from './scheduler/scheduler';
+
+export interface BotOptions {
+  now?: () => number;
+  outbox?: Partial<OutboxOptions>;
+  inbox?: Partial<InboxOptions>;
+  /** Off in tests that drive jobs by hand. */
+  cron?: boolean;
+}
+
+export interface Bot {
+  ds: DataSource;
+  platform: ChatPlatform;
+  outbox: OutboxService;
+  inbox: InboxService;
+  bindings: BindingService;
+  /** Starts the workers and listens on `port` (0 for any free port). Returns the port. */
+  listen(port: number, host?: string): Promise<number>;
+  stop(): Promise<void>;
+}
+
+export function createPlatform(config: Config, logger: Logger, timeoutMs: number): ChatPlatform {
+  if (config.dryRun || !config.feishu.appId || !config.feishu.appSecret) return new DryRunPlatform(logger);
+  return new FeishuPlatform({
+    appId: config.feishu.appId,
+    appSecret: config.feishu.appSecret,
+    baseUrl: config.feishu.baseUrl,
+    timeoutMs,
+    logger: logger.child({ component: 'feishu' }),
+  });
+}
+
+/** The composition root: config → database → services → HTTP app → workers. */
+export async function createBot(config: Config, logger: Logger, opts: BotOptions = {}): Promise<Bot> {
+  const now = opts.now ?? Date.now;
+  const httpTimeoutMs = config.feishu.httpTimeoutMs;
+  const ds = await openDatabase(config.databaseUrl);
+  const platform = createPlatform(config, logger, httpTimeoutMs);
+  const outbox = new OutboxService(
+    ds,
+    platform,
+    logger.child({ component: 'outbox' }),
+    { ...DEFAULT_OUTBOX_OPTIONS, leaseMs: 2 * httpTimeoutMs, ...opts.outbox },
+    now,
+  );
+  const bindings = new BindingService(ds, now);
+  const deps: HandlerDeps = { messenger: outbox, bindings, platform, admins: config.adminOpenIds, now };
+  const inbox = new InboxService(
+    ds,
+    createEventDispatch(deps),
+    logger.child({ component: 'inbox' }),
+    { ...DEFAULT_INBOX_OPTIONS, ...opts.inbox },
+    now,
+  );
+  const app = createHttpApp({
+    config,
+    inbox,
+    dispatchCard: createCardDispatch(deps),
+    logger: logger.child({ component: 'http' }),
+    now,
+    ds,
+    platformName: platform.name,
+  });
+  const scheduler = new Scheduler(config.timezone, logger.child({ component: 'scheduler' }));
+  scheduler.add('prune-delivery-logs', '17 * * * *', async () => {
+    const events = await inbox.prune(48 * 3600_000);
+    const messages = await outbox.prune(7 * 24 * 3600_000);
+    return { events, messages };
+  });
+
+  let server: Server | undefined;
+  return {
+    ds,
+    platform,
+    outbox,
+    inbox,
+    bindings,
+    async listen(port, host) {
+      outbox.start();
+      inbox.start();
+      if (opts.cron !== false) scheduler.start();
+      server = app.listen(port, host);
+      // Feishu's connect timeout is 2 s and its total 3 s; idle keep-alive sockets may go sooner.
+      server.keepAliveTimeout = 5000;
+      await new Promise<void>((resolve, reject) => {
+        server!.once('listening', resolve);
+        server!.once('error', reject);
+      });
+      return (server.address() as AddressInfo).port;
+    },
+    async stop() {
+      scheduler.stop();
+      if (server) {
+        const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
+        server.closeIdleConnections();
+        await closing;
+      }
+      await inbox.stop();
+      await outbox.stop();
+      if (ds.isInitialized) await ds.destroy();
+    },
+  };
+}

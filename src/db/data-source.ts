@@ -1,0 +1,43 @@
+import 'reflect-metadata';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { ChatBinding } from './entities/chat-binding.entity';
+import { InboundEvent } from './entities/inbound-event.entity';
+import { OutboxMessage } from './entities/outbox-message.entity';
+import { CreateSpine1763800000000 } from './migrations/1763800000000-CreateSpine';
+
+export const ENTITIES = [InboundEvent, OutboxMessage, ChatBinding];
+/** In order. Append new migrations here; never edit a landed one. */
+export const MIGRATIONS = [CreateSpine1763800000000];
+
+/** Builds the data source from DATABASE_URL: `sqlite:<path>` (default) or `postgres://…`. */
+export function createDataSource(databaseUrl: string): DataSource {
+  const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsRun: false, logging: false };
+  if (databaseUrl.startsWith('sqlite:')) {
+    const file = databaseUrl.slice('sqlite:'.length);
+    const database = file === ':memory:' ? file : resolve(file);
+    if (database !== ':memory:') mkdirSync(dirname(database), { recursive: true });
+    return new DataSource({ ...common, type: 'sqlite', database, enableWAL: true, busyTimeout: 5000 });
+  }
+  return new DataSource({ ...common, type: 'postgres', url: databaseUrl });
+}
+
+/** Opens the database and brings its schema up to date. */
+export async function openDatabase(databaseUrl: string): Promise<DataSource> {
+  const ds = createDataSource(databaseUrl);
+  await ds.initialize();
+  if (ds.options.type === 'sqlite') {
+    // WAL with synchronous=NORMAL survives a process crash; only an OS crash may lose the last commits.
+    await ds.query('PRAGMA synchronous = NORMAL');
+  }
+  await ds.runMigrations({ transaction: 'each' });
+  return ds;
+}
+
+/** A unique-constraint violation, on SQLite or PostgreSQL. */
+export function isUniqueViolation(err: unknown): boolean {
+  if (!(err instanceof QueryFailedError)) return false;
+  const driverError = (err as QueryFailedError & { driverError?: { code?: string; message?: string } }).driverError;
+  return driverError?.code === '23505' || /UNIQUE constraint failed/.test(driverError?.message ?? err.message);
+}

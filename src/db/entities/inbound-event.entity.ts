@@ -1,0 +1,52 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { epochMs } from '../epoch-ms';
+
+export type InboundStatus = 'received' | 'processing' | 'done' | 'failed';
+
+/** One verified delivery from Feishu, kept so that repeats are processed once (FEISHU.md §1.6). */
+@Entity('inbound_events')
+@Index('ix_inbound_events_status_next', ['status', 'nextAttemptAt'])
+@Index('ix_inbound_events_received_at', ['receivedAt'])
+export class InboundEvent {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  @Column({ name: 'tenant_key', type: 'varchar', length: 64 })
+  tenantKey!: string;
+
+  /** `msg:<message_id>` for messages (Feishu repeats them under new event ids), else `evt:<event_id>`. */
+  @Index('uq_inbound_events_dedup_key', { unique: true })
+  @Column({ name: 'dedup_key', type: 'varchar', length: 160 })
+  dedupKey!: string;
+
+  @Column({ name: 'event_id', type: 'varchar', length: 128 })
+  eventId!: string;
+
+  @Column({ name: 'event_type', type: 'varchar', length: 128 })
+  eventType!: string;
+
+  /** The decrypted envelope's `event` object, as JSON. */
+  @Column({ type: 'text' })
+  payload!: string;
+
+  @Column({ type: 'varchar', length: 16 })
+  status!: InboundStatus;
+
+  @Column({ type: 'integer', default: 0 })
+  attempts!: number;
+
+  @Column({ name: 'next_attempt_at', type: 'bigint', transformer: epochMs })
+  nextAttemptAt!: number;
+
+  @Column({ name: 'lease_until', type: 'bigint', nullable: true, transformer: epochMs })
+  leaseUntil!: number | null;
+
+  @Column({ name: 'last_error', type: 'text', nullable: true })
+  lastError!: string | null;
+
+  @Column({ name: 'received_at', type: 'bigint', transformer: epochMs })
+  receivedAt!: number;
+
+  @Column({ name: 'processed_at', type: 'bigint', nullable: true, transformer: epochMs })
+  processedAt!: number | null;
+}

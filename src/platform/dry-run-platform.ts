@@ -1,0 +1,51 @@
+import type { Logger } from '../logger';
+import { BotIdentity, ChatPlatform, OutboundMessage, SendResult } from './port';
+
+/**
+ * Used when no Feishu credentials are configured: nothing leaves the machine, and every
+ * send is logged so that someone trying the bot locally can see what it would have said.
+ */
+export class DryRunPlatform implements ChatPlatform {
+  readonly name = 'dry-run';
+  private counter = 0;
+
+  constructor(private readonly logger: Logger) {}
+
+  private record(action: string, target: string, message: unknown): SendResult {
+    this.counter += 1;
+    const messageId = `om_dry_run_${this.counter}`;
+    this.logger.info({ dryRun: true, action, target, message, messageId }, `dry-run: would ${action}`);
+    return { messageId };
+  }
+
+  async sendToChat(chatId: string, message: OutboundMessage): Promise<SendResult> {
+    return this.record('send to chat', chatId, message);
+  }
+
+  async sendToUser(openId: string, message: OutboundMessage): Promise<SendResult> {
+    return this.record('send to user', openId, message);
+  }
+
+  async reply(messageId: string, message: OutboundMessage): Promise<SendResult> {
+    return this.record('reply', messageId, message);
+  }
+
+  async updateCard(messageId: string, card: Record<string, unknown>): Promise<void> {
+    this.record('update card', messageId, card);
+  }
+
+  async uploadImage(image: Buffer): Promise<string> {
+    this.record('upload image', `${image.length} bytes`, null);
+    return `img_dry_run_${this.counter}`;
+  }
+
+  async uploadFile(file: Buffer, fileName: string): Promise<string> {
+    this.record('upload file', `${fileName} (${file.length} bytes)`, null);
+    return `file_dry_run_${this.counter}`;
+  }
+
+  /** Without credentials the bot cannot learn its open_id; group messages that @ anyone count. */
+  async botIdentity(): Promise<BotIdentity> {
+    return { openId: '', name: '企业创新助手' };
+  }
+}

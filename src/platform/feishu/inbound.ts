@@ -1,0 +1,127 @@
+import { computeSignature, decryptPayload, safeEqual } from './crypto';
+
+/**
+ * Verifies and unwraps one request Feishu pushed to a webhook (events or card callbacks).
+ * Transport only: no storage, no business logic. Returns either what to answer right away
+ * (a challenge or a rejection) or the verified envelope.
+ */
+
+export interface VerifyOptions {
+  encryptKey?: string;
+  verificationToken?: string;
+  maxClockSkewSeconds: number;
+  nowMs: number;
+}
+
+export interface FeishuEnvelope {
+  schema: '2.0' | '1.0';
+  eventId: string;
+  eventType: string;
+  tenantKey: string;
+  /** v2: the `event` object; v1: the `event` object (with its own `type`). */
+  event: Record<string, any>;
+}
+
+export type InboundResult =
+  | { kind: 'challenge'; challenge: string }
+  | { kind: 'envelope'; envelope: FeishuEnvelope }
+  | { kind: 'rejected'; status: 400 | 401; reason: string };
+
+const reject = (status: 400 | 401, reason: string): InboundResult => ({ kind: 'rejected', status, reason });
+
+function header(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function verifyInbound(
+  rawBody: Buffer,
+  headers: Record<string, string | string[] | undefined>,
+  opts: VerifyOptions,
+): InboundResult {
+  const timestamp = header(headers, 'x-lark-request-timestamp');
+  const nonce = header(headers, 'x-lark-request-nonce');
+  const signature = header(headers, 'x-lark-signature');
+
+  let signed = false;
+  if (opts.encryptKey && signature) {
+    if (!timestamp || !nonce) return reject(401, 'signature headers incomplete');
+    const ts = Number(timestamp);
+    if (!Number.isFinite(ts)) return reject(401, 'bad timestamp');
+    if (Math.abs(opts.nowMs / 1000 - ts) > opts.maxClockSkewSeconds) return reject(401, 'stale timestamp');
+    const expected = computeSignature(timestamp, nonce, opts.encryptKey, rawBody);
+    if (!safeEqual(expected, signature.toLowerCase())) return reject(401, 'bad signature');
+    signed = true;
+  }
+
+  let body = parseJson(rawBody.toString('utf8'));
+  if (!isObject(body)) return reject(400, 'body is not a JSON object');
+
+  if (typeof body.encrypt === 'string') {
+    if (!opts.encryptKey) return reject(400, 'encrypted body but no encrypt key is configured');
+    let plain: string;
+    try {
+      plain = decryptPayload(opts.encryptKey, body.encrypt);
+    } catch {
+      // Unsigned garbage is a forgery; signed garbage is a malformed request.
+      return signed ? reject(400, 'cannot decrypt body') : reject(401, 'cannot decrypt body');
+    }
+    body = parseJson(plain);
+    if (!isObject(body)) return reject(signed ? 400 : 401, 'decrypted body is not a JSON object');
+  }
+
+  const token: unknown = isObject(body.header) ? body.header.token : body.token;
+
+  if (body.type === 'url_verification') {
+    // Feishu signs no challenge (FEISHU.md §1.2): the token is all there is to check.
+    if (typeof body.challenge !== 'string') return reject(400, 'challenge missing');
+    if (opts.verificationToken && !(typeof token === 'string' && safeEqual(token, opts.verificationToken))) {
+      return reject(401, 'bad verification token');
+    }
+    return { kind: 'challenge', challenge: body.challenge };
+  }
+
+  if (opts.encryptKey && !signed) return reject(401, 'signature missing');
+  if (opts.verificationToken) {
+    const hasToken = typeof token === 'string' && token !== '';
+    if (hasToken && !safeEqual(token, opts.verificationToken)) return reject(401, 'bad verification token');
+    if (!hasToken && !signed) return reject(401, 'verification token missing');
+  }
+
+  const envelope = toEnvelope(body);
+  return envelope ? { kind: 'envelope', envelope } : reject(400, 'not a Feishu event envelope');
+}
+
+function toEnvelope(body: Record<string, any>): FeishuEnvelope | undefined {
+  if (body.schema === '2.0' && isObject(body.header)) {
+    const h = body.header;
+    if (typeof h.event_id !== 'string' || !h.event_id || typeof h.event_type !== 'string') return undefined;
+    return {
+      schema: '2.0',
+      eventId: h.event_id,
+      eventType: h.event_type,
+      tenantKey: typeof h.tenant_key === 'string' ? h.tenant_key : '',
+      event: isObject(body.event) ? body.event : {},
+    };
+  }
+  if (body.type === 'event_callback' && typeof body.uuid === 'string' && isObject(body.event)) {
+    return {
+      schema: '1.0',
+      eventId: body.uuid,
+      eventType: String(body.event.type ?? ''),
+      tenantKey: typeof body.event.tenant_key === 'string' ? body.event.tenant_key : '',
+      event: body.event,
+    };
+  }
+  return undefined;
+}

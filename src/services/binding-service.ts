@@ -1,0 +1,44 @@
+import { DataSource, Repository } from 'typeorm';
+import { isUniqueViolation } from '../db/data-source';
+import { ChatBinding } from '../db/entities/chat-binding.entity';
+import type { BindingScope } from '../domain/regions';
+
+export interface BindResult {
+  /** The scope the chat was bound to before, if any. */
+  previous: string | undefined;
+}
+
+/** Which group chat speaks for which 盟市 (or the centre). */
+export class BindingService {
+  private readonly repo: Repository<ChatBinding>;
+
+  constructor(ds: DataSource, private readonly now: () => number = Date.now) {
+    this.repo = ds.getRepository(ChatBinding);
+  }
+
+  find(tenantKey: string, chatId: string): Promise<ChatBinding | null> {
+    return this.repo.findOneBy({ tenantKey, chatId });
+  }
+
+  /** The chats bound to a scope, e.g. every group of 包头市, or the centre's group(s). */
+  chatsFor(tenantKey: string, scope: BindingScope): Promise<ChatBinding[]> {
+    return this.repo.find({ where: { tenantKey, scope }, order: { id: 'ASC' } });
+  }
+
+  async bind(tenantKey: string, chatId: string, scope: BindingScope, boundBy: string): Promise<BindResult> {
+    const now = this.now();
+    const existing = await this.find(tenantKey, chatId);
+    if (existing) {
+      await this.repo.update({ id: existing.id }, { scope, boundBy, updatedAt: now });
+      return { previous: existing.scope };
+    }
+    try {
+      await this.repo.insert({ tenantKey, chatId, scope, boundBy, createdAt: now, updatedAt: now });
+      return { previous: undefined };
+    } catch (err) {
+      // Two binds of one chat at once: the other insert won; ours becomes an update.
+      if (!isUniqueViolation(err)) throw err;
+      return this.bind(tenantKey, chatId, scope, boundBy);
+    }
+  }
+}

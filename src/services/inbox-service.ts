@@ -1,0 +1,187 @@
+import { DataSource, In, LessThan, LessThanOrEqual, Repository } from 'typeorm';
+import { isUniqueViolation } from '../db/data-source';
+import { InboundEvent } from '../db/entities/inbound-event.entity';
+import type { Logger } from '../logger';
+import type { FeishuEnvelope } from '../platform/feishu/inbound';
+import { PlatformError } from '../platform/port';
+import { decideRetry, RetryPolicy } from './retry-policy';
+
+export interface InboxOptions {
+  /** A claimed event stays claimed this long; a crashed worker's claims expire after it. */
+  leaseMs: number;
+  pollIntervalMs: number;
+  concurrency: number;
+  retry: RetryPolicy;
+}
+
+export const DEFAULT_INBOX_OPTIONS: InboxOptions = {
+  leaseMs: 60_000,
+  pollIntervalMs: 2000,
+  concurrency: 8,
+  retry: { baseDelayMs: 5000, maxDelayMs: 10 * 60_000, maxAttempts: 6 },
+};
+
+export interface ProcessableEvent {
+  tenantKey: string;
+  eventId: string;
+  eventType: string;
+  dedupKey: string;
+  event: Record<string, any>;
+}
+
+export type Dispatch = (evt: ProcessableEvent, log: Logger) => Promise<void>;
+
+/**
+ * Feishu delivers at least once and repeats messages under new event ids (FEISHU.md §1.6):
+ * a message is known by its message_id, anything else by its event id.
+ */
+export function dedupKeyOf(envelope: FeishuEnvelope): string {
+  const messageId = envelope.event?.message?.message_id;
+  if (envelope.eventType === 'im.message.receive_v1' && typeof messageId === 'string' && messageId) {
+    return `msg:${messageId}`;
+  }
+  return `evt:${envelope.eventId}`;
+}
+
+/**
+ * The inbound log. `record` is all the webhook does before answering; processing happens
+ * afterwards, here, at most `concurrency` at a time, and resumes after a restart.
+ */
+export class InboxService {
+  private readonly repo: Repository<InboundEvent>;
+  private readonly queue: number[] = [];
+  private readonly active = new Set<number>();
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+
+  constructor(
+    ds: DataSource,
+    private readonly dispatch: Dispatch,
+    private readonly logger: Logger,
+    private readonly opts: InboxOptions = DEFAULT_INBOX_OPTIONS,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.repo = ds.getRepository(InboundEvent);
+  }
+
+  /** Stores a verified envelope. 'duplicate' when it (or the same message) was seen before. */
+  async record(envelope: FeishuEnvelope): Promise<{ status: 'new'; id: number } | { status: 'duplicate' }> {
+    const now = this.now();
+    try {
+      const result = await this.repo.insert({
+        tenantKey: envelope.tenantKey,
+        dedupKey: dedupKeyOf(envelope),
+        eventId: envelope.eventId,
+        eventType: envelope.eventType,
+        payload: JSON.stringify(envelope.event),
+        status: 'received',
+        attempts: 0,
+        nextAttemptAt: now,
+        leaseUntil: null,
+        lastError: null,
+        receivedAt: now,
+        processedAt: null,
+      });
+      return { status: 'new', id: Number(result.identifiers[0].id) };
+    } catch (err) {
+      if (isUniqueViolation(err)) return { status: 'duplicate' };
+      throw err;
+    }
+  }
+
+  /** Queues a recorded event for processing (called right after the webhook has answered). */
+  schedule(id: number): void {
+    if (!this.running) return;
+    this.queue.push(id);
+    this.drain();
+  }
+
+  start(): void {
+    this.running = true;
+    void this.poll();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.queue.length = 0;
+    while (this.active.size > 0) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  /** Picks up what is due: left over from before a restart, waiting for a retry, or orphaned by a crash. */
+  private async poll(): Promise<void> {
+    if (!this.running) return;
+    try {
+      const now = this.now();
+      await this.repo.update(
+        { status: 'processing', leaseUntil: LessThan(now) },
+        { status: 'received', leaseUntil: null },
+      );
+      const due = await this.repo.find({
+        select: { id: true },
+        where: { status: 'received', nextAttemptAt: LessThanOrEqual(now) },
+        order: { id: 'ASC' },
+        take: 200,
+      });
+      for (const { id } of due) if (!this.active.has(id) && !this.queue.includes(id)) this.queue.push(id);
+      this.drain();
+    } catch (err) {
+      this.logger.error({ err }, 'inbox: poll failed');
+    }
+    if (this.running) this.timer = setTimeout(() => void this.poll(), this.opts.pollIntervalMs);
+  }
+
+  private drain(): void {
+    while (this.running && this.active.size < this.opts.concurrency && this.queue.length > 0) {
+      const id = this.queue.shift()!;
+      if (this.active.has(id)) continue;
+      this.active.add(id);
+      void this.process(id)
+        .catch((err) => this.logger.error({ err, inboundId: id }, 'inbox: processing crashed'))
+        .finally(() => {
+          this.active.delete(id);
+          this.drain();
+        });
+    }
+  }
+
+  private async process(id: number): Promise<void> {
+    const now = this.now();
+    const claimed = await this.repo
+      .createQueryBuilder()
+      .update()
+      .set({ status: 'processing', leaseUntil: now + this.opts.leaseMs, attempts: () => 'attempts + 1' })
+      .where('id = :id AND status = :status AND next_attempt_at <= :now', { id, status: 'received', now })
+      .execute();
+    if (claimed.affected !== 1) return;
+    const row = await this.repo.findOneByOrFail({ id });
+    const log = this.logger.child({ eventId: row.eventId, eventType: row.eventType, attempt: row.attempts });
+    try {
+      await this.dispatch(
+        { tenantKey: row.tenantKey, eventId: row.eventId, eventType: row.eventType, dedupKey: row.dedupKey, event: JSON.parse(row.payload) },
+        log,
+      );
+      await this.repo.update({ id }, { status: 'done', processedAt: this.now(), leaseUntil: null, lastError: null });
+    } catch (err) {
+      const error = err instanceof PlatformError ? err : new PlatformError(err instanceof Error ? err.message : String(err), { retryable: true });
+      const decision = decideRetry(error, row.attempts, this.opts.retry);
+      if (decision.retry) {
+        await this.repo.update(
+          { id },
+          { status: 'received', leaseUntil: null, nextAttemptAt: this.now() + decision.delayMs, lastError: error.message },
+        );
+        log.warn({ error: error.message, retryInMs: decision.delayMs }, 'inbox: handler failed, will retry');
+      } else {
+        await this.repo.update({ id }, { status: 'failed', leaseUntil: null, lastError: error.message });
+        log.error({ error: error.message, reason: decision.reason }, 'inbox: handler failed for good');
+      }
+    }
+  }
+
+  /** Forgets finished events older than `olderThanMs` (kept long enough to outlast Feishu's retries). */
+  async prune(olderThanMs: number): Promise<number> {
+    const result = await this.repo.delete({ status: In(['done', 'failed']), receivedAt: LessThan(this.now() - olderThanMs) });
+    return result.affected ?? 0;
+  }
+}
