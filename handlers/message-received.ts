@@ -24,7 +24,7 @@ export const messageHandler = (commands: readonly Command[]): EventHandler => as
     return;
   }
 
-  const text = normaliseText(parseText(message.content), mentions);
+  const text = normaliseText(parseText(message.content));
   const msg: ChatMessage = { ...base, text };
   const match = matchCommand(text, commands);
   if (!match) {
@@ -65,11 +65,9 @@ function parseText(content: unknown): string {
   }
 }
 
-/** Drops `@_user_N` / `@_all` placeholders and folds full-width and repeated spaces. */
-export function normaliseText(text: string, mentions: Array<{ key?: string }>): string {
-  let out = text;
-  for (const m of mentions) if (m.key) out = out.split(m.key).join(' ');
-  return out.replace(/@_all|@_user_\d+/g, ' ').replace(/[\s\u3000]+/g, ' ').trim();
+/** Drops whole `@_user_N` / `@_all` placeholders (Feishu's mention keys) and folds full-width and repeated spaces. */
+export function normaliseText(text: string): string {
+  return text.replace(/@_all|@_user_\d+/g, ' ').replace(/[\s\u3000]+/g, ' ').trim();
 }
 
 /** The command whose word (or alias) starts the text; what follows is its argument. */

@@ -100,7 +100,9 @@ const schema = z.object({
 });
 
 export function loadConfig(env: Record<string, string | undefined>, now: Date = new Date()): Config {
-  const parsed = schema.safeParse(env);
+  // `PORT=` in an env file means "not set", for every variable alike.
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+  const parsed = schema.safeParse(present);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);

@@ -168,14 +168,16 @@ export class FeishuPlatform implements ChatPlatform {
   }
 }
 
-/** Feishu's file_type for an upload, from the file name (FEISHU.md §5.3). */
-export function fileTypeOf(fileName: string): 'opus' | 'mp4' | 'pdf' | 'doc' | 'xls' | 'ppt' | 'stream' {
-  const ext = fileName.toLowerCase().split('.').pop() ?? '';
+/**
+ * Feishu's file_type for an upload, from the file name (FEISHU.md §5.3). Files are always sent
+ * as msg_type `file`, which mp4/opus uploads would not match (error 230055), so those go as stream.
+ */
+export function fileTypeOf(fileName: string): 'pdf' | 'doc' | 'xls' | 'ppt' | 'stream' {
+  const dot = fileName.lastIndexOf('.');
+  const ext = dot >= 0 ? fileName.slice(dot + 1).toLowerCase() : '';
   if (ext === 'pdf') return 'pdf';
   if (ext === 'doc' || ext === 'docx') return 'doc';
   if (ext === 'xls' || ext === 'xlsx' || ext === 'csv') return 'xls';
   if (ext === 'ppt' || ext === 'pptx') return 'ppt';
-  if (ext === 'mp4') return 'mp4';
-  if (ext === 'opus') return 'opus';
   return 'stream';
 }
