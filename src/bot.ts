@@ -1,7 +1,8 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
-import type { HandlerDeps } from '../handlers/types';
+import { CARD_ACTIONS } from '../handlers/registry';
+import type { CardActionHandler, HandlerDeps } from '../handlers/types';
 import type { Config } from './config';
 import { openDatabase } from './db/data-source';
 import { createCardDispatch, createEventDispatch } from './dispatch';
@@ -21,6 +22,8 @@ export interface BotOptions {
   inbox?: Partial<InboxOptions>;
   /** Off in tests that drive jobs by hand. */
   cron?: boolean;
+  /** Card actions added to (or replacing) the registry's, by name. */
+  cardActions?: Record<string, CardActionHandler>;
 }
 
 export interface Bot {
@@ -70,7 +73,7 @@ export async function createBot(config: Config, logger: Logger, opts: BotOptions
   const app = createHttpApp({
     config,
     inbox,
-    dispatchCard: createCardDispatch(deps),
+    dispatchCard: createCardDispatch(deps, { ...CARD_ACTIONS, ...opts.cardActions }),
     logger: logger.child({ component: 'http' }),
     now,
     ds,

@@ -15,6 +15,8 @@ export interface RecordedCall {
   headers: Record<string, string | string[] | undefined>;
   body: any;
   rawBody: Buffer;
+  /** When the request arrived (ms since the epoch). */
+  at: number;
 }
 
 export interface DeliveredMessage {
@@ -49,6 +51,9 @@ export class FakeFeishu {
   readonly failures: ScriptedFailure[] = [];
   /** Delay for every message-API answer (the benchmark's slow Open API). */
   messageDelayMs = 0;
+  /** Message-API requests being answered right now, and the most there ever were at once. */
+  inFlight = 0;
+  maxInFlight = 0;
   appId = 'cli_test_app';
   appSecret = 'test-app-secret-value';
   botOpenId = FAKE_BOT_OPEN_ID;
@@ -56,6 +61,21 @@ export class FakeFeishu {
   private counter = 0;
   private server: Server | undefined;
   private readonly sockets = new Set<import('node:net').Socket>();
+  private readonly sleeping = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
+
+  /** A delay that `stop()` cuts short, so that no timer outlives the test. */
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const entry = {
+        timer: setTimeout(() => {
+          this.sleeping.delete(entry);
+          resolve();
+        }, ms),
+        wake: resolve,
+      };
+      this.sleeping.add(entry);
+    });
+  }
 
   get url(): string {
     const addr = this.server?.address() as AddressInfo;
@@ -73,6 +93,11 @@ export class FakeFeishu {
   }
 
   async stop(): Promise<void> {
+    for (const entry of this.sleeping) {
+      clearTimeout(entry.timer);
+      entry.wake();
+    }
+    this.sleeping.clear();
     for (const s of this.sockets) s.destroy();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
@@ -83,15 +108,16 @@ export class FakeFeishu {
   }
 
   /** Waits until `predicate` holds, polling; fails with `what` after `timeoutMs`. */
-  async waitFor(predicate: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  async waitFor(predicate: () => boolean | Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (!predicate()) {
+    while (!(await predicate())) {
       if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
       await new Promise((r) => setTimeout(r, 20));
     }
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const at = Date.now();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const rawBody = Buffer.concat(chunks);
@@ -112,6 +138,7 @@ export class FakeFeishu {
       headers: req.headers,
       body,
       rawBody,
+      at,
     };
     this.calls.push(call);
     const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
@@ -138,11 +165,14 @@ export class FakeFeishu {
     }
     if (!call.path.startsWith('/open-apis/im/v1/messages')) return send(404, { code: 404, msg: 'not found' });
 
+    this.inFlight += 1;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    res.once('close', () => (this.inFlight -= 1));
     const failure = this.failures.shift();
     if (failure && failure.deliverThenDelayMs === undefined) {
       return send(failure.status, failure.body ?? { code: 500, msg: 'internal error' }, failure.headers);
     }
-    if (this.messageDelayMs > 0) await new Promise((r) => setTimeout(r, this.messageDelayMs));
+    if (this.messageDelayMs > 0) await this.sleep(this.messageDelayMs);
 
     const patch = /^\/open-apis\/im\/v1\/messages\/([^/]+)$/.exec(call.path);
     if (req.method === 'PATCH' && patch) {
@@ -152,7 +182,7 @@ export class FakeFeishu {
     const reply = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/.exec(call.path);
     if (req.method === 'POST' && (reply || call.path === '/open-apis/im/v1/messages')) {
       const message = this.deliver(body, reply ? { kind: 'reply', parentId: reply[1] } : { kind: 'create', receiveIdType: call.query.receive_id_type, receiveId: body.receive_id });
-      if (failure?.deliverThenDelayMs !== undefined) await new Promise((r) => setTimeout(r, failure.deliverThenDelayMs));
+      if (failure?.deliverThenDelayMs !== undefined) await this.sleep(failure.deliverThenDelayMs);
       return send(200, { code: 0, msg: 'success', data: { message_id: message.messageId, msg_type: message.msgType } });
     }
     return send(404, { code: 404, msg: 'not found' });

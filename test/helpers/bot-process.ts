@@ -1,0 +1,58 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+
+export const MAIN_JS = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
+
+export interface BotProcess {
+  url: string;
+  child: ChildProcess;
+  output: string[];
+  /** SIGKILL: no shutdown hooks, no chance to finish anything. */
+  kill(): Promise<void>;
+  /** SIGTERM: a graceful stop. */
+  stop(): Promise<void>;
+}
+
+/** Runs the built bot (`node dist/src/main.js`) as its own process, as `npm start` does. */
+export async function spawnBot(env: Record<string, string>): Promise<BotProcess> {
+  const child = spawn(process.execPath, [MAIN_JS], {
+    env: { PATH: process.env.PATH ?? '', ...env, PORT: '0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let started = () => {};
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`bot did not start:\n${output.join('')}`)), 15_000);
+    const onData = (chunk: Buffer) => {
+      output.push(String(chunk));
+      const m = /"port":(\d+)[^\n]*"bot listening"/.exec(output.join(''));
+      if (m) {
+        clearTimeout(timer);
+        resolve(Number(m[1]));
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (c: Buffer) => output.push(String(c)));
+    const onEarlyExit = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`bot exited with ${code}:\n${output.join('')}`));
+    };
+    child.once('exit', onEarlyExit);
+    started = () => child.off('exit', onEarlyExit);
+  });
+  started();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    child,
+    output,
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

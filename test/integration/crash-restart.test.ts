@@ -1,0 +1,84 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { testEnv } from '../helpers/bot-harness';
+import { BotProcess, spawnBot } from '../helpers/bot-process';
+import { messageEvent } from '../helpers/events';
+import { FakeFeishu } from '../helpers/fake-feishu';
+import { buildFeishuRequest } from '../helpers/feishu-signer';
+
+/** The real process, killed with SIGKILL while messages are pending, then started again. */
+
+let fake: FakeFeishu;
+let dbDir: string;
+let env: Record<string, string>;
+let bot: BotProcess | undefined;
+
+beforeEach(async () => {
+  fake = await new FakeFeishu().start();
+  dbDir = mkdtempSync(join(tmpdir(), 'innovation-bot-crash-'));
+  env = { ...testEnv(fake, dbDir), FEISHU_HTTP_TIMEOUT_MS: '1000', LOG_LEVEL: 'info' };
+});
+afterEach(async () => {
+  await bot?.kill();
+  bot = undefined;
+  await fake.stop();
+  rmSync(dbDir, { recursive: true, force: true });
+});
+
+async function postEvent(url: string, payload: unknown): Promise<number> {
+  const req = buildFeishuRequest(payload, { encryptKey: env.FEISHU_ENCRYPT_KEY });
+  const res = await fetch(`${url}/feishu/events`, { method: 'POST', body: req.body, headers: req.headers });
+  return res.status;
+}
+
+const replies = () => fake.delivered.filter((m) => m.kind === 'reply');
+
+it('delivers a reply that was still pending when the process was killed, once', async () => {
+  for (let i = 0; i < 50; i += 1) fake.failures.push({ status: 503, body: { code: 503, msg: 'unavailable' } });
+  bot = await spawnBot(env);
+  expect(await postEvent(bot.url, messageEvent({ text: '帮助', chatType: 'p2p' }))).toBe(200);
+  await fake.waitFor(() => fake.messageCalls().length >= 1, 'a first, failing attempt');
+  await bot.kill();
+  expect(replies()).toHaveLength(0);
+
+  fake.failures.length = 0;
+  bot = await spawnBot(env);
+  await fake.waitFor(() => replies().length === 1, 'the reply after the restart', 15_000);
+  await new Promise((r) => setTimeout(r, 1500));
+  expect(replies()).toHaveLength(1);
+});
+
+it('does not send twice when killed after Feishu delivered but before it answered', async () => {
+  fake.failures.push({ status: 200, deliverThenDelayMs: 20_000 });
+  bot = await spawnBot(env);
+  expect(await postEvent(bot.url, messageEvent({ text: '帮助', chatType: 'p2p' }))).toBe(200);
+  await fake.waitFor(() => fake.delivered.length === 1, 'the delivery whose answer never comes');
+  await bot.kill();
+
+  bot = await spawnBot(env);
+  // The claim of the killed process expires (twice the 1 s timeout), then the same uuid is sent again.
+  await fake.waitFor(() => fake.messageCalls().length >= 2, 'the resend after the restart', 15_000);
+  const calls = fake.messageCalls();
+  expect(calls[0].body.uuid).toBe(calls[calls.length - 1].body.uuid);
+  expect(replies()).toHaveLength(1);
+});
+
+it('answers a message delivered again after a restart only once', async () => {
+  const evt = messageEvent({ text: '帮助', chatType: 'p2p' });
+  bot = await spawnBot(env);
+  expect(await postEvent(bot.url, evt)).toBe(200);
+  await fake.waitFor(() => replies().length === 1, 'the reply');
+  await bot.stop();
+
+  bot = await spawnBot(env);
+  expect(await postEvent(bot.url, { ...evt, header: { ...evt.header, event_id: 'another-event-id' } })).toBe(200);
+  await new Promise((r) => setTimeout(r, 1000));
+  expect(replies()).toHaveLength(1);
+});
+
+it('stops with one clear line when the configuration is wrong', async () => {
+  await expect(spawnBot({ ...env, ADMIN_OPEN_IDS: 'not-an-open-id' })).rejects.toThrow(
+    /Configuration error: ADMIN_OPEN_IDS: expected comma-separated open_ids/,
+  );
+});

@@ -1,0 +1,187 @@
+import { Config, ConfigError, loadConfig } from '../../src/config';
+
+const CREDENTIALS = { FEISHU_APP_ID: 'cli_a1b2c3d4e5', FEISHU_APP_SECRET: 'secret-value' };
+
+/** The ConfigError that loadConfig throws for `env` (fails the test if it does not throw one). */
+function configError(env: Record<string, string | undefined>, now?: Date): ConfigError {
+  try {
+    loadConfig(env, now);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error(`loadConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig defaults', () => {
+  const now = new Date('2026-06-15T12:00:00Z');
+  let config: Config;
+  beforeAll(() => {
+    config = loadConfig({}, now);
+  });
+
+  it('uses the documented defaults', () => {
+    expect(config.port).toBe(3000);
+    expect(config.databaseUrl).toBe('sqlite:data/bot.sqlite');
+    expect(config.feishu.baseUrl).toBe('https://open.feishu.cn');
+    expect(config.timezone).toBe('Asia/Shanghai');
+    expect(config.logLevel).toBe('info');
+    expect(config.feishu.maxClockSkewSeconds).toBe(300);
+    expect(config.feishu.httpTimeoutMs).toBe(10_000);
+    expect(config.maxBodyBytes).toBe(1024 * 1024);
+  });
+
+  it('is a dry run without credentials', () => {
+    expect(config.dryRun).toBe(true);
+    expect(config.feishu.appId).toBeUndefined();
+    expect(config.feishu.appSecret).toBeUndefined();
+    expect(config.feishu.encryptKey).toBeUndefined();
+    expect(config.feishu.verificationToken).toBeUndefined();
+  });
+
+  it('has no admins', () => {
+    expect(config.adminOpenIds.size).toBe(0);
+  });
+
+  it('takes the campaign year from `now` in the schedule time zone', () => {
+    expect(config.campaignYear).toBe(2026);
+  });
+
+  it('treats empty and blank optional variables as unset', () => {
+    const c = loadConfig({ FEISHU_APP_ID: '', FEISHU_APP_SECRET: '  ', FEISHU_ENCRYPT_KEY: '', CAMPAIGN_YEAR: '' }, now);
+    expect(c.dryRun).toBe(true);
+    expect(c.feishu.encryptKey).toBeUndefined();
+    expect(c.campaignYear).toBe(2026);
+  });
+});
+
+describe('CAMPAIGN_YEAR', () => {
+  // 17:00 UTC on 31 December is 01:00 on 1 January in Shanghai (UTC+8).
+  const newYearsEveUtc = new Date('2026-12-31T17:00:00Z');
+
+  it('defaults to the current year in the schedule time zone, not in UTC', () => {
+    expect(loadConfig({}, newYearsEveUtc).campaignYear).toBe(2027);
+  });
+
+  it('follows SCHEDULE_TIMEZONE', () => {
+    expect(loadConfig({ SCHEDULE_TIMEZONE: 'UTC' }, newYearsEveUtc).campaignYear).toBe(2026);
+  });
+
+  it('an explicit value wins', () => {
+    expect(loadConfig({ CAMPAIGN_YEAR: '2025' }, newYearsEveUtc).campaignYear).toBe(2025);
+  });
+});
+
+describe('credentials', () => {
+  it('app id without secret names FEISHU_APP_SECRET', () => {
+    expect(configError({ FEISHU_APP_ID: CREDENTIALS.FEISHU_APP_ID, FEISHU_ENCRYPT_KEY: 'k' }).variable).toBe('FEISHU_APP_SECRET');
+  });
+
+  it('secret without app id names FEISHU_APP_ID', () => {
+    expect(configError({ FEISHU_APP_SECRET: CREDENTIALS.FEISHU_APP_SECRET, FEISHU_ENCRYPT_KEY: 'k' }).variable).toBe('FEISHU_APP_ID');
+  });
+
+  it('credentials without an encrypt key or verification token are refused', () => {
+    const err = configError({ ...CREDENTIALS });
+    expect(err.variable).toBe('FEISHU_ENCRYPT_KEY');
+    expect(err.message).toContain('FEISHU_VERIFICATION_TOKEN');
+  });
+
+  it.each([
+    ['an encrypt key', { FEISHU_ENCRYPT_KEY: 'enc-key' }],
+    ['a verification token', { FEISHU_VERIFICATION_TOKEN: 'verif-token' }],
+  ])('credentials with %s turn dry-run off', (_what, extra) => {
+    const c = loadConfig({ ...CREDENTIALS, ...extra });
+    expect(c.dryRun).toBe(false);
+    expect(c.feishu.appId).toBe(CREDENTIALS.FEISHU_APP_ID);
+    expect(c.feishu.appSecret).toBe(CREDENTIALS.FEISHU_APP_SECRET);
+  });
+
+  it('an app id that does not start with cli_ is refused', () => {
+    expect(configError({ FEISHU_APP_ID: 'app_123', FEISHU_APP_SECRET: 's', FEISHU_ENCRYPT_KEY: 'k' }).variable).toBe(
+      'FEISHU_APP_ID',
+    );
+  });
+
+  it('trims surrounding whitespace of secrets', () => {
+    const c = loadConfig({ ...CREDENTIALS, FEISHU_ENCRYPT_KEY: '  enc-key\n' });
+    expect(c.feishu.encryptKey).toBe('enc-key');
+  });
+});
+
+describe('bad values name their variable', () => {
+  it.each([
+    ['ADMIN_OPEN_IDS', 'ou_abc,not-an-open-id'],
+    ['ADMIN_OPEN_IDS', 'on_abc'],
+    ['DATABASE_URL', 'mysql://user:pass@host/db'],
+    ['DATABASE_URL', 'sqlite:'],
+    ['DATABASE_URL', 'data/bot.sqlite'],
+    ['SCHEDULE_TIMEZONE', 'Mars/Olympus_Mons'],
+    ['PORT', 'abc'],
+    ['PORT', '65536'],
+    ['PORT', '-1'],
+    ['PORT', '80.5'],
+    ['CAMPAIGN_YEAR', '27'],
+    ['CAMPAIGN_YEAR', 'next year'],
+    ['CAMPAIGN_YEAR', '1999'],
+    ['FEISHU_BASE_URL', 'open.feishu.cn'],
+    ['FEISHU_BASE_URL', 'https://open.feishu.cn/open-apis'],
+    ['LOG_LEVEL', 'verbose'],
+    ['FEISHU_MAX_CLOCK_SKEW_SECONDS', '0'],
+    ['FEISHU_HTTP_TIMEOUT_MS', '10'],
+    ['MAX_BODY_BYTES', '10'],
+  ])('%s=%j → ConfigError naming that variable', (variable, value) => {
+    const err = configError({ [variable]: value });
+    expect(err.variable).toBe(variable);
+    expect(err.message.startsWith(`${variable}: `)).toBe(true);
+    expect(err.name).toBe('ConfigError');
+  });
+
+  it('treats an empty value as unset, as `PORT=` in an env file means', () => {
+    const c = loadConfig({ PORT: '', SCHEDULE_TIMEZONE: ' ', DATABASE_URL: '', LOG_LEVEL: '' });
+    expect(c.port).toBe(3000);
+    expect(c.timezone).toBe('Asia/Shanghai');
+    expect(c.databaseUrl).toBe('sqlite:data/bot.sqlite');
+    expect(c.logLevel).toBe('info');
+  });
+});
+
+describe('parsed values', () => {
+  it('parses ADMIN_OPEN_IDS with spaces and empty items into a Set', () => {
+    const c = loadConfig({ ADMIN_OPEN_IDS: ' ou_aaa , ou_bbb,, ou_aaa ,ou_ccc ' });
+    expect(c.adminOpenIds).toBeInstanceOf(Set);
+    expect([...c.adminOpenIds].sort()).toEqual(['ou_aaa', 'ou_bbb', 'ou_ccc']);
+    expect(c.adminOpenIds.has('ou_bbb')).toBe(true);
+  });
+
+  it.each(['postgres://user:pass@db.internal:5432/bot', 'postgresql://user:pass@localhost/bot'])(
+    'accepts the postgres URL %s',
+    (url) => {
+      expect(loadConfig({ DATABASE_URL: url }).databaseUrl).toBe(url);
+    },
+  );
+
+  it('accepts a sqlite path', () => {
+    expect(loadConfig({ DATABASE_URL: 'sqlite:/var/lib/bot/bot.sqlite' }).databaseUrl).toBe('sqlite:/var/lib/bot/bot.sqlite');
+  });
+
+  it.each([
+    ['https://open.larksuite.com/', 'https://open.larksuite.com'],
+    ['https://open.feishu.cn', 'https://open.feishu.cn'],
+    ['http://127.0.0.1:8080/', 'http://127.0.0.1:8080'],
+  ])('FEISHU_BASE_URL %s becomes %s', (input, expected) => {
+    expect(loadConfig({ FEISHU_BASE_URL: input }).feishu.baseUrl).toBe(expected);
+  });
+
+  it('parses numbers', () => {
+    const c = loadConfig({ PORT: '8080', FEISHU_MAX_CLOCK_SKEW_SECONDS: '60', FEISHU_HTTP_TIMEOUT_MS: '2500', MAX_BODY_BYTES: '2048' });
+    expect(c.port).toBe(8080);
+    expect(c.feishu.maxClockSkewSeconds).toBe(60);
+    expect(c.feishu.httpTimeoutMs).toBe(2500);
+    expect(c.maxBodyBytes).toBe(2048);
+  });
+
+  it('accepts another IANA time zone', () => {
+    expect(loadConfig({ SCHEDULE_TIMEZONE: 'Asia/Urumqi' }).timezone).toBe('Asia/Urumqi');
+  });
+});

@@ -1,0 +1,94 @@
+import { helpCard, HelpCardView } from '../../cards/help-card';
+import { COMMANDS } from '../../handlers/registry';
+import { visibleText } from '../helpers/card-text';
+
+const MAX_CARD_BYTES = 30 * 1024;
+/** Under 40 characters, so that the card shows it whole. */
+const UNRECOGNISED = '**粗** [链](u) <at id=all></at> `c`#_~|';
+
+const views: Array<[string, HelpCardView]> = [
+  ['p2p', { commands: COMMANDS, chatType: 'p2p' }],
+  ['group bound to 包头市', { commands: COMMANDS, chatType: 'group', binding: '包头市' }],
+  ['group unbound', { commands: COMMANDS, chatType: 'group' }],
+  ['unrecognised text with markdown specials', { commands: COMMANDS, chatType: 'group', unrecognised: UNRECOGNISED }],
+];
+
+/** Every markdown element's content. */
+const markdownContents = (card: Record<string, any>): string[] =>
+  (card.body.elements as Array<Record<string, any>>).filter((e) => e.tag === 'markdown').map((e) => String(e.content));
+
+describe('helpCard', () => {
+  it.each(views)('matches the snapshot: %s', (_name, view) => {
+    expect(helpCard(view)).toMatchSnapshot();
+  });
+
+  it.each(views)('is a valid shared JSON 2.0 card under 30 KB: %s', (_name, view) => {
+    const card = helpCard(view) as Record<string, any>;
+    expect(card.schema).toBe('2.0');
+    expect(card.config.update_multi).toBe(true);
+    expect(card.header.title).toEqual({ tag: 'plain_text', content: expect.any(String) });
+    expect(Array.isArray(card.body.elements)).toBe(true);
+    expect(card.body.elements.length).toBeGreaterThan(0);
+    expect(Buffer.byteLength(JSON.stringify(card), 'utf8')).toBeLessThan(MAX_CARD_BYTES);
+  });
+
+  it('lists every registered command with its usage and description', () => {
+    const text = visibleText(helpCard({ commands: COMMANDS, chatType: 'p2p' }));
+    for (const c of COMMANDS) {
+      expect(text).toContain(c.usage);
+      expect(text).toContain(c.description);
+    }
+  });
+
+  it('marks admin-only commands', () => {
+    const text = visibleText(helpCard({ commands: COMMANDS, chatType: 'p2p' }));
+    const adminLine = text.split('\n').find((l) => l.includes('绑定 <盟市名>'));
+    expect(adminLine).toContain('限中心管理员');
+    const helpLine = text.split('\n').find((l) => l.includes('查看可用指令'));
+    expect(helpLine).not.toContain('限中心管理员');
+  });
+
+  it('shows the group binding, or that there is none', () => {
+    expect(visibleText(helpCard({ commands: COMMANDS, chatType: 'group', binding: '包头市' }))).toContain('绑定：**包头市**');
+    expect(visibleText(helpCard({ commands: COMMANDS, chatType: 'group' }))).toContain('尚未绑定盟市或中心');
+    expect(visibleText(helpCard({ commands: COMMANDS, chatType: 'p2p' }))).not.toContain('绑定：');
+  });
+
+  it('shows the unrecognised text escaped: no markdown, link or mention survives', () => {
+    const card = helpCard({ commands: COMMANDS, chatType: 'group', unrecognised: UNRECOGNISED });
+    const first = markdownContents(card)[0];
+    expect(first).toContain('没有识别「');
+    const userPart = first.slice(first.indexOf('「') + 1, first.lastIndexOf('」'));
+    expect(userPart.replace(/&#\d+;/g, '')).not.toMatch(/[<>*[\]()`#_~&]/);
+    expect(JSON.stringify(card)).not.toContain('<at id=all>');
+    // What the person sees is exactly what they typed.
+    expect(visibleText(card)).toContain(`没有识别「${UNRECOGNISED}」`);
+  });
+
+  it('cuts a long unrecognised text to 40 characters and shows …', () => {
+    const long = '请问这个机器人能不能帮我查一下今年的活动安排和截止日期，谢谢！另外还想问问申报材料要准备哪些';
+    expect(long.length).toBeGreaterThan(40);
+    const text = visibleText(helpCard({ commands: COMMANDS, chatType: 'p2p', unrecognised: long }));
+    expect(text).toContain(`没有识别「${long.slice(0, 40)}…」`);
+  });
+
+  it('cuts before escaping, so no entity is broken', () => {
+    const long = '<'.repeat(100);
+    const first = markdownContents(helpCard({ commands: COMMANDS, chatType: 'p2p', unrecognised: long }))[0];
+    expect(first).toContain(`「${'&#60;'.repeat(40)}…」`);
+  });
+
+  it('shows no "not recognised" line without unrecognised text', () => {
+    expect(visibleText(helpCard({ commands: COMMANDS, chatType: 'p2p' }))).not.toContain('没有识别');
+  });
+
+  it('escapes the binding name too', () => {
+    const text = JSON.stringify(helpCard({ commands: COMMANDS, chatType: 'group', binding: '<at id=all></at>' }));
+    expect(text).not.toContain('<at');
+  });
+
+  it('stays under 30 KB with a worst-case unrecognised text', () => {
+    const card = helpCard({ commands: COMMANDS, chatType: 'group', binding: '锡林郭勒盟', unrecognised: '"'.repeat(10_000) });
+    expect(Buffer.byteLength(JSON.stringify(card), 'utf8')).toBeLessThan(MAX_CARD_BYTES);
+  });
+});
