@@ -50,9 +50,18 @@ export function createPlatform(config: Config, logger: Logger, timeoutMs: number
 
 /** The composition root: config → database → services → HTTP app → workers. */
 export async function createBot(config: Config, logger: Logger, opts: BotOptions = {}): Promise<Bot> {
+  const ds = await openDatabase(config.databaseUrl);
+  try {
+    return assemble(config, logger, opts, ds);
+  } catch (err) {
+    await ds.destroy().catch(() => undefined);
+    throw err;
+  }
+}
+
+function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSource): Bot {
   const now = opts.now ?? Date.now;
   const httpTimeoutMs = config.feishu.httpTimeoutMs;
-  const ds = await openDatabase(config.databaseUrl);
   const platform = createPlatform(config, logger, httpTimeoutMs);
   const outbox = new OutboxService(
     ds,

@@ -23,17 +23,42 @@ export function createDataSource(databaseUrl: string): DataSource {
   return new DataSource({ ...common, type: 'postgres', url: databaseUrl });
 }
 
-/** Opens the database and brings its schema up to date. */
+/** Opens the database and brings its schema up to date; closes it again if that fails. */
 export async function openDatabase(databaseUrl: string): Promise<DataSource> {
   const ds = createDataSource(databaseUrl);
   await ds.initialize();
-  if (ds.options.type === 'sqlite') {
-    // WAL with synchronous=NORMAL survives a process crash; only an OS crash may lose the last commits.
-    await ds.query('PRAGMA synchronous = NORMAL');
+  try {
+    if (ds.options.type === 'sqlite') {
+      // WAL with synchronous=NORMAL survives a process crash; only an OS crash may lose the last commits.
+      await ds.query('PRAGMA synchronous = NORMAL');
+      await ds.runMigrations({ transaction: 'each' });
+    } else {
+      await migrateUnderLock(ds);
+    }
+    return ds;
+  } catch (err) {
+    await ds.destroy().catch(() => undefined);
+    throw err;
   }
-  await ds.runMigrations({ transaction: 'each' });
-  return ds;
 }
+
+/**
+ * Instances starting together on one PostgreSQL database would race to create the same tables;
+ * an advisory lock (held by one connection) lets one migrate while the others wait.
+ */
+async function migrateUnderLock(ds: DataSource): Promise<void> {
+  const lock = ds.createQueryRunner();
+  await lock.connect();
+  try {
+    await lock.query('SELECT pg_advisory_lock(hashtext($1))', [MIGRATION_LOCK]);
+    await ds.runMigrations({ transaction: 'each' });
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [MIGRATION_LOCK]).catch(() => undefined);
+    await lock.release();
+  }
+}
+
+const MIGRATION_LOCK = 'innovation-bot:migrations';
 
 /** A unique-constraint violation, on SQLite or PostgreSQL. */
 export function isUniqueViolation(err: unknown): boolean {

@@ -53,6 +53,7 @@ export class InboxService {
   private readonly active = new Set<number>();
   private timer: NodeJS.Timeout | undefined;
   private running = false;
+  private polling: Promise<void> | undefined;
 
   constructor(
     ds: DataSource,
@@ -98,7 +99,7 @@ export class InboxService {
 
   start(): void {
     this.running = true;
-    void this.poll();
+    this.polling = this.poll();
   }
 
   async stop(): Promise<void> {
@@ -106,6 +107,8 @@ export class InboxService {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.queue.length = 0;
+    // A poll under way must finish before the database may be closed.
+    await this.polling;
     while (this.active.size > 0) await new Promise((r) => setTimeout(r, 10));
   }
 
@@ -129,7 +132,11 @@ export class InboxService {
     } catch (err) {
       this.logger.error({ err }, 'inbox: poll failed');
     }
-    if (this.running) this.timer = setTimeout(() => void this.poll(), this.opts.pollIntervalMs);
+    if (this.running) {
+      this.timer = setTimeout(() => {
+        this.polling = this.poll();
+      }, this.opts.pollIntervalMs);
+    }
   }
 
   private drain(): void {

@@ -102,7 +102,18 @@ export function verifyInbound(
   return envelope ? { kind: 'envelope', envelope } : reject(400, 'not a Feishu event envelope');
 }
 
+/** Longer than any real Feishu id; the database columns are sized to these. */
+const MAX_ID = 128;
+const MAX_TENANT_KEY = 64;
+
 function toEnvelope(body: Record<string, any>): FeishuEnvelope | undefined {
+  const envelope = readEnvelope(body);
+  if (!envelope) return undefined;
+  const tooLong = envelope.eventId.length > MAX_ID || envelope.eventType.length > MAX_ID || envelope.tenantKey.length > MAX_TENANT_KEY;
+  return tooLong ? undefined : envelope;
+}
+
+function readEnvelope(body: Record<string, any>): FeishuEnvelope | undefined {
   if (body.schema === '2.0' && isObject(body.header)) {
     const h = body.header;
     if (typeof h.event_id !== 'string' || !h.event_id || typeof h.event_type !== 'string') return undefined;
