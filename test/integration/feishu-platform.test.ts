@@ -1,0 +1,98 @@
+import { createLogger } from '../../src/logger';
+import { FeishuPlatform } from '../../src/platform/feishu/feishu-platform';
+import { PlatformError } from '../../src/platform/port';
+import { Harness, startHarness } from '../helpers/bot-harness';
+import { FAKE_BOT_OPEN_ID, FAKE_TOKEN, FakeFeishu } from '../helpers/fake-feishu';
+
+/** The platform port's operations, through the real SDK client, as the fake Open API receives them. */
+
+let fake: FakeFeishu;
+let platform: FeishuPlatform;
+
+beforeEach(async () => {
+  fake = await new FakeFeishu().start();
+  platform = new FeishuPlatform({
+    appId: fake.appId,
+    appSecret: fake.appSecret,
+    baseUrl: fake.url,
+    timeoutMs: 2000,
+    logger: createLogger('silent'),
+  });
+});
+afterEach(async () => {
+  await fake.stop();
+});
+
+it('fetches one tenant token and uses it for every call', async () => {
+  await platform.sendToChat('oc_1', { type: 'text', text: '你好' }, 'k1');
+  await platform.sendToUser('ou_1', { type: 'text', text: '你好' }, 'k2');
+  expect(fake.calls.filter((c) => c.path === '/open-apis/auth/v3/tenant_access_token/internal')).toHaveLength(1);
+  for (const call of fake.messageCalls()) expect(call.headers.authorization).toBe(`Bearer ${FAKE_TOKEN}`);
+});
+
+it('sends to a chat by chat_id and to a person by open_id, with the uuid', async () => {
+  const a = await platform.sendToChat('oc_chat', { type: 'text', text: '群消息' }, 'key-a');
+  const b = await platform.sendToUser('ou_person', { type: 'card', card: { schema: '2.0', body: { elements: [] } } }, 'key-b');
+  expect(a.messageId).toMatch(/^om_/);
+  expect(fake.delivered[0]).toMatchObject({ receiveIdType: 'chat_id', receiveId: 'oc_chat', msgType: 'text', content: { text: '群消息' }, uuid: 'key-a' });
+  expect(fake.delivered[1]).toMatchObject({ receiveIdType: 'open_id', receiveId: 'ou_person', msgType: 'interactive', uuid: 'key-b' });
+  expect(b.messageId).toBe(fake.delivered[1].messageId);
+});
+
+it('updates a card in place with PATCH', async () => {
+  const card = { schema: '2.0', config: { update_multi: true }, body: { elements: [{ tag: 'markdown', content: '已通过' }] } };
+  await platform.updateCard('om_card_1', card);
+  expect(fake.patches).toEqual([{ messageId: 'om_card_1', content: card }]);
+});
+
+it('uploads an image and a file as multipart and returns their keys', async () => {
+  const png = Buffer.from('89504e470d0a1a0a', 'hex');
+  const imageKey = await platform.uploadImage(png);
+  const fileKey = await platform.uploadFile(Buffer.from('%PDF-1.4 stamped form'), '申请表（盖章）.pdf');
+  expect(imageKey).toMatch(/^img_v2_/);
+  expect(fileKey).toMatch(/^file_v3_/);
+  const [imageCall, fileCall] = fake.calls.filter((c) => c.path === '/open-apis/im/v1/images' || c.path === '/open-apis/im/v1/files');
+  expect(String(imageCall.headers['content-type'])).toContain('multipart/form-data');
+  expect(imageCall.rawBody.toString('latin1')).toContain('name="image_type"');
+  expect(fileCall.rawBody.toString('utf8')).toContain('name="file_type"\r\n\r\npdf');
+  expect(fileCall.rawBody.toString('utf8')).toContain('申请表（盖章）.pdf');
+});
+
+it("learns the bot's own open_id from bot info, once", async () => {
+  expect((await platform.botIdentity()).openId).toBe(FAKE_BOT_OPEN_ID);
+  await platform.botIdentity();
+  expect(fake.calls.filter((c) => c.path === '/open-apis/bot/v3/info')).toHaveLength(1);
+});
+
+it('reports a rejected app secret as a token error, retried so an operator can fix the secret', async () => {
+  fake.appSecret = 'rotated';
+  const err = await platform.sendToChat('oc_1', { type: 'text', text: 'x' }, 'k').catch((e) => e);
+  expect(err).toBeInstanceOf(PlatformError);
+  expect(err.message).toContain('token');
+  expect(err.info.retryable).toBe(true);
+  expect(fake.delivered).toHaveLength(0);
+});
+
+describe('through the outbox', () => {
+  let h: Harness;
+  afterEach(async () => {
+    await h.close();
+  });
+
+  it('queues a card update and a private message and delivers both', async () => {
+    h = await startHarness();
+    await h.bot.outbox.updateCard({ tenantKey: 't', key: 'update-1' }, 'om_review_card', { schema: '2.0', body: { elements: [] } });
+    await h.bot.outbox.sendToUser({ tenantKey: 't', key: 'dm-1' }, 'ou_filer', { type: 'text', text: '您的申请已通过' });
+    await h.fake.waitFor(() => h.fake.patches.length === 1 && h.fake.delivered.length === 1, 'both operations');
+    expect(h.fake.patches[0].messageId).toBe('om_review_card');
+    expect(h.fake.delivered[0]).toMatchObject({ receiveIdType: 'open_id', receiveId: 'ou_filer' });
+  });
+
+  it('queues a message once however often the same work enqueues it', async () => {
+    h = await startHarness();
+    for (let i = 0; i < 3; i += 1) await h.bot.outbox.sendToChat({ tenantKey: 't', key: 'same-work' }, 'oc_x', { type: 'text', text: '一次' });
+    await h.fake.waitFor(() => h.fake.delivered.length === 1, 'the message');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(h.fake.messageCalls()).toHaveLength(1);
+  });
+});
