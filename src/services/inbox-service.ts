@@ -4,6 +4,7 @@ import { InboundEvent } from '../db/entities/inbound-event.entity';
 import type { Logger } from '../logger';
 import type { FeishuEnvelope } from '../platform/feishu/inbound';
 import { PlatformError } from '../platform/port';
+import { claim, releaseExpired } from './leases';
 import { decideRetry, RetryPolicy } from './retry-policy';
 
 export interface InboxOptions {
@@ -117,10 +118,7 @@ export class InboxService {
     if (!this.running) return;
     try {
       const now = this.now();
-      await this.repo.update(
-        { status: 'processing', leaseUntil: LessThan(now) },
-        { status: 'received', leaseUntil: null },
-      );
+      await releaseExpired(this.repo, { from: 'processing', to: 'received' }, now);
       const due = await this.repo.find({
         select: { id: true },
         where: { status: 'received', nextAttemptAt: LessThanOrEqual(now) },
@@ -155,13 +153,7 @@ export class InboxService {
 
   private async process(id: number): Promise<void> {
     const now = this.now();
-    const claimed = await this.repo
-      .createQueryBuilder()
-      .update()
-      .set({ status: 'processing', leaseUntil: now + this.opts.leaseMs, attempts: () => 'attempts + 1' })
-      .where('id = :id AND status = :status AND next_attempt_at <= :now', { id, status: 'received', now })
-      .execute();
-    if (claimed.affected !== 1) return;
+    if (!(await claim(this.repo, id, { from: 'received', to: 'processing' }, now + this.opts.leaseMs, now))) return;
     const row = await this.repo.findOneByOrFail({ id });
     const log = this.logger.child({ eventId: row.eventId, eventType: row.eventType, attempt: row.attempts });
     try {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DataSource, In, LessThan, Repository } from 'typeorm';
+import { claim, releaseExpired } from './leases';
 import { isUniqueViolation } from '../db/data-source';
 import { OutboxMessage, OutboxOperation } from '../db/entities/outbox-message.entity';
 import type { Logger } from '../logger';
@@ -206,23 +207,14 @@ export class OutboxService implements Messenger {
   }
 
   private async claim(row: OutboxMessage, now: number): Promise<boolean> {
-    const result = await this.repo
-      .createQueryBuilder()
-      .update()
-      .set({ status: 'sending', leaseUntil: now + this.opts.leaseMs, attempts: () => 'attempts + 1' })
-      .where('id = :id AND status = :status', { id: row.id, status: 'pending' })
-      .execute();
-    if (result.affected !== 1) return false;
+    if (!(await claim(this.repo, row.id, { from: 'pending', to: 'sending' }, now + this.opts.leaseMs))) return false;
     row.attempts += 1;
     return true;
   }
 
   private async recoverExpiredClaims(now: number): Promise<void> {
-    const result = await this.repo.update(
-      { status: 'sending', leaseUntil: LessThan(now) },
-      { status: 'pending', leaseUntil: null },
-    );
-    if (result.affected) this.logger.warn({ count: result.affected }, 'outbox: took back expired claims');
+    const count = await releaseExpired(this.repo, { from: 'sending', to: 'pending' }, now);
+    if (count) this.logger.warn({ count }, 'outbox: took back expired claims');
   }
 
   private async deliver(row: OutboxMessage): Promise<void> {

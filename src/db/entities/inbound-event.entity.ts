@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
+import { LeasedWork } from './leased-work';
 import { epochMs } from '../epoch-ms';
 
 export type InboundStatus = 'received' | 'processing' | 'done' | 'failed';
@@ -7,13 +8,7 @@ export type InboundStatus = 'received' | 'processing' | 'done' | 'failed';
 @Entity('inbound_events')
 @Index('ix_inbound_events_status_next', ['status', 'nextAttemptAt'])
 @Index('ix_inbound_events_received_at', ['receivedAt'])
-export class InboundEvent {
-  @PrimaryGeneratedColumn({ type: 'integer' })
-  id!: number;
-
-  @Column({ name: 'tenant_key', type: 'varchar', length: 64 })
-  tenantKey!: string;
-
+export class InboundEvent extends LeasedWork {
   /** `msg:<message_id>` for messages (Feishu repeats them under new event ids), else `evt:<event_id>`. */
   @Index('uq_inbound_events_dedup_key', { unique: true })
   @Column({ name: 'dedup_key', type: 'varchar', length: 160 })
@@ -31,18 +26,6 @@ export class InboundEvent {
 
   @Column({ type: 'varchar', length: 16 })
   status!: InboundStatus;
-
-  @Column({ type: 'integer', default: 0 })
-  attempts!: number;
-
-  @Column({ name: 'next_attempt_at', type: 'bigint', transformer: epochMs })
-  nextAttemptAt!: number;
-
-  @Column({ name: 'lease_until', type: 'bigint', nullable: true, transformer: epochMs })
-  leaseUntil!: number | null;
-
-  @Column({ name: 'last_error', type: 'text', nullable: true })
-  lastError!: string | null;
 
   @Column({ name: 'received_at', type: 'bigint', transformer: epochMs })
   receivedAt!: number;

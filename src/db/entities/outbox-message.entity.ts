@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, Entity, Index } from 'typeorm';
+import { LeasedWork } from './leased-work';
 import { epochMs } from '../epoch-ms';
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
@@ -7,13 +8,7 @@ export type OutboxOperation = 'send_chat' | 'send_user' | 'reply' | 'update_card
 /** One outbound message, persisted before it is sent so that nothing is lost on a crash. */
 @Entity('outbox_messages')
 @Index('ix_outbox_messages_status_next', ['status', 'nextAttemptAt'])
-export class OutboxMessage {
-  @PrimaryGeneratedColumn({ type: 'integer' })
-  id!: number;
-
-  @Column({ name: 'tenant_key', type: 'varchar', length: 64 })
-  tenantKey!: string;
-
+export class OutboxMessage extends LeasedWork {
   /** Sent to Feishu as `uuid`: Feishu itself then sends at most one message per key per hour. */
   @Index('uq_outbox_messages_idempotency_key', { unique: true })
   @Column({ name: 'idempotency_key', type: 'varchar', length: 50 })
@@ -36,18 +31,6 @@ export class OutboxMessage {
 
   @Column({ type: 'varchar', length: 16 })
   status!: OutboxStatus;
-
-  @Column({ type: 'integer', default: 0 })
-  attempts!: number;
-
-  @Column({ name: 'next_attempt_at', type: 'bigint', transformer: epochMs })
-  nextAttemptAt!: number;
-
-  @Column({ name: 'lease_until', type: 'bigint', nullable: true, transformer: epochMs })
-  leaseUntil!: number | null;
-
-  @Column({ name: 'last_error', type: 'text', nullable: true })
-  lastError!: string | null;
 
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
   createdAt!: number;
