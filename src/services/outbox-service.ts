@@ -173,6 +173,7 @@ export class OutboxService implements Messenger {
       this.lastRecovery = now;
       await this.recoverExpiredClaims(now);
       this.limiter.sweep(now);
+      for (const [key, until] of this.pausedTargets) if (until <= now) this.pausedTargets.delete(key);
     }
     let wakeAt = now + this.opts.pollIntervalMs;
     const rows = await this.repo.find({ where: { status: 'pending' }, order: { id: 'ASC' }, take: 500 });
@@ -187,13 +188,14 @@ export class OutboxService implements Messenger {
         wakeAt = Math.min(wakeAt, notBefore);
         continue;
       }
-      const wait = this.limiter.tryAcquire(row.rateKey, now);
+      const wait = this.limiter.wouldWait(row.rateKey, now);
       if (wait > 0) {
         blocked.add(row.rateKey);
         wakeAt = Math.min(wakeAt, now + wait);
         continue;
       }
       if (!(await this.claim(row, now))) continue;
+      this.limiter.record(row.rateKey, this.now());
       blocked.add(row.rateKey);
       this.inFlight.add(row.id);
       this.busyTargets.add(row.rateKey);

@@ -11,17 +11,28 @@ export class RateLimiter {
 
   /** Takes a slot and returns 0, or returns how many ms until a slot frees up (taking nothing). */
   tryAcquire(key: string, now: number): number {
+    const wait = this.wouldWait(key, now);
+    if (wait === 0) this.record(key, now);
+    return wait;
+  }
+
+  /** How many ms until `key` may send (0: now), without taking a slot. */
+  wouldWait(key: string, now: number): number {
     const keyWindow = this.keyWindows.get(key) ?? [];
     this.expire(this.globalWindow, now);
     this.expire(keyWindow, now);
     const waits: number[] = [];
     if (this.globalWindow.length >= this.global) waits.push(this.globalWindow[0] + this.windowMs - now);
     if (keyWindow.length >= this.perKey) waits.push(keyWindow[0] + this.windowMs - now);
-    if (waits.length > 0) return Math.max(1, ...waits);
+    return waits.length > 0 ? Math.max(1, ...waits) : 0;
+  }
+
+  /** Counts a send made at `now`. */
+  record(key: string, now: number): void {
+    const keyWindow = this.keyWindows.get(key) ?? [];
     this.globalWindow.push(now);
     keyWindow.push(now);
     this.keyWindows.set(key, keyWindow);
-    return 0;
   }
 
   /** Drops idle keys so that the map does not grow with every chat ever seen. */

@@ -96,3 +96,17 @@ describe('RateLimiter', () => {
     expect(limiter.tryAcquire('oc_idle', T0 + 10_000)).toBe(0);
   });
 });
+
+describe('wouldWait and record', () => {
+  it('asking does not take a slot; recording does', () => {
+    const limiter = new RateLimiter(2, 50);
+    expect(limiter.wouldWait('chat:a', 0)).toBe(0);
+    expect(limiter.wouldWait('chat:a', 0)).toBe(0);
+    expect(limiter.wouldWait('chat:a', 0)).toBe(0);
+    limiter.record('chat:a', 0);
+    limiter.record('chat:a', 100);
+    expect(limiter.wouldWait('chat:a', 200)).toBe(800);
+    expect(limiter.wouldWait('chat:a', 999)).toBe(1);
+    expect(limiter.wouldWait('chat:a', 1000)).toBe(0);
+  });
+});
