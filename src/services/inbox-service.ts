@@ -18,7 +18,7 @@ export interface InboxOptions {
 export const DEFAULT_INBOX_OPTIONS: InboxOptions = {
   leaseMs: 60_000,
   pollIntervalMs: 2000,
-  concurrency: 8,
+  concurrency: 2,
   retry: { baseDelayMs: 5000, maxDelayMs: 10 * 60_000, maxAttempts: 6 },
 };
 

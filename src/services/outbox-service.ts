@@ -176,6 +176,8 @@ export class OutboxService implements Messenger {
       for (const [key, until] of this.pausedTargets) if (until <= now) this.pausedTargets.delete(key);
     }
     let wakeAt = now + this.opts.pollIntervalMs;
+    // Every send slot busy: the next finished send starts the next pass; scanning now is waste.
+    if (this.inFlight.size >= this.opts.maxInFlight) return;
     const rows = await this.repo.find({ where: { status: 'pending' }, order: { id: 'ASC' }, take: 500 });
     // One chat's messages go out one at a time and in order; a held-back message holds back its successors.
     const blocked = new Set<string>(this.busyTargets);

@@ -12,7 +12,8 @@ export abstract class LeasedWork {
   @Column({ name: 'tenant_key', type: 'varchar', length: 64 })
   tenantKey!: string;
 
-  @Column({ type: 'integer', default: 0 })
+  /** No entity-level default: with one, TypeORM re-reads every inserted row (the column keeps its DB default). */
+  @Column({ type: 'integer' })
   attempts!: number;
 
   @Column({ name: 'next_attempt_at', type: 'bigint', transformer: epochMs })

@@ -1,0 +1,454 @@
+import { DateTime } from 'luxon';
+import { validateActivityValues, type ActivityValue } from './activity-menu';
+import { parseRegion, type Region } from './regions';
+
+/**
+ * The rules of the 2026 notice for an activity application (申请表), checked on the server for
+ * every submission: a card's `required` is only a hint to the client and a callback can carry
+ * anything.
+ *
+ * Dates are calendar dates ('YYYY-MM-DD') throughout. They are computed in UTC only because UTC
+ * has no daylight saving and no offset changes, so "days between" is exact; the machine's local
+ * zone is never consulted. Which calendar day "today" is belongs to the caller, who knows
+ * SCHEDULE_TIMEZONE.
+ */
+
+/** The form's component names: a contract with the card and with stored drafts. */
+export const APPLICATION_FIELDS = [
+  'org_name',
+  'region',
+  'venue',
+  'start_date',
+  'end_date',
+  'headcount',
+  'core_count',
+  'enterprise_count',
+  'key_industry_count',
+  'audience',
+  'needs',
+  'topics',
+  'contact_name',
+  'mobile',
+  'email',
+  'remarks',
+] as const;
+export type ApplicationField = (typeof APPLICATION_FIELDS)[number];
+
+/** Labels as the notice's form names them, for cards and for the messages below. */
+export const FIELD_LABELS: Readonly<Record<ApplicationField, string>> = {
+  org_name: '申请单位名称',
+  region: '所在盟市',
+  venue: '活动地点',
+  start_date: '活动开始日期',
+  end_date: '活动结束日期',
+  headcount: '活动人数',
+  core_count: '第（2）（3）类人员人数',
+  enterprise_count: '参与企业数',
+  key_industry_count: '自治区十大产业企业数',
+  audience: '活动对象',
+  needs: '企业需求',
+  topics: '活动内容',
+  contact_name: '联系人',
+  mobile: '手机号码',
+  email: '电子邮箱',
+  remarks: '备注',
+};
+
+/** Fields whose length is limited, in characters (code points, so one Chinese character is one). */
+export type LimitedField = 'org_name' | 'venue' | 'audience' | 'needs' | 'contact_name' | 'email' | 'remarks';
+
+export interface ApplicationRules {
+  /** The notice: filed at least this many days before the activity starts (start − today ≥ leadDays). */
+  readonly leadDays: number;
+  /** The notice: activities run 3–11 月; 'MM-DD' of the campaign year, both ends included. */
+  readonly window: { readonly start: string; readonly end: string };
+  /** The notice: 1–3 天, counting both the first and the last day. */
+  readonly minDays: number;
+  readonly maxDays: number;
+  /** The notice: groups (2)+(3) are at least this percentage of all participants. */
+  readonly corePercent: number;
+  /** The notice: the region's ten key industries are at least this percentage of the enterprises. */
+  readonly keyIndustryPercent: number;
+  /** Ours: a bound that catches typos (20000 for 200) long before the ratios would. */
+  readonly maxHeadcount: number;
+  /** Ours: generous for the paper form's boxes, small enough for a card and a digest. */
+  readonly maxLength: Readonly<Record<LimitedField, number>>;
+}
+
+/** The one place the rule parameters live. */
+export const DEFAULT_APPLICATION_RULES: ApplicationRules = Object.freeze({
+  leadDays: 10,
+  window: Object.freeze({ start: '03-01', end: '11-30' }),
+  minDays: 1,
+  maxDays: 3,
+  corePercent: 80,
+  keyIndustryPercent: 60,
+  maxHeadcount: 2000,
+  maxLength: Object.freeze({
+    org_name: 100,
+    venue: 100,
+    audience: 300,
+    needs: 1000,
+    contact_name: 30,
+    email: 100,
+    remarks: 500,
+  }),
+});
+
+export interface ApplicationRulesOverride {
+  leadDays?: number;
+  window?: { start?: string; end?: string };
+  minDays?: number;
+  maxDays?: number;
+  corePercent?: number;
+  keyIndustryPercent?: number;
+  maxHeadcount?: number;
+  maxLength?: Partial<Record<LimitedField, number>>;
+}
+
+/**
+ * Defaults with the override laid over them. A nonsensical rule set is a programming or
+ * configuration error, not a user's mistake, so it throws rather than failing every form.
+ */
+export function resolveApplicationRules(override: ApplicationRulesOverride = {}): ApplicationRules {
+  const d = DEFAULT_APPLICATION_RULES;
+  const rules: ApplicationRules = {
+    leadDays: override.leadDays ?? d.leadDays,
+    window: { start: override.window?.start ?? d.window.start, end: override.window?.end ?? d.window.end },
+    minDays: override.minDays ?? d.minDays,
+    maxDays: override.maxDays ?? d.maxDays,
+    corePercent: override.corePercent ?? d.corePercent,
+    keyIndustryPercent: override.keyIndustryPercent ?? d.keyIndustryPercent,
+    maxHeadcount: override.maxHeadcount ?? d.maxHeadcount,
+    maxLength: { ...d.maxLength, ...override.maxLength },
+  };
+  const wholeAtLeast = (name: string, value: number, min: number): void => {
+    if (!Number.isSafeInteger(value) || value < min) throw new RangeError(`application rules: ${name} must be a whole number ≥ ${min}, got ${value}`);
+  };
+  wholeAtLeast('leadDays', rules.leadDays, 0);
+  wholeAtLeast('minDays', rules.minDays, 1);
+  wholeAtLeast('maxDays', rules.maxDays, rules.minDays);
+  wholeAtLeast('corePercent', rules.corePercent, 0);
+  wholeAtLeast('keyIndustryPercent', rules.keyIndustryPercent, 0);
+  if (rules.corePercent > 100 || rules.keyIndustryPercent > 100) throw new RangeError('application rules: percentages must be at most 100');
+  wholeAtLeast('maxHeadcount', rules.maxHeadcount, 1);
+  for (const [field, max] of Object.entries(rules.maxLength)) wholeAtLeast(`maxLength.${field}`, max, 1);
+  // 02-29 would exist in some campaign years only; a window must mean the same every year.
+  for (const end of ['start', 'end'] as const) {
+    const md = rules.window[end];
+    if (!/^\d\d-\d\d$/.test(md) || md === '02-29' || !DateTime.fromISO(`2001-${md}`, { zone: 'utc' }).isValid) {
+      throw new RangeError(`application rules: window.${end} must be 'MM-DD' (not 02-29), got '${md}'`);
+    }
+  }
+  if (rules.window.start > rules.window.end) throw new RangeError('application rules: window.start must not be after window.end');
+  return rules;
+}
+
+/** What Feishu sends as `form_value`: strings, arrays for multi-selects, absent when untouched. */
+export type FormValue = Record<string, string | string[] | undefined>;
+
+export interface ApplicationContext {
+  /** Today's calendar date 'YYYY-MM-DD' in SCHEDULE_TIMEZONE (see `localDate`). */
+  today: string;
+  campaignYear: number;
+  rules?: ApplicationRulesOverride;
+}
+
+/** A form that passed every check: trimmed text, parsed numbers, dates as 'YYYY-MM-DD'. */
+export interface CheckedApplication {
+  orgName: string;
+  region: Region;
+  venue: string;
+  startDate: string;
+  endDate: string;
+  /** end − start + 1. */
+  days: number;
+  headcount: number;
+  coreCount: number;
+  enterpriseCount: number;
+  keyIndustryCount: number;
+  audience: string;
+  needs: string;
+  /** Menu values in menu order, without duplicates. */
+  topics: ActivityValue[];
+  contactName: string;
+  /** 11 digits, without spaces, dashes or +86. */
+  mobile: string;
+  email: string;
+  /** '' when the filer left it empty. */
+  remarks: string;
+}
+
+/** One message per failing field, keyed by the form's component name, in the form's order. */
+export type ApplicationErrors = Partial<Record<ApplicationField, string>>;
+
+export type ApplicationCheck = { ok: true; application: CheckedApplication } | { ok: false; errors: ApplicationErrors };
+
+const DATE_RE = /^\d{4}-\d{2}-\d{2}$/;
+
+function toDate(iso: string): DateTime | undefined {
+  if (!DATE_RE.test(iso)) return undefined;
+  const d = DateTime.fromISO(iso, { zone: 'utc' });
+  return d.isValid ? d : undefined;
+}
+
+function isoOf(d: DateTime): string {
+  // Valid by construction: every DateTime here comes from toDate() and whole-day arithmetic.
+  return d.toISODate() as string;
+}
+
+/**
+ * The picked date of a Feishu date picker value ("2027-06-10 +0800"). The offset says where the
+ * client was, not which day was picked, so it is dropped rather than applied. A bare
+ * 'YYYY-MM-DD' is accepted too (prefilled values, other platforms).
+ */
+export function parseFeishuDate(value: string): string | undefined {
+  const m = /^(\d{4}-\d{2}-\d{2})(?:\s+[+-]\d{2}:?\d{2})?$/.exec(value.trim());
+  return m && toDate(m[1]) ? m[1] : undefined;
+}
+
+/**
+ * A date picker's initial value for a prefilled form. `offsetOrZone` is either a fixed offset
+ * ('+0800', '+08:00') or an IANA zone ('Asia/Shanghai'), whose offset on that date is used.
+ */
+export function formatFeishuDate(date: string, offsetOrZone: string): string {
+  const day = toDate(date);
+  if (!day) throw new RangeError(`formatFeishuDate: expected 'YYYY-MM-DD', got '${date}'`);
+  const fixed = /^([+-])(\d{2}):?(\d{2})$/.exec(offsetOrZone);
+  if (fixed) return `${date} ${fixed[1]}${fixed[2]}${fixed[3]}`;
+  const zoned = DateTime.fromISO(date, { zone: offsetOrZone });
+  if (!zoned.isValid) throw new RangeError(`formatFeishuDate: unknown offset or time zone '${offsetOrZone}'`);
+  return `${date} ${zoned.toFormat('ZZZ')}`;
+}
+
+/** The calendar date of an instant in a time zone: how callers get `ApplicationContext.today`. */
+export function localDate(now: Date, timezone: string): string {
+  const d = DateTime.fromJSDate(now, { zone: timezone });
+  if (!d.isValid) throw new RangeError(`localDate: unknown time zone '${timezone}'`);
+  return isoOf(d);
+}
+
+function requireDate(name: string, iso: string): DateTime {
+  const d = toDate(iso);
+  if (!d) throw new RangeError(`${name}: expected 'YYYY-MM-DD', got '${iso}'`);
+  return d;
+}
+
+/** The earliest start date a filing made on `today` may ask for. */
+export function earliestStartDate(today: string, rules: ApplicationRulesOverride = {}): string {
+  return isoOf(requireDate('today', today).plus({ days: resolveApplicationRules(rules).leadDays }));
+}
+
+/** The last day on which an activity starting on `startDate` may still be filed (for reminders). */
+export function filingDeadline(startDate: string, rules: ApplicationRulesOverride = {}): string {
+  return isoOf(requireDate('startDate', startDate).minus({ days: resolveApplicationRules(rules).leadDays }));
+}
+
+/** Full-width digits (０-９) are what a Chinese IME often types; they mean the same digits. */
+function halfWidthDigits(s: string): string {
+  return s.replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+}
+
+/** A single-value field; a list where text belongs is treated as nothing typed. */
+function textOf(form: FormValue, field: ApplicationField): string {
+  const v = form[field];
+  return typeof v === 'string' ? v.trim() : '';
+}
+
+function lengthOf(s: string): number {
+  return [...s].length;
+}
+
+/** Keeps the known fields only, as typed: what a draft stores and what a returned card shows again. */
+export function pickFormValues(form: FormValue): Partial<Record<ApplicationField, string | string[]>> {
+  const picked: Partial<Record<ApplicationField, string | string[]>> = {};
+  for (const field of APPLICATION_FIELDS) {
+    const v = form[field];
+    if (typeof v === 'string') picked[field] = v;
+    else if (Array.isArray(v)) picked[field] = v.filter((x): x is string => typeof x === 'string');
+  }
+  return picked;
+}
+
+/** Form values that reopen a checked application for 修改. */
+export function applicationToFormValues(app: CheckedApplication, offsetOrZone: string): Record<ApplicationField, string | string[]> {
+  return {
+    org_name: app.orgName,
+    region: app.region,
+    venue: app.venue,
+    start_date: formatFeishuDate(app.startDate, offsetOrZone),
+    end_date: formatFeishuDate(app.endDate, offsetOrZone),
+    headcount: String(app.headcount),
+    core_count: String(app.coreCount),
+    enterprise_count: String(app.enterpriseCount),
+    key_industry_count: String(app.keyIndustryCount),
+    audience: app.audience,
+    needs: app.needs,
+    topics: [...app.topics],
+    contact_name: app.contactName,
+    mobile: app.mobile,
+    email: app.email,
+    remarks: app.remarks,
+  };
+}
+
+/** A share rounded down to one decimal, so a failing 79.96 % never shows as "80%". */
+function percentText(part: number, whole: number): string {
+  const tenths = Math.floor((part * 1000) / whole);
+  return `${tenths % 10 === 0 ? tenths / 10 : (tenths / 10).toFixed(1)}%`;
+}
+
+function monthDayText(md: string): string {
+  const [m, d] = md.split('-').map(Number);
+  return `${m} 月 ${d} 日`;
+}
+
+const COUNT_UNITS: Record<'headcount' | 'core_count' | 'enterprise_count' | 'key_industry_count', string> = {
+  headcount: '人',
+  core_count: '人',
+  enterprise_count: '家',
+  key_industry_count: '家',
+};
+
+const EMAIL_RE =
+  /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*@(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+[A-Za-z]{2,}$/;
+
+/**
+ * Checks a submitted application form against the notice's rules. Every field is checked, so
+ * the filer sees all problems at once; each field gets at most one message, the most useful
+ * one first (e.g. a start date too early gets the earliest date it could be).
+ */
+export function checkApplicationForm(form: FormValue, ctx: ApplicationContext): ApplicationCheck {
+  const rules = resolveApplicationRules(ctx.rules);
+  const today = requireDate('ctx.today', ctx.today);
+  if (!Number.isSafeInteger(ctx.campaignYear) || ctx.campaignYear < 1000 || ctx.campaignYear > 9999) {
+    throw new RangeError(`ctx.campaignYear: expected a four-digit year, got ${ctx.campaignYear}`);
+  }
+  const year = ctx.campaignYear;
+  const errors: ApplicationErrors = {};
+
+  // Free text.
+  const texts = {} as Record<LimitedField, string>;
+  for (const field of ['org_name', 'venue', 'audience', 'needs', 'contact_name', 'remarks'] as const) {
+    const value = textOf(form, field);
+    const max = rules.maxLength[field];
+    const label = FIELD_LABELS[field];
+    if (value === '' && field !== 'remarks') errors[field] = `请填写${label}（不超过 ${max} 字）`;
+    else if (lengthOf(value) > max) errors[field] = `${label}不能超过 ${max} 字（当前 ${lengthOf(value)} 字）`;
+    texts[field] = value;
+  }
+
+  const region = parseRegion(textOf(form, 'region'));
+  if (!region) errors.region = '请选择活动所在盟市';
+
+  // Counts: positive whole numbers written as digits.
+  const counts = {} as Record<keyof typeof COUNT_UNITS, number | undefined>;
+  for (const field of ['headcount', 'core_count', 'enterprise_count', 'key_industry_count'] as const) {
+    const raw = halfWidthDigits(textOf(form, field));
+    const label = FIELD_LABELS[field];
+    counts[field] = undefined;
+    if (raw === '') errors[field] = `请填写${label}`;
+    else if (!/^\d+$/.test(raw) || /^0+$/.test(raw)) errors[field] = `${label}需为正整数（只填数字）`;
+    // Compare as text first: a 30-digit number is not safely a Number.
+    else if (raw.replace(/^0+/, '').length > String(rules.maxHeadcount).length || Number(raw) > rules.maxHeadcount) {
+      errors[field] = `${label}不能超过 ${rules.maxHeadcount} ${COUNT_UNITS[field]}`;
+    } else counts[field] = Number(raw);
+  }
+  const { headcount, core_count: core, enterprise_count: enterprises, key_industry_count: keyIndustry } = counts;
+  if (headcount !== undefined && core !== undefined) {
+    if (core > headcount) errors.core_count = '第（2）（3）类人员人数不能超过活动总人数';
+    else if (core * 100 < headcount * rules.corePercent) {
+      errors.core_count = `第（2）（3）类人员需占活动总人数的 ${rules.corePercent}% 以上（当前 ${percentText(core, headcount)}）`;
+    }
+  }
+  // Every enterprise taking part sends somebody, so there cannot be more enterprises than people.
+  if (headcount !== undefined && enterprises !== undefined && enterprises > headcount) {
+    errors.enterprise_count = '参与企业数不能超过活动总人数';
+  }
+  if (enterprises !== undefined && keyIndustry !== undefined) {
+    if (keyIndustry > enterprises) errors.key_industry_count = '自治区十大产业企业数不能超过参与企业数';
+    else if (keyIndustry * 100 < enterprises * rules.keyIndustryPercent) {
+      errors.key_industry_count = `自治区十大产业企业需占参与企业总数的 ${rules.keyIndustryPercent}% 以上（当前 ${percentText(keyIndustry, enterprises)}）`;
+    }
+  }
+
+  // Dates.
+  const windowStart = requireDate('window.start', `${year}-${rules.window.start}`);
+  const windowEnd = requireDate('window.end', `${year}-${rules.window.end}`);
+  const outsideWindow = (d: DateTime): boolean => d < windowStart || d > windowEnd;
+  const windowMessage = `活动需在 ${year} 年 ${monthDayText(rules.window.start)}至 ${monthDayText(rules.window.end)}之间举办`;
+
+  const startIso = parseFeishuDate(textOf(form, 'start_date'));
+  const start = startIso === undefined ? undefined : toDate(startIso);
+  if (!start) errors.start_date = '请选择活动开始日期';
+  else if (start.diff(today, 'days').days < rules.leadDays) {
+    // Point at a date that would pass, which the window may push later than today + lead.
+    const byLead = today.plus({ days: rules.leadDays });
+    const earliest = byLead < windowStart ? windowStart : byLead;
+    errors.start_date =
+      earliest > windowEnd
+        ? `活动开始日期需在提交之日起至少 ${rules.leadDays} 天之后，${year} 年度已没有可选的开始日期`
+        : `活动开始日期需在提交之日起至少 ${rules.leadDays} 天之后（最早可选 ${isoOf(earliest)}）`;
+  } else if (outsideWindow(start)) errors.start_date = windowMessage;
+
+  const endIso = parseFeishuDate(textOf(form, 'end_date'));
+  const end = endIso === undefined ? undefined : toDate(endIso);
+  let days: number | undefined;
+  if (!end) errors.end_date = '请选择活动结束日期';
+  else if (start && end < start) errors.end_date = '结束日期不能早于开始日期';
+  else if (outsideWindow(end)) errors.end_date = windowMessage;
+  else if (start) {
+    days = end.diff(start, 'days').days + 1;
+    if (days < rules.minDays || days > rules.maxDays) {
+      errors.end_date = rules.minDays === rules.maxDays ? `活动时长为 ${rules.maxDays} 天` : `活动时长为 ${rules.minDays}–${rules.maxDays} 天`;
+    }
+  }
+
+  // Topics: a multi-select sends a list; a lone string is taken as a list of one.
+  const rawTopics = form.topics;
+  const topicList = (Array.isArray(rawTopics) ? rawTopics : typeof rawTopics === 'string' ? [rawTopics] : [])
+    .filter((v): v is string => typeof v === 'string')
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+  const topics = validateActivityValues(topicList);
+  if (!topics.ok) errors.topics = '活动内容中有无效的选项，请重新选择';
+  else if (topics.values.length === 0) errors.topics = '请至少选择一项活动内容';
+
+  // Contact. Spaces, dashes and a +86 prefix are how people write numbers, not part of them.
+  const mobile = halfWidthDigits(textOf(form, 'mobile'))
+    .replace(/[\s-]/g, '')
+    .replace(/^(?:\+86|0086)/, '');
+  if (!/^\d{11}$/.test(mobile)) errors.mobile = '请输入 11 位手机号码';
+  else if (!/^1[3-9]\d{9}$/.test(mobile)) errors.mobile = '手机号码格式不正确（应为 13–19 开头的 11 位号码）';
+
+  const email = textOf(form, 'email');
+  if (email === '') errors.email = '请填写电子邮箱';
+  else if (lengthOf(email) > rules.maxLength.email || !EMAIL_RE.test(email)) errors.email = '邮箱格式不正确';
+
+  const failing = APPLICATION_FIELDS.filter((f) => errors[f] !== undefined);
+  if (failing.length > 0) return { ok: false, errors: Object.fromEntries(failing.map((f) => [f, errors[f]])) };
+
+  // Every value below was checked above; the assertions only restate that for the compiler.
+  return {
+    ok: true,
+    application: {
+      orgName: texts.org_name,
+      region: region as Region,
+      venue: texts.venue,
+      startDate: startIso as string,
+      endDate: endIso as string,
+      days: days as number,
+      headcount: headcount as number,
+      coreCount: core as number,
+      enterpriseCount: enterprises as number,
+      keyIndustryCount: keyIndustry as number,
+      audience: texts.audience,
+      needs: texts.needs,
+      topics: (topics as { ok: true; values: ActivityValue[] }).values,
+      contactName: texts.contact_name,
+      mobile,
+      email,
+      remarks: texts.remarks,
+    },
+  };
+}
