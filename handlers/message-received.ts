@@ -1,6 +1,7 @@
 import type { OutboundMessage } from '../src/platform/port';
 import type { ChatMessage, Command, EventHandler, HandlerDeps } from './types';
 import { helpCard } from '../cards/help-card';
+import { attachmentOf, onAttachment } from './attachment-received';
 
 /** `im.message.receive_v1`: private chats get every text; groups only what @-mentions the bot. */
 export const messageHandler = (commands: readonly Command[]): EventHandler => async (evt, deps, log) => {
@@ -19,8 +20,14 @@ export const messageHandler = (commands: readonly Command[]): EventHandler => as
   const reply = (m: OutboundMessage) =>
     deps.messenger.reply({ tenantKey: evt.tenantKey, key: `${evt.dedupKey}:reply:${replies++}` }, base.messageId, base.chatId, m);
 
+  const attachment = chatType === 'p2p' ? attachmentOf(String(message.message_type), message.content, base.messageId) : undefined;
+  if (attachment) {
+    log.info({ kind: attachment.kind }, 'attachment received');
+    await onAttachment(deps, evt.tenantKey, senderOpenId, attachment, reply);
+    return;
+  }
   if (message.message_type !== 'text') {
-    await reply({ type: 'text', text: '目前我只能识别文字指令。发送「帮助」查看可用指令。' });
+    await reply({ type: 'text', text: '目前我只能识别文字指令（私聊中发送的图片或文件会作为申请表盖章扫描件）。发送「帮助」查看可用指令。' });
     return;
   }
 

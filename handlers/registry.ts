@@ -2,13 +2,17 @@
  * Every chat command, event handler and card action, in one place. Adding a command means a
  * handler file and one line here; the help card lists commands from this registry.
  */
+import { APPLICATION_ACTIONS } from './application-actions';
+import { applyCommand } from './apply-command';
 import { bindCommand } from './bind-command';
 import { onBotAdded } from './bot-added';
 import { helpCommand } from './help-command';
 import { messageHandler } from './message-received';
+import { pendingCommand } from './pending-command';
+import { queryCommand } from './query-command';
 import type { CardActionHandler, Command, EventHandler } from './types';
 
-export const COMMANDS: readonly Command[] = [helpCommand, bindCommand];
+export const COMMANDS: readonly Command[] = [helpCommand, applyCommand, queryCommand, pendingCommand, bindCommand];
 
 export const EVENT_HANDLERS: Readonly<Record<string, EventHandler>> = {
   'im.message.receive_v1': messageHandler(COMMANDS),
@@ -16,4 +20,4 @@ export const EVENT_HANDLERS: Readonly<Record<string, EventHandler>> = {
 };
 
 /** Keyed by the `action` field of a button's callback value, named `noun.verb`. */
-export const CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = {};
+export const CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = { ...APPLICATION_ACTIONS };

@@ -1,5 +1,7 @@
 import type { Logger } from '../src/logger';
 import type { ChatPlatform, OutboundMessage } from '../src/platform/port';
+import type { ApplicationRulesOverride } from '../src/domain/application-rule-config';
+import type { ApplicationService } from '../src/services/application-service';
 import type { BindingService } from '../src/services/binding-service';
 import type { Messenger } from '../src/services/outbox-service';
 import type { CardJson } from '../cards/card-kit';
@@ -8,9 +10,19 @@ import type { CardJson } from '../cards/card-kit';
 export interface HandlerDeps {
   messenger: Messenger;
   bindings: BindingService;
+  applications: ApplicationService;
+  settings: Settings;
   platform: Pick<ChatPlatform, 'botIdentity'>;
   admins: ReadonlySet<string>;
   now: () => number;
+}
+
+/** The deployment's settings that handlers need (from the configuration). */
+export interface Settings {
+  campaignYear: number;
+  /** SCHEDULE_TIMEZONE: which calendar day "today" is, and how instants are shown. */
+  timezone: string;
+  rules?: ApplicationRulesOverride;
 }
 
 /** A verified, recorded event, as the inbox hands it to its handler. */

@@ -11,6 +11,7 @@ import type { Logger } from './logger';
 import { DryRunPlatform } from './platform/dry-run-platform';
 import { FeishuPlatform } from './platform/feishu/feishu-platform';
 import type { ChatPlatform } from './platform/port';
+import { ApplicationService } from './services/application-service';
 import { BindingService } from './services/binding-service';
 import { DEFAULT_INBOX_OPTIONS, InboxOptions, InboxService } from './services/inbox-service';
 import { DEFAULT_OUTBOX_OPTIONS, OutboxOptions, OutboxService } from './services/outbox-service';
@@ -71,7 +72,15 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
     now,
   );
   const bindings = new BindingService(ds, now);
-  const deps: HandlerDeps = { messenger: outbox, bindings, platform, admins: config.adminOpenIds, now };
+  const deps: HandlerDeps = {
+    messenger: outbox,
+    bindings,
+    applications: new ApplicationService(ds, now),
+    settings: { campaignYear: config.campaignYear, timezone: config.timezone },
+    platform,
+    admins: config.adminOpenIds,
+    now,
+  };
   const inbox = new InboxService(
     ds,
     createEventDispatch(deps),
@@ -91,7 +100,8 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
   const scheduler = new Scheduler(config.timezone, logger.child({ component: 'scheduler' }));
   scheduler.add('prune-delivery-logs', '17 * * * *', async () => {
     const events = await inbox.prune(48 * 3600_000);
-    const messages = await outbox.prune(7 * 24 * 3600_000);
+    // Sent cards can be updated for 14 days (FEISHU.md §3.4): their message ids are kept that long.
+    const messages = await outbox.prune(15 * 24 * 3600_000);
     return { events, messages };
   });
 

@@ -2,14 +2,17 @@ import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { DataSource, QueryFailedError } from 'typeorm';
+import { Application } from './entities/application.entity';
+import { ApplicationEvent } from './entities/application-event.entity';
 import { ChatBinding } from './entities/chat-binding.entity';
 import { InboundEvent } from './entities/inbound-event.entity';
 import { OutboxMessage } from './entities/outbox-message.entity';
 import { CreateSpine1763800000000 } from './migrations/1763800000000-CreateSpine';
+import { CreateApplications1764500000000 } from './migrations/1764500000000-CreateApplications';
 
-export const ENTITIES = [InboundEvent, OutboxMessage, ChatBinding];
+export const ENTITIES = [InboundEvent, OutboxMessage, ChatBinding, Application, ApplicationEvent];
 /** In order. Append new migrations here; never edit a landed one. */
-export const MIGRATIONS = [CreateSpine1763800000000];
+export const MIGRATIONS = [CreateSpine1763800000000, CreateApplications1764500000000];
 
 /**
  * TypeORM switches node-sqlite3 into verbose mode, which builds an Error and inspects the

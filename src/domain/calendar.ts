@@ -54,3 +54,8 @@ export function requireDate(name: string, iso: string): DateTime {
   if (!d) throw new RangeError(`${name}: expected 'YYYY-MM-DD', got '${iso}'`);
   return d;
 }
+
+/** An instant as people read it in a time zone: '2027-06-10 14:05'. */
+export function formatInstant(ms: number, timezone: string): string {
+  return DateTime.fromMillis(ms, { zone: timezone }).toFormat('yyyy-MM-dd HH:mm');
+}

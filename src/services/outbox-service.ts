@@ -19,6 +19,8 @@ export interface Messenger {
   /** `chatId` is the chat the replied-to message is in (Feishu rate-limits per chat). */
   reply(ref: SendRef, messageId: string, chatId: string, message: OutboundMessage): Promise<void>;
   updateCard(ref: SendRef, messageId: string, card: Record<string, unknown>): Promise<void>;
+  /** The id Feishu gave the message queued under `ref`, once it has been sent. */
+  sentMessageId(ref: SendRef): Promise<string | undefined>;
 }
 
 export interface SendRef {
@@ -88,6 +90,14 @@ export class OutboxService implements Messenger {
 
   updateCard(ref: SendRef, messageId: string, card: Record<string, unknown>): Promise<void> {
     return this.enqueue(ref, 'update_card', messageId, `msg:${messageId}`, { type: 'card', card });
+  }
+
+  async sentMessageId(ref: SendRef): Promise<string | undefined> {
+    const row = await this.repo.findOne({
+      select: { id: true, resultId: true },
+      where: { idempotencyKey: idempotencyKeyOf(ref.tenantKey, ref.key), status: 'sent' },
+    });
+    return row?.resultId ?? undefined;
   }
 
   /** Starts delivering, including whatever an earlier process left pending. */

@@ -69,16 +69,37 @@ export function botAddedEvent(chatId?: string): Record<string, any> {
   };
 }
 
+/** The tenant of the captured message fixture: card callbacks in a flow come from the same tenant. */
+export const TENANT_KEY = payloadFixture('im.message.receive_v1.group_at_bot.captured.json').header.tenant_key as string;
+
+export interface CardActionOptions {
+  /** The message the card is (`context.open_message_id`). */
+  messageId?: string;
+  /** The chat it is in (`context.open_chat_id`). */
+  chatId?: string;
+  tenantKey?: string;
+}
+
 /** A `card.action.trigger` callback in the doc fixture's shape. */
-export function cardActionEvent(value: Record<string, unknown>, operatorOpenId: string, formValue?: Record<string, unknown>): Record<string, any> {
+export function cardActionEvent(
+  value: Record<string, unknown>,
+  operatorOpenId: string,
+  formValue?: Record<string, unknown>,
+  opts: CardActionOptions = {},
+): Record<string, any> {
   const base = payloadFixture('card.action.trigger.form_submit.doc.json');
+  const tenantKey = opts.tenantKey ?? TENANT_KEY;
   return {
     ...base,
-    header: { ...base.header, event_id: newId(''), token: TEST_TOKEN },
+    header: { ...base.header, event_id: newId(''), token: TEST_TOKEN, tenant_key: tenantKey },
     event: {
       ...base.event,
-      operator: { ...base.event.operator, open_id: operatorOpenId },
+      operator: { ...base.event.operator, open_id: operatorOpenId, tenant_key: tenantKey },
       action: { tag: 'button', value, ...(formValue ? { form_value: formValue, name: 'submit' } : {}) },
+      context: {
+        open_message_id: opts.messageId ?? base.event.context.open_message_id,
+        open_chat_id: opts.chatId ?? base.event.context.open_chat_id,
+      },
     },
   };
 }

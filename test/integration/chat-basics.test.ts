@@ -103,7 +103,7 @@ describe('everything else gets an answer, never silence', () => {
   });
 
   it('answers a non-text message with a hint', async () => {
-    await h.post('/feishu/events', messageEvent({ text: '', chatType: 'p2p', messageType: 'image' }));
+    await h.post('/feishu/events', messageEvent({ text: '', chatType: 'p2p', messageType: 'audio' }));
     await h.fake.waitFor(() => replies().length === 1, 'the hint');
     expect(textOf(replies()[0])).toContain('目前我只能识别文字指令');
   });

@@ -1,0 +1,276 @@
+import type { ApplicationEvent } from '../src/db/entities/application-event.entity';
+import type { Application } from '../src/db/entities/application.entity';
+import { activityLabel, findActivity } from '../src/domain/activity-menu';
+import { actionLabel, filerActions, isApplicationAction, type ApplicationStatus, type FilerAction } from '../src/domain/application-status';
+import { formatInstant } from '../src/domain/calendar';
+import { codeOf, topicsOf } from '../src/services/application-service';
+import { card, CardElement, CardJson, divider, HeaderColour, markdown, note } from './card-kit';
+import { escapeMarkdown } from './markdown';
+
+/**
+ * Cards that show an application: the filer's card (confirmation, status, their buttons), the
+ * detail card with its audit trail, the centre's review card, and lists. Pure data: the caller
+ * passes the time zone in which instants are shown.
+ */
+
+export const STATUS_COLOURS: Readonly<Record<ApplicationStatus, HeaderColour>> = {
+  草稿: 'grey',
+  待审核: 'blue',
+  已退回: 'orange',
+  已通过: 'green',
+  未通过: 'red',
+  已撤回: 'grey',
+  已举办: 'turquoise',
+  已总结: 'green',
+};
+
+/** Names a person in card markdown: Feishu renders the open_id as the person's name. */
+export function mention(openId: string | null): string {
+  if (!openId) return '（未知）';
+  return /^ou_[A-Za-z0-9_]+$/.test(openId) ? `<at id=${openId}></at>` : escapeMarkdown(openId);
+}
+
+export function displayCode(app: Application): string {
+  return codeOf(app) ?? '草稿（未提交）';
+}
+
+function esc(v: string | null | undefined, fallback = '（未填写）'): string {
+  return v ? escapeMarkdown(v) : fallback;
+}
+
+function dates(app: Application): string {
+  if (!app.startDate) return '（未填写）';
+  if (!app.endDate || app.endDate === app.startDate) return `${app.startDate}（1 天）`;
+  const days = Math.round((Date.parse(app.endDate) - Date.parse(app.startDate)) / 86_400_000) + 1;
+  return `${app.startDate} 至 ${app.endDate}（${days} 天）`;
+}
+
+/** The lines everybody needs to recognise an application. */
+export function summaryLines(app: Application): string[] {
+  const lines = [
+    `**申请单位**：${esc(app.orgName)}`,
+    `**盟市 / 地点**：${esc(app.region, '（未选择）')} · ${esc(app.venue)}`,
+    `**活动时间**：${dates(app)}`,
+  ];
+  if (app.headcount !== null) {
+    lines.push(
+      `**活动人数**：${app.headcount} 人，其中第（2）（3）类人员 ${app.coreCount ?? 0} 人；参与企业 ${app.enterpriseCount ?? 0} 家，其中十大产业企业 ${app.keyIndustryCount ?? 0} 家`,
+    );
+  }
+  return lines;
+}
+
+function detailLines(app: Application): string[] {
+  const topics = topicsOf(app)
+    .map((v) => findActivity(v))
+    .filter((o) => o !== undefined)
+    .map((o) => `- ${escapeMarkdown(activityLabel(o))}`);
+  const lines = [
+    `**活动对象**：${esc(app.audience)}`,
+    `**企业需求**：${esc(app.needs)}`,
+    `**活动内容**：${topics.length ? `\n${topics.join('\n')}` : '（未选择）'}`,
+    `**联系人**：${esc(app.contactName)} · ${esc(app.mobile)} · ${esc(app.email)}`,
+  ];
+  if (app.remarks) lines.push(`**备注**：${escapeMarkdown(app.remarks)}`);
+  return lines;
+}
+
+export function attachmentLine(app: Application, timezone: string): string {
+  if (!app.attachmentKey) return '**盖章扫描件**：<font color=\'orange\'>尚未收到</font>（申请人在私聊中发送图片或文件即可）';
+  const what = app.attachmentKind === 'image' ? '图片' : `文件「${esc(app.attachmentName, '未命名')}」`;
+  return `**盖章扫描件**：<font color='green'>已附</font>（${what}，${app.attachedAt ? formatInstant(app.attachedAt, timezone) : ''} 收到）`;
+}
+
+function decisionLine(app: Application, timezone: string): string | undefined {
+  if (!app.decidedBy || !app.decidedAt) return undefined;
+  const verb = app.status === '已退回' ? '退回修改' : app.status === '未通过' ? '不予受理' : '通过';
+  const reason = app.decisionReason ? `，原因：${escapeMarkdown(app.decisionReason)}` : '';
+  return `**审核**：${mention(app.decidedBy)} 于 ${formatInstant(app.decidedAt, timezone)} ${verb}${reason}`;
+}
+
+export const FILER_BUTTONS: Readonly<Record<FilerAction, { action: string; type: string; confirm?: { title: string; text: string } }>> = {
+  继续填写: { action: 'application.resume', type: 'primary' },
+  修改: { action: 'application.edit', type: 'default' },
+  撤回: { action: 'application.withdraw', type: 'danger', confirm: { title: '撤回申请', text: '撤回后需要重新填写提交。确定撤回这份申请吗？' } },
+};
+
+export function button(text: string, value: Record<string, unknown>, type = 'default', confirm?: { title: string; text: string }): CardElement {
+  return {
+    tag: 'button',
+    text: { tag: 'plain_text', content: text },
+    type,
+    ...(confirm ? { confirm: { title: { tag: 'plain_text', content: confirm.title }, text: { tag: 'plain_text', content: confirm.text } } } : {}),
+    behaviors: [{ type: 'callback', value }],
+  };
+}
+
+function buttonRow(buttons: CardElement[]): CardElement {
+  return {
+    tag: 'column_set',
+    flex_mode: 'flow',
+    horizontal_spacing: '8px',
+    columns: buttons.map((b) => ({ tag: 'column', width: 'auto', elements: [b] })),
+  };
+}
+
+export interface ApplicationCardView {
+  app: Application;
+  timezone: string;
+  /** A line at the top saying what just happened, e.g. 已提交. */
+  banner?: string;
+  /** The audit trail, for the detail card. */
+  history?: ApplicationEvent[];
+  /** Show the filer's buttons (修改 / 撤回 / 继续填写). */
+  filerButtons: boolean;
+}
+
+/** The filer's card after submitting, and the detail card of 查询 <编号>. */
+export function applicationCard(view: ApplicationCardView): CardJson {
+  const { app, timezone } = view;
+  const elements: CardElement[] = [];
+  if (view.banner) elements.push(markdown(view.banner));
+  elements.push(markdown(`**编号**：${displayCode(app)}　**状态**：${app.status}`));
+  elements.push(markdown(summaryLines(app).join('\n')));
+  if (view.history) elements.push(markdown(detailLines(app).join('\n')));
+  const decision = decisionLine(app, timezone);
+  if (decision) elements.push(markdown(decision));
+  if (app.status !== '草稿') elements.push(markdown(attachmentLine(app, timezone)));
+  if (view.history) {
+    elements.push(divider());
+    elements.push(markdown(`**办理记录**\n${view.history.map((e) => historyLine(e, timezone)).join('\n')}`));
+  }
+  if (view.filerButtons) {
+    const actions = filerActions(app.status);
+    if (actions.length) elements.push(buttonRow(actions.map((a) => button(a, { action: FILER_BUTTONS[a].action, id: app.id }, FILER_BUTTONS[a].type, FILER_BUTTONS[a].confirm))));
+  }
+  const code = codeOf(app);
+  const title = code ? `活动申请 ${code}` : '活动申请（草稿）';
+  return card({ title, subtitle: app.orgName ?? undefined, colour: STATUS_COLOURS[app.status], summary: `${title} · ${app.status}`, elements });
+}
+
+const AUDIT_WORDS: Record<string, string> = { draft: '保存草稿', attach: '附上盖章扫描件' };
+
+function historyLine(e: ApplicationEvent, timezone: string): string {
+  const what = AUDIT_WORDS[e.action] ?? (isApplicationAction(e.action) ? actionLabel(e.action) : e.action);
+  const move = e.fromStatus && e.fromStatus !== e.toStatus ? `（${e.fromStatus} → ${e.toStatus}）` : '';
+  const why = e.reason && e.action !== 'attach' ? `，原因：${escapeMarkdown(e.reason)}` : '';
+  return `- ${formatInstant(e.at, timezone)} ${mention(e.actorOpenId)} ${what}${move}${why}`;
+}
+
+export const REVIEW_ACTION = 'application.review';
+
+export interface ReviewCardView {
+  app: Application;
+  timezone: string;
+  /** A rejected decision attempt: the reason as typed and what is wrong with it. */
+  reason?: string;
+  reasonError?: string;
+  /** For a card that is no longer current (changed since it was sent): what to look at instead. */
+  superseded?: boolean;
+}
+
+/**
+ * The centre's review card. While the application waits for review it carries the reason
+ * input and the three decision buttons; afterwards it shows the decision and who made it.
+ */
+export function reviewCard(view: ReviewCardView): CardJson {
+  const { app, timezone } = view;
+  const code = codeOf(app) ?? '';
+  const elements: CardElement[] = [
+    markdown(`**编号**：${code}　**状态**：${app.status}　**申请人**：${mention(app.filerOpenId)}`),
+    markdown(summaryLines(app).join('\n')),
+    markdown(detailLines(app).join('\n')),
+    markdown(attachmentLine(app, timezone)),
+  ];
+  const open = app.status === '待审核' && !view.superseded;
+  if (open) {
+    const formElements: CardElement[] = [
+      {
+        tag: 'input',
+        name: 'reason',
+        required: false,
+        width: 'fill',
+        input_type: 'multiline_text',
+        rows: 2,
+        auto_resize: true,
+        max_length: 500,
+        placeholder: { tag: 'plain_text', content: '审核意见：退回修改或不予受理时必填，通过时可不填' },
+        ...(view.reason ? { default_value: view.reason } : {}),
+      },
+    ];
+    if (view.reasonError) formElements.push(markdown(`<font color='red'>⚠ ${escapeMarkdown(view.reasonError)}</font>`));
+    const decisions = [
+      { text: '通过', decision: 'approve', type: 'primary_filled' },
+      { text: '退回修改', decision: 'return', type: 'default' },
+      { text: '不予受理', decision: 'reject', type: 'danger' },
+    ];
+    formElements.push(
+      buttonRow(
+        decisions.map((d) => ({
+          tag: 'button',
+          name: `review_${d.decision}`,
+          text: { tag: 'plain_text', content: d.text },
+          type: d.type,
+          form_action_type: 'submit',
+          behaviors: [{ type: 'callback', value: { action: REVIEW_ACTION, id: app.id, decision: d.decision, v: app.version } }],
+        })),
+      ),
+    );
+    elements.push({ tag: 'form', name: 'review_form', elements: formElements });
+  } else {
+    const decision = decisionLine(app, timezone);
+    if (view.superseded && app.status === '待审核') elements.push(note('申请人已修改并重新提交，这张卡片已过期，请在新的审核卡片上处理。'));
+    else if (decision) elements.push(markdown(decision));
+    else if (app.status === '已撤回') elements.push(note('申请人已撤回这份申请，无需审核。'));
+    else elements.push(note(`当前状态：${app.status}，无需审核。`));
+  }
+  const title = `待审核申请 ${code}`;
+  return card({
+    title: open ? title : `申请 ${code} · ${app.status}`,
+    subtitle: app.orgName ?? undefined,
+    colour: open ? 'blue' : STATUS_COLOURS[app.status],
+    summary: open ? `${title}：${app.orgName ?? ''}` : `申请 ${code} ${app.status}`,
+    elements,
+  });
+}
+
+export interface ApplicationListView {
+  title: string;
+  /** Whose applications these are, e.g. 「包头市」的申请. */
+  scopeNote: string;
+  items: Application[];
+  page: number;
+  pageSize: number;
+  total: number;
+  /** The callback value for another page, without the page number. */
+  pageValue: Record<string, unknown>;
+  /** Drafts that belong to the viewer get a 继续填写 button. */
+  viewerOpenId: string;
+}
+
+export function applicationListCard(view: ApplicationListView): CardJson {
+  const elements: CardElement[] = [];
+  const pages = Math.max(1, Math.ceil(view.total / view.pageSize));
+  if (view.total === 0) {
+    elements.push(markdown(`${view.scopeNote}：还没有申请。发送「申请」可以填写活动申请表。`));
+  } else {
+    elements.push(markdown(`${view.scopeNote}：共 ${view.total} 份，第 ${view.page + 1}/${pages} 页，最新的在前。`));
+    elements.push(
+      markdown(
+        view.items
+          .map((a) => `- **${displayCode(a)}**　${esc(a.orgName)} · ${esc(a.region, '未选盟市')} · ${a.startDate ? dates(a) : '日期未填'} · **${a.status}**`)
+          .join('\n'),
+      ),
+    );
+    const drafts = view.items.filter((a) => a.status === '草稿' && a.filerOpenId === view.viewerOpenId);
+    if (drafts.length) {
+      elements.push(buttonRow(drafts.map((d) => button(`继续填写：${[...(d.orgName ?? '未命名草稿')].slice(0, 12).join('')}`, { action: 'application.resume', id: d.id }, 'primary'))));
+    }
+    const nav: CardElement[] = [];
+    if (view.page > 0) nav.push(button('上一页', { ...view.pageValue, page: view.page - 1 }));
+    if (view.page + 1 < pages) nav.push(button('下一页', { ...view.pageValue, page: view.page + 1 }));
+    if (nav.length) elements.push(buttonRow(nav));
+    elements.push(note('发送「查询 编号」（如 查询 SQ2027-0001）查看详情和办理记录。'));
+  }
+  return card({ title: view.title, colour: 'blue', summary: view.title, elements });
+}

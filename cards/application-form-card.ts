@@ -1,0 +1,188 @@
+import { ACTIVITY_MENU, activityLabel } from '../src/domain/activity-menu';
+import { FIELD_LABELS, type ApplicationField } from '../src/domain/application-fields';
+import type { ApplicationRules } from '../src/domain/application-rule-config';
+import type { ApplicationErrors } from '../src/domain/application-rules';
+import { parseFeishuDate } from '../src/domain/calendar';
+import { REGIONS } from '../src/domain/regions';
+import { card, CardElement, CardJson, markdown, note } from './card-kit';
+import { escapeMarkdown } from './markdown';
+
+/**
+ * The application form (申请表) as a card: the notice's fields under the contract's component
+ * names, each with a placeholder saying what is expected. A returned form carries every value
+ * as it was typed and each problem directly under its field.
+ *
+ * No field is `required` on the client: the server checks everything and says what is missing
+ * next to the field, and a half-filled form can still be kept as a draft.
+ */
+
+/** What a submission of this card is for: a fresh form (by its token) or an existing application. */
+export type FormTarget = { form: string } | { id: number };
+
+export interface ApplicationFormView {
+  target: FormTarget;
+  values: Partial<Record<ApplicationField, string | string[]>>;
+  errors?: ApplicationErrors;
+  /** The code when changing a submitted application. */
+  code?: string;
+  /** 'new' (申请), 'draft' (继续填写) or 'edit' (修改). */
+  mode: 'new' | 'draft' | 'edit';
+  campaignYear: number;
+  /** The earliest start date a filing today may ask for ('YYYY-MM-DD'). */
+  earliestStart: string;
+  rules: ApplicationRules;
+}
+
+export const SUBMIT_ACTION = 'application.submit';
+
+const PLACEHOLDERS: Readonly<Record<ApplicationField, string>> = {
+  org_name: '与公章一致的单位全称',
+  region: '请选择活动所在盟市',
+  venue: '如：包头稀土高新区某某园区报告厅',
+  start_date: '请选择开始日期',
+  end_date: '请选择结束日期（1–3 天）',
+  headcount: '预计参加活动的总人数，只填数字',
+  core_count: '其中第（2）（3）类人员人数，只填数字',
+  enterprise_count: '参加活动的企业数，只填数字',
+  key_industry_count: '其中属于自治区十大产业的企业数，只填数字',
+  audience: '参加人员的单位和岗位，如：园区企业研发负责人、工程师、一线职工',
+  needs: '企业在技术、人才、政策等方面希望专家解决的问题',
+  topics: '从通知的活动内容菜单中选择，可多选',
+  contact_name: '联系人姓名',
+  mobile: '11 位手机号码',
+  email: '如：name@example.com',
+  remarks: '选填',
+};
+
+const MULTILINE: ReadonlySet<ApplicationField> = new Set(['audience', 'needs', 'remarks']);
+
+const HINTS: Partial<Record<ApplicationField, (rules: ApplicationRules) => string>> = {
+  core_count: (r) =>
+    `活动对象分三类：（1）盟市科协系统企业相关部门负责人；（2）已建园企科协负责人；（3）企业研发管理人员、工程师和一线职工。（2）（3）类人员需占 ${r.corePercent}% 以上。`,
+  key_industry_count: (r) => `自治区十大产业企业需占参与企业总数的 ${r.keyIndustryPercent}% 以上。`,
+};
+
+export function applicationFormCard(view: ApplicationFormView): CardJson {
+  const { rules } = view;
+  const errors = view.errors ?? {};
+  const errorCount = Object.keys(errors).length;
+  const elements: CardElement[] = [];
+
+  const [ws, we] = [rules.window.start, rules.window.end].map((md) => md.split('-').map(Number));
+  const days = rules.minDays === rules.maxDays ? `${rules.maxDays} 天` : `${rules.minDays}–${rules.maxDays} 天`;
+  elements.push(
+    markdown(
+      `请按《企业创新能力提升行动》通知要求填写。活动需在 ${view.campaignYear} 年 ${ws[0]} 月 ${ws[1]} 日至 ${we[0]} 月 ${we[1]} 日之间举办，持续 ${days}，` +
+        `并在活动开始前至少 ${rules.leadDays} 天提交（今天提交，最早可选 **${view.earliestStart}** 开始）。`,
+    ),
+  );
+  if (errorCount > 0) {
+    elements.push(markdown(`<font color='red'>**有 ${errorCount} 项需要修改**，请查看各项下方的红色提示。已填写的内容都保留着。</font>`));
+  }
+
+  const fields: CardElement[] = [];
+  for (const field of FORM_ORDER) {
+    fields.push(markdown(`**${FIELD_LABELS[field]}**${field === 'remarks' ? '（选填）' : ''}`));
+    fields.push(component(field, view.values[field]));
+    const hint = HINTS[field];
+    if (hint) fields.push(note(hint(rules)));
+    const error = errors[field];
+    if (error) fields.push(markdown(`<font color='red'>⚠ ${escapeMarkdown(error)}</font>`));
+  }
+  fields.push({
+    tag: 'button',
+    name: 'submit',
+    text: { tag: 'plain_text', content: view.mode === 'edit' ? '提交修改' : '提交申请' },
+    type: 'primary_filled',
+    width: 'fill',
+    form_action_type: 'submit',
+    behaviors: [{ type: 'callback', value: { action: SUBMIT_ACTION, ...view.target } }],
+  });
+  elements.push({ tag: 'form', name: 'application_form', elements: fields });
+  elements.push(note('提交后，请在与我的私聊中发送加盖单位公章的申请表扫描件（图片或文件）。'));
+
+  const title =
+    view.mode === 'edit' && view.code ? `修改申请 ${view.code}` : view.mode === 'draft' ? '活动申请表（草稿）' : '活动申请表';
+  return card({
+    title,
+    subtitle: '内蒙古企业创新能力提升行动',
+    colour: errorCount > 0 ? 'orange' : 'blue',
+    summary: errorCount > 0 ? `申请表有 ${errorCount} 项需要修改` : title,
+    elements,
+  });
+}
+
+/** The notice's order, with the counts next to each other and the contact last. */
+const FORM_ORDER: readonly ApplicationField[] = [
+  'org_name',
+  'region',
+  'venue',
+  'start_date',
+  'end_date',
+  'headcount',
+  'core_count',
+  'enterprise_count',
+  'key_industry_count',
+  'audience',
+  'needs',
+  'topics',
+  'contact_name',
+  'mobile',
+  'email',
+  'remarks',
+];
+
+function placeholder(field: ApplicationField) {
+  return { tag: 'plain_text', content: PLACEHOLDERS[field] };
+}
+
+function component(field: ApplicationField, value: string | string[] | undefined): CardElement {
+  const single = typeof value === 'string' ? value : undefined;
+  switch (field) {
+    case 'region':
+      return {
+        tag: 'select_static',
+        name: field,
+        required: false,
+        width: 'fill',
+        placeholder: placeholder(field),
+        options: REGIONS.map((r) => ({ text: { tag: 'plain_text', content: r }, value: r })),
+        ...(single && (REGIONS as readonly string[]).includes(single) ? { initial_option: single } : {}),
+      };
+    case 'start_date':
+    case 'end_date': {
+      const date = single ? parseFeishuDate(single) : undefined;
+      return {
+        tag: 'date_picker',
+        name: field,
+        required: false,
+        width: 'fill',
+        placeholder: placeholder(field),
+        ...(date ? { initial_date: date } : {}),
+      };
+    }
+    case 'topics': {
+      const chosen = (Array.isArray(value) ? value : single ? [single] : []).filter((v) => ACTIVITY_MENU.some((o) => o.value === v));
+      return {
+        tag: 'multi_select_static',
+        name: field,
+        required: false,
+        width: 'fill',
+        placeholder: placeholder(field),
+        options: ACTIVITY_MENU.map((o) => ({ text: { tag: 'plain_text', content: activityLabel(o) }, value: o.value })),
+        selected_values: chosen,
+      };
+    }
+    default:
+      return {
+        tag: 'input',
+        name: field,
+        required: false,
+        width: 'fill',
+        placeholder: placeholder(field),
+        max_length: 1000,
+        ...(MULTILINE.has(field) ? { input_type: 'multiline_text', rows: 3, auto_resize: true, max_rows: 8 } : {}),
+        ...(single ? { default_value: single } : {}),
+      };
+  }
+}

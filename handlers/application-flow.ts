@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import { applicationCard, reviewCard } from '../cards/application-cards';
+import { applicationFormCard, FormTarget } from '../cards/application-form-card';
+import type { Application } from '../src/db/entities/application.entity';
+import type { ApplicationField } from '../src/domain/application-fields';
+import { resolveApplicationRules } from '../src/domain/application-rule-config';
+import { applicationToFormValues, earliestStartDate, type ApplicationErrors } from '../src/domain/application-rules';
+import { localDate } from '../src/domain/calendar';
+import { CENTRE } from '../src/domain/regions';
+import type { Logger } from '../src/logger';
+import type { OutboundMessage } from '../src/platform/port';
+import { checkedOf, codeOf, draftValuesOf, reviewKeysOf } from '../src/services/application-service';
+import type { HandlerDeps } from './types';
+
+/**
+ * What the application commands and card actions share: today's date, the form card, who may
+ * act, and the messages that follow a change (review cards to the centre, the filer's notice).
+ * Every message has a key derived from the application and its version, so doing the same work
+ * twice (a retried event, a double click) sends it once.
+ */
+
+export function todayOf(deps: HandlerDeps): string {
+  return localDate(new Date(deps.now()), deps.settings.timezone);
+}
+
+export function formCard(
+  deps: HandlerDeps,
+  opts: { target: FormTarget; values: Partial<Record<ApplicationField, string | string[]>>; mode: 'new' | 'draft' | 'edit'; errors?: ApplicationErrors; code?: string },
+) {
+  return applicationFormCard({
+    ...opts,
+    campaignYear: deps.settings.campaignYear,
+    earliestStart: earliestStartDate(todayOf(deps), deps.settings.rules),
+    rules: resolveApplicationRules(deps.settings.rules),
+  });
+}
+
+/** A fresh form's token: stable for one 申请 message, so a redelivered event sends the same card. */
+export function formTokenFor(dedupKey: string): string {
+  return createHash('sha256').update(`form\n${dedupKey}`).digest('base64url').slice(0, 24);
+}
+
+/** The values a form reopens with: a draft's typed values, or the submitted ones. */
+export function formValuesOf(deps: HandlerDeps, app: Application): Partial<Record<ApplicationField, string | string[]>> {
+  const checked = app.status === '草稿' ? undefined : checkedOf(app);
+  return checked ? applicationToFormValues(checked, deps.settings.timezone) : draftValuesOf(app);
+}
+
+/** Only the filer or an admin may act on an application. */
+export function mayAct(app: Application, openId: string, isAdmin: boolean): boolean {
+  return app.filerOpenId === openId || isAdmin;
+}
+
+/** The review round: review cards of an earlier submission are superseded by the later ones. */
+function roundOf(app: Application): string {
+  return `${app.id}:${app.submittedAt ?? 0}`;
+}
+
+/** The review card goes to the group(s) bound to 中心; with none bound, to each admin privately. */
+export async function sendReviewCards(deps: HandlerDeps, app: Application, log: Logger): Promise<void> {
+  const round = roundOf(app);
+  const card: OutboundMessage = { type: 'card', card: reviewCard({ app, timezone: deps.settings.timezone }) };
+  const chats = await deps.bindings.chatsFor(app.tenantKey, CENTRE);
+  const keys: string[] = [];
+  if (chats.length > 0) {
+    for (const chat of chats) {
+      const key = `review:${round}:chat:${chat.chatId}`;
+      await deps.messenger.sendToChat({ tenantKey: app.tenantKey, key }, chat.chatId, card);
+      keys.push(key);
+    }
+  } else {
+    if (deps.admins.size === 0) log.warn({ applicationId: app.id }, 'no centre group bound and no ADMIN_OPEN_IDS: nobody gets the review card');
+    for (const admin of deps.admins) {
+      const key = `review:${round}:user:${admin}`;
+      await deps.messenger.sendToUser({ tenantKey: app.tenantKey, key }, admin, card);
+      keys.push(key);
+    }
+  }
+  await deps.applications.addReviewKeys(app, keys);
+}
+
+/** Remembers a review card sent some other way (待审), so that it is updated with the others. */
+export async function trackReviewCard(deps: HandlerDeps, app: Application, key: string): Promise<void> {
+  await deps.applications.addReviewKeys(app, [key]);
+}
+
+export function reviewKeyFor(app: Application, suffix: string): string {
+  return `review:${roundOf(app)}:${suffix}`;
+}
+
+/**
+ * Brings every review card of the application up to date (a decision, a withdrawal, a new
+ * attachment, a resubmission that supersedes them), except the one the click came from: that
+ * one is updated by the callback's answer.
+ */
+export async function refreshReviewCards(deps: HandlerDeps, app: Application, exceptMessageId?: string): Promise<void> {
+  const round = roundOf(app);
+  for (const key of reviewKeysOf(app)) {
+    const messageId = await deps.messenger.sentMessageId({ tenantKey: app.tenantKey, key });
+    if (!messageId || messageId === exceptMessageId) continue;
+    const superseded = !key.startsWith(`review:${round}:`);
+    const card = reviewCard({ app, timezone: deps.settings.timezone, superseded });
+    await deps.messenger.updateCard({ tenantKey: app.tenantKey, key: `${key}:v${app.version}` }, messageId, card);
+  }
+}
+
+/** Tells the filer privately, once per version of the application. */
+export async function notifyFiler(deps: HandlerDeps, app: Application, banner: string): Promise<void> {
+  const card = applicationCard({ app, timezone: deps.settings.timezone, banner, filerButtons: true });
+  await deps.messenger.sendToUser({ tenantKey: app.tenantKey, key: `notify:${app.id}:v${app.version}` }, app.filerOpenId, { type: 'card', card });
+}
+
+export function codeText(app: Application): string {
+  return codeOf(app) ?? '草稿';
+}

@@ -1,0 +1,352 @@
+import { DataSource, Repository } from 'typeorm';
+import { isUniqueViolation } from '../db/data-source';
+import { ApplicationEvent } from '../db/entities/application-event.entity';
+import { Application } from '../db/entities/application.entity';
+import { pickFormValues, type ApplicationField, type FormValue } from '../domain/application-fields';
+import type { CheckedApplication } from '../domain/application-rules';
+import { canTransition, nextStatus, type ApplicationAction, type ApplicationStatus } from '../domain/application-status';
+import { parseFeishuDate } from '../domain/calendar';
+import type { ActivityValue } from '../domain/activity-menu';
+import { parseRegion } from '../domain/regions';
+
+/**
+ * Applications in the database: drafts, submissions, decisions, attachments, the audit trail.
+ * Every change is one conditional UPDATE on (id, version), so of two concurrent changes exactly
+ * one wins and the other learns what happened instead. No multi-statement transactions: the
+ * SQLite driver shares one connection between them (see the issue 2 notes).
+ */
+
+/** SQ<year>-<4 digits>; sequences past 9999 simply grow a digit. */
+export function codeOf(app: Pick<Application, 'codeYear' | 'codeSeq'>): string | undefined {
+  if (app.codeYear === null || app.codeSeq === null) return undefined;
+  return `SQ${app.codeYear}-${String(app.codeSeq).padStart(4, '0')}`;
+}
+
+/** Reads a code as people type it: `SQ2027-0001`, lower case, full-width digits, no dash. */
+export function parseCode(text: string): { year: number; seq: number } | undefined {
+  const t = text.trim().replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/[－—]/g, '-');
+  const m = /^sq\s*(\d{4})\s*-?\s*(\d{1,6})$/i.exec(t);
+  if (!m) return undefined;
+  const seq = Number(m[2]);
+  return seq > 0 ? { year: Number(m[1]), seq } : undefined;
+}
+
+/** The checked values of a submitted application, as the rules produced them. */
+export function checkedOf(app: Application): CheckedApplication | undefined {
+  if (app.orgName === null || app.startDate === null || app.endDate === null || app.headcount === null) return undefined;
+  return {
+    orgName: app.orgName,
+    region: parseRegion(app.region ?? '') ?? ('' as never),
+    venue: app.venue ?? '',
+    startDate: app.startDate,
+    endDate: app.endDate,
+    days: dayCount(app.startDate, app.endDate),
+    headcount: app.headcount,
+    coreCount: app.coreCount ?? 0,
+    enterpriseCount: app.enterpriseCount ?? 0,
+    keyIndustryCount: app.keyIndustryCount ?? 0,
+    audience: app.audience ?? '',
+    needs: app.needs ?? '',
+    topics: topicsOf(app),
+    contactName: app.contactName ?? '',
+    mobile: app.mobile ?? '',
+    email: app.email ?? '',
+    remarks: app.remarks ?? '',
+  };
+}
+
+function dayCount(start: string, end: string): number {
+  return Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000) + 1;
+}
+
+export function topicsOf(app: Application): ActivityValue[] {
+  try {
+    const parsed = JSON.parse(app.topics ?? '[]');
+    return Array.isArray(parsed) ? parsed : [];
+  } catch {
+    return [];
+  }
+}
+
+/** A draft's typed values, as the form card shows them again. */
+export function draftValuesOf(app: Application): Partial<Record<ApplicationField, string | string[]>> {
+  try {
+    return pickFormValues(JSON.parse(app.draftForm ?? '{}'));
+  } catch {
+    return {};
+  }
+}
+
+export function reviewKeysOf(app: Application): string[] {
+  try {
+    const parsed = JSON.parse(app.reviewKeys ?? '[]');
+    return Array.isArray(parsed) ? parsed.filter((k): k is string => typeof k === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+export type ChangeResult =
+  | { ok: true; app: Application; from: ApplicationStatus }
+  /** Somebody else changed it first (or the action is not allowed in its status): here it is now. */
+  | { ok: false; current: Application };
+
+export interface Attachment {
+  kind: 'image' | 'file';
+  key: string;
+  name: string | null;
+  messageId: string;
+}
+
+export interface ListFilter {
+  tenantKey: string;
+  /** Only this filer's applications. */
+  filerOpenId?: string;
+  /** Only this region's. */
+  region?: string;
+  /** Drafts are private: shown only to the one who is looking, when it is theirs. */
+  viewerOpenId: string;
+  statuses?: ApplicationStatus[];
+}
+
+const DECISIONS: readonly ApplicationAction[] = ['approve', 'return', 'reject'];
+
+/** One change: a status action, or 'draft' / 'attach' within the status. */
+interface Change {
+  action: ApplicationAction | 'draft' | 'attach';
+  actorOpenId: string;
+  reason?: string | null;
+  /** Parameters used by SQL expressions in the values. */
+  params?: Record<string, unknown>;
+}
+
+function isStatusAction(action: Change['action']): action is ApplicationAction {
+  return action !== 'draft' && action !== 'attach';
+}
+
+export class ApplicationService {
+  private readonly repo: Repository<Application>;
+  private readonly events: Repository<ApplicationEvent>;
+
+  constructor(ds: DataSource, private readonly now: () => number = Date.now) {
+    this.repo = ds.getRepository(Application);
+    this.events = ds.getRepository(ApplicationEvent);
+  }
+
+  get(tenantKey: string, id: number): Promise<Application | null> {
+    if (!Number.isSafeInteger(id)) return Promise.resolve(null);
+    return this.repo.findOneBy({ tenantKey, id });
+  }
+
+  findByFormToken(tenantKey: string, formToken: string): Promise<Application | null> {
+    return this.repo.findOneBy({ tenantKey, formToken });
+  }
+
+  findByCode(tenantKey: string, year: number, seq: number): Promise<Application | null> {
+    return this.repo.findOneBy({ tenantKey, codeYear: year, codeSeq: seq });
+  }
+
+  history(applicationId: number): Promise<ApplicationEvent[]> {
+    return this.events.find({ where: { applicationId }, order: { at: 'ASC', id: 'ASC' } });
+  }
+
+  /**
+   * Keeps a form that failed its checks as a draft: a new one for a fresh 申请 card (found
+   * again by its token when submitted twice), or the values of an existing draft updated.
+   */
+  async saveDraft(input: { tenantKey: string; filerOpenId: string; formToken: string | null; app: Application | null; form: FormValue }): Promise<ChangeResult> {
+    const typed = pickFormValues(input.form);
+    const columns = {
+      draftForm: JSON.stringify(typed),
+      orgName: text(typed.org_name, 200),
+      region: parseRegion(typeof typed.region === 'string' ? typed.region : '') ?? null,
+      startDate: typeof typed.start_date === 'string' ? (parseFeishuDate(typed.start_date) ?? null) : null,
+      endDate: typeof typed.end_date === 'string' ? (parseFeishuDate(typed.end_date) ?? null) : null,
+    };
+    const app = input.app ?? (await this.createDraft(input.tenantKey, input.filerOpenId, input.formToken, true));
+    // Somebody else's draft, or no longer a draft (a stale card): leave it as it is.
+    if (app.status !== '草稿' || app.filerOpenId !== input.filerOpenId) return { ok: false, current: app };
+    return this.update(app, { ...columns, updatedAt: this.now() }, { action: 'draft', actorOpenId: input.filerOpenId });
+  }
+
+  /** A new empty draft for a fresh card, or the one that card already made (submitted twice at once). */
+  private async createDraft(tenantKey: string, filerOpenId: string, formToken: string | null, audited: boolean): Promise<Application> {
+    const now = this.now();
+    try {
+      const draft = await this.repo.save(
+        this.repo.create({ tenantKey, formToken, codeYear: null, codeSeq: null, filerOpenId, status: '草稿', version: 1, createdAt: now, updatedAt: now }),
+      );
+      if (audited) await this.audit(draft.id, 'draft', null, '草稿', filerOpenId, null);
+      return draft;
+    } catch (err) {
+      if (!isUniqueViolation(err) || !formToken) throw err;
+      const existing = await this.findByFormToken(tenantKey, formToken);
+      if (!existing) throw err;
+      return existing;
+    }
+  }
+
+  /**
+   * Submits checked values: a fresh card or a draft becomes 待审核 with the next code of the
+   * campaign year; an application being changed (待审核 or 已退回) goes back to 待审核.
+   */
+  async submit(input: {
+    tenantKey: string;
+    actorOpenId: string;
+    formToken: string | null;
+    app: Application | null;
+    checked: CheckedApplication;
+    year: number;
+  }): Promise<ChangeResult> {
+    // A fresh card starts as a draft row, so that the code is given by the one UPDATE below.
+    const app = input.app ?? (await this.createDraft(input.tenantKey, input.actorOpenId, input.formToken, false));
+    const action: ApplicationAction = app.status === '草稿' ? 'submit' : 'resubmit';
+    if (!canTransition(app.status, action)) return { ok: false, current: app };
+    const c = input.checked;
+    const now = this.now();
+    const values: Record<string, unknown> = {
+      orgName: c.orgName,
+      region: c.region,
+      venue: c.venue,
+      startDate: c.startDate,
+      endDate: c.endDate,
+      headcount: c.headcount,
+      coreCount: c.coreCount,
+      enterpriseCount: c.enterpriseCount,
+      keyIndustryCount: c.keyIndustryCount,
+      audience: c.audience,
+      needs: c.needs,
+      topics: JSON.stringify(c.topics),
+      contactName: c.contactName,
+      mobile: c.mobile,
+      email: c.email,
+      remarks: c.remarks,
+      draftForm: null,
+      decidedBy: null,
+      decidedAt: null,
+      decisionReason: null,
+      submittedAt: now,
+      updatedAt: now,
+    };
+    for (let attempt = 0; ; attempt++) {
+      const sequence =
+        app.codeSeq === null
+          ? {
+              codeYear: input.year,
+              // The next number of the year, in the same statement: no gaps, and two submissions
+              // racing for one number collide on the unique index and the loser takes the next.
+              codeSeq: () => '(SELECT COALESCE(MAX(s.code_seq), 0) + 1 FROM applications s WHERE s.code_year = :codeYear)',
+            }
+          : {};
+      try {
+        return await this.update(app, { ...values, ...sequence }, { action, actorOpenId: input.actorOpenId, params: { codeYear: input.year } });
+      } catch (err) {
+        if (!isUniqueViolation(err) || attempt >= 20) throw err;
+      }
+    }
+  }
+
+  /** A decision (approve/return/reject), a withdrawal, or a later step (hold/summarise). */
+  async transition(app: Application, action: ApplicationAction, actorOpenId: string, reason: string | null = null): Promise<ChangeResult> {
+    if (!canTransition(app.status, action)) return { ok: false, current: app };
+    const now = this.now();
+    const values: Record<string, unknown> = { updatedAt: now };
+    if (DECISIONS.includes(action)) Object.assign(values, { decidedBy: actorOpenId, decidedAt: now, decisionReason: reason });
+    return this.update(app, values, { action, actorOpenId, reason });
+  }
+
+  async attach(app: Application, attachment: Attachment, actorOpenId: string): Promise<ChangeResult> {
+    const now = this.now();
+    return this.update(
+      app,
+      {
+        attachmentKind: attachment.kind,
+        attachmentKey: attachment.key,
+        attachmentName: attachment.name,
+        attachmentMessageId: attachment.messageId,
+        attachedAt: now,
+        updatedAt: now,
+      },
+      { action: 'attach', actorOpenId, reason: attachment.name },
+    );
+  }
+
+  /** Remembers where review cards went, so a decision can update every copy. */
+  async addReviewKeys(app: Application, keys: string[]): Promise<void> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const current = await this.repo.findOneBy({ id: app.id });
+      if (!current) return;
+      const merged = [...new Set([...reviewKeysOf(current), ...keys])];
+      const res = await this.repo
+        .createQueryBuilder()
+        .update()
+        .set({ reviewKeys: JSON.stringify(merged) })
+        .where('id = :id AND ((review_keys IS NULL AND :old IS NULL) OR review_keys = :old)', { id: app.id, old: current.reviewKeys })
+        .execute();
+      if (res.affected === 1) return;
+    }
+    throw new Error(`addReviewKeys: application ${app.id} kept changing`);
+  }
+
+  async list(filter: ListFilter, page: number, pageSize: number): Promise<{ items: Application[]; total: number }> {
+    const q = this.repo.createQueryBuilder('a').where('a.tenant_key = :tenantKey', { tenantKey: filter.tenantKey });
+    if (filter.filerOpenId) q.andWhere('a.filer_open_id = :filer', { filer: filter.filerOpenId });
+    if (filter.region) q.andWhere('a.region = :region', { region: filter.region });
+    if (filter.statuses) q.andWhere('a.status IN (:...statuses)', { statuses: filter.statuses });
+    q.andWhere("(a.status <> '草稿' OR a.filer_open_id = :viewer)", { viewer: filter.viewerOpenId });
+    const total = await q.getCount();
+    const items = await q
+      .orderBy('a.created_at', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .skip(page * pageSize)
+      .take(pageSize)
+      .getMany();
+    return { items, total };
+  }
+
+  /** What waits for review, oldest submission first: the order it should be worked through. */
+  pending(tenantKey: string): Promise<Application[]> {
+    return this.repo.find({ where: { tenantKey, status: '待审核' }, order: { submittedAt: 'ASC', id: 'ASC' } });
+  }
+
+  /** Where a stamped scan may go: the filer's submitted applications still in play, newest first. */
+  attachable(tenantKey: string, filerOpenId: string): Promise<Application[]> {
+    return this.repo
+      .createQueryBuilder('a')
+      .where('a.tenant_key = :tenantKey AND a.filer_open_id = :filer', { tenantKey, filer: filerOpenId })
+      .andWhere('a.status IN (:...statuses)', { statuses: ['待审核', '已退回', '已通过'] })
+      .orderBy('a.submitted_at', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .getMany();
+  }
+
+  /**
+   * One conditional UPDATE: applies when nobody changed the application since it was read.
+   * `action` is a status action (moving the status) or a change within the status.
+   */
+  private async update(app: Application, values: Record<string, unknown>, change: Change): Promise<ChangeResult> {
+    const from = app.status;
+    const to = isStatusAction(change.action) ? nextStatus(from, change.action) : from;
+    const res = await this.repo
+      .createQueryBuilder()
+      .update()
+      .set({ ...values, status: to, version: () => 'version + 1' } as any)
+      .where('id = :id AND version = :version', { id: app.id, version: app.version })
+      .setParameters(change.params ?? {})
+      .execute();
+    const current = await this.repo.findOneByOrFail({ id: app.id });
+    if (res.affected !== 1) return { ok: false, current };
+    // Typing into a draft is not an event worth a line in the trail; everything else is.
+    if (change.action !== 'draft') await this.audit(app.id, change.action, from, to, change.actorOpenId, change.reason ?? null);
+    return { ok: true, app: current, from };
+  }
+
+  private async audit(applicationId: number, action: string, from: string | null, to: string, actorOpenId: string, reason: string | null): Promise<void> {
+    await this.events.insert({ applicationId, action, fromStatus: from, toStatus: to, actorOpenId, reason, at: this.now() });
+  }
+}
+
+function text(v: string | string[] | undefined, max: number): string | null {
+  return typeof v === 'string' && v.trim() !== '' ? [...v.trim()].slice(0, max).join('') : null;
+}
+
