@@ -78,11 +78,14 @@ function detailLines(app: Application): string[] {
 export function attachmentLine(app: Application, timezone: string): string {
   if (!app.attachmentKey) return '**盖章扫描件**：<font color=\'orange\'>尚未收到</font>（申请人在私聊中发送图片或文件即可）';
   const what = app.attachmentKind === 'image' ? '图片' : `文件「${esc(app.attachmentName, '未命名')}」`;
-  return `**盖章扫描件**：<font color='green'>已附</font>（${what}，${app.attachedAt ? formatInstant(app.attachedAt, timezone) : ''} 收到）`;
+  return `**盖章扫描件**：<font color='green'>已附</font>（${what}，${app.attachedAt !== null ? `${formatInstant(app.attachedAt, timezone)} ` : ''}收到）`;
 }
 
+/** Statuses that a decision led to (directly or later): only there is the decision news. */
+const DECIDED: ReadonlySet<ApplicationStatus> = new Set(['已通过', '已退回', '未通过', '已举办', '已总结']);
+
 function decisionLine(app: Application, timezone: string): string | undefined {
-  if (!app.decidedBy || !app.decidedAt) return undefined;
+  if (!app.decidedBy || app.decidedAt === null || !DECIDED.has(app.status)) return undefined;
   const verb = app.status === '已退回' ? '退回修改' : app.status === '未通过' ? '不予受理' : '通过';
   const reason = app.decisionReason ? `，原因：${escapeMarkdown(app.decisionReason)}` : '';
   return `**审核**：${mention(app.decidedBy)} 于 ${formatInstant(app.decidedAt, timezone)} ${verb}${reason}`;
@@ -137,7 +140,11 @@ export function applicationCard(view: ApplicationCardView): CardJson {
   if (app.status !== '草稿') elements.push(markdown(attachmentLine(app, timezone)));
   if (view.history) {
     elements.push(divider());
-    elements.push(markdown(`**办理记录**\n${view.history.map((e) => historyLine(e, timezone)).join('\n')}`));
+    const shown = view.history.slice(-HISTORY_SHOWN);
+    const omitted = view.history.length - shown.length;
+    const lines = shown.map((e) => historyLine(e, timezone));
+    if (omitted > 0) lines.unshift(`- …较早的 ${omitted} 条记录已省略`);
+    elements.push(markdown(`**办理记录**\n${lines.join('\n')}`));
   }
   if (view.filerButtons) {
     const actions = filerActions(app.status);
@@ -148,12 +155,18 @@ export function applicationCard(view: ApplicationCardView): CardJson {
   return card({ title, subtitle: app.orgName ?? undefined, colour: STATUS_COLOURS[app.status], summary: `${title} · ${app.status}`, elements });
 }
 
+/** The latest entries of the audit trail that fit a card (30 KB) with room to spare. */
+const HISTORY_SHOWN = 12;
+/** Reasons are shown in full on the review and filer cards; the trail shortens them. */
+const HISTORY_REASON_CHARS = 80;
+
 const AUDIT_WORDS: Record<string, string> = { draft: '保存草稿', attach: '附上盖章扫描件' };
 
 function historyLine(e: ApplicationEvent, timezone: string): string {
   const what = AUDIT_WORDS[e.action] ?? (isApplicationAction(e.action) ? actionLabel(e.action) : e.action);
   const move = e.fromStatus && e.fromStatus !== e.toStatus ? `（${e.fromStatus} → ${e.toStatus}）` : '';
-  const why = e.reason && e.action !== 'attach' ? `，原因：${escapeMarkdown(e.reason)}` : '';
+  const reason = e.reason && [...e.reason].length > HISTORY_REASON_CHARS ? `${[...e.reason].slice(0, HISTORY_REASON_CHARS).join('')}…` : e.reason;
+  const why = reason && e.action !== 'attach' ? `，原因：${escapeMarkdown(reason)}` : '';
   return `- ${formatInstant(e.at, timezone)} ${mention(e.actorOpenId)} ${what}${move}${why}`;
 }
 
@@ -220,8 +233,8 @@ export function reviewCard(view: ReviewCardView): CardJson {
   } else {
     const decision = decisionLine(app, timezone);
     if (view.superseded && app.status === '待审核') elements.push(note('申请人已修改并重新提交，这张卡片已过期，请在新的审核卡片上处理。'));
-    else if (decision) elements.push(markdown(decision));
     else if (app.status === '已撤回') elements.push(note('申请人已撤回这份申请，无需审核。'));
+    else if (decision) elements.push(markdown(decision));
     else elements.push(note(`当前状态：${app.status}，无需审核。`));
   }
   const title = `待审核申请 ${code}`;
