@@ -62,6 +62,8 @@ const submit: CardActionHandler = async (ctx) => {
     target = { form: ctx.value.form };
     app = await deps.applications.findByFormToken(ctx.tenantKey, ctx.value.form);
     if (app && !mayAct(app, ctx.operatorOpenId, ctx.isAdmin)) return error('您无权操作这份申请：只有申请人本人或中心管理员可以操作。');
+    // The same fresh card submitted again (a double click): it was filed already; show where it stands.
+    if (app && app.status !== '草稿') return { toast: { type: 'info', content: `这份申请表已经提交，编号 ${codeText(app)}。` }, card: statusCard(ctx, app) };
     if (app) target = { id: app.id };
   } else {
     return error('这张申请表已失效，请重新发送「申请」。');

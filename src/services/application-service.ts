@@ -1,4 +1,4 @@
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, In, MoreThanOrEqual, Repository } from 'typeorm';
 import { isUniqueViolation } from '../db/data-source';
 import { ApplicationEvent } from '../db/entities/application-event.entity';
 import { Application } from '../db/entities/application.entity';
@@ -85,6 +85,9 @@ export function reviewKeysOf(app: Application): string[] {
     return [];
   }
 }
+
+/** Who the scheduled jobs act as in the audit trail (e.g. 已通过 → 已举办). */
+export const SYSTEM_ACTOR = 'system';
 
 export type ChangeResult =
   | { ok: true; app: Application; from: ApplicationStatus }
@@ -173,9 +176,10 @@ export class ApplicationService {
   private async createDraft(tenantKey: string, filerOpenId: string, formToken: string | null, audited: boolean): Promise<Application> {
     const now = this.now();
     try {
-      const draft = await this.repo.save(
-        this.repo.create({ tenantKey, formToken, codeYear: null, codeSeq: null, filerOpenId, status: '草稿', version: 1, createdAt: now, updatedAt: now }),
-      );
+      // insert, not save: save wraps itself in a transaction, and on SQLite's one shared
+      // connection a failing one would roll back other requests' statements with it.
+      const inserted = await this.repo.insert({ tenantKey, formToken, codeYear: null, codeSeq: null, filerOpenId, status: '草稿', version: 1, createdAt: now, updatedAt: now });
+      const draft = await this.repo.findOneByOrFail({ id: inserted.identifiers[0].id });
       if (audited) await this.audit(draft.id, 'draft', null, '草稿', filerOpenId, null);
       return draft;
     } catch (err) {
@@ -200,6 +204,8 @@ export class ApplicationService {
   }): Promise<ChangeResult> {
     // A fresh card starts as a draft row, so that the code is given by the one UPDATE below.
     const app = input.app ?? (await this.createDraft(input.tenantKey, input.actorOpenId, input.formToken, false));
+    // A fresh card submitted twice at once: the other submission made it, and it is not ours to change again.
+    if (!input.app && (app.status !== '草稿' || app.filerOpenId !== input.actorOpenId)) return { ok: false, current: app };
     const action: ApplicationAction = app.status === '草稿' ? 'submit' : 'resubmit';
     if (!canTransition(app.status, action)) return { ok: false, current: app };
     const c = input.checked;
@@ -281,7 +287,7 @@ export class ApplicationService {
         .createQueryBuilder()
         .update()
         .set({ reviewKeys: JSON.stringify(merged) })
-        .where('id = :id AND ((review_keys IS NULL AND :old IS NULL) OR review_keys = :old)', { id: app.id, old: current.reviewKeys })
+        .where(current.reviewKeys === null ? 'id = :id AND review_keys IS NULL' : 'id = :id AND review_keys = :old', { id: app.id, old: current.reviewKeys })
         .execute();
       if (res.affected === 1) return;
     }
@@ -304,6 +310,33 @@ export class ApplicationService {
     return { items, total };
   }
 
+  /** Approved activities starting between two dates (both included), soonest first. */
+  startingBetween(tenantKey: string, from: string, until: string, filter: { filerOpenId?: string; region?: string } = {}): Promise<Application[]> {
+    const q = this.repo
+      .createQueryBuilder('a')
+      .where('a.tenant_key = :tenantKey', { tenantKey })
+      .andWhere('a.status IN (:...statuses)', { statuses: ['已通过', '已举办', '已总结'] })
+      .andWhere('a.start_date >= :from AND a.start_date <= :until', { from, until });
+    if (filter.filerOpenId) q.andWhere('a.filer_open_id = :filer', { filer: filter.filerOpenId });
+    if (filter.region) q.andWhere('a.region = :region', { region: filter.region });
+    return q.orderBy('a.start_date', 'ASC').addOrderBy('a.id', 'ASC').getMany();
+  }
+
+  /** A tenant's applications (the weekly digest counts them in memory: hundreds, not millions). */
+  ofTenant(tenantKey: string): Promise<Application[]> {
+    return this.repo.find({ where: { tenantKey }, order: { id: 'ASC' } });
+  }
+
+  /** Audit rows since an instant, every tenant's (callers match them to their applications). */
+  eventsSince(ms: number): Promise<ApplicationEvent[]> {
+    return this.events.find({ where: { at: MoreThanOrEqual(ms) }, order: { at: 'ASC', id: 'ASC' } });
+  }
+
+  /** Every tenant's applications in these statuses, for the scheduled jobs. */
+  inStatuses(statuses: ApplicationStatus[]): Promise<Application[]> {
+    return this.repo.find({ where: { status: In(statuses) }, order: { id: 'ASC' } });
+  }
+
   /** What waits for review, oldest submission first: the order it should be worked through. */
   pending(tenantKey: string): Promise<Application[]> {
     return this.repo.find({ where: { tenantKey, status: '待审核' }, order: { submittedAt: 'ASC', id: 'ASC' } });
@@ -316,6 +349,18 @@ export class ApplicationService {
       .where('a.tenant_key = :tenantKey AND a.filer_open_id = :filer', { tenantKey, filer: filerOpenId })
       .andWhere('a.status IN (:...statuses)', { statuses: ['待审核', '已退回', '已通过'] })
       .orderBy('a.submitted_at', 'DESC')
+      .addOrderBy('a.id', 'DESC')
+      .getMany();
+  }
+
+  /** The filer's activities held since `sinceDate` (ended on or after it): where photos and sign-in sheets go. */
+  recentlyHeld(tenantKey: string, filerOpenId: string, sinceDate: string): Promise<Application[]> {
+    return this.repo
+      .createQueryBuilder('a')
+      .where('a.tenant_key = :tenantKey AND a.filer_open_id = :filer', { tenantKey, filer: filerOpenId })
+      .andWhere('a.status IN (:...statuses)', { statuses: ['已举办', '已总结'] })
+      .andWhere('a.end_date >= :since', { since: sinceDate })
+      .orderBy('a.end_date', 'DESC')
       .addOrderBy('a.id', 'DESC')
       .getMany();
   }

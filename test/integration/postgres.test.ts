@@ -328,3 +328,151 @@ function pgSuite(url: string): void {
     });
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// ApplicationService on PostgreSQL: the concurrency cases of test/unit/application-service.test.ts,
+// where the database (not one shared SQLite connection) has to make them safe. (Imports are
+// hoisted; they stand here to keep this block in one piece.)
+import { Application } from '../../src/db/entities/application.entity';
+import type { CheckedApplication } from '../../src/domain/application-rules';
+import { ApplicationService, codeOf, reviewKeysOf, type ChangeResult } from '../../src/services/application-service';
+
+if (!PG_URL) {
+  if (process.env.CI === 'true') {
+    describe('PostgreSQL: ApplicationService', () => {
+      it('runs in CI: TEST_POSTGRES_URL must be set', () => {
+        throw new Error('CI=true but TEST_POSTGRES_URL is not set: the PostgreSQL ApplicationService tests must run in CI.');
+      });
+    });
+  } else {
+    describe.skip('PostgreSQL: ApplicationService (set TEST_POSTGRES_URL to run)', () => {
+      it('numbers concurrent submissions and decides once', () => undefined);
+    });
+  }
+} else {
+  applicationServiceSuite(PG_URL);
+}
+
+function applicationServiceSuite(url: string): void {
+  const TENANT = 'tenant-pg';
+  const YEAR = 2027;
+  const CHECKED: CheckedApplication = {
+    orgName: '包头市科学技术协会',
+    region: '包头市',
+    venue: '包头稀土高新区科技创新中心报告厅',
+    startDate: '2027-06-20',
+    endDate: '2027-06-21',
+    days: 2,
+    headcount: 100,
+    coreCount: 85,
+    enterpriseCount: 20,
+    keyIndustryCount: 15,
+    audience: '园区企业科研管理人员',
+    needs: '稀土功能材料关键工艺技术难题',
+    topics: ['lecture-4', 'exchange-1'],
+    contactName: '王明',
+    mobile: '13800138000',
+    email: 'btkx@example.com',
+    remarks: '',
+  };
+  const okApp = (r: ChangeResult): Application => {
+    if (!r.ok) throw new Error(`expected ok:true, got ok:false with current status ${r.current.status}`);
+    return r.app;
+  };
+
+  describe('PostgreSQL: ApplicationService', () => {
+    let ds: DataSource;
+    let svc: ApplicationService;
+    let tokens = 0;
+    const token = () => `pg-form-${++tokens}`;
+    const submitFresh = async (filer: string, year = YEAR) =>
+      okApp(await svc.submit({ tenantKey: TENANT, actorOpenId: filer, formToken: token(), app: null, checked: CHECKED, year }));
+    const actions = async (app: Application) => (await svc.history(app.id)).map((e) => e.action);
+
+    // A fresh, migrated schema for every test (the file's top-level beforeEach resets it too;
+    // this block does not rely on that).
+    beforeEach(async () => {
+      const admin = createDataSource(url);
+      await admin.initialize();
+      try {
+        await admin.query('DROP SCHEMA IF EXISTS public CASCADE');
+        await admin.query('CREATE SCHEMA public');
+      } finally {
+        await admin.destroy();
+      }
+      ds = await openDatabase(url);
+      svc = new ApplicationService(ds, () => Date.UTC(2027, 4, 1, 2, 0, 0));
+    });
+
+    afterEach(async () => {
+      if (ds?.isInitialized) await ds.destroy();
+    });
+
+    it('numbers 20 fresh cards submitted at once 0001..0020, without gaps or duplicates, each year on its own', async () => {
+      expect(ds.options.type).toBe('postgres');
+      const apps = await Promise.all(Array.from({ length: 20 }, (_, i) => submitFresh(`ou_filer_${i}`)));
+      const expected = Array.from({ length: 20 }, (_, i) => `SQ2027-${String(i + 1).padStart(4, '0')}`);
+      expect(apps.map(codeOf).sort()).toEqual(expected);
+
+      const stored = await ds.getRepository(Application).find();
+      expect(stored).toHaveLength(20);
+      expect(stored.map(codeOf).sort()).toEqual(expected);
+      expect(stored.every((a) => a.status === '待审核' && typeof a.submittedAt === 'number')).toBe(true);
+      for (const app of stored) expect(await actions(app)).toEqual(['submit']);
+
+      expect(codeOf(await submitFresh('ou_next_year', 2028))).toBe('SQ2028-0001');
+      expect(codeOf(await submitFresh('ou_this_year'))).toBe('SQ2027-0021');
+    });
+
+    it('makes one application with one code when one card is submitted 5 times at once', async () => {
+      for (let round = 0; round < 3; round++) {
+        const formToken = token();
+        const results = await Promise.all(
+          Array.from({ length: 5 }, () => svc.submit({ tenantKey: TENANT, actorOpenId: 'ou_filer', formToken, app: null, checked: CHECKED, year: YEAR })),
+        );
+        const stored = await ds.getRepository(Application).findBy({ tenantKey: TENANT, formToken });
+        expect(stored).toHaveLength(1);
+        expect(codeOf(stored[0])).toBe(`SQ2027-000${round + 1}`);
+        for (const r of results) expect((r.ok ? r.app : r.current).id).toBe(stored[0].id);
+        expect(results.filter((r) => r.ok && r.from === '草稿')).toHaveLength(1);
+        expect((await actions(stored[0])).filter((a) => a === 'submit')).toHaveLength(1);
+      }
+      const all = await ds.getRepository(Application).find();
+      expect(new Set(all.map(codeOf)).size).toBe(all.length);
+    });
+
+    it('lets exactly one of two concurrent decisions on the same copy win', async () => {
+      for (const [first, second] of [
+        ['approve', 'reject'],
+        ['reject', 'approve'],
+        ['approve', 'approve'],
+      ] as const) {
+        const stale = await submitFresh('ou_filer');
+        const results = await Promise.all([
+          svc.transition(stale, first, 'ou_admin_a', first === 'approve' ? null : '理由A'),
+          svc.transition(stale, second, 'ou_admin_b', second === 'approve' ? null : '理由B'),
+        ]);
+        const winners = results.filter((r) => r.ok);
+        const losers = results.filter((r) => !r.ok);
+        expect([first, second, winners.length, losers.length]).toEqual([first, second, 1, 1]);
+        const winner = okApp(winners[0]);
+        const loser = losers[0];
+        if (loser.ok) throw new Error('unreachable');
+        expect(loser.current).toMatchObject({ status: winner.status, decidedBy: winner.decidedBy, decisionReason: winner.decisionReason, version: winner.version });
+        expect(await ds.getRepository(Application).findOneByOrFail({ id: stale.id })).toEqual(winner);
+        expect((await svc.history(stale.id)).filter((e) => e.action !== 'submit').map((e) => e.actorOpenId)).toEqual([winner.decidedBy]);
+      }
+    });
+
+    // Regression: `:old IS NULL` left PostgreSQL unable to type the parameter ("could not
+    // determine data type of parameter $3"); the WHERE is now chosen in code.
+    it('addReviewKeys works on PostgreSQL and keeps every key of concurrent calls', async () => {
+      const app = await submitFresh('ou_filer');
+      await svc.addReviewKeys(app, ['k0']);
+      // Against text now; the first of them against the value the others read too.
+      await Promise.all([1, 2, 3, 4, 5].map((i) => svc.addReviewKeys(app, [`k${i}`, 'k0'])));
+      const keys = reviewKeysOf(await ds.getRepository(Application).findOneByOrFail({ id: app.id }));
+      expect([...keys].sort()).toEqual(['k0', 'k1', 'k2', 'k3', 'k4', 'k5']);
+    });
+  });
+}
