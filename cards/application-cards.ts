@@ -3,7 +3,7 @@ import type { Application } from '../src/db/entities/application.entity';
 import { activityLabel, findActivity } from '../src/domain/activity-menu';
 import { actionLabel, filerActions, isApplicationAction, type ApplicationStatus, type FilerAction } from '../src/domain/application-status';
 import { formatInstant } from '../src/domain/calendar';
-import { codeOf, topicsOf } from '../src/services/application-service';
+import { codeOf, SYSTEM_ACTOR, topicsOf } from '../src/services/application-service';
 import { card, CardElement, CardJson, divider, HeaderColour, markdown, note } from './card-kit';
 import { escapeMarkdown } from './markdown';
 
@@ -27,6 +27,7 @@ export const STATUS_COLOURS: Readonly<Record<ApplicationStatus, HeaderColour>> =
 /** Names a person in card markdown: Feishu renders the open_id as the person's name. */
 export function mention(openId: string | null): string {
   if (!openId) return '（未知）';
+  if (openId === SYSTEM_ACTOR) return '系统';
   return /^ou_[A-Za-z0-9_]+$/.test(openId) ? `<at id=${openId}></at>` : escapeMarkdown(openId);
 }
 

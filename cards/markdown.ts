@@ -18,3 +18,12 @@ export function sanitizeForText(text: string, max = 40): string {
   const cut = text.length > max ? `${text.slice(0, max)}…` : text;
   return cut.replace(/</g, '＜').replace(/>/g, '＞').replace(/\[/g, '［').replace(/]/g, '］');
 }
+
+/**
+ * Escapes user text cut to `max` characters: for lists, where every entry's share of the 30 KB
+ * card budget must be bounded (an escaped special character takes six bytes).
+ */
+export function escapeClipped(text: string, max: number): string {
+  const chars = [...text];
+  return escapeMarkdown(chars.length > max ? `${chars.slice(0, max).join('')}…` : text);
+}

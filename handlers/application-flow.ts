@@ -56,25 +56,26 @@ function roundOf(app: Application): string {
   return `${app.id}:${app.submittedAt ?? 0}`;
 }
 
-/** The review card goes to the group(s) bound to 中心; with none bound, to each admin privately. */
+/** Where the centre is told things: the group(s) bound to 中心, or with none bound each admin privately. */
+export async function centreTargets(deps: Pick<HandlerDeps, 'bindings' | 'admins'>, tenantKey: string): Promise<Array<{ kind: 'chat' | 'user'; id: string }>> {
+  const chats = await deps.bindings.chatsFor(tenantKey, CENTRE);
+  if (chats.length > 0) return chats.map((c) => ({ kind: 'chat', id: c.chatId }));
+  return [...deps.admins].map((id) => ({ kind: 'user', id }));
+}
+
+/** The review card goes to the centre (see centreTargets). */
 export async function sendReviewCards(deps: HandlerDeps, app: Application, log: Logger): Promise<void> {
   const round = roundOf(app);
   const card: OutboundMessage = { type: 'card', card: reviewCard({ app, timezone: deps.settings.timezone }) };
-  const chats = await deps.bindings.chatsFor(app.tenantKey, CENTRE);
+  const targets = await centreTargets(deps, app.tenantKey);
+  if (targets.length === 0) log.warn({ applicationId: app.id }, 'no centre group bound and no ADMIN_OPEN_IDS: nobody gets the review card');
   const keys: string[] = [];
-  if (chats.length > 0) {
-    for (const chat of chats) {
-      const key = `review:${round}:chat:${chat.chatId}`;
-      await deps.messenger.sendToChat({ tenantKey: app.tenantKey, key }, chat.chatId, card);
-      keys.push(key);
-    }
-  } else {
-    if (deps.admins.size === 0) log.warn({ applicationId: app.id }, 'no centre group bound and no ADMIN_OPEN_IDS: nobody gets the review card');
-    for (const admin of deps.admins) {
-      const key = `review:${round}:user:${admin}`;
-      await deps.messenger.sendToUser({ tenantKey: app.tenantKey, key }, admin, card);
-      keys.push(key);
-    }
+  for (const target of targets) {
+    const key = `review:${round}:${target.kind}:${target.id}`;
+    const ref = { tenantKey: app.tenantKey, key };
+    if (target.kind === 'chat') await deps.messenger.sendToChat(ref, target.id, card);
+    else await deps.messenger.sendToUser(ref, target.id, card);
+    keys.push(key);
   }
   await deps.applications.addReviewKeys(app, keys);
 }

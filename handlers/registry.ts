@@ -10,9 +10,11 @@ import { helpCommand } from './help-command';
 import { messageHandler } from './message-received';
 import { pendingCommand } from './pending-command';
 import { queryCommand } from './query-command';
+import { upcomingCommand } from './upcoming-command';
+import { SUMMARY_ACTIONS } from './summary-actions';
 import type { CardActionHandler, Command, EventHandler } from './types';
 
-export const COMMANDS: readonly Command[] = [helpCommand, applyCommand, queryCommand, pendingCommand, bindCommand];
+export const COMMANDS: readonly Command[] = [helpCommand, applyCommand, queryCommand, upcomingCommand, pendingCommand, bindCommand];
 
 export const EVENT_HANDLERS: Readonly<Record<string, EventHandler>> = {
   'im.message.receive_v1': messageHandler(COMMANDS),
@@ -20,4 +22,4 @@ export const EVENT_HANDLERS: Readonly<Record<string, EventHandler>> = {
 };
 
 /** Keyed by the `action` field of a button's callback value, named `noun.verb`. */
-export const CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = { ...APPLICATION_ACTIONS };
+export const CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = { ...APPLICATION_ACTIONS, ...SUMMARY_ACTIONS };

@@ -3,6 +3,7 @@ import type { ChatPlatform, OutboundMessage } from '../src/platform/port';
 import type { ApplicationRulesOverride } from '../src/domain/application-rule-config';
 import type { ApplicationService } from '../src/services/application-service';
 import type { BindingService } from '../src/services/binding-service';
+import type { SummaryService } from '../src/services/summary-service';
 import type { Messenger } from '../src/services/outbox-service';
 import type { CardJson } from '../cards/card-kit';
 
@@ -11,6 +12,7 @@ export interface HandlerDeps {
   messenger: Messenger;
   bindings: BindingService;
   applications: ApplicationService;
+  summaries: SummaryService;
   settings: Settings;
   platform: Pick<ChatPlatform, 'botIdentity'>;
   admins: ReadonlySet<string>;

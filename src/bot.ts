@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { CARD_ACTIONS } from '../handlers/registry';
-import type { CardActionHandler, HandlerDeps } from '../handlers/types';
+import type { CardActionHandler } from '../handlers/types';
 import type { Config } from './config';
 import { openDatabase } from './db/data-source';
 import { createCardDispatch, createEventDispatch } from './dispatch';
@@ -13,8 +13,12 @@ import { FeishuPlatform } from './platform/feishu/feishu-platform';
 import type { ChatPlatform } from './platform/port';
 import { ApplicationService } from './services/application-service';
 import { BindingService } from './services/binding-service';
+import { SummaryService } from './services/summary-service';
 import { DEFAULT_INBOX_OPTIONS, InboxOptions, InboxService } from './services/inbox-service';
-import { DEFAULT_OUTBOX_OPTIONS, OutboxOptions, OutboxService } from './services/outbox-service';
+import { DEFAULT_OUTBOX_OPTIONS, Messenger, OutboxOptions, OutboxService } from './services/outbox-service';
+import { JobDeps, JobRunner } from './jobs/job-runner';
+import { JOBS } from './jobs/registry';
+import { DEFAULT_REMINDER_SCHEDULE } from './jobs/schedule-config';
 import { Scheduler } from './scheduler/scheduler';
 
 export interface BotOptions {
@@ -36,6 +40,26 @@ export interface Bot {
   /** Starts the workers and listens on `port` (0 for any free port). Returns the port. */
   listen(port: number, host?: string): Promise<number>;
   stop(): Promise<void>;
+}
+
+/**
+ * The services handlers and jobs use, over one database and one outbox. `now` is the services'
+ * clock (audit trail, "today"); `npm run job --now` passes its own, while the outbox keeps the
+ * real one so that what a job queues is sent right away.
+ */
+export function createJobDeps(config: Config, ds: DataSource, platform: ChatPlatform, messenger: Messenger, now: () => number): JobDeps {
+  const applications = new ApplicationService(ds, now);
+  return {
+    messenger,
+    bindings: new BindingService(ds, now),
+    applications,
+    summaries: new SummaryService(ds, applications, now),
+    settings: { campaignYear: config.campaignYear, timezone: config.timezone },
+    schedule: DEFAULT_REMINDER_SCHEDULE,
+    platform,
+    admins: config.adminOpenIds,
+    now,
+  };
 }
 
 export function createPlatform(config: Config, logger: Logger, timeoutMs: number): ChatPlatform {
@@ -71,16 +95,8 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
     { ...DEFAULT_OUTBOX_OPTIONS, leaseMs: 2 * httpTimeoutMs, ...opts.outbox },
     now,
   );
-  const bindings = new BindingService(ds, now);
-  const deps: HandlerDeps = {
-    messenger: outbox,
-    bindings,
-    applications: new ApplicationService(ds, now),
-    settings: { campaignYear: config.campaignYear, timezone: config.timezone },
-    platform,
-    admins: config.adminOpenIds,
-    now,
-  };
+  const deps = createJobDeps(config, ds, platform, outbox, now);
+  const bindings = deps.bindings;
   const inbox = new InboxService(
     ds,
     createEventDispatch(deps),
@@ -98,6 +114,10 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
     platformName: platform.name,
   });
   const scheduler = new Scheduler(config.timezone, logger.child({ component: 'scheduler' }));
+  const jobs = new JobRunner(ds, deps, logger.child({ component: 'jobs' }));
+  for (const [name, entry] of Object.entries(JOBS)) {
+    scheduler.add(name, entry.cron, () => jobs.run(name, entry.job, new Date(now())));
+  }
   scheduler.add('prune-delivery-logs', '17 * * * *', async () => {
     const events = await inbox.prune(48 * 3600_000);
     // Sent cards can be updated for 14 days (FEISHU.md §3.4): their message ids are kept that long.

@@ -1,4 +1,5 @@
 import type { DateTime } from 'luxon';
+import { halfWidthDigits, percentText } from './numbers';
 import {
   DEFAULT_APPLICATION_RULES,
   resolveApplicationRules,
@@ -69,11 +70,6 @@ export function filingDeadline(startDate: string, rules: ApplicationRulesOverrid
   return isoOf(requireDate('startDate', startDate).minus({ days: resolveApplicationRules(rules).leadDays }));
 }
 
-/** Full-width digits (０-９) are what a Chinese IME often types; they mean the same digits. */
-function halfWidthDigits(s: string): string {
-  return s.replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
-}
-
 /** A single-value field; a list where text belongs is treated as nothing typed. */
 function textOf(form: FormValue, field: ApplicationField): string {
   const v = form[field];
@@ -104,12 +100,6 @@ export function applicationToFormValues(app: CheckedApplication, offsetOrZone: s
     email: app.email,
     remarks: app.remarks,
   };
-}
-
-/** A share rounded down to one decimal, so a failing 79.96 % never shows as "80%". */
-function percentText(part: number, whole: number): string {
-  const tenths = Math.floor((part * 1000) / whole);
-  return `${tenths % 10 === 0 ? tenths / 10 : (tenths / 10).toFixed(1)}%`;
 }
 
 function monthDayText(md: string): string {

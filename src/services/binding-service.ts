@@ -25,6 +25,11 @@ export class BindingService {
     return this.repo.find({ where: { tenantKey, scope }, order: { id: 'ASC' } });
   }
 
+  /** Every bound chat of every tenant, for the weekly digest. */
+  all(): Promise<ChatBinding[]> {
+    return this.repo.find({ order: { id: 'ASC' } });
+  }
+
   async bind(tenantKey: string, chatId: string, scope: BindingScope, boundBy: string): Promise<BindResult> {
     const now = this.now();
     const existing = await this.find(tenantKey, chatId);

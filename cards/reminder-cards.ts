@@ -1,0 +1,83 @@
+import type { Application } from '../src/db/entities/application.entity';
+import { button, displayCode, summaryLines } from './application-cards';
+import { card, CardJson, markdown, note } from './card-kit';
+import { escapeClipped, escapeMarkdown } from './markdown';
+
+/** The reminders the scheduled jobs send. Pure data. */
+
+export function draftDeadlineCard(app: Application, deadline: string, daysLeft: number): CardJson {
+  const when = daysLeft <= 0 ? '**今天是最后一天**' : `还剩 **${daysLeft} 天**`;
+  return card({
+    title: daysLeft <= 0 ? '申请今天截止' : `申请截止提醒 · 还剩 ${daysLeft} 天`,
+    colour: daysLeft <= 0 ? 'red' : 'orange',
+    summary: `申请草稿将于 ${deadline} 截止提交`,
+    elements: [
+      markdown(
+        `您有一份尚未提交的申请草稿。活动计划于 **${app.startDate}** 开始，按通知要求须在活动开始前提交，最晚 **${deadline}**，${when}。`,
+      ),
+      markdown(summaryLines(app).join('\n')),
+      button('继续填写', { action: 'application.resume', id: app.id }, 'primary'),
+      note('逾期未提交的，需调整活动日期后再申请。'),
+    ],
+  });
+}
+
+export function upcomingActivityCard(app: Application, daysBefore: number): CardJson {
+  return card({
+    title: `活动提醒 · ${daysBefore} 天后开始`,
+    subtitle: app.orgName ?? undefined,
+    colour: daysBefore <= 1 ? 'orange' : 'blue',
+    summary: `${displayCode(app)} ${daysBefore} 天后开始`,
+    elements: [
+      markdown(`**${displayCode(app)}** 将于 **${app.startDate}** 开始，请做好场地、人员和专家接待准备。`),
+      markdown([...summaryLines(app), `**联系人**：${escapeMarkdown(app.contactName ?? '')} ${escapeMarkdown(app.mobile ?? '')}`].join('\n')),
+      note('活动结束后，机器人会请申请人提交活动评估总结。'),
+    ],
+  });
+}
+
+export function reviewNudgeCard(app: Application, submittedOn: string, workingDays: number): CardJson {
+  return card({
+    title: `催办 · ${displayCode(app)} 等待审核已超过 ${workingDays} 个工作日`,
+    colour: 'orange',
+    summary: `催办：${displayCode(app)} 等待审核`,
+    elements: [
+      markdown(`申请 **${displayCode(app)}** 于 ${submittedOn} 提交，至今仍在等待审核。活动计划于 **${app.startDate}** 开始。`),
+      markdown(summaryLines(app).join('\n')),
+      note('发送「待审」获取带审核按钮的卡片。'),
+    ],
+  });
+}
+
+/** Evaluation summaries still missing: one card listing them, to the centre. */
+export function overdueSummariesCard(apps: Application[], days: number, shown = 20, remindersSent = 3): CardJson {
+  const lines = apps.slice(0, shown).map((a) => `- **${displayCode(a)}** ${escapeClipped(a.orgName ?? '', 30)} · ${escapeMarkdown(a.region ?? '')} · ${a.endDate} 结束`);
+  if (apps.length > shown) lines.push(`- 还有 ${apps.length - shown} 项，发送「查询」查看`);
+  return card({
+    title: `活动评估总结逾期 · ${apps.length} 项`,
+    colour: 'red',
+    summary: `${apps.length} 项活动评估总结逾期未交`,
+    elements: [markdown(`以下活动结束已超过 ${days} 天，申请人仍未提交活动评估总结：`), markdown(lines.join('\n')), note(`申请人已收到 ${remindersSent} 次提醒。`)],
+  });
+}
+
+/** 近期活动: what starts soon, in date order. */
+export function upcomingActivitiesCard(view: { apps: Application[]; label: string; from: string; until: string; days: number }, shown = 20): CardJson {
+  const lines = view.apps
+    .slice(0, shown)
+    .map((a) => `- **${a.startDate}${a.endDate && a.endDate !== a.startDate ? ` 至 ${a.endDate}` : ''}** ${displayCode(a)} ${escapeClipped(a.orgName ?? '', 30)} · ${escapeMarkdown(a.region ?? '')} · ${escapeClipped(a.venue ?? '', 30)}（${a.headcount ?? '?'} 人）`);
+  if (view.apps.length > shown) lines.push(`- 还有 ${view.apps.length - shown} 项，发送「查询」查看`);
+  return card({
+    title: `近期活动 · 未来 ${view.days} 天`,
+    colour: 'turquoise',
+    summary: `${view.label}近期活动 ${view.apps.length} 项`,
+    elements: [
+      markdown(
+        view.apps.length
+          ? `${view.label}已通过审核、将于 ${view.from} 至 ${view.until} 之间开始的活动共 ${view.apps.length} 项：\n${lines.join('\n')}`
+          : `${view.label}在 ${view.from} 至 ${view.until} 之间没有已通过审核的活动。`,
+      ),
+      note('发送「查询 编号」查看详情。'),
+    ],
+  });
+}

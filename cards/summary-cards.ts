@@ -1,0 +1,191 @@
+import type { Application } from '../src/db/entities/application.entity';
+import type { ApplicationRules } from '../src/domain/application-rule-config';
+import { formatInstant } from '../src/domain/calendar';
+import {
+  SATISFACTION_LABELS,
+  SATISFACTION_VALUES,
+  SUMMARY_LABELS,
+  SUMMARY_MAX_LENGTH,
+  type CheckedSummary,
+  type SummaryErrors,
+  type SummaryField,
+} from '../src/domain/summary-rules';
+import { codeOf } from '../src/services/application-service';
+import { mention, summaryLines } from './application-cards';
+import { card, CardElement, CardJson, divider, markdown, note } from './card-kit';
+import { escapeMarkdown } from './markdown';
+
+/**
+ * The evaluation summary (活动评估总结): the form the filer fills in after the activity was
+ * held, and the card showing a filed summary. Pure data: the caller passes the time zone.
+ *
+ * As with the application form, no field is `required` on the client: the server checks
+ * everything and puts each problem under its field.
+ */
+
+export const SUMMARY_SUBMIT_ACTION = 'summary.submit';
+
+export interface SummaryFormView {
+  app: Application;
+  /** The values as typed, shown again on a returned form. */
+  values: Partial<Record<SummaryField, string>>;
+  errors?: SummaryErrors;
+  rules: ApplicationRules;
+  /** A line at the top from the caller, e.g. '活动已结束 3 天，请尽快提交'. Plain text. */
+  reminder?: string;
+}
+
+export interface SummaryResultView {
+  app: Application;
+  summary: CheckedSummary;
+  /** Who filed it: an open_id. */
+  filedBy: string;
+  /** Epoch ms. */
+  filedAt: number;
+  timezone: string;
+}
+
+const PLACEHOLDERS: Readonly<Record<SummaryField, string>> = {
+  actual_headcount: '实际参加活动的总人数，只填数字',
+  actual_core_count: '其中第（2）（3）类人员人数，只填数字，没有填 0',
+  actual_enterprise_count: '实际参加活动的企业数，只填数字，没有填 0',
+  actual_key_industry_count: '其中属于自治区十大产业的企业数，只填数字，没有填 0',
+  satisfaction: '请选择参加人员的总体满意度',
+  outcomes: '活动达成的效果，如：解决的技术问题、达成的合作意向、形成的成果等',
+  followup_needs: '选填：企业希望后续继续对接的技术、人才、政策等需求',
+};
+
+const MULTILINE: ReadonlySet<SummaryField> = new Set(['outcomes', 'followup_needs']);
+
+const HINTS: Partial<Record<SummaryField, (rules: ApplicationRules) => string>> = {
+  actual_core_count: (r) =>
+    `（2）已建园企科协负责人；（3）企业研发管理人员、工程师和一线职工。通知要求（2）（3）类人员占实际参加人数的 ${r.corePercent}% 以上。`,
+  actual_key_industry_count: (r) => `通知要求自治区十大产业企业占实际参与企业总数的 ${r.keyIndustryPercent}% 以上。`,
+};
+
+function titleCode(app: Application): string {
+  return codeOf(app) ?? '（无编号）';
+}
+
+export function summaryFormCard(view: SummaryFormView): CardJson {
+  const { app, rules } = view;
+  const errors = view.errors ?? {};
+  const errorCount = Object.keys(errors).length;
+  const code = titleCode(app);
+  const elements: CardElement[] = [];
+
+  if (view.reminder) elements.push(markdown(`<font color='orange'>**${escapeMarkdown(view.reminder)}**</font>`));
+  elements.push(
+    markdown(
+      '活动已举办，请按实际情况填写活动评估总结。提交后申请状态变为「已总结」。' +
+        `人员和企业比例按通知要求（第（2）（3）类人员 ${rules.corePercent}% 以上、十大产业企业 ${rules.keyIndustryPercent}% 以上）重新核对，未达标也可以提交，总结中会如实注明。`,
+    ),
+  );
+  elements.push(markdown([`**编号**：${code}　**状态**：${app.status}`, ...summaryLines(app)].join('\n')));
+  if (errorCount > 0) {
+    elements.push(markdown(`<font color='red'>**有 ${errorCount} 项需要修改**，请查看各项下方的红色提示。已填写的内容都保留着。</font>`));
+  }
+
+  const fields: CardElement[] = [];
+  for (const field of FORM_ORDER) {
+    fields.push(markdown(`**${SUMMARY_LABELS[field]}**${field === 'followup_needs' ? '（选填）' : ''}`));
+    fields.push(component(field, view.values[field]));
+    const hint = HINTS[field];
+    if (hint) fields.push(note(hint(rules)));
+    const error = errors[field];
+    if (error) fields.push(markdown(`<font color='red'>⚠ ${escapeMarkdown(error)}</font>`));
+  }
+  fields.push({
+    tag: 'button',
+    name: 'summary_submit',
+    text: { tag: 'plain_text', content: '提交总结' },
+    type: 'primary_filled',
+    width: 'fill',
+    form_action_type: 'submit',
+    behaviors: [{ type: 'callback', value: { action: SUMMARY_SUBMIT_ACTION, id: app.id } }],
+  });
+  elements.push({ tag: 'form', name: 'summary_form', elements: fields });
+  elements.push(note('提交总结后，可在与我的私聊中把活动照片、签到表以图片或文件发给我。'));
+
+  const title = `活动评估总结 · ${code}`;
+  return card({
+    title,
+    subtitle: app.orgName ?? undefined,
+    colour: errorCount > 0 ? 'orange' : 'blue',
+    summary: errorCount > 0 ? `活动评估总结有 ${errorCount} 项需要修改` : title,
+    elements,
+  });
+}
+
+/** The form's order: the counts in pairs, then the rating and the texts. */
+const FORM_ORDER: readonly SummaryField[] = [
+  'actual_headcount',
+  'actual_core_count',
+  'actual_enterprise_count',
+  'actual_key_industry_count',
+  'satisfaction',
+  'outcomes',
+  'followup_needs',
+];
+
+function component(field: SummaryField, value: string | undefined): CardElement {
+  const placeholder = { tag: 'plain_text', content: PLACEHOLDERS[field] };
+  if (field === 'satisfaction') {
+    const chosen = SATISFACTION_VALUES.map(String).find((v) => v === value?.trim());
+    return {
+      tag: 'select_static',
+      name: field,
+      required: false,
+      width: 'fill',
+      placeholder,
+      options: [...SATISFACTION_VALUES].reverse().map((v) => ({ text: { tag: 'plain_text', content: SATISFACTION_LABELS[v] }, value: String(v) })),
+      ...(chosen ? { initial_option: chosen } : {}),
+    };
+  }
+  const multiline = MULTILINE.has(field);
+  return {
+    tag: 'input',
+    name: field,
+    required: false,
+    width: 'fill',
+    placeholder,
+    max_length: multiline ? SUMMARY_MAX_LENGTH[field as keyof typeof SUMMARY_MAX_LENGTH] : 1000,
+    ...(multiline ? { input_type: 'multiline_text', rows: 4, auto_resize: true, max_rows: 10 } : {}),
+    ...(value ? { default_value: value } : {}),
+  };
+}
+
+function verdict(met: boolean): string {
+  return met ? "<font color='green'>达标</font>" : "<font color='red'>未达标</font>";
+}
+
+function block(label: string, text: string): string {
+  return text ? `**${label}**：\n${escapeMarkdown(text)}` : `**${label}**：（无）`;
+}
+
+export function summaryResultCard(view: SummaryResultView): CardJson {
+  const { app, summary: s, timezone } = view;
+  const code = titleCode(app);
+  const keyRatio = s.keyIndustryApplicable
+    ? `${s.keyIndustryPercentText}（要求 ${s.keyIndustryPercentRequired}% 以上）${verdict(s.keyIndustryRatioMet)}`
+    : "<font color='grey'>不适用</font>（没有企业参加）";
+  const elements: CardElement[] = [
+    markdown(`**编号**：${code}　**状态**：已总结\n**提交人**：${mention(view.filedBy)} 于 ${formatInstant(view.filedAt, timezone)} 提交`),
+    markdown(summaryLines(app).join('\n')),
+    divider(),
+    markdown(
+      [
+        `**实际参加人数**：${s.actualHeadcount} 人，其中第（2）（3）类人员 ${s.actualCoreCount} 人`,
+        `**（2）（3）类人员占比**：${s.corePercentText}（要求 ${s.corePercentRequired}% 以上）${verdict(s.coreRatioMet)}`,
+        `**实际参与企业数**：${s.actualEnterpriseCount} 家，其中自治区十大产业企业 ${s.actualKeyIndustryCount} 家`,
+        `**十大产业企业占比**：${keyRatio}`,
+        `**满意度**：${SATISFACTION_LABELS[s.satisfaction]}`,
+      ].join('\n'),
+    ),
+    markdown(block(SUMMARY_LABELS.outcomes, s.outcomes)),
+    markdown(block(SUMMARY_LABELS.followup_needs, s.followupNeeds)),
+    note('活动照片、签到表可在与我的私聊中以图片或文件发给我。'),
+  ];
+  const title = `活动评估总结已提交 · ${code}`;
+  return card({ title, subtitle: app.orgName ?? undefined, colour: 'green', summary: title, elements });
+}

@@ -1,0 +1,116 @@
+import { DateTime } from 'luxon';
+import { In } from 'typeorm';
+import { createJobDeps, createPlatform } from '../bot';
+import { ConfigError, loadConfig } from '../config';
+import { openDatabase } from '../db/data-source';
+import { OutboxMessage } from '../db/entities/outbox-message.entity';
+import { createLogger } from '../logger';
+import { DEFAULT_OUTBOX_OPTIONS, idempotencyKeyOf, OutboxService } from '../services/outbox-service';
+import { JobRunner } from './job-runner';
+import { JOBS } from './registry';
+
+/**
+ * `npm run job -- <name> [--now <ISO-8601>]`: runs one scheduled job as of that instant against
+ * the configured database, beside a running bot or without one, never opening the HTTP port.
+ * It then delivers what the run queued and exits 0 once that is sent; what cannot be sent within
+ * JOB_DELIVERY_WAIT_SECONDS stays safely queued for the running bot, and the command says so.
+ * Exit codes: 0 done; 1 the job or a delivery failed; 2 bad usage or configuration; 3 another
+ * instance was running the same job.
+ */
+
+const USAGE = `usage: npm run job -- <${Object.keys(JOBS).join('|')}> [--now <ISO-8601, e.g. 2027-06-06T16:30:00Z>]`;
+
+export function parseArgs(argv: string[], timezone: string): { name: string; now: Date } | { error: string } {
+  const [name, ...rest] = argv;
+  if (!name || !(name in JOBS)) return { error: name ? `unknown job '${name}'. ${USAGE}` : USAGE };
+  let now = new Date();
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === '--now' && rest[i + 1] !== undefined) {
+      // An instant without an offset is read in SCHEDULE_TIMEZONE, as people there would mean it.
+      const parsed = DateTime.fromISO(rest[++i], { zone: timezone, setZone: true });
+      if (!parsed.isValid) return { error: `--now: '${rest[i]}' is not an ISO-8601 instant. ${USAGE}` };
+      now = parsed.toJSDate();
+    } else {
+      return { error: `unexpected argument '${rest[i]}'. ${USAGE}` };
+    }
+  }
+  return { name, now };
+}
+
+async function main(): Promise<number> {
+  let config;
+  try {
+    config = loadConfig(process.env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`Configuration error: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const args = parseArgs(process.argv.slice(2), config.timezone);
+  if ('error' in args) {
+    process.stderr.write(`${args.error}\n`);
+    return 2;
+  }
+  const logger = createLogger(config.logLevel, process.stderr);
+  const ds = await openDatabase(config.databaseUrl);
+  const platform = createPlatform(config, logger, config.feishu.httpTimeoutMs);
+  if (platform.name === 'dry-run') process.stdout.write('dry-run: FEISHU_APP_ID/FEISHU_APP_SECRET are not set; messages are logged, not sent.\n');
+  const outbox = new OutboxService(ds, platform, logger.child({ component: 'outbox' }), {
+    ...DEFAULT_OUTBOX_OPTIONS,
+    leaseMs: 2 * config.feishu.httpTimeoutMs,
+  });
+  try {
+    // The job's own clock runs from --now; the outbox keeps the real one (see createJobDeps).
+    const offset = args.now.getTime() - Date.now();
+    const deps = createJobDeps(config, ds, platform, outbox, () => Date.now() + offset);
+    const entry = JOBS[args.name];
+    const result = await new JobRunner(ds, deps, logger.child({ component: 'jobs' })).run(args.name, entry.job, args.now);
+    const summary = `${args.name} as of ${args.now.toISOString()}: ${result.status}, ${result.sent} queued, ${result.skipped} skipped, ${result.failures} failures`;
+    if (result.status === 'locked') {
+      process.stdout.write(`${summary}: another instance is running this job right now; nothing was done.\n`);
+      return 3;
+    }
+    const delivery = await deliver(ds, outbox, result.keys, Number(process.env.JOB_DELIVERY_WAIT_SECONDS ?? 60) * 1000);
+    process.stdout.write(`${summary}; delivered ${delivery.sent}, still queued ${delivery.pending}, failed ${delivery.failed}\n`);
+    if (delivery.pending > 0) process.stdout.write(`${delivery.pending} message(s) could not be sent yet; they stay queued and the running bot delivers them.\n`);
+    for (const error of delivery.errors) process.stderr.write(`delivery failed: ${error}\n`);
+    if (result.status === 'failed') process.stderr.write(`job failed: ${result.error}\n`);
+    return result.status === 'failed' || result.failures > 0 || delivery.failed > 0 ? 1 : 0;
+  } finally {
+    await outbox.stop();
+    await ds.destroy();
+  }
+}
+
+/** Sends what the run queued, waiting up to `waitMs`; reports what is sent, pending, failed. */
+async function deliver(ds: import('typeorm').DataSource, outbox: OutboxService, keys: Array<{ tenantKey: string; key: string }>, waitMs: number) {
+  const ids = keys.map((k) => idempotencyKeyOf(k.tenantKey, k.key));
+  const repo = ds.getRepository(OutboxMessage);
+  const look = () => (ids.length ? repo.find({ where: { idempotencyKey: In(ids) } }) : Promise.resolve([]));
+  outbox.start();
+  const deadline = Date.now() + waitMs;
+  let rows = await look();
+  while (rows.some((r) => r.status === 'pending' || r.status === 'sending') && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 200));
+    rows = await look();
+  }
+  const failed = rows.filter((r) => r.status === 'failed');
+  return {
+    sent: rows.filter((r) => r.status === 'sent').length,
+    failed: failed.length,
+    pending: rows.length - rows.filter((r) => r.status === 'sent').length - failed.length,
+    errors: failed.map((r) => `${r.operation} ${r.target}: ${r.lastError}`),
+  };
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => process.exit(code),
+    (err) => {
+      process.stderr.write(`job failed: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    },
+  );
+}

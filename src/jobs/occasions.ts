@@ -1,0 +1,83 @@
+import { DateTime } from 'luxon';
+import type { Application } from '../db/entities/application.entity';
+import { filingDeadline } from '../domain/application-rules';
+import type { ApplicationRulesOverride } from '../domain/application-rule-config';
+import { isoOf, requireDate } from '../domain/calendar';
+import type { ReminderSchedule } from './schedule-config';
+
+/**
+ * Which occasions an application has, when each falls due, and until when it is still worth
+ * sending. Pure: the reminders job decides with these and the ledger of what was done.
+ */
+export interface PlannedOccasion {
+  /** Unique per application, e.g. 'before-3'. */
+  occasion: string;
+  /** Occasions of one series replace each other: after downtime only the latest due one is sent. */
+  series: string;
+  /** The calendar day it falls due, at the schedule's hour. */
+  due: string;
+  /** The first day on which it is no longer worth sending (exclusive); none: always worth it. */
+  usefulUntil?: string;
+}
+
+const addDays = (date: string, days: number) => isoOf(requireDate('date', date).plus({ days }));
+
+export function draftOccasions(app: Application, s: ReminderSchedule, rules?: ApplicationRulesOverride): PlannedOccasion[] {
+  if (!app.startDate) return [];
+  const deadline = filingDeadline(app.startDate, rules);
+  return s.draftDeadlineDaysBefore.map((n) => ({
+    occasion: `draft-deadline-${n}`,
+    series: 'draft-deadline',
+    due: addDays(deadline, -n),
+    usefulUntil: addDays(deadline, 1),
+  }));
+}
+
+export function upcomingOccasions(app: Application, s: ReminderSchedule): PlannedOccasion[] {
+  if (!app.startDate) return [];
+  return s.activityDaysBefore.map((n) => ({ occasion: `before-${n}`, series: 'before', due: addDays(app.startDate!, -n), usefulUntil: app.startDate! }));
+}
+
+/** The day after the activity ends: it becomes 已举办 and the summary is asked for. */
+export function heldDay(app: Application): string | undefined {
+  return app.endDate ? addDays(app.endDate, 1) : undefined;
+}
+
+export function summaryOccasions(app: Application, s: ReminderSchedule): PlannedOccasion[] {
+  const held = heldDay(app);
+  if (!held) return [];
+  return [
+    ...s.summaryReminderDaysAfter.map((n) => ({ occasion: `summary-reminder-${n}`, series: 'summary-reminder', due: addDays(held, n) })),
+    { occasion: 'summary-overdue', series: 'summary-overdue', due: addDays(held, s.summaryOverdueDaysAfter) },
+  ];
+}
+
+/** The working day (Mon–Fri) on which a submission has waited more than `days` working days. */
+export function nudgeDay(submittedOn: string, days: number): string {
+  let d = requireDate('submittedOn', submittedOn);
+  let counted = 0;
+  while (counted <= days) {
+    d = d.plus({ days: 1 });
+    if (d.weekday <= 5) counted += 1;
+  }
+  return isoOf(d);
+}
+
+/** Has `day` at the schedule's hour (local) come by `now`? */
+export function isDue(day: string, now: Date, timezone: string, hour: number): boolean {
+  const at = DateTime.fromISO(day, { zone: timezone }).set({ hour, minute: 0, second: 0, millisecond: 0 });
+  // A bad zone or date would otherwise read as "never due" and silence every reminder.
+  if (!at.isValid) throw new RangeError(`isDue: invalid day '${day}' or time zone '${timezone}'`);
+  return at.toMillis() <= now.getTime();
+}
+
+/** Keeps, per series, the latest due occasion; the earlier due ones are to be skipped. */
+export function latestPerSeries(due: PlannedOccasion[]): { send: PlannedOccasion[]; superseded: PlannedOccasion[] } {
+  const bySeries = new Map<string, PlannedOccasion>();
+  for (const o of due) {
+    const best = bySeries.get(o.series);
+    if (!best || o.due > best.due) bySeries.set(o.series, o);
+  }
+  const send = [...bySeries.values()];
+  return { send, superseded: due.filter((o) => !send.includes(o)) };
+}

@@ -1,0 +1,13 @@
+import type { Job } from './job-runner';
+import { reminders } from './reminders';
+import { REMINDERS_CRON, WEEKLY_SUMMARY_CRON } from './schedule-config';
+import { weeklySummary } from './weekly-summary';
+
+/**
+ * The scheduled jobs, by the name `npm run job -- <name>` takes. The bot's cron runs each
+ * hourly; what a run sends depends only on which occasions have fallen due and were not done.
+ */
+export const JOBS: Readonly<Record<string, { job: Job; cron: string; description: string }>> = {
+  reminders: { job: reminders, cron: REMINDERS_CRON, description: 'deadline, activity, summary and review reminders' },
+  'weekly-summary': { job: weeklySummary, cron: WEEKLY_SUMMARY_CRON, description: 'the Monday digest to every bound group' },
+};

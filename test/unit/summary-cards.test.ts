@@ -1,0 +1,395 @@
+import { SUMMARY_SUBMIT_ACTION, summaryFormCard, SummaryFormView, summaryResultCard, SummaryResultView } from '../../cards/summary-cards';
+import type { Application } from '../../src/db/entities/application.entity';
+import { resolveApplicationRules } from '../../src/domain/application-rule-config';
+import { checkSummaryForm, SUMMARY_FIELDS, type CheckedSummary, type FormValue, type SummaryErrors, type SummaryField } from '../../src/domain/summary-rules';
+import { visibleText } from '../helpers/card-text';
+
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Node = Record<string, any>;
+
+const MAX_CARD_BYTES = 30 * 1024;
+const MAX_COMPONENTS = 200;
+const TZ = 'Asia/Shanghai';
+const RULES = resolveApplicationRules();
+
+/** 2027-06-14 10:05 in Shanghai (02:05 UTC). */
+const T0 = Date.UTC(2027, 5, 14, 2, 5);
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+const NASTY = '**x** <at id=all></at>';
+const NASTY_OUTCOMES = `达成合作意向 ${NASTY} 见 [链接](https://evil.example) #1_~`;
+
+const FORM_TAGS = new Set(['input', 'select_static', 'multi_select_static', 'date_picker', 'picker_datetime', 'picker_time', 'button', 'checker', 'select_person', 'multi_select_person', 'select_img', 'overflow']);
+const TEXT_TAGS = new Set(['plain_text', 'lark_md']);
+
+function makeApp(over: Partial<Application> = {}): Application {
+  const app: Application = {
+    id: 7,
+    tenantKey: 'tenant_1',
+    formToken: 'tok_0123456789abcdef',
+    codeYear: 2027,
+    codeSeq: 12,
+    filerOpenId: 'ou_filer1',
+    status: '已举办',
+    version: 9,
+    orgName: '包头稀土高新区某某科技有限公司',
+    region: '包头市',
+    venue: '包头稀土高新区某某园区报告厅',
+    startDate: '2027-06-10',
+    endDate: '2027-06-11',
+    headcount: 120,
+    coreCount: 100,
+    enterpriseCount: 20,
+    keyIndustryCount: 15,
+    audience: '园区企业研发负责人、工程师、一线职工',
+    needs: '希望专家解读科技政策',
+    topics: JSON.stringify(['lecture-4', 'exchange-1']),
+    contactName: '张三',
+    mobile: '13800138000',
+    email: 'zhang@example.com',
+    remarks: null,
+    draftForm: null,
+    attachmentKind: 'file',
+    attachmentKey: 'file_v3_abc',
+    attachmentName: '申请表（盖章）.pdf',
+    attachmentMessageId: 'om_1',
+    attachedAt: T0 - 30 * DAY,
+    reviewKeys: null,
+    decidedBy: 'ou_admin2',
+    decidedAt: T0 - 28 * DAY,
+    decisionReason: null,
+    submittedAt: T0 - 31 * DAY,
+    createdAt: T0 - 31 * DAY - HOUR,
+    updatedAt: T0 - 2 * DAY,
+  };
+  return Object.assign(app, over);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Walking cards (as in application-cards.test.ts)
+
+interface Visit {
+  node: Node;
+  ancestors: string[];
+  atRoot: boolean;
+}
+
+function components(card: Node): Visit[] {
+  const out: Visit[] = [];
+  const walk = (value: unknown, ancestors: string[], atRoot: boolean): void => {
+    if (Array.isArray(value)) return value.forEach((v) => walk(v, ancestors, atRoot));
+    if (!value || typeof value !== 'object') return;
+    const node = value as Node;
+    const isComponent = typeof node.tag === 'string' && !TEXT_TAGS.has(node.tag);
+    if (isComponent) out.push({ node, ancestors, atRoot });
+    const inner = isComponent ? [...ancestors, node.tag] : ancestors;
+    for (const v of Object.values(node)) walk(v, inner, false);
+  };
+  walk(card.body.elements, [], true);
+  return out;
+}
+
+const byTag = (card: Node, tag: string): Node[] => components(card).filter((v) => v.node.tag === tag).map((v) => v.node);
+const buttons = (card: Node): Node[] => byTag(card, 'button');
+const forms = (card: Node): Node[] => byTag(card, 'form');
+const byName = (card: Node, name: string): Node[] => components(card).filter((v) => v.node.name === name).map((v) => v.node);
+const callbackValue = (b: Node): unknown => b.behaviors.find((x: Node) => x.type === 'callback')?.value;
+const markdownContents = (card: Node): string[] => byTag(card, 'markdown').map((m) => String(m.content));
+const bytes = (card: unknown): number => Buffer.byteLength(JSON.stringify(card), 'utf8');
+
+function allValues(card: unknown, key: string): unknown[] {
+  const out: unknown[] = [];
+  const walk = (value: unknown): void => {
+    if (Array.isArray(value)) return value.forEach(walk);
+    if (!value || typeof value !== 'object') return;
+    const node = value as Node;
+    if (key in node) out.push(node[key]);
+    Object.values(node).forEach(walk);
+  };
+  walk(card);
+  return out;
+}
+
+/** FEISHU.md §4, as checked for the application cards. */
+function expectValidCard(card: Node): void {
+  expect(card.schema).toBe('2.0');
+  expect(card.config.update_multi).toBe(true);
+  expect(card.header.title).toEqual({ tag: 'plain_text', content: expect.any(String) });
+  expect(bytes(card)).toBeLessThan(MAX_CARD_BYTES);
+
+  const all = components(card);
+  expect(all.length).toBeLessThan(MAX_COMPONENTS);
+  const names = all.map((v) => v.node.name).filter((n) => n !== undefined);
+  expect(new Set(names).size).toBe(names.length);
+
+  for (const v of all) {
+    expect(v.ancestors.length).toBeLessThanOrEqual(5);
+    if (v.node.tag === 'form') {
+      expect(v.atRoot).toBe(true);
+      expect(typeof v.node.name).toBe('string');
+      const inside = components({ body: { elements: v.node.elements } });
+      expect(inside.some((c) => c.node.tag === 'form' || c.node.tag === 'table')).toBe(false);
+      expect(inside.filter((c) => c.node.tag === 'button' && c.node.form_action_type === 'submit')).toHaveLength(1);
+    }
+    if (FORM_TAGS.has(v.node.tag) && v.ancestors.includes('form')) {
+      expect(typeof v.node.name).toBe('string');
+      expect(v.node.name.length).toBeGreaterThan(0);
+    }
+    if (v.node.form_action_type !== undefined) expect(v.ancestors).toContain('form');
+    if (v.node.placeholder) expect([...v.node.placeholder.content].length).toBeLessThanOrEqual(100);
+    if (v.node.tag === 'input') expect(v.node.max_length).toBeLessThanOrEqual(1000);
+  }
+  expect(allValues(card, 'required')).not.toContain(true);
+}
+
+/** No markdown carries the raw user text; the decoded visible text does. */
+function expectOnlyEscaped(card: Node, raw: string): void {
+  for (const content of markdownContents(card)) {
+    expect(content).not.toContain('<at id=all>');
+    expect(content).not.toContain('**x**');
+    expect(content).not.toContain('](https://evil');
+  }
+  expect(visibleText(card)).toContain(raw);
+}
+
+function checked(over: FormValue = {}): CheckedSummary {
+  const check = checkSummaryForm({
+    actual_headcount: '110',
+    actual_core_count: '92',
+    actual_enterprise_count: '18',
+    actual_key_industry_count: '10',
+    satisfaction: '4',
+    outcomes: '专家现场解答技术问题 12 个\n3 家企业达成合作意向',
+    followup_needs: '希望继续对接稀土永磁材料专家',
+    ...over,
+  });
+  if (!check.ok) throw new Error(JSON.stringify(check.errors));
+  return check.summary;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The form
+
+const formView = (over: Partial<SummaryFormView> = {}): SummaryFormView => ({ app: makeApp(), values: {}, rules: RULES, ...over });
+
+const TYPED: Partial<Record<SummaryField, string>> = {
+  actual_headcount: '110人',
+  actual_core_count: '92',
+  actual_enterprise_count: '18',
+  actual_key_industry_count: '19',
+  satisfaction: '6',
+  outcomes: NASTY_OUTCOMES,
+  followup_needs: '',
+};
+
+const TYPED_ERRORS: SummaryErrors = {
+  actual_headcount: '实际参加人数需为正整数（只填数字）',
+  actual_key_industry_count: '自治区十大产业企业数不能超过实际参与企业数',
+  satisfaction: '满意度请在 1–5 中选择',
+};
+
+const FORMS: Array<[string, SummaryFormView]> = [
+  ['empty form with a reminder', formView({ reminder: '活动已结束 3 天，请尽快提交' })],
+  ['returned form with errors and typed values', formView({ values: TYPED, errors: TYPED_ERRORS })],
+];
+
+describe('summaryFormCard', () => {
+  it.each(FORMS)('matches the snapshot: %s', (_name, view) => {
+    expect(summaryFormCard(view)).toMatchSnapshot();
+  });
+
+  it.each(FORMS)('is a valid JSON 2.0 card: %s', (_name, view) => {
+    expectValidCard(summaryFormCard(view));
+  });
+
+  it('has one form named summary_form with the seven fields in order, each once', () => {
+    const card = summaryFormCard(formView());
+    expect(forms(card)).toHaveLength(1);
+    const [form] = forms(card);
+    expect(form.name).toBe('summary_form');
+    const named = components({ body: { elements: form.elements } })
+      .map((v) => v.node)
+      .filter((n) => n.name !== undefined && n.tag !== 'button')
+      .map((n) => n.name);
+    expect(named).toEqual([...SUMMARY_FIELDS]);
+    for (const field of SUMMARY_FIELDS) expect(byName(card, field)).toHaveLength(1);
+  });
+
+  it('has exactly one button, the submit button of the form, carrying the application id', () => {
+    const card = summaryFormCard(formView({ app: makeApp({ id: 42 }) }));
+    const all = buttons(card);
+    expect(all).toHaveLength(1);
+    expect(all[0].form_action_type).toBe('submit');
+    expect(all[0].text.content).toBe('提交总结');
+    expect(callbackValue(all[0])).toEqual({ action: 'summary.submit', id: 42 });
+    expect(SUMMARY_SUBMIT_ACTION).toBe('summary.submit');
+  });
+
+  it('offers satisfaction as a select of 5 … 1 with their words', () => {
+    const [select] = byName(summaryFormCard(formView()), 'satisfaction');
+    expect(select.tag).toBe('select_static');
+    expect(select.options.map((o: Node) => [o.value, o.text.content])).toEqual([
+      ['5', '5 非常满意'],
+      ['4', '4 满意'],
+      ['3', '3 一般'],
+      ['2', '2 不满意'],
+      ['1', '1 非常不满意'],
+    ]);
+    expect(select.initial_option).toBeUndefined();
+    expect(byName(summaryFormCard(formView({ values: { satisfaction: '3' } })), 'satisfaction')[0].initial_option).toBe('3');
+    expect(byName(summaryFormCard(formView({ values: { satisfaction: '6' } })), 'satisfaction')[0].initial_option).toBeUndefined();
+  });
+
+  it('shows the code, the application and its planned numbers', () => {
+    const card = summaryFormCard(formView());
+    expect(card.header).toMatchObject({ title: { content: '活动评估总结 · SQ2027-0012' }, subtitle: { content: '包头稀土高新区某某科技有限公司' } });
+    const text = visibleText(card);
+    expect(text).toContain('SQ2027-0012');
+    expect(text).toContain('包头稀土高新区某某科技有限公司');
+    expect(text).toContain('2027-06-10 至 2027-06-11（2 天）');
+    expect(text).toContain('120 人');
+  });
+
+  it('reminds of the ratios under the counts, following the rules', () => {
+    const text = visibleText(summaryFormCard(formView({ rules: resolveApplicationRules({ corePercent: 70, keyIndustryPercent: 55 }) })));
+    expect(text).toContain('70% 以上');
+    expect(text).toContain('55% 以上');
+    const defaults = visibleText(summaryFormCard(formView()));
+    expect(defaults).toContain('80% 以上');
+    expect(defaults).toContain('60% 以上');
+  });
+
+  it('says photos and the sign-in sheet can be sent as images or files afterwards', () => {
+    const text = visibleText(summaryFormCard(formView()));
+    expect(text).toMatch(/照片、签到表.*图片或文件/);
+  });
+
+  it('shows the reminder, escaped, only when given', () => {
+    expect(visibleText(summaryFormCard(formView({ reminder: '活动已结束 3 天，请尽快提交' })))).toContain('活动已结束 3 天，请尽快提交');
+    expect(visibleText(summaryFormCard(formView()))).not.toContain('尽快');
+    expectOnlyEscaped(summaryFormCard(formView({ reminder: NASTY })), NASTY);
+  });
+
+  it('puts each error in red directly under its field, and keeps typed values', () => {
+    const card = summaryFormCard(formView({ values: TYPED, errors: TYPED_ERRORS }));
+    const elements = forms(card)[0].elements as Node[];
+    for (const [field, message] of Object.entries(TYPED_ERRORS)) {
+      const index = elements.findIndex((e) => e.name === field);
+      let next = elements[index + 1];
+      if (next.text_size === 'notation') next = elements[index + 2];
+      expect(next.tag).toBe('markdown');
+      expect(next.content).toContain("<font color='red'>⚠");
+      expect(visibleText({ next })).toContain(message);
+    }
+    expect(markdownContents(card).filter((c) => c.includes('⚠'))).toHaveLength(3);
+    expect((card as Node).header.template).toBe('orange');
+    expect(visibleText(card)).toContain('有 3 项需要修改');
+    expect(byName(card, 'actual_headcount')[0].default_value).toBe('110人');
+    expect(byName(card, 'outcomes')[0].default_value).toBe(NASTY_OUTCOMES);
+    expect(byName(card, 'followup_needs')[0].default_value).toBeUndefined();
+  });
+
+  it('is blue without errors', () => {
+    const card = summaryFormCard(formView());
+    expect((card as Node).header.template).toBe('blue');
+    expect(markdownContents(card).some((c) => c.includes("color='red'"))).toBe(false);
+  });
+
+  it('escapes user text from the application', () => {
+    const card = summaryFormCard(formView({ app: makeApp({ orgName: `某某公司${NASTY}`, venue: NASTY }) }));
+    expectOnlyEscaped(card, `某某公司${NASTY}`);
+  });
+
+  it('stays valid and under 30 KB with every value at its maximum length and every field failing', () => {
+    const long = (ch: string) => ch.repeat(1000);
+    const card = summaryFormCard(
+      formView({
+        app: makeApp({ orgName: '<'.repeat(200), venue: '*'.repeat(400), region: '_'.repeat(32) }),
+        reminder: '活动已结束 30 天，请尽快提交',
+        values: Object.fromEntries(SUMMARY_FIELDS.map((f) => [f, long('成')])),
+        errors: Object.fromEntries(SUMMARY_FIELDS.map((f) => [f, `${'*'.repeat(60)}超过 1000 字（当前 1001 字）`])),
+      }),
+    );
+    expectValidCard(card);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The filed summary
+
+const resultView = (over: Partial<SummaryResultView> = {}): SummaryResultView => ({
+  app: makeApp({ status: '已总结' }),
+  summary: checked(),
+  filedBy: 'ou_filer1',
+  filedAt: T0,
+  timezone: TZ,
+  ...over,
+});
+
+const RESULTS: Array<[string, SummaryResultView]> = [
+  ['both ratios met', resultView()],
+  ['core not met, no enterprises, nasty text', resultView({ summary: checked({ actual_core_count: '87', actual_enterprise_count: '0', actual_key_industry_count: '0', satisfaction: '2', outcomes: NASTY_OUTCOMES, followup_needs: '' }) })],
+];
+
+describe('summaryResultCard', () => {
+  it.each(RESULTS)('matches the snapshot: %s', (_name, view) => {
+    expect(summaryResultCard(view)).toMatchSnapshot();
+  });
+
+  it.each(RESULTS)('is a valid JSON 2.0 card without buttons or forms: %s', (_name, view) => {
+    const card = summaryResultCard(view);
+    expectValidCard(card);
+    expect(buttons(card)).toHaveLength(0);
+    expect(forms(card)).toHaveLength(0);
+  });
+
+  it('is green, titled with the code, and says who filed it when (in the given zone)', () => {
+    const card = summaryResultCard(resultView());
+    expect(card.header).toMatchObject({ title: { content: '活动评估总结已提交 · SQ2027-0012' }, template: 'green' });
+    const md = markdownContents(card).join('\n');
+    expect(md).toContain('<at id=ou_filer1></at> 于 2027-06-14 10:05 提交');
+    expect(visibleText(summaryResultCard(resultView({ timezone: 'UTC' })))).toContain('2027-06-14 02:05');
+  });
+
+  it('shows the actual numbers, both ratios as met, and the satisfaction', () => {
+    const text = visibleText(summaryResultCard(resultView()));
+    expect(text).toContain('110 人，其中第（2）（3）类人员 92 人');
+    expect(text).toContain('18 家，其中自治区十大产业企业 10 家');
+    expect(text).toMatch(/（2）（3）类人员占比\*\*：83\.6%（要求 80% 以上）<font color='green'>达标<\/font>/);
+    expect(text).toMatch(/十大产业企业占比\*\*：55\.5%（要求 60% 以上）<font color='red'>未达标<\/font>/);
+    expect(text).toContain('4 满意');
+    expect(text).toContain('希望继续对接稀土永磁材料专家');
+  });
+
+  it('shows exactly 80 % as met and 79.9 % as not met', () => {
+    const met = visibleText(summaryResultCard(resultView({ summary: checked({ actual_headcount: '100', actual_core_count: '80' }) })));
+    expect(met).toMatch(/80%（要求 80% 以上）<font color='green'>达标/);
+    const notMet = visibleText(summaryResultCard(resultView({ summary: checked({ actual_headcount: '1000', actual_core_count: '799' }) })));
+    expect(notMet).toMatch(/79\.9%（要求 80% 以上）<font color='red'>未达标/);
+  });
+
+  it('shows the key-industry ratio as not applicable without enterprises, and a missing follow-up as (无)', () => {
+    const text = visibleText(summaryResultCard(RESULTS[1][1]));
+    expect(text).toContain('十大产业企业占比**：<font color=\'grey\'>不适用</font>（没有企业参加）');
+    expect(text).not.toContain('null');
+    expect(text).toContain('**后续需求**：（无）');
+    expect(text).toContain('2 不满意');
+  });
+
+  it('escapes outcomes and follow-up needs', () => {
+    const card = summaryResultCard(resultView({ summary: checked({ outcomes: NASTY_OUTCOMES, followup_needs: NASTY }) }));
+    expectOnlyEscaped(card, NASTY_OUTCOMES);
+    expect(visibleText(card)).toContain(`**后续需求**：\n${NASTY}`);
+  });
+
+  it('stays under 30 KB with the longest texts made of characters that escape', () => {
+    const card = summaryResultCard(
+      resultView({
+        app: makeApp({ status: '已总结', orgName: '<'.repeat(200), venue: '*'.repeat(400) }),
+        summary: checked({ outcomes: '<'.repeat(1000), followup_needs: '&'.repeat(1000) }),
+      }),
+    );
+    expectValidCard(card);
+  });
+});
