@@ -55,7 +55,7 @@ export function createJobDeps(config: Config, ds: DataSource, platform: ChatPlat
     applications,
     summaries: new SummaryService(ds, applications, now),
     settings: { campaignYear: config.campaignYear, timezone: config.timezone },
-    schedule: DEFAULT_REMINDER_SCHEDULE,
+    schedule: { ...DEFAULT_REMINDER_SCHEDULE, hour: config.reminderHour, weeklyHour: config.reminderHour },
     platform,
     admins: config.adminOpenIds,
     now,

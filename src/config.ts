@@ -25,6 +25,10 @@ export interface Config {
   campaignYear: number;
   timezone: string;
   logLevel: string;
+  /** Local hour (SCHEDULE_TIMEZONE) at which reminders and the weekly digest fall due. */
+  reminderHour: number;
+  /** How long `npm run job` waits to deliver what it queued before leaving it to the running bot. */
+  jobDeliveryWaitSeconds: number;
   /** Largest request body the webhooks accept, in bytes. */
   maxBodyBytes: number;
 }
@@ -95,6 +99,8 @@ const schema = z.object({
   CAMPAIGN_YEAR: optionalText.refine((v) => v === undefined || /^20\d\d$/.test(v), {
     message: 'expected a four-digit year such as 2027',
   }),
+  REMINDER_HOUR: z.coerce.number().int().min(0).max(23).default(9),
+  JOB_DELIVERY_WAIT_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
 });
@@ -138,6 +144,8 @@ export function loadConfig(env: Record<string, string | undefined>, now: Date = 
     campaignYear: e.CAMPAIGN_YEAR ? Number(e.CAMPAIGN_YEAR) : yearIn(e.SCHEDULE_TIMEZONE, now),
     timezone: e.SCHEDULE_TIMEZONE,
     logLevel: e.LOG_LEVEL,
+    reminderHour: e.REMINDER_HOUR,
+    jobDeliveryWaitSeconds: e.JOB_DELIVERY_WAIT_SECONDS,
     maxBodyBytes: e.MAX_BODY_BYTES,
   };
 }

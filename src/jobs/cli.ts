@@ -72,7 +72,7 @@ async function main(): Promise<number> {
       process.stdout.write(`${summary}: another instance is running this job right now; nothing was done.\n`);
       return 3;
     }
-    const delivery = await deliver(ds, outbox, result.keys, Number(process.env.JOB_DELIVERY_WAIT_SECONDS ?? 60) * 1000);
+    const delivery = await deliver(ds, outbox, result.keys, config.jobDeliveryWaitSeconds * 1000);
     process.stdout.write(`${summary}; delivered ${delivery.sent}, still queued ${delivery.pending}, failed ${delivery.failed}\n`);
     if (delivery.pending > 0) process.stdout.write(`${delivery.pending} message(s) could not be sent yet; they stay queued and the running bot delivers them.\n`);
     for (const error of delivery.errors) process.stderr.write(`delivery failed: ${error}\n`);
