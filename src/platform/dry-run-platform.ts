@@ -1,5 +1,5 @@
 import type { Logger } from '../logger';
-import { BotIdentity, ChatPlatform, OutboundMessage, SendResult } from './port';
+import { BotIdentity, ChatPlatform, OutboundMessage, PlatformError, SendResult } from './port';
 
 /**
  * Used when no Feishu credentials are configured: nothing leaves the machine, and every
@@ -42,6 +42,12 @@ export class DryRunPlatform implements ChatPlatform {
   async uploadFile(file: Buffer, fileName: string): Promise<string> {
     this.record('upload file', `${fileName} (${file.length} bytes)`, null);
     return `file_dry_run_${this.counter}`;
+  }
+
+  /** Nothing can be fetched from Feishu without credentials; callers tell the user so. */
+  async downloadResource(messageId: string, fileKey: string): Promise<Buffer> {
+    this.record('download', `${messageId} ${fileKey}`, null);
+    throw new PlatformError('dry-run mode: files cannot be downloaded from Feishu without app credentials', { retryable: false });
   }
 
   /** Without credentials the bot cannot learn its open_id; group messages that @ anyone count. */

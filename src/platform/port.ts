@@ -27,6 +27,8 @@ export interface ChatPlatform {
   updateCard(messageId: string, card: Record<string, unknown>): Promise<void>;
   uploadImage(image: Buffer): Promise<string>;
   uploadFile(file: Buffer, fileName: string): Promise<string>;
+  /** Downloads an image or file a user sent in a message the bot can see (e.g. a spreadsheet). */
+  downloadResource(messageId: string, fileKey: string, type: 'image' | 'file'): Promise<Buffer>;
   /** Who the bot is, so that group messages can be matched against its @-mention. */
   botIdentity(): Promise<BotIdentity>;
 }

@@ -47,6 +47,8 @@ export class FakeFeishu {
   readonly calls: RecordedCall[] = [];
   readonly delivered: DeliveredMessage[] = [];
   readonly patches: Array<{ messageId: string; content: any }> = [];
+  /** Files users "sent", by file_key: what GET …/messages/:id/resources/:file_key returns. */
+  readonly resources = new Map<string, Buffer>();
   /** Failures for the next message-API calls (create, reply, patch), in order. */
   readonly failures: ScriptedFailure[] = [];
   /** Delay for every message-API answer (the benchmark's slow Open API). */
@@ -162,6 +164,14 @@ export class FakeFeishu {
       this.counter += 1;
       const data = call.path.endsWith('images') ? { image_key: `img_v2_fake_${this.counter}` } : { file_key: `file_v3_fake_${this.counter}` };
       return send(200, { code: 0, msg: 'success', data });
+    }
+    const resource = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/resources\/([^/]+)$/.exec(call.path);
+    if (req.method === 'GET' && resource) {
+      const file = this.resources.get(decodeURIComponent(resource[2]));
+      if (!file) return send(400, { code: 234003, msg: 'File not in msg.' });
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(file.length) });
+      res.end(file);
+      return;
     }
     if (!call.path.startsWith('/open-apis/im/v1/messages')) return send(404, { code: 404, msg: 'not found' });
 

@@ -96,3 +96,16 @@ describe('through the outbox', () => {
     expect(h.fake.messageCalls()).toHaveLength(1);
   });
 });
+
+it('downloads a file a user sent, byte for byte, and reports a missing one as a permanent error', async () => {
+  const bytes = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0xff, 0x10, 0x20]);
+  fake.resources.set('file_v3_sheet', bytes);
+  const got = await platform.downloadResource('om_message_1', 'file_v3_sheet', 'file');
+  expect(got.equals(bytes)).toBe(true);
+  const call = fake.calls.find((c) => c.path.startsWith('/open-apis/im/v1/messages/om_message_1/resources/'))!;
+  expect(call.path).toBe('/open-apis/im/v1/messages/om_message_1/resources/file_v3_sheet');
+  expect(call.query).toEqual({ type: 'file' });
+  const missing = await platform.downloadResource('om_message_1', 'file_v3_gone', 'file').catch((e) => e);
+  expect(missing).toBeInstanceOf(PlatformError);
+  expect(missing.info.retryable).toBe(false);
+});

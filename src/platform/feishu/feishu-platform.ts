@@ -128,6 +128,18 @@ export class FeishuPlatform implements ChatPlatform {
     return this.identity;
   }
 
+  async downloadResource(messageId: string, fileKey: string, type: 'image' | 'file'): Promise<Buffer> {
+    let res: { getReadableStream: () => NodeJS.ReadableStream };
+    try {
+      res = await this.client.im.v1.messageResource.get({ path: { message_id: messageId, file_key: fileKey }, params: { type } });
+    } catch (err) {
+      throw classifyFeishuError(err);
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of res.getReadableStream()) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+    return Buffer.concat(chunks);
+  }
+
   private async create(
     receiveIdType: 'chat_id' | 'open_id',
     receiveId: string,
