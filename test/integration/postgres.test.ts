@@ -1,6 +1,8 @@
 import type { DataSource } from 'typeorm';
 import { createDataSource, MIGRATIONS, openDatabase } from '../../src/db/data-source';
 import { ChatBinding } from '../../src/db/entities/chat-binding.entity';
+import { Job, JobDeps, JobRunner } from '../../src/jobs/job-runner';
+import { createLogger } from '../../src/logger';
 import { InboundEvent } from '../../src/db/entities/inbound-event.entity';
 import { OutboxMessage } from '../../src/db/entities/outbox-message.entity';
 import { ADMIN_OPEN_ID, Harness, startHarness } from '../helpers/bot-harness';
@@ -473,6 +475,33 @@ function applicationServiceSuite(url: string): void {
       await Promise.all([1, 2, 3, 4, 5].map((i) => svc.addReviewKeys(app, [`k${i}`, 'k0'])));
       const keys = reviewKeysOf(await ds.getRepository(Application).findOneByOrFail({ id: app.id }));
       expect([...keys].sort()).toEqual(['k0', 'k1', 'k2', 'k3', 'k4', 'k5']);
+    });
+  });
+
+  describe('PostgreSQL: scheduled jobs across instances', () => {
+    it('runs a job on one instance at a time, and records each occasion once', async () => {
+      const [a, b] = [await openDatabase(url), await openDatabase(url)];
+      try {
+        let runs = 0;
+        const job: Job = async (ctx) => {
+          runs += 1;
+          if (!(await ctx.done('application:1', 'before-3'))) await ctx.record('application:1', 'before-3', 'sent');
+          await new Promise((r) => setTimeout(r, 300));
+        };
+        const deps = { settings: { timezone: 'Asia/Shanghai', campaignYear: 2027 } } as unknown as JobDeps;
+        const runner = (ds: DataSource) => new JobRunner(ds, deps, createLogger('silent'));
+        const asOf = new Date('2027-06-07T01:00:00Z');
+        const results = await Promise.all([runner(a).run('reminders', job, asOf), runner(b).run('reminders', job, asOf)]);
+        expect(results.map((r) => r.status).sort()).toEqual(['done', 'locked']);
+        expect(runs).toBe(1);
+        // Released: the next run (on either instance) runs, and finds the occasion done.
+        expect((await runner(b).run('reminders', job, asOf)).status).toBe('done');
+        expect(await a.query('SELECT occasion, outcome FROM job_occasions')).toEqual([{ occasion: 'before-3', outcome: 'sent' }]);
+        expect((await a.query('SELECT status FROM job_runs ORDER BY id')).map((r: { status: string }) => r.status).sort()).toEqual(['done', 'done', 'locked']);
+      } finally {
+        await a.destroy();
+        await b.destroy();
+      }
     });
   });
 }
