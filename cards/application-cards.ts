@@ -4,8 +4,8 @@ import { activityLabel, findActivity } from '../src/domain/activity-menu';
 import { actionLabel, filerActions, isApplicationAction, type ApplicationStatus, type FilerAction } from '../src/domain/application-status';
 import { formatInstant } from '../src/domain/calendar';
 import { codeOf, SYSTEM_ACTOR, topicsOf } from '../src/services/application-service';
-import { card, CardElement, CardJson, divider, HeaderColour, markdown, note } from './card-kit';
-import { escapeMarkdown } from './markdown';
+import { button, buttonRow, card, CardElement, CardJson, divider, HeaderColour, markdown, note } from './card-kit';
+import { escapeClipped, escapeMarkdown } from './markdown';
 
 /**
  * Cards that show an application: the filer's card (confirmation, status, their buttons), the
@@ -98,25 +98,6 @@ export const FILER_BUTTONS: Readonly<Record<FilerAction, { action: string; type:
   撤回: { action: 'application.withdraw', type: 'danger', confirm: { title: '撤回申请', text: '撤回后需要重新填写提交。确定撤回这份申请吗？' } },
 };
 
-export function button(text: string, value: Record<string, unknown>, type = 'default', confirm?: { title: string; text: string }): CardElement {
-  return {
-    tag: 'button',
-    text: { tag: 'plain_text', content: text },
-    type,
-    ...(confirm ? { confirm: { title: { tag: 'plain_text', content: confirm.title }, text: { tag: 'plain_text', content: confirm.text } } } : {}),
-    behaviors: [{ type: 'callback', value }],
-  };
-}
-
-function buttonRow(buttons: CardElement[]): CardElement {
-  return {
-    tag: 'column_set',
-    flex_mode: 'flow',
-    horizontal_spacing: '8px',
-    columns: buttons.map((b) => ({ tag: 'column', width: 'auto', elements: [b] })),
-  };
-}
-
 export interface ApplicationCardView {
   app: Application;
   timezone: string;
@@ -126,6 +107,23 @@ export interface ApplicationCardView {
   history?: ApplicationEvent[];
   /** Show the filer's buttons (修改 / 撤回 / 继续填写). */
   filerButtons: boolean;
+  /** Enterprise needs linked to it, for the expert team to prepare. */
+  linkedNeeds?: LinkedNeed[];
+}
+
+/** An enterprise need linked to an application, as its cards list it. */
+export interface LinkedNeed {
+  code: string;
+  enterpriseName: string;
+  needType: string;
+  status: string;
+}
+
+function linkedNeedsLine(needs: LinkedNeed[] | undefined): string | undefined {
+  if (!needs?.length) return undefined;
+  const lines = needs.slice(0, 10).map((n) => `- ${n.code} ${escapeClipped(n.enterpriseName, 30)} · ${escapeMarkdown(n.needType)} · ${escapeMarkdown(n.status)}`);
+  if (needs.length > 10) lines.push(`- 还有 ${needs.length - 10} 项，发送「需求列表」查看`);
+  return `**关联的企业需求**（专家团队请提前准备）\n${lines.join('\n')}`;
 }
 
 /** The filer's card after submitting, and the detail card of 查询 <编号>. */
@@ -139,6 +137,8 @@ export function applicationCard(view: ApplicationCardView): CardJson {
   const decision = decisionLine(app, timezone);
   if (decision) elements.push(markdown(decision));
   if (app.status !== '草稿') elements.push(markdown(attachmentLine(app, timezone)));
+  const linked = linkedNeedsLine(view.linkedNeeds);
+  if (linked) elements.push(markdown(linked));
   if (view.history) {
     elements.push(divider());
     const shown = view.history.slice(-HISTORY_SHOWN);
@@ -181,6 +181,7 @@ export interface ReviewCardView {
   reasonError?: string;
   /** For a card that is no longer current (changed since it was sent): what to look at instead. */
   superseded?: boolean;
+  linkedNeeds?: LinkedNeed[];
 }
 
 /**
@@ -196,6 +197,8 @@ export function reviewCard(view: ReviewCardView): CardJson {
     markdown(detailLines(app).join('\n')),
     markdown(attachmentLine(app, timezone)),
   ];
+  const linked = linkedNeedsLine(view.linkedNeeds);
+  if (linked) elements.push(markdown(linked));
   const open = app.status === '待审核' && !view.superseded;
   if (open) {
     const formElements: CardElement[] = [

@@ -5,7 +5,7 @@ import type { ApplicationErrors } from '../src/domain/application-rules';
 import { parseFeishuDate } from '../src/domain/calendar';
 import { REGIONS } from '../src/domain/regions';
 import { card, CardElement, CardJson, markdown, note } from './card-kit';
-import { escapeMarkdown } from './markdown';
+import { errorBanner, fieldBlock, form, multiSelectStatic, plainText, selectStatic, submitButton, textInput } from './form-kit';
 
 /**
  * The application form (申请表) as a card: the notice's fields under the contract's component
@@ -76,29 +76,21 @@ export function applicationFormCard(view: ApplicationFormView): CardJson {
         `并在活动开始前至少 ${rules.leadDays} 天提交（今天提交，最早可选 **${view.earliestStart}** 开始）。`,
     ),
   );
-  if (errorCount > 0) {
-    elements.push(markdown(`<font color='red'>**有 ${errorCount} 项需要修改**，请查看各项下方的红色提示。已填写的内容都保留着。</font>`));
-  }
+  if (errorCount > 0) elements.push(errorBanner(errorCount));
 
-  const fields: CardElement[] = [];
-  for (const field of FORM_ORDER) {
-    fields.push(markdown(`**${FIELD_LABELS[field]}**${field === 'remarks' ? '（选填）' : ''}`));
-    fields.push(component(field, view.values[field]));
-    const hint = HINTS[field];
-    if (hint) fields.push(note(hint(rules)));
-    const error = errors[field];
-    if (error) fields.push(markdown(`<font color='red'>⚠ ${escapeMarkdown(error)}</font>`));
-  }
-  fields.push({
-    tag: 'button',
-    name: 'submit',
-    text: { tag: 'plain_text', content: view.mode === 'edit' ? '提交修改' : '提交申请' },
-    type: 'primary_filled',
-    width: 'fill',
-    form_action_type: 'submit',
-    behaviors: [{ type: 'callback', value: { action: SUBMIT_ACTION, ...view.target } }],
-  });
-  elements.push({ tag: 'form', name: 'application_form', elements: fields });
+  const fields: CardElement[] = FORM_ORDER.flatMap((field) =>
+    fieldBlock({
+      label: FIELD_LABELS[field],
+      optional: field === 'remarks',
+      component: component(field, view.values[field]),
+      hint: HINTS[field]?.(rules),
+      error: errors[field],
+    }),
+  );
+  fields.push(
+    submitButton({ name: 'submit', text: view.mode === 'edit' ? '提交修改' : '提交申请', value: { action: SUBMIT_ACTION, ...view.target } }),
+  );
+  elements.push(form('application_form', fields));
   elements.push(note('提交后，请在与我的私聊中发送加盖单位公章的申请表扫描件（图片或文件）。'));
 
   const title =
@@ -132,23 +124,12 @@ const FORM_ORDER: readonly ApplicationField[] = [
   'remarks',
 ];
 
-function placeholder(field: ApplicationField) {
-  return { tag: 'plain_text', content: PLACEHOLDERS[field] };
-}
-
 function component(field: ApplicationField, value: string | string[] | undefined): CardElement {
   const single = typeof value === 'string' ? value : undefined;
+  const placeholder = PLACEHOLDERS[field];
   switch (field) {
     case 'region':
-      return {
-        tag: 'select_static',
-        name: field,
-        required: false,
-        width: 'fill',
-        placeholder: placeholder(field),
-        options: REGIONS.map((r) => ({ text: { tag: 'plain_text', content: r }, value: r })),
-        ...(single && (REGIONS as readonly string[]).includes(single) ? { initial_option: single } : {}),
-      };
+      return selectStatic({ name: field, placeholder, options: REGIONS.map((r) => ({ value: r, label: r })), value: single });
     case 'start_date':
     case 'end_date': {
       const date = single ? parseFeishuDate(single) : undefined;
@@ -157,32 +138,24 @@ function component(field: ApplicationField, value: string | string[] | undefined
         name: field,
         required: false,
         width: 'fill',
-        placeholder: placeholder(field),
+        placeholder: plainText(placeholder),
         ...(date ? { initial_date: date } : {}),
       };
     }
-    case 'topics': {
-      const chosen = (Array.isArray(value) ? value : single ? [single] : []).filter((v) => ACTIVITY_MENU.some((o) => o.value === v));
-      return {
-        tag: 'multi_select_static',
+    case 'topics':
+      return multiSelectStatic({
         name: field,
-        required: false,
-        width: 'fill',
-        placeholder: placeholder(field),
-        options: ACTIVITY_MENU.map((o) => ({ text: { tag: 'plain_text', content: activityLabel(o) }, value: o.value })),
-        selected_values: chosen,
-      };
-    }
+        placeholder,
+        options: ACTIVITY_MENU.map((o) => ({ value: o.value, label: activityLabel(o) })),
+        values: Array.isArray(value) ? value : single ? [single] : [],
+      });
     default:
-      return {
-        tag: 'input',
+      return textInput({
         name: field,
-        required: false,
-        width: 'fill',
-        placeholder: placeholder(field),
-        max_length: 1000,
-        ...(MULTILINE.has(field) ? { input_type: 'multiline_text', rows: 3, auto_resize: true, max_rows: 8 } : {}),
-        ...(single ? { default_value: single } : {}),
-      };
+        placeholder,
+        maxLength: 1000,
+        multiline: MULTILINE.has(field) ? { rows: 3, maxRows: 8 } : undefined,
+        value: single,
+      });
   }
 }

@@ -35,3 +35,24 @@ export function divider(): CardElement {
 export function note(content: string): CardElement {
   return { tag: 'markdown', content, text_size: 'notation' };
 }
+
+/** A button that calls back with `value` (and asks first, with `confirm`). */
+export function button(text: string, value: Record<string, unknown>, type = 'default', confirm?: { title: string; text: string }): CardElement {
+  return {
+    tag: 'button',
+    text: { tag: 'plain_text', content: text },
+    type,
+    ...(confirm ? { confirm: { title: { tag: 'plain_text', content: confirm.title }, text: { tag: 'plain_text', content: confirm.text } } } : {}),
+    behaviors: [{ type: 'callback', value }],
+  };
+}
+
+/** Buttons side by side, wrapping on narrow screens. */
+export function buttonRow(buttons: CardElement[]): CardElement {
+  return {
+    tag: 'column_set',
+    flex_mode: 'flow',
+    horizontal_spacing: '8px',
+    columns: buttons.map((b) => ({ tag: 'column', width: 'auto', elements: [b] })),
+  };
+}

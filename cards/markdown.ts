@@ -24,6 +24,11 @@ export function sanitizeForText(text: string, max = 40): string {
  * card budget must be bounded (an escaped special character takes six bytes).
  */
 export function escapeClipped(text: string, max: number): string {
+  return escapeMarkdown(clip(text, max));
+}
+
+/** Text cut to `max` characters (code points, so no emoji is split), with … where it was cut. Not escaped. */
+export function clip(text: string, max: number): string {
   const chars = [...text];
-  return escapeMarkdown(chars.length > max ? `${chars.slice(0, max).join('')}…` : text);
+  return chars.length > max ? `${chars.slice(0, max).join('')}…` : text;
 }

@@ -1,6 +1,6 @@
 import type { Application } from '../src/db/entities/application.entity';
-import { button, displayCode, summaryLines } from './application-cards';
-import { card, CardJson, markdown, note } from './card-kit';
+import { displayCode, summaryLines } from './application-cards';
+import { button, card, CardJson, markdown, note } from './card-kit';
 import { escapeClipped, escapeMarkdown } from './markdown';
 
 /** The reminders the scheduled jobs send. Pure data. */

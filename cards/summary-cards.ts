@@ -13,6 +13,7 @@ import {
 import { codeOf } from '../src/services/application-service';
 import { mention, summaryLines } from './application-cards';
 import { card, CardElement, CardJson, divider, markdown, note } from './card-kit';
+import { errorBanner, fieldBlock, form, selectStatic, submitButton, textInput } from './form-kit';
 import { escapeMarkdown } from './markdown';
 
 /**
@@ -82,29 +83,19 @@ export function summaryFormCard(view: SummaryFormView): CardJson {
     ),
   );
   elements.push(markdown([`**编号**：${code}　**状态**：${app.status}`, ...summaryLines(app)].join('\n')));
-  if (errorCount > 0) {
-    elements.push(markdown(`<font color='red'>**有 ${errorCount} 项需要修改**，请查看各项下方的红色提示。已填写的内容都保留着。</font>`));
-  }
+  if (errorCount > 0) elements.push(errorBanner(errorCount));
 
-  const fields: CardElement[] = [];
-  for (const field of FORM_ORDER) {
-    fields.push(markdown(`**${SUMMARY_LABELS[field]}**${field === 'followup_needs' ? '（选填）' : ''}`));
-    fields.push(component(field, view.values[field]));
-    const hint = HINTS[field];
-    if (hint) fields.push(note(hint(rules)));
-    const error = errors[field];
-    if (error) fields.push(markdown(`<font color='red'>⚠ ${escapeMarkdown(error)}</font>`));
-  }
-  fields.push({
-    tag: 'button',
-    name: 'summary_submit',
-    text: { tag: 'plain_text', content: '提交总结' },
-    type: 'primary_filled',
-    width: 'fill',
-    form_action_type: 'submit',
-    behaviors: [{ type: 'callback', value: { action: SUMMARY_SUBMIT_ACTION, id: app.id } }],
-  });
-  elements.push({ tag: 'form', name: 'summary_form', elements: fields });
+  const fields: CardElement[] = FORM_ORDER.flatMap((field) =>
+    fieldBlock({
+      label: SUMMARY_LABELS[field],
+      optional: field === 'followup_needs',
+      component: component(field, view.values[field]),
+      hint: HINTS[field]?.(rules),
+      error: errors[field],
+    }),
+  );
+  fields.push(submitButton({ name: 'summary_submit', text: '提交总结', value: { action: SUMMARY_SUBMIT_ACTION, id: app.id } }));
+  elements.push(form('summary_form', fields));
   elements.push(note('提交总结后，可在与我的私聊中把活动照片、签到表以图片或文件发给我。'));
 
   const title = `活动评估总结 · ${code}`;
@@ -129,30 +120,20 @@ const FORM_ORDER: readonly SummaryField[] = [
 ];
 
 function component(field: SummaryField, value: string | undefined): CardElement {
-  const placeholder = { tag: 'plain_text', content: PLACEHOLDERS[field] };
+  const placeholder = PLACEHOLDERS[field];
   if (field === 'satisfaction') {
-    const chosen = SATISFACTION_VALUES.map(String).find((v) => v === value?.trim());
-    return {
-      tag: 'select_static',
-      name: field,
-      required: false,
-      width: 'fill',
-      placeholder,
-      options: [...SATISFACTION_VALUES].reverse().map((v) => ({ text: { tag: 'plain_text', content: SATISFACTION_LABELS[v] }, value: String(v) })),
-      ...(chosen ? { initial_option: chosen } : {}),
-    };
+    // Best first; a typed value counts without its surrounding spaces.
+    const options = [...SATISFACTION_VALUES].reverse().map((v) => ({ value: String(v), label: SATISFACTION_LABELS[v] }));
+    return selectStatic({ name: field, placeholder, options, value: value?.trim() });
   }
   const multiline = MULTILINE.has(field);
-  return {
-    tag: 'input',
+  return textInput({
     name: field,
-    required: false,
-    width: 'fill',
     placeholder,
-    max_length: multiline ? SUMMARY_MAX_LENGTH[field as keyof typeof SUMMARY_MAX_LENGTH] : 1000,
-    ...(multiline ? { input_type: 'multiline_text', rows: 4, auto_resize: true, max_rows: 10 } : {}),
-    ...(value ? { default_value: value } : {}),
-  };
+    maxLength: multiline ? SUMMARY_MAX_LENGTH[field as keyof typeof SUMMARY_MAX_LENGTH] : 1000,
+    multiline: multiline ? { rows: 4, maxRows: 10 } : undefined,
+    value,
+  });
 }
 
 function verdict(met: boolean): string {

@@ -23,6 +23,8 @@ export interface WeeklyCardView {
   upcomingDays?: number;
   /** How far ahead 近期活动 looks (default 30). */
   commandDays?: number;
+  /** Enterprise needs waiting for a match (待对接) and matched ones in progress (已对接, 跟进中). */
+  needs?: { open: number; matched: number };
 }
 
 function list<T>(items: T[], line: (item: T) => string, empty: string): string {
@@ -53,6 +55,7 @@ export function weeklyCard(view: WeeklyCardView): CardJson {
   elements.push(markdown(`**过去一周审核 ${f.decided.length} 份**\n${list(f.decided, decision, '无')}`));
   elements.push(markdown(`**未来 ${view.upcomingDays ?? 14} 天举办的活动 ${f.upcoming.length} 项**\n${list(f.upcoming, (a) => `${a.startDate} ${who(a)} · ${escapeClipped(a.venue ?? '', LIST_TEXT_MAX)}`, '无')}`));
   elements.push(markdown(`**活动评估总结逾期 ${f.overdue.length} 项**\n${list(f.overdue, (a) => `${who(a)}（${a.endDate} 结束）`, '无')}`));
+  if (view.needs) elements.push(markdown(`**企业需求**：待对接 ${view.needs.open} 项，已对接或跟进中 ${view.needs.matched} 项`));
   elements.push(note(`发送「查询」查看申请列表，「近期活动」查看未来 ${view.commandDays ?? 30} 天的活动。`));
   const title = `每周小结 · ${view.scope}`;
   return card({ title, subtitle: `${f.from} 至 ${f.to}`, colour: 'blue', summary: `${title}：${total} 份申请`, elements });

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { applicationCard, reviewCard } from '../cards/application-cards';
+import { applicationCard, reviewCard, type LinkedNeed } from '../cards/application-cards';
+import { needCodeOf } from '../src/domain/need-status';
 import { applicationFormCard, FormTarget } from '../cards/application-form-card';
 import type { Application } from '../src/db/entities/application.entity';
 import type { ApplicationField } from '../src/domain/application-fields';
@@ -66,7 +67,7 @@ export async function centreTargets(deps: Pick<HandlerDeps, 'bindings' | 'admins
 /** The review card goes to the centre (see centreTargets). */
 export async function sendReviewCards(deps: HandlerDeps, app: Application, log: Logger): Promise<void> {
   const round = roundOf(app);
-  const card: OutboundMessage = { type: 'card', card: reviewCard({ app, timezone: deps.settings.timezone }) };
+  const card: OutboundMessage = { type: 'card', card: reviewCard({ app, timezone: deps.settings.timezone, linkedNeeds: await linkedNeedsOf(deps, app) }) };
   const targets = await centreTargets(deps, app.tenantKey);
   if (targets.length === 0) log.warn({ applicationId: app.id }, 'no centre group bound and no ADMIN_OPEN_IDS: nobody gets the review card');
   const keys: string[] = [];
@@ -94,15 +95,21 @@ export function reviewKeyFor(app: Application, suffix: string): string {
  * attachment, a resubmission that supersedes them), except the one the click came from: that
  * one is updated by the callback's answer.
  */
-export async function refreshReviewCards(deps: HandlerDeps, app: Application, exceptMessageId?: string): Promise<void> {
+export async function refreshReviewCards(deps: HandlerDeps, app: Application, exceptMessageId?: string, cause = ''): Promise<void> {
   const round = roundOf(app);
   for (const key of reviewKeysOf(app)) {
     const messageId = await deps.messenger.sentMessageId({ tenantKey: app.tenantKey, key });
     if (!messageId || messageId === exceptMessageId) continue;
     const superseded = !key.startsWith(`review:${round}:`);
-    const card = reviewCard({ app, timezone: deps.settings.timezone, superseded });
-    await deps.messenger.updateCard({ tenantKey: app.tenantKey, key: `${key}:v${app.version}` }, messageId, card);
+    const card = reviewCard({ app, timezone: deps.settings.timezone, superseded, linkedNeeds: await linkedNeedsOf(deps, app) });
+    // The version names the update; `cause` tells apart updates for changes elsewhere (a linked need).
+    await deps.messenger.updateCard({ tenantKey: app.tenantKey, key: `${key}:v${app.version}${cause ? `:${cause}` : ''}` }, messageId, card);
   }
+}
+
+/** The enterprise needs linked to an application, as its cards list them. */
+export async function linkedNeedsOf(deps: HandlerDeps, app: Application): Promise<LinkedNeed[]> {
+  return (await deps.needs.linkedTo(app.id)).map((n) => ({ code: needCodeOf(n), enterpriseName: n.enterpriseName, needType: n.needType, status: n.status }));
 }
 
 /** Tells the filer privately, once per version of the application. */

@@ -1,5 +1,5 @@
-import { button } from '../cards/application-cards';
-import { card, markdown, note } from '../cards/card-kit';
+import { button, card, markdown, note } from '../cards/card-kit';
+
 import { escapeMarkdown } from '../cards/markdown';
 import type { Application } from '../src/db/entities/application.entity';
 import type { OutboundMessage } from '../src/platform/port';

@@ -2,6 +2,7 @@ import type { OutboundMessage } from '../src/platform/port';
 import type { ChatMessage, Command, EventHandler, HandlerDeps } from './types';
 import { helpCard } from '../cards/help-card';
 import { attachmentOf, onAttachment } from './attachment-received';
+import { importExpertSheet, isExpertSheet } from './expert-command';
 
 /** `im.message.receive_v1`: private chats get every text; groups only what @-mentions the bot. */
 export const messageHandler = (commands: readonly Command[]): EventHandler => async (evt, deps, log) => {
@@ -21,6 +22,11 @@ export const messageHandler = (commands: readonly Command[]): EventHandler => as
     deps.messenger.reply({ tenantKey: evt.tenantKey, key: `${evt.dedupKey}:reply:${replies++}` }, base.messageId, base.chatId, m);
 
   const attachment = chatType === 'p2p' ? attachmentOf(String(message.message_type), message.content, base.messageId) : undefined;
+  if (attachment && isExpertSheet(attachment, deps.admins.has(senderOpenId))) {
+    log.info({ file: attachment.name }, 'expert list received');
+    await importExpertSheet(deps, evt.tenantKey, senderOpenId, attachment, reply, log);
+    return;
+  }
   if (attachment) {
     log.info({ kind: attachment.kind }, 'attachment received');
     await onAttachment(deps, evt.tenantKey, senderOpenId, attachment, reply);

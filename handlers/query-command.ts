@@ -3,6 +3,10 @@ import { sanitizeForText } from '../cards/markdown';
 import type { Application } from '../src/db/entities/application.entity';
 import { CENTRE, parseRegion, type Region } from '../src/domain/regions';
 import { parseCode } from '../src/services/application-service';
+import { parseNeedCode } from '../src/domain/need-status';
+import { linkedNeedsOf } from './application-flow';
+import { mayViewNeed } from './need-command';
+import { needCardFor } from './need-flow';
 import type { CardActionContext, Command, CommandContext, HandlerDeps } from './types';
 
 /**
@@ -72,11 +76,15 @@ export async function listView(deps: HandlerDeps, tenantKey: string, viewer: str
   };
 }
 
-function mayView(app: Application, viewer: string, scope: ViewScope, isAdmin: boolean): boolean {
-  if (app.status === '草稿') return app.filerOpenId === viewer;
-  if (app.filerOpenId === viewer || isAdmin) return true;
+/**
+ * Privately: the filer, and admins. In a group, the group's binding alone decides, since
+ * everyone in it sees the answer (an admin asking in a 盟市 group sees only that 盟市's).
+ */
+function mayView(app: Application, viewer: string, scope: ViewScope, chatType: 'p2p' | 'group'): boolean {
+  if (app.status === '草稿') return app.filerOpenId === viewer && chatType === 'p2p';
   if (scope.kind === 'all') return true;
-  return scope.kind === 'region' && app.region === scope.region;
+  if (scope.kind === 'mine') return app.filerOpenId === viewer;
+  return app.region === scope.region;
 }
 
 export const queryCommand: Command = {
@@ -95,19 +103,37 @@ export const queryCommand: Command = {
       await ctx.reply({ type: 'card', card: applicationListCard(view) });
       return;
     }
+    const needCode = parseNeedCode(ctx.args);
+    if (needCode) {
+      await showNeed(ctx, needCode);
+      return;
+    }
     const code = parseCode(ctx.args);
     if (!code) {
-      await ctx.reply({ type: 'text', text: `「${sanitizeForText(ctx.args)}」不是有效的申请编号。编号形如 SQ${ctx.deps.settings.campaignYear}-0001；发送「查询」可查看申请列表。` });
+      await ctx.reply({ type: 'text', text: `「${sanitizeForText(ctx.args)}」不是有效的申请编号。申请编号形如 SQ${ctx.deps.settings.campaignYear}-0001，需求编号形如 XQ${ctx.deps.settings.campaignYear}-0001；发送「查询」可查看申请列表。` });
       return;
     }
     const app = await ctx.deps.applications.findByCode(tenantKey, code.year, code.seq);
     // Not found and not allowed read the same, so codes cannot be probed.
-    if (!app || !mayView(app, senderOpenId, scope, ctx.isAdmin)) {
+    if (!app || !mayView(app, senderOpenId, scope, ctx.message.chatType)) {
       await ctx.reply({ type: 'text', text: `没有找到您可以查看的申请 ${sanitizeForText(ctx.args)}。请核对编号，或发送「查询」查看列表。` });
       return;
     }
     const history = await ctx.deps.applications.history(app.id);
     const filerButtons = ctx.message.chatType === 'p2p' && app.filerOpenId === senderOpenId;
-    await ctx.reply({ type: 'card', card: applicationCard({ app, timezone: ctx.deps.settings.timezone, history, filerButtons }) });
+    const linkedNeeds = await linkedNeedsOf(ctx.deps, app);
+    await ctx.reply({ type: 'card', card: applicationCard({ app, timezone: ctx.deps.settings.timezone, history, filerButtons, linkedNeeds }) });
   },
 };
+
+async function showNeed(ctx: CommandContext, code: { year: number; seq: number }) {
+  const { tenantKey, senderOpenId, chatType, chatId } = ctx.message;
+  const need = await ctx.deps.needs.findByCode(tenantKey, code.year, code.seq);
+  if (!need || !(await mayViewNeed(ctx.deps, need, senderOpenId, ctx.isAdmin, chatType, chatId))) {
+    await ctx.reply({ type: 'text', text: `没有找到您可以查看的需求 ${sanitizeForText(ctx.args)}。请核对编号，或发送「需求列表」查看。` });
+    return;
+  }
+  // Admin buttons only where only admins act on them: privately, or in the centre's group.
+  const adminHere = ctx.isAdmin && (chatType === 'p2p' || (await ctx.deps.bindings.find(tenantKey, chatId))?.scope === CENTRE);
+  await ctx.reply({ type: 'card', card: await needCardFor(ctx.deps, need, { admin: adminHere, history: true }) });
+}

@@ -12,9 +12,13 @@ import { pendingCommand } from './pending-command';
 import { queryCommand } from './query-command';
 import { upcomingCommand } from './upcoming-command';
 import { SUMMARY_ACTIONS } from './summary-actions';
+import { NEED_ACTIONS } from './need-actions';
+import { needCommand, needListCommand } from './need-command';
+import { EXPERT_ACTIONS, expertCommand } from './expert-command';
+import { linkCommand } from './link-command';
 import type { CardActionHandler, Command, EventHandler } from './types';
 
-export const COMMANDS: readonly Command[] = [helpCommand, applyCommand, queryCommand, upcomingCommand, pendingCommand, bindCommand];
+export const COMMANDS: readonly Command[] = [helpCommand, applyCommand, needCommand, queryCommand, upcomingCommand, needListCommand, pendingCommand, expertCommand, linkCommand, bindCommand];
 
 export const EVENT_HANDLERS: Readonly<Record<string, EventHandler>> = {
   'im.message.receive_v1': messageHandler(COMMANDS),
@@ -22,4 +26,4 @@ export const EVENT_HANDLERS: Readonly<Record<string, EventHandler>> = {
 };
 
 /** Keyed by the `action` field of a button's callback value, named `noun.verb`. */
-export const CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = { ...APPLICATION_ACTIONS, ...SUMMARY_ACTIONS };
+export const CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = { ...APPLICATION_ACTIONS, ...SUMMARY_ACTIONS, ...NEED_ACTIONS, ...EXPERT_ACTIONS };

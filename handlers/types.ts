@@ -4,6 +4,8 @@ import type { ApplicationRulesOverride } from '../src/domain/application-rule-co
 import type { ApplicationService } from '../src/services/application-service';
 import type { BindingService } from '../src/services/binding-service';
 import type { SummaryService } from '../src/services/summary-service';
+import type { NeedService } from '../src/services/need-service';
+import type { ExpertService } from '../src/services/expert-service';
 import type { Messenger } from '../src/services/outbox-service';
 import type { CardJson } from '../cards/card-kit';
 
@@ -13,8 +15,10 @@ export interface HandlerDeps {
   bindings: BindingService;
   applications: ApplicationService;
   summaries: SummaryService;
+  needs: NeedService;
+  experts: ExpertService;
   settings: Settings;
-  platform: Pick<ChatPlatform, 'botIdentity'>;
+  platform: Pick<ChatPlatform, 'botIdentity' | 'downloadResource'>;
   admins: ReadonlySet<string>;
   now: () => number;
 }

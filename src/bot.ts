@@ -14,6 +14,8 @@ import type { ChatPlatform } from './platform/port';
 import { ApplicationService } from './services/application-service';
 import { BindingService } from './services/binding-service';
 import { SummaryService } from './services/summary-service';
+import { NeedService } from './services/need-service';
+import { ExpertService } from './services/expert-service';
 import { DEFAULT_INBOX_OPTIONS, InboxOptions, InboxService } from './services/inbox-service';
 import { DEFAULT_OUTBOX_OPTIONS, Messenger, OutboxOptions, OutboxService } from './services/outbox-service';
 import { JobDeps, JobRunner } from './jobs/job-runner';
@@ -54,6 +56,8 @@ export function createJobDeps(config: Config, ds: DataSource, platform: ChatPlat
     bindings: new BindingService(ds, now),
     applications,
     summaries: new SummaryService(ds, applications, now),
+    needs: new NeedService(ds, now),
+    experts: new ExpertService(ds, now),
     settings: { campaignYear: config.campaignYear, timezone: config.timezone },
     schedule: { ...DEFAULT_REMINDER_SCHEDULE, hour: config.reminderHour, weeklyHour: config.reminderHour },
     platform,

@@ -7,18 +7,22 @@ import { ApplicationEvent } from './entities/application-event.entity';
 import { ActivityFile } from './entities/activity-file.entity';
 import { ActivitySummary } from './entities/activity-summary.entity';
 import { ChatBinding } from './entities/chat-binding.entity';
+import { Expert } from './entities/expert.entity';
 import { JobLock } from './entities/job-lock.entity';
 import { JobOccasion } from './entities/job-occasion.entity';
 import { JobRun } from './entities/job-run.entity';
+import { NeedEvent } from './entities/need-event.entity';
+import { Need } from './entities/need.entity';
 import { InboundEvent } from './entities/inbound-event.entity';
 import { OutboxMessage } from './entities/outbox-message.entity';
 import { CreateSpine1763800000000 } from './migrations/1763800000000-CreateSpine';
 import { CreateApplications1764500000000 } from './migrations/1764500000000-CreateApplications';
 import { CreateJobs1764600000000 } from './migrations/1764600000000-CreateJobs';
+import { CreateNeeds1764700000000 } from './migrations/1764700000000-CreateNeeds';
 
-export const ENTITIES = [InboundEvent, OutboxMessage, ChatBinding, Application, ApplicationEvent, JobOccasion, JobRun, JobLock, ActivitySummary, ActivityFile];
+export const ENTITIES = [InboundEvent, OutboxMessage, ChatBinding, Application, ApplicationEvent, JobOccasion, JobRun, JobLock, ActivitySummary, ActivityFile, Need, NeedEvent, Expert];
 /** In order. Append new migrations here; never edit a landed one. */
-export const MIGRATIONS = [CreateSpine1763800000000, CreateApplications1764500000000, CreateJobs1764600000000];
+export const MIGRATIONS = [CreateSpine1763800000000, CreateApplications1764500000000, CreateJobs1764600000000, CreateNeeds1764700000000];
 
 /**
  * TypeORM switches node-sqlite3 into verbose mode, which builds an Error and inspects the

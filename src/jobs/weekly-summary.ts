@@ -54,11 +54,13 @@ export const weeklySummary: Job = async (ctx) => {
           const figures = figuresFor(apps);
           chart ??= chartFor(ctx, figures);
           const { imageKey, problem } = await chart;
-          card = weeklyCard({ scope: '全区', figures, chartImageKey: imageKey, chartProblem: problem, upcomingDays: s.digestUpcomingDays, commandDays: s.upcomingCommandDays });
+          const needs = await ctx.deps.needs.openAndMatched(tenantKey);
+          card = weeklyCard({ scope: '全区', figures, chartImageKey: imageKey, chartProblem: problem, upcomingDays: s.digestUpcomingDays, commandDays: s.upcomingCommandDays, needs });
         } else {
           const region = parseRegion(binding.scope);
           if (!region) continue;
-          card = weeklyCard({ scope: `「${region}」`, figures: figuresFor(apps.filter((a) => a.region === region)), upcomingDays: s.digestUpcomingDays, commandDays: s.upcomingCommandDays });
+          const needs = await ctx.deps.needs.openAndMatched(tenantKey, region);
+          card = weeklyCard({ scope: `「${region}」`, figures: figuresFor(apps.filter((a) => a.region === region)), upcomingDays: s.digestUpcomingDays, commandDays: s.upcomingCommandDays, needs });
         }
         await ctx.sendToChat(`${subject}:${occasion}`, tenantKey, binding.chatId, { type: 'card', card });
         await ctx.record(subject, occasion, 'sent');

@@ -16,18 +16,31 @@ import { DEFAULT_APPLICATION_RULES, resolveApplicationRules } from '../../src/do
 import type { ApplicationErrors } from '../../src/domain/application-rules';
 import { filerActions, MAX_REASON_LENGTH, type ApplicationStatus } from '../../src/domain/application-status';
 import { REGIONS } from '../../src/domain/regions';
+import {
+  allValues,
+  buttons,
+  buttonTexts,
+  byName,
+  byTag,
+  bytes,
+  callbackValue,
+  components,
+  decode,
+  expectValidCard,
+  forms,
+  MAX_CARD_BYTES,
+  MAX_COMPONENTS,
+  markdownContents,
+  type Node,
+  one,
+} from '../helpers/card-checks';
 import { visibleText } from '../helpers/card-text';
+import { makeApp, T0 } from '../helpers/factories';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Node = Record<string, any>;
-
-const MAX_CARD_BYTES = 30 * 1024;
-const MAX_COMPONENTS = 200;
 const TZ = 'Asia/Shanghai';
 const RULES = resolveApplicationRules();
 
-/** 2027-05-20 09:30 in Shanghai (01:30 UTC): fixed instants, shown in TZ whatever the machine's zone. */
-const T0 = Date.UTC(2027, 4, 20, 1, 30);
+// T0, from the factories, is 2027-05-20 09:30 in Shanghai (01:30 UTC): fixed instants, shown in TZ whatever the machine's zone.
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
@@ -35,109 +48,6 @@ const DAY = 24 * HOUR;
 /** User text with markdown specials, a mention of everybody and a link. */
 const NASTY_ORG = '**包头**稀土<at id=all></at>[x](y)科技有限公司';
 const NASTY_REASON = '请补充**盖章**扫描件 <at id=all></at> 见 [通知](https://evil.example) #1_~';
-
-const FORM_TAGS = new Set(['input', 'select_static', 'multi_select_static', 'date_picker', 'picker_datetime', 'picker_time', 'button', 'checker', 'select_person', 'multi_select_person', 'select_img', 'overflow']);
-/** Text objects, not components. */
-const TEXT_TAGS = new Set(['plain_text', 'lark_md']);
-
-// ---------------------------------------------------------------------------------------------
-// Walking cards
-
-interface Visit {
-  node: Node;
-  /** Tags of the enclosing components, outermost first. */
-  ancestors: string[];
-  /** Where it sits in body.elements: true for a direct child of body.elements. */
-  atRoot: boolean;
-}
-
-/** Every component (object with a non-text tag) of the card body, with its ancestors. */
-function components(card: Node): Visit[] {
-  const out: Visit[] = [];
-  const walk = (value: unknown, ancestors: string[], atRoot: boolean): void => {
-    if (Array.isArray(value)) return value.forEach((v) => walk(v, ancestors, atRoot));
-    if (!value || typeof value !== 'object') return;
-    const node = value as Node;
-    const isComponent = typeof node.tag === 'string' && !TEXT_TAGS.has(node.tag);
-    if (isComponent) out.push({ node, ancestors, atRoot });
-    const inner = isComponent ? [...ancestors, node.tag] : ancestors;
-    for (const v of Object.values(node)) walk(v, inner, false);
-  };
-  walk(card.body.elements, [], true);
-  return out;
-}
-
-const byTag = (card: Node, tag: string): Node[] => components(card).filter((v) => v.node.tag === tag).map((v) => v.node);
-const buttons = (card: Node): Node[] => byTag(card, 'button');
-const buttonTexts = (card: Node): string[] => buttons(card).map((b) => b.text.content);
-const forms = (card: Node): Node[] => byTag(card, 'form');
-const byName = (card: Node, name: string): Node[] => components(card).filter((v) => v.node.name === name).map((v) => v.node);
-const one = (card: Node, name: string): Node => {
-  const found = byName(card, name);
-  expect(found).toHaveLength(1);
-  return found[0];
-};
-const callbackValue = (b: Node): unknown => b.behaviors.find((x: Node) => x.type === 'callback')?.value;
-const markdownContents = (card: Node): string[] => byTag(card, 'markdown').map((m) => String(m.content));
-const bytes = (card: unknown): number => Buffer.byteLength(JSON.stringify(card), 'utf8');
-const decode = (s: string) => s.replace(/&#(\d+);/g, (_, code) => String.fromCharCode(Number(code)));
-
-/** Every `key: value` pair anywhere in the card. */
-function allValues(card: unknown, key: string): unknown[] {
-  const out: unknown[] = [];
-  const walk = (value: unknown): void => {
-    if (Array.isArray(value)) return value.forEach(walk);
-    if (!value || typeof value !== 'object') return;
-    const node = value as Node;
-    if (key in node) out.push(node[key]);
-    Object.values(node).forEach(walk);
-  };
-  walk(card);
-  return out;
-}
-
-/**
- * FEISHU.md §4: a shared 2.0 card under 30 KB and 200 components; forms only at the root of
- * body.elements, never nested and without tables; every interactive component inside a form has
- * a name unique across the card; each form has a submit button; element_ids are well-formed and
- * unique; containers nest at most 5 deep; no `required: true` (the server checks, drafts save).
- */
-function expectValidCard(card: Node): void {
-  expect(card.schema).toBe('2.0');
-  expect(card.config.update_multi).toBe(true);
-  expect(card.header.title).toEqual({ tag: 'plain_text', content: expect.any(String) });
-  expect(bytes(card)).toBeLessThan(MAX_CARD_BYTES);
-
-  const all = components(card);
-  expect(all.length).toBeLessThan(MAX_COMPONENTS);
-
-  const names = all.map((v) => v.node.name).filter((n) => n !== undefined);
-  expect(new Set(names).size).toBe(names.length);
-  const ids = all.map((v) => v.node.element_id).filter((n) => n !== undefined);
-  expect(new Set(ids).size).toBe(ids.length);
-  for (const id of ids) expect(id).toMatch(/^[A-Za-z][A-Za-z0-9_]{0,19}$/);
-
-  for (const v of all) {
-    expect(v.ancestors.length).toBeLessThanOrEqual(5);
-    if (v.node.tag === 'form') {
-      expect(v.atRoot).toBe(true);
-      expect(typeof v.node.name).toBe('string');
-      const inside = components({ body: { elements: v.node.elements } });
-      expect(inside.some((c) => c.node.tag === 'form' || c.node.tag === 'table')).toBe(false);
-      expect(inside.some((c) => c.node.tag === 'button' && c.node.form_action_type === 'submit')).toBe(true);
-    }
-    if (FORM_TAGS.has(v.node.tag) && v.ancestors.includes('form')) {
-      expect(typeof v.node.name).toBe('string');
-      expect(v.node.name.length).toBeGreaterThan(0);
-    }
-    // Usable only inside a form, per the doc.
-    if (v.node.tag === 'multi_select_static') expect(v.ancestors).toContain('form');
-    // A form button outside a form would do nothing.
-    if (v.node.form_action_type !== undefined) expect(v.ancestors).toContain('form');
-    if (v.node.placeholder) expect([...v.node.placeholder.content].length).toBeLessThanOrEqual(100);
-  }
-  expect(allValues(card, 'required')).not.toContain(true);
-}
 
 // ---------------------------------------------------------------------------------------------
 // The application form
@@ -482,52 +392,8 @@ describe('applicationFormCard', () => {
 // ---------------------------------------------------------------------------------------------
 // Application cards
 
-const AUDIENCE = '园区企业研发负责人、工程师、一线职工';
-const NEEDS = '稀土新材料中试放大的工艺问题；科技政策申报辅导';
-
-/** An application with every column, submitted and waiting for review; `over` replaces columns. */
-function makeApp(over: Partial<Application> = {}): Application {
-  const app: Application = {
-    id: 7,
-    tenantKey: 'tenant_1',
-    formToken: 'tok_0123456789abcdef',
-    codeYear: 2027,
-    codeSeq: 12,
-    filerOpenId: 'ou_filer1',
-    status: '待审核',
-    version: 3,
-    orgName: '包头稀土高新区某某科技有限公司',
-    region: '包头市',
-    venue: '包头稀土高新区某某园区报告厅',
-    startDate: '2027-06-10',
-    endDate: '2027-06-11',
-    headcount: 120,
-    coreCount: 100,
-    enterpriseCount: 20,
-    keyIndustryCount: 15,
-    audience: AUDIENCE,
-    needs: NEEDS,
-    topics: JSON.stringify(['lecture-4', 'exchange-1']),
-    contactName: '张三',
-    mobile: '13800138000',
-    email: 'zhang@example.com',
-    remarks: null,
-    draftForm: null,
-    attachmentKind: null,
-    attachmentKey: null,
-    attachmentName: null,
-    attachmentMessageId: null,
-    attachedAt: null,
-    reviewKeys: null,
-    decidedBy: null,
-    decidedAt: null,
-    decisionReason: null,
-    submittedAt: T0,
-    createdAt: T0 - HOUR,
-    updatedAt: T0,
-  };
-  return Object.assign(app, over);
-}
+/** An open review card's form submits with any of its three decision buttons. */
+const DECISION_FORM = { submitsPerForm: 'some' } as const;
 
 const ATTACHED: Partial<Application> = {
   attachmentKind: 'file',
@@ -744,7 +610,7 @@ describe('applicationCard', () => {
       decisionReason: worst(MAX_REASON_LENGTH),
     });
     expectValidCard(applicationCard(appView(app, { history: [] })));
-    expectValidCard(reviewCard({ app: { ...app, status: '待审核' }, timezone: TZ, reason: worst(MAX_REASON_LENGTH), reasonError: worst(100) }));
+    expectValidCard(reviewCard({ app: { ...app, status: '待审核' }, timezone: TZ, reason: worst(MAX_REASON_LENGTH), reasonError: worst(100) }), DECISION_FORM);
     expectValidCard(reviewCard({ app, timezone: TZ }));
   });
 });
@@ -797,7 +663,7 @@ describe('reviewCard', () => {
 
   it('while 待审核: one form with the reason input and the three decision buttons', () => {
     const card = reviewCard({ app: makeApp(ATTACHED), timezone: TZ });
-    expectValidCard(card);
+    expectValidCard(card, DECISION_FORM);
     expect(forms(card)).toHaveLength(1);
     const [form] = forms(card);
     const inside = components({ body: { elements: form.elements } }).map((v) => v.node);
@@ -830,7 +696,7 @@ describe('reviewCard', () => {
 
   it('puts a rejected reason back as typed and its error, escaped, right after the input', () => {
     const card = reviewCard(OPEN_REVIEW);
-    expectValidCard(card);
+    expectValidCard(card, DECISION_FORM);
     expect(one(card, 'reason').default_value).toBe(NASTY_REASON);
     const elements = forms(card)[0].elements as Node[];
     const at = elements.findIndex((e) => e.name === 'reason');

@@ -11,6 +11,7 @@ import {
   type PlannedOccasion,
 } from '../../src/jobs/occasions';
 import { DEFAULT_REMINDER_SCHEDULE, type ReminderSchedule } from '../../src/jobs/schedule-config';
+import { makeApp as makeApplication } from '../helpers/factories';
 
 /*
  * The occasions are pure calendar arithmetic on 'YYYY-MM-DD' strings plus one instant comparison
@@ -21,48 +22,21 @@ import { DEFAULT_REMINDER_SCHEDULE, type ReminderSchedule } from '../../src/jobs
 const S = DEFAULT_REMINDER_SCHEDULE;
 const SHANGHAI = 'Asia/Shanghai';
 
-/** Only what the occasions read; the rest is filled so that the object is a whole Application. */
+/** An approved application; only what the occasions read matters, the rest makes it whole. */
 function makeApp(over: Partial<Application> = {}): Application {
-  const app: Application = {
-    id: 7,
-    tenantKey: 'tenant_1',
-    formToken: 'tok_0123456789abcdef',
-    codeYear: 2027,
-    codeSeq: 12,
-    filerOpenId: 'ou_filer1',
+  return makeApplication({
     status: '已通过',
-    version: 3,
-    orgName: '包头稀土高新区某某科技有限公司',
-    region: '包头市',
-    venue: '包头稀土高新区某某园区报告厅',
     startDate: '2027-06-20',
     endDate: '2027-06-21',
-    headcount: 120,
-    coreCount: 100,
-    enterpriseCount: 20,
-    keyIndustryCount: 15,
     audience: null,
     needs: null,
     topics: null,
-    contactName: '张三',
-    mobile: '13800138000',
     email: null,
-    remarks: null,
-    draftForm: null,
-    attachmentKind: null,
-    attachmentKey: null,
-    attachmentName: null,
-    attachmentMessageId: null,
-    attachedAt: null,
-    reviewKeys: null,
-    decidedBy: null,
-    decidedAt: null,
-    decisionReason: null,
     submittedAt: null,
     createdAt: 0,
     updatedAt: 0,
-  };
-  return Object.assign(app, over);
+    ...over,
+  });
 }
 
 const occ = (occasion: string, series: string, due: string, usefulUntil?: string): PlannedOccasion => ({

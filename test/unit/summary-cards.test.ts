@@ -2,13 +2,10 @@ import { SUMMARY_SUBMIT_ACTION, summaryFormCard, SummaryFormView, summaryResultC
 import type { Application } from '../../src/db/entities/application.entity';
 import { resolveApplicationRules } from '../../src/domain/application-rule-config';
 import { checkSummaryForm, SUMMARY_FIELDS, type CheckedSummary, type FormValue, type SummaryErrors, type SummaryField } from '../../src/domain/summary-rules';
+import { buttons, byName, callbackValue, components, expectEscaped, expectValidCard, forms, markdownContents, type Node } from '../helpers/card-checks';
 import { visibleText } from '../helpers/card-text';
+import { makeApp as makeApplication } from '../helpers/factories';
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Node = Record<string, any>;
-
-const MAX_CARD_BYTES = 30 * 1024;
-const MAX_COMPONENTS = 200;
 const TZ = 'Asia/Shanghai';
 const RULES = resolveApplicationRules();
 
@@ -20,137 +17,24 @@ const DAY = 24 * HOUR;
 const NASTY = '**x** <at id=all></at>';
 const NASTY_OUTCOMES = `达成合作意向 ${NASTY} 见 [链接](https://evil.example) #1_~`;
 
-const FORM_TAGS = new Set(['input', 'select_static', 'multi_select_static', 'date_picker', 'picker_datetime', 'picker_time', 'button', 'checker', 'select_person', 'multi_select_person', 'select_img', 'overflow']);
-const TEXT_TAGS = new Set(['plain_text', 'lark_md']);
-
+/** An application held before T0, with its stamped scan, waiting for its summary. */
 function makeApp(over: Partial<Application> = {}): Application {
-  const app: Application = {
-    id: 7,
-    tenantKey: 'tenant_1',
-    formToken: 'tok_0123456789abcdef',
-    codeYear: 2027,
-    codeSeq: 12,
-    filerOpenId: 'ou_filer1',
+  return makeApplication({
     status: '已举办',
     version: 9,
-    orgName: '包头稀土高新区某某科技有限公司',
-    region: '包头市',
-    venue: '包头稀土高新区某某园区报告厅',
-    startDate: '2027-06-10',
-    endDate: '2027-06-11',
-    headcount: 120,
-    coreCount: 100,
-    enterpriseCount: 20,
-    keyIndustryCount: 15,
-    audience: '园区企业研发负责人、工程师、一线职工',
     needs: '希望专家解读科技政策',
-    topics: JSON.stringify(['lecture-4', 'exchange-1']),
-    contactName: '张三',
-    mobile: '13800138000',
-    email: 'zhang@example.com',
-    remarks: null,
-    draftForm: null,
     attachmentKind: 'file',
     attachmentKey: 'file_v3_abc',
     attachmentName: '申请表（盖章）.pdf',
     attachmentMessageId: 'om_1',
     attachedAt: T0 - 30 * DAY,
-    reviewKeys: null,
     decidedBy: 'ou_admin2',
     decidedAt: T0 - 28 * DAY,
-    decisionReason: null,
     submittedAt: T0 - 31 * DAY,
     createdAt: T0 - 31 * DAY - HOUR,
     updatedAt: T0 - 2 * DAY,
-  };
-  return Object.assign(app, over);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Walking cards (as in application-cards.test.ts)
-
-interface Visit {
-  node: Node;
-  ancestors: string[];
-  atRoot: boolean;
-}
-
-function components(card: Node): Visit[] {
-  const out: Visit[] = [];
-  const walk = (value: unknown, ancestors: string[], atRoot: boolean): void => {
-    if (Array.isArray(value)) return value.forEach((v) => walk(v, ancestors, atRoot));
-    if (!value || typeof value !== 'object') return;
-    const node = value as Node;
-    const isComponent = typeof node.tag === 'string' && !TEXT_TAGS.has(node.tag);
-    if (isComponent) out.push({ node, ancestors, atRoot });
-    const inner = isComponent ? [...ancestors, node.tag] : ancestors;
-    for (const v of Object.values(node)) walk(v, inner, false);
-  };
-  walk(card.body.elements, [], true);
-  return out;
-}
-
-const byTag = (card: Node, tag: string): Node[] => components(card).filter((v) => v.node.tag === tag).map((v) => v.node);
-const buttons = (card: Node): Node[] => byTag(card, 'button');
-const forms = (card: Node): Node[] => byTag(card, 'form');
-const byName = (card: Node, name: string): Node[] => components(card).filter((v) => v.node.name === name).map((v) => v.node);
-const callbackValue = (b: Node): unknown => b.behaviors.find((x: Node) => x.type === 'callback')?.value;
-const markdownContents = (card: Node): string[] => byTag(card, 'markdown').map((m) => String(m.content));
-const bytes = (card: unknown): number => Buffer.byteLength(JSON.stringify(card), 'utf8');
-
-function allValues(card: unknown, key: string): unknown[] {
-  const out: unknown[] = [];
-  const walk = (value: unknown): void => {
-    if (Array.isArray(value)) return value.forEach(walk);
-    if (!value || typeof value !== 'object') return;
-    const node = value as Node;
-    if (key in node) out.push(node[key]);
-    Object.values(node).forEach(walk);
-  };
-  walk(card);
-  return out;
-}
-
-/** FEISHU.md §4, as checked for the application cards. */
-function expectValidCard(card: Node): void {
-  expect(card.schema).toBe('2.0');
-  expect(card.config.update_multi).toBe(true);
-  expect(card.header.title).toEqual({ tag: 'plain_text', content: expect.any(String) });
-  expect(bytes(card)).toBeLessThan(MAX_CARD_BYTES);
-
-  const all = components(card);
-  expect(all.length).toBeLessThan(MAX_COMPONENTS);
-  const names = all.map((v) => v.node.name).filter((n) => n !== undefined);
-  expect(new Set(names).size).toBe(names.length);
-
-  for (const v of all) {
-    expect(v.ancestors.length).toBeLessThanOrEqual(5);
-    if (v.node.tag === 'form') {
-      expect(v.atRoot).toBe(true);
-      expect(typeof v.node.name).toBe('string');
-      const inside = components({ body: { elements: v.node.elements } });
-      expect(inside.some((c) => c.node.tag === 'form' || c.node.tag === 'table')).toBe(false);
-      expect(inside.filter((c) => c.node.tag === 'button' && c.node.form_action_type === 'submit')).toHaveLength(1);
-    }
-    if (FORM_TAGS.has(v.node.tag) && v.ancestors.includes('form')) {
-      expect(typeof v.node.name).toBe('string');
-      expect(v.node.name.length).toBeGreaterThan(0);
-    }
-    if (v.node.form_action_type !== undefined) expect(v.ancestors).toContain('form');
-    if (v.node.placeholder) expect([...v.node.placeholder.content].length).toBeLessThanOrEqual(100);
-    if (v.node.tag === 'input') expect(v.node.max_length).toBeLessThanOrEqual(1000);
-  }
-  expect(allValues(card, 'required')).not.toContain(true);
-}
-
-/** No markdown carries the raw user text; the decoded visible text does. */
-function expectOnlyEscaped(card: Node, raw: string): void {
-  for (const content of markdownContents(card)) {
-    expect(content).not.toContain('<at id=all>');
-    expect(content).not.toContain('**x**');
-    expect(content).not.toContain('](https://evil');
-  }
-  expect(visibleText(card)).toContain(raw);
+    ...over,
+  });
 }
 
 function checked(over: FormValue = {}): CheckedSummary {
@@ -268,7 +152,7 @@ describe('summaryFormCard', () => {
   it('shows the reminder, escaped, only when given', () => {
     expect(visibleText(summaryFormCard(formView({ reminder: '活动已结束 3 天，请尽快提交' })))).toContain('活动已结束 3 天，请尽快提交');
     expect(visibleText(summaryFormCard(formView()))).not.toContain('尽快');
-    expectOnlyEscaped(summaryFormCard(formView({ reminder: NASTY })), NASTY);
+    expectEscaped(summaryFormCard(formView({ reminder: NASTY })), NASTY);
   });
 
   it('puts each error in red directly under its field, and keeps typed values', () => {
@@ -298,7 +182,7 @@ describe('summaryFormCard', () => {
 
   it('escapes user text from the application', () => {
     const card = summaryFormCard(formView({ app: makeApp({ orgName: `某某公司${NASTY}`, venue: NASTY }) }));
-    expectOnlyEscaped(card, `某某公司${NASTY}`);
+    expectEscaped(card, `某某公司${NASTY}`);
   });
 
   it('stays valid and under 30 KB with every value at its maximum length and every field failing', () => {
@@ -379,7 +263,7 @@ describe('summaryResultCard', () => {
 
   it('escapes outcomes and follow-up needs', () => {
     const card = summaryResultCard(resultView({ summary: checked({ outcomes: NASTY_OUTCOMES, followup_needs: NASTY }) }));
-    expectOnlyEscaped(card, NASTY_OUTCOMES);
+    expectEscaped(card, NASTY_OUTCOMES);
     expect(visibleText(card)).toContain(`**后续需求**：\n${NASTY}`);
   });
 

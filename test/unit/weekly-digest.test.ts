@@ -12,13 +12,9 @@ import type { ApplicationStatus } from '../../src/domain/application-status';
 import { REGIONS, type Region } from '../../src/domain/regions';
 import { DEFAULT_REMINDER_SCHEDULE } from '../../src/jobs/schedule-config';
 import { DIGEST_STATUSES, weeklyFigures, type WeeklyFigures, type WeeklyInput } from '../../src/jobs/weekly-data';
+import { buttons, byTag, bytes, callbackValue, expectEscaped, expectValidCard, MAX_CARD_BYTES, markdownContents, type Node } from '../helpers/card-checks';
 import { visibleText } from '../helpers/card-text';
-
-/* eslint-disable @typescript-eslint/no-explicit-any */
-type Node = Record<string, any>;
-
-const MAX_CARD_BYTES = 30 * 1024;
-const MAX_COMPONENTS = 200;
+import { makeApp as makeApplication } from '../helpers/factories';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -33,142 +29,26 @@ const WEEK_START = DAY_START - 7 * DAY;
 const NASTY_ORG = '**包**<at id=all></at>[x](y)_~#';
 const NASTY_VENUE = '厅<at id=all></at>[图](h://e)`c`';
 
-const FORM_TAGS = new Set(['input', 'select_static', 'multi_select_static', 'date_picker', 'picker_datetime', 'picker_time', 'button', 'checker', 'select_person', 'multi_select_person', 'select_img', 'overflow']);
-const TEXT_TAGS = new Set(['plain_text', 'lark_md']);
-
-// ---------------------------------------------------------------------------------------------
-// Walking cards (as in application-cards.test.ts)
-
-interface Visit {
-  node: Node;
-  ancestors: string[];
-  atRoot: boolean;
-}
-
-function components(card: Node): Visit[] {
-  const out: Visit[] = [];
-  const walk = (value: unknown, ancestors: string[], atRoot: boolean): void => {
-    if (Array.isArray(value)) return value.forEach((v) => walk(v, ancestors, atRoot));
-    if (!value || typeof value !== 'object') return;
-    const node = value as Node;
-    const isComponent = typeof node.tag === 'string' && !TEXT_TAGS.has(node.tag);
-    if (isComponent) out.push({ node, ancestors, atRoot });
-    const inner = isComponent ? [...ancestors, node.tag] : ancestors;
-    for (const v of Object.values(node)) walk(v, inner, false);
-  };
-  walk(card.body.elements, [], true);
-  return out;
-}
-
-const byTag = (card: Node, tag: string): Node[] => components(card).filter((v) => v.node.tag === tag).map((v) => v.node);
-const buttons = (card: Node): Node[] => byTag(card, 'button');
-const callbackValue = (b: Node): unknown => b.behaviors.find((x: Node) => x.type === 'callback')?.value;
-const markdownContents = (card: Node): string[] => byTag(card, 'markdown').map((m) => String(m.content));
-const bytes = (card: unknown): number => Buffer.byteLength(JSON.stringify(card), 'utf8');
-
-function allValues(card: unknown, key: string): unknown[] {
-  const out: unknown[] = [];
-  const walk = (value: unknown): void => {
-    if (Array.isArray(value)) return value.forEach(walk);
-    if (!value || typeof value !== 'object') return;
-    const node = value as Node;
-    if (key in node) out.push(node[key]);
-    Object.values(node).forEach(walk);
-  };
-  walk(card);
-  return out;
-}
-
-/** FEISHU.md §4, as checked in application-cards.test.ts. */
-function expectValidCard(card: Node): void {
-  expect(card.schema).toBe('2.0');
-  expect(card.config.update_multi).toBe(true);
-  expect(card.header.title).toEqual({ tag: 'plain_text', content: expect.any(String) });
-  expect(bytes(card)).toBeLessThan(MAX_CARD_BYTES);
-
-  const all = components(card);
-  expect(all.length).toBeLessThan(MAX_COMPONENTS);
-
-  const names = all.map((v) => v.node.name).filter((n) => n !== undefined);
-  expect(new Set(names).size).toBe(names.length);
-  const ids = all.map((v) => v.node.element_id).filter((n) => n !== undefined);
-  expect(new Set(ids).size).toBe(ids.length);
-  for (const id of ids) expect(id).toMatch(/^[A-Za-z][A-Za-z0-9_]{0,19}$/);
-
-  for (const v of all) {
-    expect(v.ancestors.length).toBeLessThanOrEqual(5);
-    if (v.node.tag === 'form') {
-      expect(v.atRoot).toBe(true);
-      expect(typeof v.node.name).toBe('string');
-      const inside = components({ body: { elements: v.node.elements } });
-      expect(inside.some((c) => c.node.tag === 'form' || c.node.tag === 'table')).toBe(false);
-      expect(inside.some((c) => c.node.tag === 'button' && c.node.form_action_type === 'submit')).toBe(true);
-    }
-    if (FORM_TAGS.has(v.node.tag) && v.ancestors.includes('form')) {
-      expect(typeof v.node.name).toBe('string');
-      expect(v.node.name.length).toBeGreaterThan(0);
-    }
-    if (v.node.tag === 'multi_select_static') expect(v.ancestors).toContain('form');
-    if (v.node.form_action_type !== undefined) expect(v.ancestors).toContain('form');
-    if (v.node.placeholder) expect([...v.node.placeholder.content].length).toBeLessThanOrEqual(100);
-  }
-  expect(allValues(card, 'required')).not.toContain(true);
-}
-
-/** User text shows as typed, and none of its markup reaches the markdown raw. */
-function expectEscaped(card: Node, raw: string): void {
-  expect(visibleText(card)).toContain(raw);
-  const md = markdownContents(card).join('\n');
-  expect(md).not.toContain(raw);
-  expect(md).not.toContain('<at');
-  expect(md).not.toContain('[x](y)');
-  expect(md).not.toContain('](https://evil.example)');
-}
+/** The digest and reminders mention nobody: no `<at` at all in their markdown. */
+const NO_MENTIONS = ['<at'];
 
 // ---------------------------------------------------------------------------------------------
 // Applications
 
+/** An application submitted at the window's first instant, waiting for review. */
 function makeApp(over: Partial<Application> = {}): Application {
-  const app: Application = {
-    id: 7,
-    tenantKey: 'tenant_1',
+  return makeApplication({
     formToken: null,
-    codeYear: 2027,
     codeSeq: 7,
-    filerOpenId: 'ou_filer1',
-    status: '待审核',
-    version: 3,
-    orgName: '包头稀土高新区某某科技有限公司',
-    region: '包头市',
-    venue: '包头稀土高新区某某园区报告厅',
     startDate: '2027-07-10',
     endDate: '2027-07-11',
-    headcount: 120,
-    coreCount: 100,
-    enterpriseCount: 20,
-    keyIndustryCount: 15,
-    audience: '园区企业研发负责人、工程师、一线职工',
     needs: '稀土新材料中试放大的工艺问题',
     topics: JSON.stringify(['lecture-4']),
-    contactName: '张三',
-    mobile: '13800138000',
-    email: 'zhang@example.com',
-    remarks: null,
-    draftForm: null,
-    attachmentKind: null,
-    attachmentKey: null,
-    attachmentName: null,
-    attachmentMessageId: null,
-    attachedAt: null,
-    reviewKeys: null,
-    decidedBy: null,
-    decidedAt: null,
-    decisionReason: null,
     submittedAt: WEEK_START,
     createdAt: WEEK_START - HOUR,
     updatedAt: WEEK_START,
-  };
-  return Object.assign(app, over);
+    ...over,
+  });
 }
 
 /** An application with id and code sequence `id`. */
@@ -456,8 +336,8 @@ describe('weeklyCard', () => {
   it('escapes user text (organisation, venue)', () => {
     const c = weeklyCard({ scope: '全区', figures: bigFigures(3, { orgName: NASTY_ORG, venue: NASTY_VENUE }) }) as Node;
     expectValidCard(c);
-    expectEscaped(c, NASTY_ORG);
-    expectEscaped(c, NASTY_VENUE);
+    expectEscaped(c, NASTY_ORG, NO_MENTIONS);
+    expectEscaped(c, NASTY_VENUE, NO_MENTIONS);
   });
 
   /** 500 applications whose every list is long, the organisations and venues as given. */
@@ -545,8 +425,8 @@ describe('draftDeadlineCard', () => {
 
   it('escapes the draft’s text', () => {
     const c = draftDeadlineCard(DRAFT, '2027-06-10', 3) as Node;
-    expectEscaped(c, NASTY_ORG);
-    expectEscaped(c, NASTY_VENUE);
+    expectEscaped(c, NASTY_ORG, NO_MENTIONS);
+    expectEscaped(c, NASTY_VENUE, NO_MENTIONS);
   });
 });
 
@@ -572,8 +452,8 @@ describe('upcomingActivityCard', () => {
 
   it('escapes the organisation and the contact', () => {
     const c = upcomingActivityCard(APPROVED, 3) as Node;
-    expectEscaped(c, NASTY_ORG);
-    expectEscaped(c, '李四**<at id=all></at>**');
+    expectEscaped(c, NASTY_ORG, NO_MENTIONS);
+    expectEscaped(c, '李四**<at id=all></at>**', NO_MENTIONS);
   });
 });
 
@@ -601,7 +481,7 @@ describe('reviewNudgeCard', () => {
     expect(text).toContain('于 2027-06-03 提交');
     expect(text).toContain('**2027-06-25**');
     expect(text).toContain('「待审」');
-    expectEscaped(c, NASTY_ORG);
+    expectEscaped(c, NASTY_ORG, NO_MENTIONS);
   });
 });
 
@@ -620,7 +500,7 @@ describe('overdueSummariesCard', () => {
     expect(visibleText(c)).toContain('结束已超过 10 天');
     expect(visibleText(c)).toContain('**SQ2027-0119** 某某公司19 · 鄂尔多斯市 · 2027-06-01 结束');
     expect(visibleText(c)).not.toContain('SQ2027-0120');
-    expectEscaped(c, NASTY_ORG);
+    expectEscaped(c, NASTY_ORG, NO_MENTIONS);
   });
 
   it('stays under 30 KB with the longest, most escaped names', () => {
@@ -659,8 +539,8 @@ describe('upcomingActivitiesCard', () => {
     expect(text).toContain('- **2027-06-14 至 2027-06-15** SQ2027-0002');
     expect(text).toContain('- **2027-06-20** SQ2027-0005'); // one day: no range
     expect(text).toContain('（? 人）');
-    expectEscaped(c, NASTY_ORG);
-    expectEscaped(c, NASTY_VENUE);
+    expectEscaped(c, NASTY_ORG, NO_MENTIONS);
+    expectEscaped(c, NASTY_VENUE, NO_MENTIONS);
     expect(c).toMatchSnapshot();
   });
 

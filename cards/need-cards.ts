@@ -1,0 +1,498 @@
+import type { NeedEvent } from '../src/db/entities/need-event.entity';
+import type { Need } from '../src/db/entities/need.entity';
+import { formatInstant } from '../src/domain/calendar';
+import { mention } from './application-cards';
+import { button, buttonRow, card, CardElement, CardJson, divider, HeaderColour, markdown, note } from './card-kit';
+import { errorBanner, errorLine, fieldBlock, form, type Option, plainText, selectOption, selectStatic, submitButton, textInput } from './form-kit';
+import { clip, escapeClipped, escapeMarkdown } from './markdown';
+
+/**
+ * Cards for enterprise needs (企业需求): the filing form, the need's card (with the centre's
+ * status buttons), the expert-matching card, lists, and the notice sent to both sides once a
+ * need is matched. Pure data: callers pass labels, options and the time zone, so these cards
+ * depend on no domain module for needs.
+ */
+
+export const NEED_SUBMIT_ACTION = 'need.submit';
+export const NEED_MATCH_OPEN_ACTION = 'need.match_open';
+export const NEED_MATCH_ACTION = 'need.match';
+export const NEED_STATUS_ACTION = 'need.status';
+export const NEED_LIST_ACTION = 'need.list';
+
+export type { Option } from './form-kit';
+
+export type NeedField = 'enterprise_name' | 'region' | 'industry' | 'need_type' | 'description' | 'contact_name' | 'mobile';
+
+/** The form's order: who, where, what, then the contact. */
+export const NEED_FORM_FIELDS: readonly NeedField[] = ['enterprise_name', 'region', 'industry', 'need_type', 'description', 'contact_name', 'mobile'];
+
+/** Header colours by status; an unknown status is shown blue. */
+export const NEED_STATUS_COLOURS: Readonly<Record<string, HeaderColour>> = {
+  待对接: 'blue',
+  已对接: 'turquoise',
+  跟进中: 'wathet',
+  已解决: 'green',
+  已关闭: 'grey',
+};
+
+/** The order in which status counts are listed. */
+const STATUS_ORDER = ['待对接', '已对接', '跟进中', '已解决', '已关闭'];
+
+function statusColour(status: string): HeaderColour {
+  return NEED_STATUS_COLOURS[status] ?? 'blue';
+}
+
+// ---------------------------------------------------------------------------------------------
+// The form
+
+export interface NeedFormView {
+  /** The form's token: a resubmission of the same form files the need only once. */
+  token: string;
+  values: Partial<Record<NeedField, string>>;
+  errors?: Partial<Record<NeedField, string>>;
+  regions: readonly string[];
+  industries: readonly Option[];
+  needTypes: readonly string[];
+  labels: Record<NeedField, string>;
+}
+
+const NEED_PLACEHOLDERS: Readonly<Record<NeedField, string>> = {
+  enterprise_name: '与营业执照一致的企业全称',
+  region: '请选择企业所在盟市',
+  industry: '请选择企业所属行业',
+  need_type: '请选择需求类型',
+  description: '遇到的技术难题或需要的支持，越具体越好（10–1000 字）',
+  contact_name: '联系人姓名',
+  mobile: '11 位手机号码，专家将通过它与您联系',
+};
+
+/** The client stops typing at max_length; these are the columns' sizes, at least the rules' limits. */
+const NEED_MAX_LENGTH: Partial<Record<NeedField, number>> = {
+  enterprise_name: 200,
+  description: 1000,
+  contact_name: 100,
+  mobile: 20,
+};
+
+export function needFormCard(view: NeedFormView): CardJson {
+  const errors = view.errors ?? {};
+  const errorCount = NEED_FORM_FIELDS.filter((f) => errors[f]).length;
+  const elements: CardElement[] = [
+    markdown('请填写企业遇到的技术难题或需要的支持。提交后，中心将为您对接合适的专家，专家会通过您留下的联系方式与您联系。'),
+  ];
+  if (errorCount > 0) elements.push(errorBanner(errorCount));
+
+  const fields: CardElement[] = NEED_FORM_FIELDS.flatMap((field) =>
+    fieldBlock({ label: escapeMarkdown(view.labels[field]), component: needComponent(field, view), error: errors[field] }),
+  );
+  fields.push(submitButton({ name: 'submit', text: '提交需求', value: { action: NEED_SUBMIT_ACTION, form: view.token } }));
+  elements.push(form('need_form', fields));
+  elements.push(note('提交后会得到需求编号（如 XQ2027-0001），发送「查询 编号」可查看对接进展。'));
+
+  return card({
+    title: '企业需求登记',
+    colour: errorCount > 0 ? 'orange' : 'blue',
+    summary: errorCount > 0 ? `需求表有 ${errorCount} 项需要修改` : '企业需求登记',
+    elements,
+  });
+}
+
+function needComponent(field: NeedField, view: NeedFormView): CardElement {
+  const value = typeof view.values[field] === 'string' ? view.values[field] : undefined;
+  const placeholder = NEED_PLACEHOLDERS[field];
+  const asOptions = (list: readonly string[]): Option[] => list.map((v) => ({ value: v, label: v }));
+  switch (field) {
+    case 'region':
+      return selectStatic({ name: field, placeholder, options: asOptions(view.regions), value });
+    case 'industry':
+      return selectStatic({ name: field, placeholder, options: view.industries, value });
+    case 'need_type':
+      return selectStatic({ name: field, placeholder, options: asOptions(view.needTypes), value });
+    default:
+      return textInput({
+        name: field,
+        placeholder,
+        maxLength: NEED_MAX_LENGTH[field] ?? 1000,
+        multiline: field === 'description' ? { rows: 4, maxRows: 10 } : undefined,
+        value,
+      });
+  }
+}
+
+/** The note box of the admin and matching forms: two rows, growing with the text. */
+function noteInput(placeholder: string, value: string | undefined): CardElement {
+  return {
+    tag: 'input',
+    name: 'note',
+    required: false,
+    width: 'fill',
+    input_type: 'multiline_text',
+    rows: 2,
+    auto_resize: true,
+    max_length: 500,
+    placeholder: plainText(placeholder),
+    ...(value ? { default_value: value } : {}),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// A need
+
+export interface NeedExpertView {
+  name: string;
+  organisation: string;
+  contact: string;
+}
+
+export interface NeedActionView {
+  /** The target the service understands, e.g. follow, resolve, close; match / rematch open the matching card. */
+  action: string;
+  label: string;
+  /** Whether the note input must be filled for this action (said in its placeholder). */
+  noteRequired: boolean;
+}
+
+export interface NeedCardView {
+  need: Need;
+  code: string;
+  timezone: string;
+  industryLabel: string;
+  expert?: NeedExpertView | null;
+  history?: NeedEvent[];
+  /** A line at the top saying what just happened (trusted markdown built by the caller). */
+  banner?: string;
+  admin: boolean;
+  applicationCode?: string | null;
+  actions?: NeedActionView[];
+  /** A rejected attempt: the note as typed and what is wrong with it. */
+  note?: string;
+  noteError?: string;
+}
+
+/** The latest entries of the audit trail that fit a card with room to spare. */
+const HISTORY_SHOWN = 12;
+const HISTORY_NOTE_CHARS = 80;
+/** Actions that open the matching card rather than change the status. */
+const MATCH_ACTIONS: ReadonlySet<string> = new Set(['match', 'rematch']);
+
+const EVENT_WORDS: Readonly<Record<string, string>> = {
+  file: '提交需求',
+  match: '对接专家',
+  rematch: '重新对接专家',
+  follow: '开始跟进',
+  resolve: '标记已解决',
+  close: '关闭需求',
+  reopen: '重新打开',
+  link: '关联活动申请',
+  edit: '修改需求',
+};
+
+const BUTTON_TYPES: Readonly<Record<string, string>> = {
+  match: 'primary_filled',
+  rematch: 'default',
+  follow: 'primary',
+  resolve: 'primary_filled',
+  close: 'danger',
+};
+
+function needLines(need: Need, industryLabel: string, timezone: string): string[] {
+  return [
+    `**企业**：${escapeMarkdown(need.enterpriseName)}`,
+    `**盟市**：${escapeMarkdown(need.region)}　**行业**：${escapeMarkdown(industryLabel)}　**需求类型**：${escapeMarkdown(need.needType)}`,
+    `**需求描述**：${escapeMarkdown(need.description)}`,
+    `**联系人**：${escapeMarkdown(need.contactName)} · ${escapeMarkdown(need.mobile)}`,
+    `**提交**：${mention(need.filerOpenId)} 于 ${formatInstant(need.createdAt, timezone)}`,
+  ];
+}
+
+function expertLine(expert: NeedExpertView): string {
+  return `**对接专家**：${escapeMarkdown(expert.name)}（${escapeMarkdown(expert.organisation)}）· ${escapeMarkdown(expert.contact)}`;
+}
+
+function historyLine(e: NeedEvent, timezone: string): string {
+  const what = EVENT_WORDS[e.action] ?? escapeMarkdown(e.action);
+  const move = e.fromStatus && e.fromStatus !== e.toStatus ? `（${escapeMarkdown(e.fromStatus)} → ${escapeMarkdown(e.toStatus)}）` : '';
+  const why = e.note ? `，说明：${escapeClipped(e.note, HISTORY_NOTE_CHARS)}` : '';
+  return `- ${formatInstant(e.at, timezone)} ${mention(e.actorOpenId)} ${what}${move}${why}`;
+}
+
+function safeName(action: string): string {
+  return action.replace(/[^A-Za-z0-9_]/g, '_');
+}
+
+export function needCard(view: NeedCardView): CardJson {
+  const { need, timezone } = view;
+  const elements: CardElement[] = [];
+  if (view.banner) elements.push(markdown(view.banner));
+  elements.push(markdown(`**编号**：${view.code}　**状态**：${escapeMarkdown(need.status)}`));
+  elements.push(markdown(needLines(need, view.industryLabel, timezone).join('\n')));
+
+  const matched: string[] = [];
+  if (view.expert) matched.push(expertLine(view.expert));
+  if (view.expert && need.matchNote) matched.push(`**对接说明**：${escapeMarkdown(need.matchNote)}`);
+  if (view.applicationCode) matched.push(`**关联活动申请**：${view.applicationCode}`);
+  if (matched.length) elements.push(markdown(matched.join('\n')));
+
+  if (view.history) {
+    elements.push(divider());
+    const shown = view.history.slice(-HISTORY_SHOWN);
+    const omitted = view.history.length - shown.length;
+    const lines = shown.map((e) => historyLine(e, timezone));
+    if (omitted > 0) lines.unshift(`- …较早的 ${omitted} 条记录已省略`);
+    elements.push(markdown(`**办理记录**\n${lines.length ? lines.join('\n') : '- （暂无）'}`));
+  }
+
+  const actions = view.actions ?? [];
+  if (view.admin && actions.length > 0) {
+    const required = actions.filter((a) => a.noteRequired && !MATCH_ACTIONS.has(a.action)).map((a) => a.label);
+    const hint = required.length
+      ? clip(`说明：${required.join('、')}时必填，其他操作可不填；会记入办理记录`, 100)
+      : '说明（选填），会记入办理记录';
+    const formElements: CardElement[] = [noteInput(hint, view.note)];
+    if (view.noteError) formElements.push(errorLine(view.noteError));
+    formElements.push(
+      buttonRow(
+        actions.map((a) => ({
+          tag: 'button',
+          name: `need_${safeName(a.action)}`,
+          text: plainText(a.label),
+          type: BUTTON_TYPES[a.action] ?? 'default',
+          form_action_type: 'submit',
+          behaviors: [
+            {
+              type: 'callback',
+              value: MATCH_ACTIONS.has(a.action)
+                ? { action: NEED_MATCH_OPEN_ACTION, id: need.id, v: need.version }
+                : { action: NEED_STATUS_ACTION, id: need.id, to: a.action, v: need.version },
+            },
+          ],
+        })),
+      ),
+    );
+    elements.push(form('need_admin', formElements));
+  }
+
+  const title = `企业需求 ${view.code}`;
+  return card({
+    title,
+    subtitle: clip(need.enterpriseName, 60),
+    colour: statusColour(need.status),
+    summary: `${title} · ${need.status}`,
+    elements,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matching
+
+export interface MatchExpertView {
+  id: number;
+  name: string;
+  organisation: string;
+  fieldsText: string;
+}
+
+export interface MatchCardView {
+  need: Need;
+  code: string;
+  industryLabel: string;
+  /** Experts whose fields include the need's industry: listed first. */
+  experts: MatchExpertView[];
+  /** The other experts, marked （其他领域）. */
+  otherExperts: MatchExpertView[];
+  note?: string;
+  errors?: { expert?: string; note?: string };
+  /** The expert chosen in a rejected attempt, to select again. */
+  expertId?: number | null;
+}
+
+/**
+ * The select's options are bounded so that the card stays under 30 KB whatever the names: at
+ * most 100, and at most 18,000 bytes of option JSON (100 typical experts take about 10 KB).
+ */
+export const MATCH_OPTIONS_MAX = 100;
+const MATCH_OPTIONS_BYTES = 18_000;
+/** Error messages come from the server, but are bounded all the same. */
+const ERROR_CHARS = 200;
+const OPTION_NAME_CHARS = 20;
+const OPTION_ORG_CHARS = 24;
+/** The description is shown in full on the need's card; here it is only a reminder. */
+const MATCH_DESCRIPTION_CHARS = 300;
+
+function expertOption(e: MatchExpertView, other: boolean): Option {
+  const label = `${clip(e.name, OPTION_NAME_CHARS)} · ${clip(e.organisation, OPTION_ORG_CHARS)}${other ? '（其他领域）' : ''}`;
+  return { value: String(e.id), label };
+}
+
+export function matchCard(view: MatchCardView): CardJson {
+  const { need } = view;
+  const errors = view.errors ?? {};
+  const elements: CardElement[] = [
+    markdown(
+      [
+        `**企业**：${escapeClipped(need.enterpriseName, 100)}　**状态**：${escapeMarkdown(need.status)}`,
+        `**盟市**：${escapeMarkdown(need.region)}　**行业**：${escapeMarkdown(view.industryLabel)}　**需求类型**：${escapeMarkdown(need.needType)}`,
+        `**需求描述**：${escapeClipped(need.description, MATCH_DESCRIPTION_CHARS)}`,
+      ].join('\n'),
+    ),
+  ];
+
+  const total = view.experts.length + view.otherExperts.length;
+  if (total === 0) {
+    elements.push(
+      markdown(
+        '专家库里还没有专家，暂时无法对接。请管理员发送「专家 添加」逐位登记，或在与我的私聊中发送专家名单表格（CSV 或 Excel .xlsx，列：姓名、单位、领域、联系方式、open_id），登记后再回到需求卡片对接。',
+      ),
+    );
+  } else {
+    const all = [...view.experts.map((e) => expertOption(e, false)), ...view.otherExperts.map((e) => expertOption(e, true))];
+    const options: Option[] = [];
+    let optionBytes = 0;
+    for (const o of all) {
+      optionBytes += Buffer.byteLength(JSON.stringify(selectOption(o)), 'utf8') + 1;
+      if (options.length >= MATCH_OPTIONS_MAX || optionBytes > MATCH_OPTIONS_BYTES) break;
+      options.push(o);
+    }
+    const omitted = all.length - options.length;
+    if (view.experts.length === 0) {
+      elements.push(markdown(`专家库中暂无「${escapeMarkdown(view.industryLabel)}」领域的专家，以下为其他领域的专家。`));
+    } else {
+      elements.push(markdown(`「${escapeMarkdown(view.industryLabel)}」领域的 ${view.experts.length} 位专家排在前面。`));
+    }
+    const formElements: CardElement[] = [
+      ...fieldBlock({
+        label: '对接专家',
+        component: selectStatic({
+          name: 'expert',
+          placeholder: '请选择专家（相符领域的专家在前）',
+          options,
+          value: view.expertId != null ? String(view.expertId) : undefined,
+        }),
+        hint: omitted > 0 ? `另有 ${omitted} 位专家未列出（卡片大小有限，下拉框最多列出 ${options.length} 位；相符领域的专家已优先列出）。` : undefined,
+        error: errors.expert && clip(errors.expert, ERROR_CHARS),
+      }),
+      ...fieldBlock({
+        label: '对接说明',
+        optional: true,
+        component: noteInput('给企业和专家的说明，如对接方式、时间（选填）', view.note),
+        error: errors.note && clip(errors.note, ERROR_CHARS),
+      }),
+      submitButton({ name: 'match_submit', text: '确认对接', value: { action: NEED_MATCH_ACTION, id: need.id, v: need.version } }),
+    ];
+    elements.push(form('match_form', formElements));
+    elements.push(note('确认后，需求提交人和已登记飞书的专家会收到对接通知。'));
+  }
+
+  const title = `对接专家 · ${view.code}`;
+  return card({ title, subtitle: clip(need.enterpriseName, 60), colour: 'blue', summary: title, elements });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lists
+
+export interface NeedListItem {
+  code: string;
+  enterpriseName: string;
+  region: string;
+  industryLabel: string;
+  needType: string;
+  status: string;
+}
+
+export interface NeedListView {
+  title: string;
+  /** Whose needs these are, e.g. 「包头市」的企业需求 (trusted markdown). */
+  scopeNote: string;
+  items: NeedListItem[];
+  page: number;
+  pageSize: number;
+  total: number;
+  /** The callback value for another page, without the page number. */
+  pageValue: Record<string, unknown>;
+  /** Needs per status, over the whole scope. */
+  counts?: Record<string, number>;
+}
+
+function countsLine(counts: Record<string, number>): string | undefined {
+  const statuses = [...STATUS_ORDER.filter((s) => s in counts), ...Object.keys(counts).filter((s) => !STATUS_ORDER.includes(s))];
+  const parts = statuses.filter((s) => counts[s] > 0).map((s) => `${escapeMarkdown(s)} **${counts[s]}**`);
+  return parts.length ? parts.join(' · ') : undefined;
+}
+
+export function needListCard(view: NeedListView): CardJson {
+  const elements: CardElement[] = [];
+  const pages = Math.max(1, Math.ceil(view.total / view.pageSize));
+  if (view.total === 0) {
+    elements.push(markdown(`${view.scopeNote}：还没有企业需求。`));
+  } else {
+    elements.push(markdown(`${view.scopeNote}：共 ${view.total} 条，第 ${view.page + 1}/${pages} 页，最新的在前。`));
+    const counts = view.counts ? countsLine(view.counts) : undefined;
+    if (counts) elements.push(markdown(counts));
+    elements.push(
+      markdown(
+        view.items
+          .map(
+            (n) =>
+              `- **${n.code}**　${escapeClipped(n.enterpriseName, 40)} · ${escapeClipped(n.region, 10)} · ${escapeClipped(n.industryLabel, 16)} · ${escapeClipped(n.needType, 10)} · **${escapeMarkdown(n.status)}**`,
+          )
+          .join('\n'),
+      ),
+    );
+    const nav: CardElement[] = [];
+    if (view.page > 0) nav.push(button('上一页', { ...view.pageValue, page: view.page - 1 }));
+    if (view.page + 1 < pages) nav.push(button('下一页', { ...view.pageValue, page: view.page + 1 }));
+    if (nav.length) elements.push(buttonRow(nav));
+    elements.push(note('发送「查询 编号」（如 查询 XQ2027-0001）查看需求详情和办理记录。'));
+  }
+  return card({ title: view.title, colour: 'blue', summary: view.title, elements });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The notice of a match
+
+export interface NeedNoticeView {
+  code: string;
+  enterpriseName: string;
+  expert: NeedExpertView;
+  note: string | null;
+  /** To the expert (with the need's details and the enterprise contact), or to the enterprise contact. */
+  forExpert: boolean;
+  need?: { description: string; contactName: string; mobile: string; region: string; industryLabel: string; needType: string };
+}
+
+export function needNoticeCard(view: NeedNoticeView): CardJson {
+  const { expert } = view;
+  const code = view.code;
+  const enterprise = escapeMarkdown(view.enterpriseName);
+  const elements: CardElement[] = [];
+  const noteLine = view.note ? `**对接说明**：${escapeMarkdown(view.note)}` : undefined;
+
+  if (view.forExpert) {
+    elements.push(markdown(`您好，${escapeMarkdown(expert.name)}！中心为您对接了企业「${enterprise}」的需求 **${code}**，请与企业联系人联系。`));
+    const lines = [`**企业**：${enterprise}`];
+    if (view.need) {
+      const n = view.need;
+      lines.push(
+        `**盟市**：${escapeMarkdown(n.region)}　**行业**：${escapeMarkdown(n.industryLabel)}　**需求类型**：${escapeMarkdown(n.needType)}`,
+        `**需求描述**：${escapeMarkdown(n.description)}`,
+        `**企业联系人**：${escapeMarkdown(n.contactName)} · ${escapeMarkdown(n.mobile)}`,
+      );
+    }
+    if (noteLine) lines.push(noteLine);
+    elements.push(markdown(lines.join('\n')));
+    elements.push(note('如无法对接，请联系中心工作人员。'));
+  } else {
+    elements.push(
+      markdown(
+        `您的需求 **${code}**（${enterprise}）已对接专家 **${escapeMarkdown(expert.name)}**（${escapeMarkdown(expert.organisation)}），专家将通过您登记的联系方式与您联系。`,
+      ),
+    );
+    const lines = [`**专家联系方式**：${escapeMarkdown(expert.contact)}`];
+    if (noteLine) lines.push(noteLine);
+    elements.push(markdown(lines.join('\n')));
+    elements.push(note(`发送「查询 ${code}」可查看需求进展。`));
+  }
+
+  const title = view.forExpert ? `新的对接需求 ${view.code}` : `需求 ${view.code} 已对接专家`;
+  return card({ title, subtitle: view.forExpert ? clip(view.enterpriseName, 60) : undefined, colour: 'turquoise', summary: title, elements });
+}

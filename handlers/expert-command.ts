@@ -1,0 +1,121 @@
+import { EXPERT_ADD_ACTION, expertFormCard, expertListCard, importResultCard } from '../cards/expert-cards';
+import { sanitizeForText } from '../cards/markdown';
+import { parseExpertSheet } from '../src/domain/expert-import';
+import { checkExpertForm } from '../src/domain/expert-rules';
+import { INDUSTRIES, industryLabel, parseIndustry } from '../src/domain/industries';
+import type { Expert } from '../src/db/entities/expert.entity';
+import type { Logger } from '../src/logger';
+import type { OutboundMessage } from '../src/platform/port';
+import type { Attachment } from '../src/services/application-service';
+import { fieldsOf } from '../src/services/expert-service';
+import { formTokenFor } from './application-flow';
+import type { CardActionHandler, Command, HandlerDeps } from './types';
+
+/**
+ * 专家 (admins): the expert list, filtered by field (专家 稀土); 专家 添加: the card to add one.
+ * A CSV or Excel file an admin sends privately is imported as an expert list.
+ */
+
+const ADMINS_ONLY = '抱歉，专家库只有科创服务中心的管理员可以查看和维护。';
+
+function listItem(e: Expert) {
+  return { name: e.name, organisation: e.organisation, fieldsText: fieldsOf(e).map((f) => industryLabel(f)).join('、'), contact: e.contact, hasFeishu: Boolean(e.openId) };
+}
+
+export const expertCommand: Command = {
+  word: '专家',
+  usage: '专家 / 专家 <领域> / 专家 添加',
+  description: '查看专家库（可按领域筛选，如「专家 稀土」）；「专家 添加」登记专家，也可私聊发送 CSV 或 Excel 专家名单导入',
+  adminOnly: true,
+  async run(ctx) {
+    if (!ctx.isAdmin) {
+      await ctx.reply({ type: 'text', text: ADMINS_ONLY });
+      return;
+    }
+    const { tenantKey, messageId } = ctx.message;
+    if (ctx.args === '添加') {
+      await ctx.reply({ type: 'card', card: expertFormCard({ token: formTokenFor(`expert\n${tenantKey}\n${messageId}`), industries: INDUSTRIES }) });
+      return;
+    }
+    let field: string | undefined;
+    if (ctx.args) {
+      const industry = parseIndustry(ctx.args);
+      if (!industry) {
+        await ctx.reply({ type: 'text', text: `没有「${sanitizeForText(ctx.args)}」这个领域。可选的领域：${INDUSTRIES.map((i) => i.label).join('、')}。` });
+        return;
+      }
+      field = industry.value;
+    }
+    const experts = await ctx.deps.experts.list(tenantKey, field);
+    await ctx.reply({
+      type: 'card',
+      card: expertListCard({
+        title: '专家库',
+        experts: experts.map(listItem),
+        total: experts.length,
+        filterNote: field ? `领域「${industryLabel(field)}」` : undefined,
+      }),
+    });
+  },
+};
+
+export const addExpert: CardActionHandler = async (ctx) => {
+  if (!ctx.isAdmin) return { toast: { type: 'error', content: ADMINS_ONLY } };
+  const token = typeof ctx.value.form === 'string' ? ctx.value.form : '';
+  const form = ctx.formValue ?? {};
+  const checked = checkExpertForm(form);
+  if (!checked.ok) {
+    const str = (k: string) => (typeof form[k] === 'string' ? (form[k] as string) : undefined);
+    const fields = Array.isArray(form.fields) ? form.fields : typeof form.fields === 'string' ? [form.fields] : [];
+    return {
+      toast: { type: 'warning', content: `有 ${Object.keys(checked.errors).length} 项需要修改，请查看表单中的红色提示` },
+      card: expertFormCard({
+        token,
+        industries: INDUSTRIES,
+        values: { name: str('name'), organisation: str('organisation'), fields, contact: str('contact'), open_id: str('open_id') },
+        errors: checked.errors,
+      }),
+    };
+  }
+  const { expert, added } = await ctx.deps.experts.upsert(ctx.tenantKey, checked.expert, ctx.operatorOpenId);
+  ctx.log.info({ expertId: expert.id, added }, 'expert saved');
+  return {
+    toast: { type: 'success', content: added ? `已添加专家 ${expert.name}` : `已更新专家 ${expert.name} 的信息` },
+    card: expertListCard({ title: added ? '已添加专家' : '已更新专家信息', experts: [listItem(expert)], total: 1 }),
+  };
+};
+
+/** Spreadsheets admins send privately are expert lists. */
+export function isExpertSheet(attachment: Attachment, isAdmin: boolean): boolean {
+  return isAdmin && attachment.kind === 'file' && /\.(csv|xlsx|xls|et)$/i.test(attachment.name ?? '');
+}
+
+export async function importExpertSheet(
+  deps: HandlerDeps,
+  tenantKey: string,
+  adminOpenId: string,
+  attachment: Attachment,
+  reply: (m: OutboundMessage) => Promise<void>,
+  log: Logger,
+): Promise<void> {
+  let file: Buffer;
+  try {
+    file = await deps.platform.downloadResource(attachment.messageId, attachment.key, 'file');
+  } catch (err) {
+    // Told once and not retried: a retry of this event could not answer again under the same key.
+    log.error({ err }, 'expert list: download failed');
+    await reply({ type: 'text', text: `没能下载「${sanitizeForText(attachment.name ?? '文件')}」，专家名单未导入。请稍后重新发送；如仍有问题请联系管理员。` });
+    return;
+  }
+  const sheet = await parseExpertSheet(file, attachment.name ?? 'experts.csv');
+  let added = 0;
+  let updated = 0;
+  for (const row of sheet.rows) {
+    const result = await deps.experts.upsert(tenantKey, row, adminOpenId);
+    if (result.added) added += 1;
+    else updated += 1;
+  }
+  await reply({ type: 'card', card: importResultCard({ added, updated, errors: sheet.errors, fileName: attachment.name ?? '' }) });
+}
+
+export const EXPERT_ACTIONS: Readonly<Record<string, CardActionHandler>> = { [EXPERT_ADD_ACTION]: addExpert };

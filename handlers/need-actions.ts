@@ -1,0 +1,175 @@
+import { matchCard, NEED_LIST_ACTION, NEED_MATCH_ACTION, NEED_MATCH_OPEN_ACTION, NEED_STATUS_ACTION, NEED_SUBMIT_ACTION, needNoticeCard } from '../cards/need-cards';
+import type { Need } from '../src/db/entities/need.entity';
+import { industryLabel, INDUSTRIES } from '../src/domain/industries';
+import { sanitizeForText } from '../cards/markdown';
+import { checkNeedForm, pickNeedValues } from '../src/domain/need-rules';
+import { canNeedTransition, needActionLabel, needNoteError, nextNeedStatus, type NeedAction, type NeedStatus } from '../src/domain/need-status';
+import { fieldsOf } from '../src/services/expert-service';
+import { centreTargets } from './application-flow';
+import { needForm, needListPage } from './need-command';
+import { needCardFor, needCode } from './need-flow';
+import type { CardActionContext, CardActionHandler, CardActionResult, HandlerDeps } from './types';
+
+/**
+ * The need cards' actions: filing (需求表), and the centre's 对接 → 确认对接, 开始跟进, 标记已解决,
+ * 关闭. Only admins change a need's status; every change is conditional on the version the
+ * clicker saw, so a stale card or a second admin changes nothing and is told so.
+ */
+
+const error = (content: string): CardActionResult => ({ toast: { type: 'error', content } });
+const ADMINS_ONLY = '只有科创服务中心的管理员可以处理企业需求。';
+
+const submit: CardActionHandler = async (ctx) => {
+  const { deps } = ctx;
+  const token = typeof ctx.value.form === 'string' ? ctx.value.form : '';
+  if (!token) return error('这张需求表已失效，请重新发送「需求」。');
+  const existing = await deps.needs.findByFormToken(ctx.tenantKey, token);
+  if (existing) {
+    return { toast: { type: 'info', content: `这份需求已经提交，编号 ${needCode(existing)}。` }, card: await needCardFor(deps, existing, { admin: false }) };
+  }
+  const form = ctx.formValue ?? {};
+  const checked = checkNeedForm(form, { industries: INDUSTRIES });
+  if (!checked.ok) {
+    const values = Object.fromEntries(Object.entries(pickNeedValues(form)).filter(([, v]) => typeof v === 'string')) as Record<string, string>;
+    return {
+      toast: { type: 'warning', content: `有 ${Object.keys(checked.errors).length} 项需要修改，请查看表单中的红色提示` },
+      card: needForm(token, values, checked.errors),
+    };
+  }
+  const { need, created } = await deps.needs.create({ tenantKey: ctx.tenantKey, filerOpenId: ctx.operatorOpenId, formToken: token, year: deps.settings.campaignYear, need: checked.need });
+  const code = needCode(need);
+  if (created) {
+    const centreCard = await needCardFor(deps, need, { admin: true, banner: '**新的企业需求**，请对接专家。' });
+    for (const target of await centreTargets(deps, need.tenantKey)) {
+      const ref = { tenantKey: need.tenantKey, key: `need:${need.id}:new:${target.kind}:${target.id}` };
+      if (target.kind === 'chat') await deps.messenger.sendToChat(ref, target.id, { type: 'card', card: centreCard });
+      else await deps.messenger.sendToUser(ref, target.id, { type: 'card', card: centreCard });
+    }
+    ctx.log.info({ needId: need.id, code }, 'need filed');
+  }
+  return {
+    toast: { type: 'success', content: `已提交，编号 ${code}` },
+    card: await needCardFor(deps, need, { admin: false, banner: `<font color='green'>**需求已提交**</font>，编号 **${code}**。科创服务中心对接专家后会私聊通知您。` }),
+  };
+};
+
+/** Loads the need a button names for an admin; else the answer to give. */
+async function loadForAdmin(ctx: CardActionContext): Promise<Need | CardActionResult> {
+  if (!ctx.isAdmin) return error(ADMINS_ONLY);
+  const need = await ctx.deps.needs.get(ctx.tenantKey, Number(ctx.value.id));
+  if (!need) return error('没有找到这项需求，请发送「需求列表」查看。');
+  const seen = Number(ctx.value.v);
+  if (Number.isSafeInteger(seen) && seen !== need.version) {
+    return { toast: { type: 'warning', content: `这项需求刚刚有了变化（当前状态：${need.status}），请查看最新状态。` }, card: await needCardFor(ctx.deps, need, { admin: true }) };
+  }
+  return need;
+}
+const isNeed = (x: Need | CardActionResult): x is Need => 'enterpriseName' in x;
+
+async function matchView(deps: HandlerDeps, need: Need, extra: { note?: string; errors?: { expert?: string; note?: string }; expertId?: number | null } = {}) {
+  const experts = await deps.experts.list(need.tenantKey);
+  const view = (e: (typeof experts)[number]) => ({ id: e.id, name: e.name, organisation: e.organisation, fieldsText: fieldsOf(e).map((f) => industryLabel(f)).join('、') });
+  return matchCard({
+    need,
+    code: needCode(need),
+    industryLabel: industryLabel(need.industry),
+    experts: experts.filter((e) => fieldsOf(e).includes(need.industry)).map(view),
+    otherExperts: experts.filter((e) => !fieldsOf(e).includes(need.industry)).map(view),
+    ...extra,
+  });
+}
+
+const matchOpen: CardActionHandler = async (ctx) => {
+  const need = await loadForAdmin(ctx);
+  if (!isNeed(need)) return need;
+  const status = need.status as NeedStatus;
+  if (!canNeedTransition(status, 'match') && !canNeedTransition(status, 'rematch')) {
+    return { toast: { type: 'warning', content: `该需求当前状态为「${need.status}」，不能对接。` }, card: await needCardFor(ctx.deps, need, { admin: true }) };
+  }
+  return { card: await matchView(ctx.deps, need) };
+};
+
+const match: CardActionHandler = async (ctx) => {
+  const { deps } = ctx;
+  const need = await loadForAdmin(ctx);
+  if (!isNeed(need)) return need;
+  const action: NeedAction = need.status === '待对接' ? 'match' : 'rematch';
+  if (!canNeedTransition(need.status as NeedStatus, action)) {
+    return { toast: { type: 'warning', content: `该需求当前状态为「${need.status}」，不能对接。` }, card: await needCardFor(deps, need, { admin: true }) };
+  }
+  const expertId = Number(ctx.formValue?.expert);
+  const note = typeof ctx.formValue?.note === 'string' ? ctx.formValue.note.trim() : '';
+  const expert = Number.isSafeInteger(expertId) ? await deps.experts.get(ctx.tenantKey, expertId) : null;
+  const noteProblem = needNoteError(action, note);
+  if (!expert || noteProblem) {
+    const errors = { ...(expert ? {} : { expert: '请选择对接的专家' }), ...(noteProblem ? { note: noteProblem } : {}) };
+    return { toast: { type: 'warning', content: errors.expert ?? noteProblem ?? '' }, card: await matchView(deps, need, { note, errors, expertId: expert?.id ?? null }) };
+  }
+  const result = await deps.needs.transition(need, action, nextNeedStatus(need.status as NeedStatus, action), ctx.operatorOpenId, note || null, { expertId: expert.id, matchNote: note || null });
+  if (!result.ok) {
+    return { toast: { type: 'warning', content: `这项需求刚刚被其他管理员处理了（当前状态：${result.current.status}）。` }, card: await needCardFor(deps, result.current, { admin: true }) };
+  }
+  const matched = result.need;
+  const code = needCode(matched);
+  const expertView = { name: expert.name, organisation: expert.organisation, contact: expert.contact };
+  const label = industryLabel(matched.industry);
+  // The enterprise (its filer) learns who will get in touch and how; the expert, if on Feishu, gets the need.
+  await deps.messenger.sendToUser({ tenantKey: matched.tenantKey, key: `need:${matched.id}:v${matched.version}:filer` }, matched.filerOpenId, {
+    type: 'card',
+    card: needNoticeCard({ code, enterpriseName: matched.enterpriseName, expert: expertView, note: matched.matchNote, forExpert: false }),
+  });
+  if (expert.openId) {
+    await deps.messenger.sendToUser({ tenantKey: matched.tenantKey, key: `need:${matched.id}:v${matched.version}:expert` }, expert.openId, {
+      type: 'card',
+      card: needNoticeCard({
+        code,
+        enterpriseName: matched.enterpriseName,
+        expert: expertView,
+        note: matched.matchNote,
+        forExpert: true,
+        need: { description: matched.description, contactName: matched.contactName, mobile: matched.mobile, region: matched.region, industryLabel: label, needType: matched.needType },
+      }),
+    });
+  }
+  ctx.log.info({ needId: matched.id, expertId: expert.id }, 'need matched');
+  const told = expert.openId ? '企业联系人和专家都已收到通知。' : '企业联系人已收到通知；该专家没有飞书账号，请通过其联系方式告知。';
+  return {
+    toast: { type: 'success', content: `已对接：${code} → ${expert.name}` },
+    card: await needCardFor(deps, matched, { admin: true, banner: `<font color='green'>**已对接专家**</font>。${told}` }),
+  };
+};
+
+const FILER_WORDS: Partial<Record<NeedAction, string>> = { follow: '专家正在跟进', resolve: '已解决', close: '已关闭' };
+
+const changeStatus: CardActionHandler = async (ctx) => {
+  const { deps } = ctx;
+  const need = await loadForAdmin(ctx);
+  if (!isNeed(need)) return need;
+  const to = String(ctx.value.to) as NeedAction;
+  if (!['follow', 'resolve', 'close'].includes(to)) return error('这个按钮已失效，请发送「查询 需求编号」获取新的卡片。');
+  if (!canNeedTransition(need.status as NeedStatus, to)) {
+    return { toast: { type: 'warning', content: `该需求当前状态为「${need.status}」，不能${needActionLabel(to)}。` }, card: await needCardFor(deps, need, { admin: true }) };
+  }
+  const note = typeof ctx.formValue?.note === 'string' ? ctx.formValue.note : '';
+  const problem = needNoteError(to, note);
+  if (problem) return { toast: { type: 'warning', content: problem }, card: await needCardFor(deps, need, { admin: true, note, noteError: problem }) };
+  const result = await deps.needs.transition(need, to, nextNeedStatus(need.status as NeedStatus, to), ctx.operatorOpenId, note.trim());
+  if (!result.ok) {
+    return { toast: { type: 'warning', content: `这项需求刚刚被其他管理员处理了（当前状态：${result.current.status}）。` }, card: await needCardFor(deps, result.current, { admin: true }) };
+  }
+  const code = needCode(result.need);
+  await deps.messenger.sendToUser({ tenantKey: result.need.tenantKey, key: `need:${result.need.id}:v${result.need.version}:filer` }, result.need.filerOpenId, {
+    type: 'text',
+    text: `您提交的企业需求 ${code} ${FILER_WORDS[to]}。说明：${sanitizeForText(note.trim(), 200)}`,
+  });
+  return { toast: { type: 'success', content: `${code} 已${needActionLabel(to)}` }, card: await needCardFor(deps, result.need, { admin: true }) };
+};
+
+export const NEED_ACTIONS: Readonly<Record<string, CardActionHandler>> = {
+  [NEED_SUBMIT_ACTION]: submit,
+  [NEED_MATCH_OPEN_ACTION]: matchOpen,
+  [NEED_MATCH_ACTION]: match,
+  [NEED_STATUS_ACTION]: changeStatus,
+  [NEED_LIST_ACTION]: needListPage,
+};
+

@@ -1,0 +1,142 @@
+import { DataSource, In, Repository } from 'typeorm';
+import { isUniqueViolation } from '../db/data-source';
+import { NeedEvent } from '../db/entities/need-event.entity';
+import { Need } from '../db/entities/need.entity';
+
+/**
+ * Enterprise needs in the database. A need is created already numbered (XQ<year>-NNNN: the next
+ * number is computed inside the INSERT, and the unique (year, seq) index sends a racing insert
+ * round again), and every later change is one UPDATE conditional on (id, version).
+ */
+
+export interface NewNeed {
+  enterpriseName: string;
+  region: string;
+  industry: string;
+  needType: string;
+  description: string;
+  contactName: string;
+  mobile: string;
+}
+
+export type NeedChange = { ok: true; need: Need; from: string } | { ok: false; current: Need };
+
+export interface NeedFilter {
+  tenantKey: string;
+  region?: string;
+  filerOpenId?: string;
+  statuses?: string[];
+}
+
+export class NeedService {
+  private readonly repo: Repository<Need>;
+  private readonly events: Repository<NeedEvent>;
+
+  constructor(ds: DataSource, private readonly now: () => number = Date.now) {
+    this.repo = ds.getRepository(Need);
+    this.events = ds.getRepository(NeedEvent);
+  }
+
+  get(tenantKey: string, id: number): Promise<Need | null> {
+    if (!Number.isSafeInteger(id)) return Promise.resolve(null);
+    return this.repo.findOneBy({ tenantKey, id });
+  }
+
+  findByCode(tenantKey: string, year: number, seq: number): Promise<Need | null> {
+    return this.repo.findOneBy({ tenantKey, codeYear: year, codeSeq: seq });
+  }
+
+  findByFormToken(tenantKey: string, formToken: string): Promise<Need | null> {
+    return this.repo.findOneBy({ tenantKey, formToken });
+  }
+
+  history(needId: number): Promise<NeedEvent[]> {
+    return this.events.find({ where: { needId }, order: { at: 'ASC', id: 'ASC' } });
+  }
+
+  linkedTo(applicationId: number): Promise<Need[]> {
+    return this.repo.find({ where: { applicationId }, order: { id: 'ASC' } });
+  }
+
+  /**
+   * Files a need from a card. The same card submitted twice (a double click) finds the first
+   * one: `created` is false then.
+   */
+  async create(input: { tenantKey: string; filerOpenId: string; formToken: string; year: number; need: NewNeed }): Promise<{ need: Need; created: boolean }> {
+    if (!Number.isSafeInteger(input.year)) throw new RangeError(`year: ${input.year}`);
+    for (let attempt = 0; ; attempt++) {
+      const existing = await this.findByFormToken(input.tenantKey, input.formToken);
+      if (existing) return { need: existing, created: false };
+      const now = this.now();
+      try {
+        const res = await this.repo
+          .createQueryBuilder()
+          .insert()
+          .values({
+            tenantKey: input.tenantKey,
+            formToken: input.formToken,
+            codeYear: input.year,
+            // A checked integer, so it can stand in the SQL: the next number of the year.
+            codeSeq: () => `(SELECT COALESCE(MAX(s.code_seq), 0) + 1 FROM needs s WHERE s.code_year = ${input.year})`,
+            filerOpenId: input.filerOpenId,
+            status: '待对接',
+            version: 1,
+            ...input.need,
+            expertId: null,
+            matchNote: null,
+            applicationId: null,
+            createdAt: now,
+            updatedAt: now,
+          } as any)
+          .execute();
+        const need = await this.repo.findOneByOrFail({ id: res.identifiers[0].id });
+        await this.audit(need.id, 'file', null, need.status, input.filerOpenId, null);
+        return { need, created: true };
+      } catch (err) {
+        if (!isUniqueViolation(err) || attempt >= 20) throw err;
+      }
+    }
+  }
+
+  /** A status change (with the note, and for a match the expert), if nobody changed it meanwhile. */
+  async transition(need: Need, action: string, to: string, actorOpenId: string, note: string | null, values: Partial<Need> = {}): Promise<NeedChange> {
+    const res = await this.repo
+      .createQueryBuilder()
+      .update()
+      .set({ ...values, status: to, updatedAt: this.now(), version: () => 'version + 1' } as any)
+      .where('id = :id AND version = :version', { id: need.id, version: need.version })
+      .execute();
+    const current = await this.repo.findOneByOrFail({ id: need.id });
+    if (res.affected !== 1) return { ok: false, current };
+    await this.audit(need.id, action, need.status, to, actorOpenId, note);
+    return { ok: true, need: current, from: need.status };
+  }
+
+  async list(filter: NeedFilter, page: number, pageSize: number): Promise<{ items: Need[]; total: number; counts: Record<string, number> }> {
+    const base = () => {
+      const q = this.repo.createQueryBuilder('n').where('n.tenant_key = :tenantKey', { tenantKey: filter.tenantKey });
+      if (filter.region) q.andWhere('n.region = :region', { region: filter.region });
+      if (filter.filerOpenId) q.andWhere('n.filer_open_id = :filer', { filer: filter.filerOpenId });
+      return q;
+    };
+    const countRows: Array<{ status: string; n: string | number }> = await base().select('n.status', 'status').addSelect('COUNT(*)', 'n').groupBy('n.status').getRawMany();
+    const counts = Object.fromEntries(countRows.map((r) => [r.status, Number(r.n)]));
+    const q = base();
+    if (filter.statuses) q.andWhere('n.status IN (:...statuses)', { statuses: filter.statuses });
+    const total = await q.getCount();
+    const items = await q.orderBy('n.created_at', 'DESC').addOrderBy('n.id', 'DESC').skip(page * pageSize).take(pageSize).getMany();
+    return { items, total, counts };
+  }
+
+  /** For the digest: needs open (待对接) and matched (已对接, 跟进中), per tenant. */
+  async openAndMatched(tenantKey: string, region?: string): Promise<{ open: number; matched: number }> {
+    const where = { tenantKey, ...(region ? { region } : {}) };
+    const open = await this.repo.countBy({ ...where, status: '待对接' });
+    const matched = await this.repo.countBy({ ...where, status: In(['已对接', '跟进中']) });
+    return { open, matched };
+  }
+
+  private async audit(needId: number, action: string, from: string | null, to: string, actorOpenId: string, note: string | null): Promise<void> {
+    await this.events.insert({ needId, action, fromStatus: from, toStatus: to, actorOpenId, note, at: this.now() });
+  }
+}
