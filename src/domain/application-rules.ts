@@ -1,5 +1,6 @@
 import type { DateTime } from 'luxon';
 import { halfWidthDigits, percentText } from './numbers';
+import { mobileError, normaliseMobile } from './contact';
 import {
   DEFAULT_APPLICATION_RULES,
   resolveApplicationRules,
@@ -219,11 +220,9 @@ export function checkApplicationForm(form: FormValue, ctx: ApplicationContext): 
   else if (topics.values.length === 0) errors.topics = '请至少选择一项活动内容';
 
   // Contact. Spaces, dashes and a +86 prefix are how people write numbers, not part of them.
-  const mobile = halfWidthDigits(textOf(form, 'mobile'))
-    .replace(/[\s-]/g, '')
-    .replace(/^(?:\+86|0086)/, '');
-  if (!/^\d{11}$/.test(mobile)) errors.mobile = '请输入 11 位手机号码';
-  else if (!/^1[3-9]\d{9}$/.test(mobile)) errors.mobile = '手机号码格式不正确（应为 13–19 开头的 11 位号码）';
+  const mobile = normaliseMobile(textOf(form, 'mobile'));
+  const mobileProblem = mobileError(textOf(form, 'mobile'));
+  if (mobileProblem) errors.mobile = mobileProblem;
 
   const email = textOf(form, 'email');
   if (email === '') errors.email = '请填写电子邮箱';

@@ -1,9 +1,8 @@
 import { halfWidthDigits } from './numbers';
 
 /**
- * A mainland mobile number as people type it in a form: the same rules and messages as the
- * application form's 手机号码 (src/domain/application-rules.ts), shared by the need form and
- * the expert list.
+ * A mainland mobile number as people type it in a form: the rules and messages of every form's
+ * 手机号码 (applications, needs) and of the expert list.
  */
 
 /**
