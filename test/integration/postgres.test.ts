@@ -2,6 +2,7 @@ import type { DataSource } from 'typeorm';
 import { createDataSource, MIGRATIONS, openDatabase } from '../../src/db/data-source';
 import { ChatBinding } from '../../src/db/entities/chat-binding.entity';
 import { Job, JobDeps, JobRunner } from '../../src/jobs/job-runner';
+import { NeedService } from '../../src/services/need-service';
 import { createLogger } from '../../src/logger';
 import { InboundEvent } from '../../src/db/entities/inbound-event.entity';
 import { OutboxMessage } from '../../src/db/entities/outbox-message.entity';
@@ -501,6 +502,26 @@ function applicationServiceSuite(url: string): void {
       } finally {
         await a.destroy();
         await b.destroy();
+      }
+    });
+  });
+
+  describe('PostgreSQL: enterprise needs', () => {
+    it('numbers needs filed at once without gaps or duplicates, and files a double-submitted form once', async () => {
+      const ds = await openDatabase(url);
+      try {
+        const svc = new NeedService(ds);
+        const need = { enterpriseName: '某公司', region: '包头市', industry: 'rare-earth', needType: '技术难题', description: '需要专家指导工艺', contactName: '李工', mobile: '13900139000' };
+        const results = await Promise.all(
+          Array.from({ length: 15 }, (_, i) => svc.create({ tenantKey: 't', filerOpenId: `ou_${i}`, formToken: `form-${i}`, year: 2027, need })),
+        );
+        expect(results.map((r) => r.need.codeSeq).sort((a, b) => a - b)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+        const twice = await Promise.all([1, 2, 3].map(() => svc.create({ tenantKey: 't', filerOpenId: 'ou_x', formToken: 'same-form', year: 2027, need })));
+        expect(new Set(twice.map((r) => r.need.id)).size).toBe(1);
+        expect(twice.filter((r) => r.created)).toHaveLength(1);
+        expect(await ds.query('SELECT count(*)::int AS n FROM needs')).toEqual([{ n: 16 }]);
+      } finally {
+        await ds.destroy();
       }
     });
   });
