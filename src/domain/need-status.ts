@@ -1,4 +1,4 @@
-import { halfWidthDigits } from './numbers';
+import { formatCode, parseCodeWith } from './codes';
 
 /**
  * The life of an enterprise need. The status words are a contract: they are stored, shown to
@@ -99,7 +99,7 @@ export const NEED_CODE_PREFIX = 'XQ';
 
 /** 'XQ2027-0001': the prefix, the year and the year's sequence number (at least 4 digits). */
 export function needCodeOf(need: { codeYear: number; codeSeq: number }): string {
-  return `${NEED_CODE_PREFIX}${need.codeYear}-${String(need.codeSeq).padStart(4, '0')}`;
+  return formatCode(NEED_CODE_PREFIX, need.codeYear, need.codeSeq);
 }
 
 /**
@@ -107,9 +107,5 @@ export function needCodeOf(need: { codeYear: number; codeSeq: number }): string 
  * different dash ('xq2027 0001', 'ＸＱ２０２７－１'). Undefined unless it is one.
  */
 export function parseNeedCode(text: string): { year: number; seq: number } | undefined {
-  const t = halfWidthDigits(text.normalize('NFKC').trim()).replace(/[－—–]/g, '-');
-  const m = new RegExp(`^${NEED_CODE_PREFIX}\\s*(\\d{4})\\s*-?\\s*(\\d{1,6})$`, 'i').exec(t);
-  if (!m) return undefined;
-  const seq = Number(m[2]);
-  return seq > 0 ? { year: Number(m[1]), seq } : undefined;
+  return parseCodeWith(NEED_CODE_PREFIX, text);
 }

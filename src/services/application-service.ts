@@ -8,6 +8,7 @@ import { canTransition, nextStatus, type ApplicationAction, type ApplicationStat
 import { parseFeishuDate } from '../domain/calendar';
 import type { ActivityValue } from '../domain/activity-menu';
 import { parseRegion } from '../domain/regions';
+import { formatCode, parseCodeWith } from '../domain/codes';
 
 /**
  * Applications in the database: drafts, submissions, decisions, attachments, the audit trail.
@@ -19,16 +20,12 @@ import { parseRegion } from '../domain/regions';
 /** SQ<year>-<4 digits>; sequences past 9999 simply grow a digit. */
 export function codeOf(app: Pick<Application, 'codeYear' | 'codeSeq'>): string | undefined {
   if (app.codeYear === null || app.codeSeq === null) return undefined;
-  return `SQ${app.codeYear}-${String(app.codeSeq).padStart(4, '0')}`;
+  return formatCode('SQ', app.codeYear, app.codeSeq);
 }
 
-/** Reads a code as people type it: `SQ2027-0001`, lower case, full-width digits, no dash. */
+/** Reads an application code as people type it (see parseCodeWith). */
 export function parseCode(text: string): { year: number; seq: number } | undefined {
-  const t = text.trim().replace(/[０-９]/g, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0)).replace(/[－—]/g, '-');
-  const m = /^sq\s*(\d{4})\s*-?\s*(\d{1,6})$/i.exec(t);
-  if (!m) return undefined;
-  const seq = Number(m[2]);
-  return seq > 0 ? { year: Number(m[1]), seq } : undefined;
+  return parseCodeWith('SQ', text);
 }
 
 /** The checked values of a submitted application, as the rules produced them. */
