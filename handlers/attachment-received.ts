@@ -4,6 +4,10 @@ import { escapeMarkdown } from '../cards/markdown';
 import type { Application } from '../src/db/entities/application.entity';
 import type { OutboundMessage } from '../src/platform/port';
 import type { Attachment } from '../src/services/application-service';
+import type { ReportSubmission } from '../src/db/entities/report-submission.entity';
+import type { ReportTask } from '../src/db/entities/report-task.entity';
+import { REPORT_ATTACH_ACTION } from '../cards/report-cards';
+import { attachToReport } from './report-actions';
 import { isoOf, requireDate } from '../src/domain/calendar';
 import { codeText, refreshReviewCards, todayOf } from './application-flow';
 import type { HandlerDeps } from './types';
@@ -62,9 +66,33 @@ export async function attachToApplication(
 }
 
 /** What an image or file could belong to: applications in play (scan) first, then recent activities. */
-async function candidatesFor(deps: HandlerDeps, tenantKey: string, filer: string): Promise<Application[]> {
+/** Report submissions take files until this long after their task's deadline. */
+export const REPORT_FILE_DAYS = 30;
+
+/** Where a file may belong: an application (scan or activity photos) or a report submission. */
+type Candidate =
+  | { kind: 'application'; app: Application; scan: boolean }
+  | { kind: 'report'; submission: ReportSubmission; task: ReportTask };
+
+/** Applications in play (scan) first, then report submissions, then recently held activities. */
+async function candidatesFor(deps: HandlerDeps, tenantKey: string, sender: string): Promise<Candidate[]> {
   const since = isoOf(requireDate('today', todayOf(deps)).minus({ days: EVIDENCE_DAYS }));
-  return [...(await deps.applications.attachable(tenantKey, filer)), ...(await deps.applications.recentlyHeld(tenantKey, filer, since))];
+  const reports = await deps.reports.submittedBy(tenantKey, sender, deps.now() - REPORT_FILE_DAYS * 86_400_000);
+  return [
+    ...(await deps.applications.attachable(tenantKey, sender)).map((app) => ({ kind: 'application' as const, app, scan: true })),
+    ...reports.map((r) => ({ kind: 'report' as const, ...r })),
+    ...(await deps.applications.recentlyHeld(tenantKey, sender, since)).map((app) => ({ kind: 'application' as const, app, scan: false })),
+  ];
+}
+
+function choiceButton(c: Candidate, attachment: Attachment, primary: boolean) {
+  const file = { kind: attachment.kind, key: attachment.key, name: attachment.name, msg: attachment.messageId };
+  const type = primary ? 'primary' : 'default';
+  if (c.kind === 'report') {
+    return button(`报送：${[...c.task.title].slice(0, 12).join('')}（${c.submission.region}）`, { action: REPORT_ATTACH_ACTION, submission: c.submission.id, ...file }, type);
+  }
+  const what = c.scan ? '盖章扫描件' : '活动照片/签到表';
+  return button(`${codeText(c.app)} ${[...(c.app.orgName ?? '')].slice(0, 10).join('')}（${what}）`, { action: 'application.attach', id: c.app.id, ...file }, type);
 }
 
 /** Handles an image or file sent in a private chat; `reply` answers the message. */
@@ -79,32 +107,29 @@ export async function onAttachment(
   if (candidates.length === 0) {
     await reply({
       type: 'text',
-      text: '收到您的文件。您目前没有可以附文件的申请：请先发送「申请」填写并提交申请表，再发送加盖公章的扫描件。',
+      text: '收到您的文件。您目前没有可以附文件的申请或报送：请先发送「申请」填写并提交申请表，再发送加盖公章的扫描件。',
     });
     return;
   }
   if (candidates.length === 1) {
-    const outcome = await attachToApplication(deps, candidates[0], attachment, senderOpenId);
-    await reply({ type: 'text', text: outcome.message });
+    const only = candidates[0];
+    const message =
+      only.kind === 'report'
+        ? await attachToReport(deps, only.submission, only.task, attachment, senderOpenId)
+        : (await attachToApplication(deps, only.app, attachment, senderOpenId)).message;
+    await reply({ type: 'text', text: message });
     return;
   }
   const what = attachment.kind === 'image' ? '这张图片' : `文件「${escapeMarkdown(attachment.name ?? '未命名')}」`;
-  const buttons = candidates.slice(0, 10).map((a, i) =>
-    button(
-      `${codeText(a)} ${[...(a.orgName ?? '')].slice(0, 10).join('')}（${EVIDENCE_STATUSES.includes(a.status) ? '活动照片/签到表' : '盖章扫描件'}）`,
-      { action: 'application.attach', id: a.id, kind: attachment.kind, key: attachment.key, name: attachment.name, msg: attachment.messageId },
-      i === 0 ? 'primary' : 'default',
-    ),
-  );
   await reply({
     type: 'card',
     card: card({
-      title: '这份文件属于哪一份申请？',
+      title: '这份文件属于哪一项？',
       colour: 'blue',
-      summary: '请选择文件对应的申请',
+      summary: '请选择文件对应的申请或报送',
       elements: [
-        markdown(`您有 ${candidates.length} 份申请可以附文件。${what}是哪一份申请的？办理中的在前（作为盖章扫描件），已举办的在后（作为活动照片或签到表）：`),
-        ...buttons,
+        markdown(`您有 ${candidates.length} 项可以附文件。${what}属于哪一项？办理中的申请在前（作为盖章扫描件），然后是报送任务，最后是已举办的活动（作为活动照片或签到表）：`),
+        ...candidates.slice(0, 10).map((c, i) => choiceButton(c, attachment, i === 0)),
         note('如果都不是，忽略这张卡片即可。'),
       ],
     }),

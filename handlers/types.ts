@@ -6,6 +6,7 @@ import type { BindingService } from '../src/services/binding-service';
 import type { SummaryService } from '../src/services/summary-service';
 import type { NeedService } from '../src/services/need-service';
 import type { ExpertService } from '../src/services/expert-service';
+import type { ReportService } from '../src/services/report-service';
 import type { Messenger } from '../src/services/outbox-service';
 import type { CardJson } from '../cards/card-kit';
 
@@ -17,8 +18,9 @@ export interface HandlerDeps {
   summaries: SummaryService;
   needs: NeedService;
   experts: ExpertService;
+  reports: ReportService;
   settings: Settings;
-  platform: Pick<ChatPlatform, 'botIdentity' | 'downloadResource'>;
+  platform: Pick<ChatPlatform, 'botIdentity' | 'downloadResource' | 'uploadFile'>;
   admins: ReadonlySet<string>;
   now: () => number;
 }

@@ -16,6 +16,7 @@ import { BindingService } from './services/binding-service';
 import { SummaryService } from './services/summary-service';
 import { NeedService } from './services/need-service';
 import { ExpertService } from './services/expert-service';
+import { ReportService } from './services/report-service';
 import { DEFAULT_INBOX_OPTIONS, InboxOptions, InboxService } from './services/inbox-service';
 import { DEFAULT_OUTBOX_OPTIONS, Messenger, OutboxOptions, OutboxService } from './services/outbox-service';
 import { JobDeps, JobRunner } from './jobs/job-runner';
@@ -58,6 +59,7 @@ export function createJobDeps(config: Config, ds: DataSource, platform: ChatPlat
     summaries: new SummaryService(ds, applications, now),
     needs: new NeedService(ds, now),
     experts: new ExpertService(ds, now),
+    reports: new ReportService(ds, now),
     settings: { campaignYear: config.campaignYear, timezone: config.timezone },
     schedule: { ...DEFAULT_REMINDER_SCHEDULE, hour: config.reminderHour, weeklyHour: config.reminderHour },
     platform,

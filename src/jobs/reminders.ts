@@ -8,6 +8,7 @@ import { localDate, requireDate } from '../domain/calendar';
 import { parseRegion } from '../domain/regions';
 import { SYSTEM_ACTOR } from '../services/application-service';
 import type { Job, JobContext } from './job-runner';
+import { reportReminders } from './report-reminders';
 import { draftOccasions, heldDay, isDue, latestPerSeries, nudgeDay, PlannedOccasion, summaryOccasions, upcomingOccasions } from './occasions';
 
 /**
@@ -31,6 +32,7 @@ export const reminders: Job = async (ctx) => {
     }
   }
   await listOverdue(ctx, overdue);
+  await reportReminders(ctx);
 };
 
 const subjectOf = (app: Application) => `application:${app.id}`;

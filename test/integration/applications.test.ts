@@ -300,7 +300,7 @@ describe('the stamped scan', () => {
     await h.post('/feishu/events', evt);
     await h.fake.waitFor(() => d.repliesTo(evt.event.message.message_id).length === 1, 'the question');
     const question = d.repliesTo(evt.event.message.message_id)[0].content;
-    expect(visibleText(question)).toContain('您有 2 份申请可以附文件');
+    expect(visibleText(question)).toContain('您有 2 项可以附文件');
     const answer = await d.click(buttonValue(question, `SQ${YEAR}-0002 包头市昆都仑区科协（盖章扫描件）`), FILER);
     expect(answer.toast.content).toBe(`已收到盖章扫描件，并附到申请 SQ${YEAR}-0002。`);
     expect(await h.bot.ds.query('SELECT code_seq, attachment_name FROM applications ORDER BY code_seq')).toEqual([

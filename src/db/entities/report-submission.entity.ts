@@ -1,0 +1,33 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { epochMs } from '../epoch-ms';
+
+/** One 盟市's answer to a report task; resubmitting replaces the text and keeps the files. */
+@Entity('report_submissions')
+@Index('uq_report_submissions_task_region', ['taskId', 'region'], { unique: true })
+export class ReportSubmission {
+  @PrimaryGeneratedColumn({ type: 'integer' })
+  id!: number;
+
+  @Column({ name: 'task_id', type: 'integer' })
+  taskId!: number;
+
+  @Column({ type: 'varchar', length: 32 })
+  region!: string;
+
+  @Column({ type: 'text' })
+  text!: string;
+
+  @Column({ name: 'submitted_by', type: 'varchar', length: 128 })
+  submittedBy!: string;
+
+  @Column({ name: 'submitted_at', type: 'bigint', transformer: epochMs })
+  submittedAt!: number;
+
+  /** Submitted (last) after the deadline. */
+  @Column({ type: 'boolean' })
+  late!: boolean;
+
+  /** How many times it was submitted. */
+  @Column({ type: 'integer' })
+  times!: number;
+}

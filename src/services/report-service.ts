@@ -1,0 +1,174 @@
+import { DataSource, In, MoreThanOrEqual, Repository } from 'typeorm';
+import { isUniqueViolation } from '../db/data-source';
+import { ReportFile } from '../db/entities/report-file.entity';
+import { ReportSubmission } from '../db/entities/report-submission.entity';
+import { ReportTask } from '../db/entities/report-task.entity';
+import type { Attachment } from './application-service';
+
+/**
+ * Report collections: a task is numbered inside its INSERT (BS<year>-NNNN, as needs are), each
+ * 盟市 has at most one submission per task (unique (task, region)), which a resubmission updates.
+ * Every submission bumps the task's version, which names the next update of its progress cards.
+ */
+
+export interface NewTask {
+  title: string;
+  description: string;
+  deadlineAt: number;
+  regions: string[];
+  expects: 'text' | 'file' | 'both';
+}
+
+export function regionsOf(task: ReportTask): string[] {
+  try {
+    const parsed = JSON.parse(task.regions);
+    return Array.isArray(parsed) ? parsed.filter((r): r is string => typeof r === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+export function progressKeysOf(task: ReportTask): string[] {
+  try {
+    const parsed = JSON.parse(task.progressKeys);
+    return Array.isArray(parsed) ? parsed.filter((k): k is string => typeof k === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+export class ReportService {
+  private readonly tasks: Repository<ReportTask>;
+  private readonly submissions: Repository<ReportSubmission>;
+  private readonly files: Repository<ReportFile>;
+
+  constructor(ds: DataSource, private readonly now: () => number = Date.now) {
+    this.tasks = ds.getRepository(ReportTask);
+    this.submissions = ds.getRepository(ReportSubmission);
+    this.files = ds.getRepository(ReportFile);
+  }
+
+  get(tenantKey: string, id: number): Promise<ReportTask | null> {
+    if (!Number.isSafeInteger(id)) return Promise.resolve(null);
+    return this.tasks.findOneBy({ tenantKey, id });
+  }
+
+  findByCode(tenantKey: string, year: number, seq: number): Promise<ReportTask | null> {
+    return this.tasks.findOneBy({ tenantKey, codeYear: year, codeSeq: seq });
+  }
+
+  /** A tenant's tasks, newest first. */
+  recent(tenantKey: string, take = 10): Promise<ReportTask[]> {
+    return this.tasks.find({ where: { tenantKey }, order: { createdAt: 'DESC', id: 'DESC' }, take });
+  }
+
+  /** Every tenant's tasks whose deadline is at or after `since` (the reminders job). */
+  deadlinesSince(since: number): Promise<ReportTask[]> {
+    return this.tasks.find({ where: { deadlineAt: MoreThanOrEqual(since) }, order: { id: 'ASC' } });
+  }
+
+  async create(input: { tenantKey: string; formToken: string; year: number; createdBy: string; task: NewTask }): Promise<{ task: ReportTask; created: boolean }> {
+    if (!Number.isSafeInteger(input.year)) throw new RangeError(`year: ${input.year}`);
+    for (let attempt = 0; ; attempt++) {
+      const existing = await this.tasks.findOneBy({ tenantKey: input.tenantKey, formToken: input.formToken });
+      if (existing) return { task: existing, created: false };
+      try {
+        const res = await this.tasks
+          .createQueryBuilder()
+          .insert()
+          .values({
+            tenantKey: input.tenantKey,
+            formToken: input.formToken,
+            codeYear: input.year,
+            // A checked integer, so it can stand in the SQL: the next number of the year.
+            codeSeq: () => `(SELECT COALESCE(MAX(s.code_seq), 0) + 1 FROM report_tasks s WHERE s.code_year = ${input.year})`,
+            title: input.task.title,
+            description: input.task.description,
+            deadlineAt: input.task.deadlineAt,
+            regions: JSON.stringify(input.task.regions),
+            expects: input.task.expects,
+            createdBy: input.createdBy,
+            progressKeys: '[]',
+            version: 1,
+            createdAt: this.now(),
+          } as any)
+          .execute();
+        return { task: await this.tasks.findOneByOrFail({ id: res.identifiers[0].id }), created: true };
+      } catch (err) {
+        if (!isUniqueViolation(err) || attempt >= 20) throw err;
+      }
+    }
+  }
+
+  submissionsOf(taskId: number): Promise<ReportSubmission[]> {
+    return this.submissions.find({ where: { taskId }, order: { submittedAt: 'ASC', id: 'ASC' } });
+  }
+
+  submissionOf(taskId: number, region: string): Promise<ReportSubmission | null> {
+    return this.submissions.findOneBy({ taskId, region });
+  }
+
+  getSubmission(id: number): Promise<ReportSubmission | null> {
+    if (!Number.isSafeInteger(id)) return Promise.resolve(null);
+    return this.submissions.findOneBy({ id });
+  }
+
+  /** A region's submission: the first, or a resubmission replacing the text. Late after the deadline. */
+  async submit(task: ReportTask, region: string, text: string, submittedBy: string): Promise<{ submission: ReportSubmission; first: boolean; task: ReportTask }> {
+    const now = this.now();
+    const late = now > task.deadlineAt;
+    let first = false;
+    try {
+      await this.submissions.insert({ taskId: task.id, region, text, submittedBy, submittedAt: now, late, times: 1 });
+      first = true;
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      await this.submissions
+        .createQueryBuilder()
+        .update()
+        .set({ text, submittedBy, submittedAt: now, late, times: () => 'times + 1' } as any)
+        .where('task_id = :taskId AND region = :region', { taskId: task.id, region })
+        .execute();
+    }
+    await this.bump(task.id);
+    return { submission: await this.submissions.findOneByOrFail({ taskId: task.id, region }), first, task: await this.tasks.findOneByOrFail({ id: task.id }) };
+  }
+
+  /** Keeps a file sent for a submission; the same message twice is kept once. Returns the submission's file count. */
+  async addFile(submission: ReportSubmission, file: Attachment, sentBy: string): Promise<number> {
+    try {
+      await this.files.insert({ submissionId: submission.id, kind: file.kind, fileKey: file.key, name: file.name, messageId: file.messageId, sentBy, at: this.now() });
+      await this.bump(submission.taskId);
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+    }
+    return this.files.countBy({ submissionId: submission.id });
+  }
+
+  filesOf(submissionIds: number[]): Promise<ReportFile[]> {
+    if (submissionIds.length === 0) return Promise.resolve([]);
+    return this.files.find({ where: { submissionId: In(submissionIds) }, order: { at: 'ASC', id: 'ASC' } });
+  }
+
+  /** Submissions this person made to tasks due since `since`: where their files may belong. */
+  async submittedBy(tenantKey: string, openId: string, since: number): Promise<Array<{ submission: ReportSubmission; task: ReportTask }>> {
+    const tasks = await this.tasks.find({ where: { tenantKey, deadlineAt: MoreThanOrEqual(since) } });
+    if (tasks.length === 0) return [];
+    const subs = await this.submissions.find({ where: { taskId: In(tasks.map((t) => t.id)), submittedBy: openId }, order: { submittedAt: 'DESC' } });
+    return subs.map((submission) => ({ submission, task: tasks.find((t) => t.id === submission.taskId)! }));
+  }
+
+  async addProgressKeys(task: ReportTask, keys: string[]): Promise<void> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      const current = await this.tasks.findOneByOrFail({ id: task.id });
+      const merged = JSON.stringify([...new Set([...progressKeysOf(current), ...keys])]);
+      const res = await this.tasks.update({ id: task.id, progressKeys: current.progressKeys }, { progressKeys: merged });
+      if (res.affected === 1) return;
+    }
+    throw new Error(`addProgressKeys: task ${task.id} kept changing`);
+  }
+
+  private async bump(taskId: number): Promise<void> {
+    await this.tasks.createQueryBuilder().update().set({ version: () => 'version + 1' } as any).where('id = :id', { id: taskId }).execute();
+  }
+}
