@@ -4,7 +4,7 @@ import { activityLabel, findActivity } from '../src/domain/activity-menu';
 import { actionLabel, filerActions, isApplicationAction, type ApplicationStatus, type FilerAction } from '../src/domain/application-status';
 import { formatInstant } from '../src/domain/calendar';
 import { codeOf, SYSTEM_ACTOR, topicsOf } from '../src/services/application-service';
-import { button, buttonRow, card, CardElement, CardJson, divider, HeaderColour, markdown, note } from './card-kit';
+import { button, buttonRow, card, pager, CardElement, CardJson, divider, HeaderColour, markdown, note } from './card-kit';
 import { escapeClipped, escapeMarkdown } from './markdown';
 
 /**
@@ -283,10 +283,8 @@ export function applicationListCard(view: ApplicationListView): CardJson {
     if (drafts.length) {
       elements.push(buttonRow(drafts.map((d) => button(`继续填写：${[...(d.orgName ?? '未命名草稿')].slice(0, 12).join('')}`, { action: 'application.resume', id: d.id }, 'primary'))));
     }
-    const nav: CardElement[] = [];
-    if (view.page > 0) nav.push(button('上一页', { ...view.pageValue, page: view.page - 1 }));
-    if (view.page + 1 < pages) nav.push(button('下一页', { ...view.pageValue, page: view.page + 1 }));
-    if (nav.length) elements.push(buttonRow(nav));
+    const nav = pager(view.pageValue, view.page, pages);
+    if (nav) elements.push(nav);
     elements.push(note('发送「查询 编号」（如 查询 SQ2027-0001）查看详情和办理记录。'));
   }
   return card({ title: view.title, colour: 'blue', summary: view.title, elements });

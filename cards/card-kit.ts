@@ -56,3 +56,11 @@ export function buttonRow(buttons: CardElement[]): CardElement {
     columns: buttons.map((b) => ({ tag: 'column', width: 'auto', elements: [b] })),
   };
 }
+
+/** 上一页 / 下一页 for a paged list: `pageValue` is the callback value without the page number. */
+export function pager(pageValue: Record<string, unknown>, page: number, pages: number): CardElement | undefined {
+  const nav: CardElement[] = [];
+  if (page > 0) nav.push(button('上一页', { ...pageValue, page: page - 1 }));
+  if (page + 1 < pages) nav.push(button('下一页', { ...pageValue, page: page + 1 }));
+  return nav.length ? buttonRow(nav) : undefined;
+}

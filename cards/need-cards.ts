@@ -2,7 +2,7 @@ import type { NeedEvent } from '../src/db/entities/need-event.entity';
 import type { Need } from '../src/db/entities/need.entity';
 import { formatInstant } from '../src/domain/calendar';
 import { mention } from './application-cards';
-import { button, buttonRow, card, CardElement, CardJson, divider, HeaderColour, markdown, note } from './card-kit';
+import { button, buttonRow, card, pager, CardElement, CardJson, divider, HeaderColour, markdown, note } from './card-kit';
 import { errorBanner, errorLine, fieldBlock, form, type Option, plainText, selectOption, selectStatic, submitButton, textInput } from './form-kit';
 import { clip, escapeClipped, escapeMarkdown } from './markdown';
 
@@ -438,10 +438,8 @@ export function needListCard(view: NeedListView): CardJson {
           .join('\n'),
       ),
     );
-    const nav: CardElement[] = [];
-    if (view.page > 0) nav.push(button('上一页', { ...view.pageValue, page: view.page - 1 }));
-    if (view.page + 1 < pages) nav.push(button('下一页', { ...view.pageValue, page: view.page + 1 }));
-    if (nav.length) elements.push(buttonRow(nav));
+    const nav = pager(view.pageValue, view.page, pages);
+    if (nav) elements.push(nav);
     elements.push(note('发送「查询 编号」（如 查询 XQ2027-0001）查看需求详情和办理记录。'));
   }
   return card({ title: view.title, colour: 'blue', summary: view.title, elements });

@@ -1,12 +1,11 @@
 import { DataSource, In, Repository } from 'typeorm';
-import { isUniqueViolation } from '../db/data-source';
+import { insertNumbered } from '../db/numbered-insert';
 import { NeedEvent } from '../db/entities/need-event.entity';
 import { Need } from '../db/entities/need.entity';
 
 /**
- * Enterprise needs in the database. A need is created already numbered (XQ<year>-NNNN: the next
- * number is computed inside the INSERT, and the unique (year, seq) index sends a racing insert
- * round again), and every later change is one UPDATE conditional on (id, version).
+ * Enterprise needs in the database. A need is created already numbered (XQ<year>-NNNN, see
+ * insertNumbered), and every later change is one UPDATE conditional on (id, version).
  */
 
 export interface NewNeed {
@@ -63,39 +62,28 @@ export class NeedService {
    * one: `created` is false then.
    */
   async create(input: { tenantKey: string; filerOpenId: string; formToken: string; year: number; need: NewNeed }): Promise<{ need: Need; created: boolean }> {
-    if (!Number.isSafeInteger(input.year)) throw new RangeError(`year: ${input.year}`);
-    for (let attempt = 0; ; attempt++) {
-      const existing = await this.findByFormToken(input.tenantKey, input.formToken);
-      if (existing) return { need: existing, created: false };
-      const now = this.now();
-      try {
-        const res = await this.repo
-          .createQueryBuilder()
-          .insert()
-          .values({
-            tenantKey: input.tenantKey,
-            formToken: input.formToken,
-            codeYear: input.year,
-            // A checked integer, so it can stand in the SQL: the next number of the year.
-            codeSeq: () => `(SELECT COALESCE(MAX(s.code_seq), 0) + 1 FROM needs s WHERE s.code_year = ${input.year})`,
-            filerOpenId: input.filerOpenId,
-            status: '待对接',
-            version: 1,
-            ...input.need,
-            expertId: null,
-            matchNote: null,
-            applicationId: null,
-            createdAt: now,
-            updatedAt: now,
-          } as any)
-          .execute();
-        const need = await this.repo.findOneByOrFail({ id: res.identifiers[0].id });
-        await this.audit(need.id, 'file', null, need.status, input.filerOpenId, null);
-        return { need, created: true };
-      } catch (err) {
-        if (!isUniqueViolation(err) || attempt >= 20) throw err;
-      }
-    }
+    const now = this.now();
+    const { row, created } = await insertNumbered({
+      repo: this.repo,
+      table: 'needs',
+      year: input.year,
+      existing: () => this.findByFormToken(input.tenantKey, input.formToken),
+      values: {
+        tenantKey: input.tenantKey,
+        formToken: input.formToken,
+        filerOpenId: input.filerOpenId,
+        status: '待对接',
+        version: 1,
+        ...input.need,
+        expertId: null,
+        matchNote: null,
+        applicationId: null,
+        createdAt: now,
+        updatedAt: now,
+      },
+    });
+    if (created) await this.audit(row.id, 'file', null, row.status, input.filerOpenId, null);
+    return { need: row, created };
   }
 
   /** A status change (with the note, and for a match the expert), if nobody changed it meanwhile. */

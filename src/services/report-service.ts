@@ -1,12 +1,13 @@
 import { DataSource, In, MoreThanOrEqual, Repository } from 'typeorm';
 import { isUniqueViolation } from '../db/data-source';
+import { insertNumbered } from '../db/numbered-insert';
 import { ReportFile } from '../db/entities/report-file.entity';
 import { ReportSubmission } from '../db/entities/report-submission.entity';
 import { ReportTask } from '../db/entities/report-task.entity';
 import type { Attachment } from './application-service';
 
 /**
- * Report collections: a task is numbered inside its INSERT (BS<year>-NNNN, as needs are), each
+ * Report collections: a task is numbered inside its INSERT (BS<year>-NNNN, see insertNumbered), each
  * 盟市 has at most one submission per task (unique (task, region)), which a resubmission updates.
  * Every submission bumps the task's version, which names the next update of its progress cards.
  */
@@ -68,36 +69,26 @@ export class ReportService {
   }
 
   async create(input: { tenantKey: string; formToken: string; year: number; createdBy: string; task: NewTask }): Promise<{ task: ReportTask; created: boolean }> {
-    if (!Number.isSafeInteger(input.year)) throw new RangeError(`year: ${input.year}`);
-    for (let attempt = 0; ; attempt++) {
-      const existing = await this.tasks.findOneBy({ tenantKey: input.tenantKey, formToken: input.formToken });
-      if (existing) return { task: existing, created: false };
-      try {
-        const res = await this.tasks
-          .createQueryBuilder()
-          .insert()
-          .values({
-            tenantKey: input.tenantKey,
-            formToken: input.formToken,
-            codeYear: input.year,
-            // A checked integer, so it can stand in the SQL: the next number of the year.
-            codeSeq: () => `(SELECT COALESCE(MAX(s.code_seq), 0) + 1 FROM report_tasks s WHERE s.code_year = ${input.year})`,
-            title: input.task.title,
-            description: input.task.description,
-            deadlineAt: input.task.deadlineAt,
-            regions: JSON.stringify(input.task.regions),
-            expects: input.task.expects,
-            createdBy: input.createdBy,
-            progressKeys: '[]',
-            version: 1,
-            createdAt: this.now(),
-          } as any)
-          .execute();
-        return { task: await this.tasks.findOneByOrFail({ id: res.identifiers[0].id }), created: true };
-      } catch (err) {
-        if (!isUniqueViolation(err) || attempt >= 20) throw err;
-      }
-    }
+    const { row, created } = await insertNumbered({
+      repo: this.tasks,
+      table: 'report_tasks',
+      year: input.year,
+      existing: () => this.tasks.findOneBy({ tenantKey: input.tenantKey, formToken: input.formToken }),
+      values: {
+        tenantKey: input.tenantKey,
+        formToken: input.formToken,
+        title: input.task.title,
+        description: input.task.description,
+        deadlineAt: input.task.deadlineAt,
+        regions: JSON.stringify(input.task.regions),
+        expects: input.task.expects,
+        createdBy: input.createdBy,
+        progressKeys: '[]',
+        version: 1,
+        createdAt: this.now(),
+      },
+    });
+    return { task: row, created };
   }
 
   submissionsOf(taskId: number): Promise<ReportSubmission[]> {
