@@ -61,7 +61,7 @@ export function reportTaskFormCard(view: ReportTaskFormView): CardJson {
 export function taskLines(task: ReportTask, code: string, timezone: string): string[] {
   return [
     `**编号**：${code}　**截止**：${formatInstant(task.deadlineAt, timezone)}`,
-    `**报送形式**：${REPORT_EXPECTS[task.expects as ReportExpects] ?? task.expects}`,
+    `**报送形式**：${Object.hasOwn(REPORT_EXPECTS, task.expects) ? REPORT_EXPECTS[task.expects as ReportExpects] : escapeMarkdown(task.expects)}`,
     `**要求**：${escapeMarkdown(task.description)}`,
   ];
 }
@@ -93,7 +93,7 @@ export function reportSubmitFormCard(view: { task: ReportTask; code: string; tim
       ...fieldBlock({
         label: `报送内容（${escapeMarkdown(view.region)}）`,
         optional: expects === 'file',
-        component: textInput({ name: 'text', placeholder: expects === 'file' ? '可写简要说明；文件提交后在私聊中发给我' : '报送的文字内容', maxLength: 1000, multiline: { rows: 5, maxRows: 12 }, value: view.text ?? view.previous?.text }),
+        component: textInput({ name: 'text', placeholder: expects === 'file' ? '可写简要说明；文件提交后在私聊中发给我' : '报送的文字内容', maxLength: REPORT_LIMITS.text, multiline: { rows: 5, maxRows: 12 }, value: view.text ?? view.previous?.text }),
         error: view.error,
       }),
       submitButton({ name: 'submit_report', text: '提交', value: { action: REPORT_SUBMIT_ACTION, task: task.id, region: view.region } }),

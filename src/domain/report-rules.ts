@@ -13,7 +13,8 @@ export type ReportTaskField = (typeof REPORT_TASK_FIELDS)[number];
 export const REPORT_EXPECTS = { text: '文字说明', file: '附件（文件或图片）', both: '文字说明和附件' } as const;
 export type ReportExpects = keyof typeof REPORT_EXPECTS;
 
-export const REPORT_LIMITS = Object.freeze({ title: 50, description: 1000, text: 2000 });
+/** text: a card input holds at most 1000 characters; longer material goes as a file. */
+export const REPORT_LIMITS = Object.freeze({ title: 50, description: 1000, text: 1000 });
 
 export interface CheckedReportTask {
   title: string;
@@ -34,8 +35,11 @@ const len = (s: string) => [...s].length;
  */
 export function parseDeadline(value: string, timezone: string): number | undefined {
   const v = value.trim();
-  const withOffset = DateTime.fromFormat(v, 'yyyy-MM-dd HH:mm ZZZ', { setZone: true });
-  if (withOffset.isValid) return withOffset.toMillis();
+  for (const offset of ['ZZZ', 'ZZ']) {
+    // '+0800' (what Feishu's pickers send) or '+08:00'.
+    const withOffset = DateTime.fromFormat(v, `yyyy-MM-dd HH:mm ${offset}`, { setZone: true });
+    if (withOffset.isValid) return withOffset.toMillis();
+  }
   const local = DateTime.fromFormat(v, 'yyyy-MM-dd HH:mm', { zone: timezone });
   if (local.isValid) return local.toMillis();
   const day = DateTime.fromFormat(v.replace(/\s+[+-]\d{2}:?\d{2}$/, ''), 'yyyy-MM-dd', { zone: timezone });
@@ -65,7 +69,7 @@ export function checkReportTaskForm(form: FormValue, ctx: { now: number; timezon
   else if (regions.length !== new Set(picked).size) errors.regions = '盟市中有无效的选项，请重新选择';
 
   const expects = str(form, 'expects') || 'both';
-  if (!(expects in REPORT_EXPECTS)) errors.expects = '请选择报送内容的形式';
+  if (!Object.hasOwn(REPORT_EXPECTS, expects)) errors.expects = '请选择报送内容的形式';
 
   const failing = REPORT_TASK_FIELDS.filter((f) => errors[f]);
   if (failing.length) return { ok: false, errors: Object.fromEntries(failing.map((f) => [f, errors[f]])) };

@@ -68,14 +68,14 @@ async function chase(ctx: JobContext, task: ReportTask) {
   // After the deadline: once, the centre learns who is missing.
   const subject = `report:${task.id}`;
   if (!before && !(await ctx.done(subject, 'overdue'))) {
-    if (missing.length > 0) {
-      const card = reportOverdueCard({ task, code, timezone, missing });
-      for (const target of await centreTargets(ctx.deps, task.tenantKey)) {
-        const key = `${subject}:overdue:${target.kind}:${target.id}`;
-        if (target.kind === 'chat') await ctx.sendToChat(key, task.tenantKey, target.id, { type: 'card', card });
-        else await ctx.sendToUser(key, task.tenantKey, target.id, { type: 'card', card });
-      }
+    const targets = missing.length > 0 ? await centreTargets(ctx.deps, task.tenantKey) : [];
+    const card = reportOverdueCard({ task, code, timezone, missing });
+    for (const target of targets) {
+      const key = `${subject}:overdue:${target.kind}:${target.id}`;
+      if (target.kind === 'chat') await ctx.sendToChat(key, task.tenantKey, target.id, { type: 'card', card });
+      else await ctx.sendToUser(key, task.tenantKey, target.id, { type: 'card', card });
     }
-    await ctx.record(subject, 'overdue', missing.length > 0 ? 'sent' : 'skipped');
+    if (missing.length > 0 && targets.length === 0) ctx.log.warn({ taskId: task.id }, 'reminders: no centre group and no admins to tell');
+    await ctx.record(subject, 'overdue', targets.length > 0 ? 'sent' : 'skipped');
   }
 }
