@@ -64,6 +64,19 @@ export async function centreTargets(deps: Pick<HandlerDeps, 'bindings' | 'admins
   return [...deps.admins].map((id) => ({ kind: 'user', id }));
 }
 
+/**
+ * Forwards a file or image a user sent to the centre (where the review and progress cards are),
+ * so the staff can open it: the bot itself only keeps its key. Once per message and target.
+ */
+export async function forwardToCentre(deps: HandlerDeps, tenantKey: string, messageId: string): Promise<void> {
+  for (const target of await centreTargets(deps, tenantKey)) {
+    const ref = { tenantKey, key: `forward:${messageId}:${target.kind}:${target.id}` };
+    const message = { type: 'forward' as const, messageId };
+    if (target.kind === 'chat') await deps.messenger.sendToChat(ref, target.id, message);
+    else await deps.messenger.sendToUser(ref, target.id, message);
+  }
+}
+
 /** The review card goes to the centre (see centreTargets). */
 export async function sendReviewCards(deps: HandlerDeps, app: Application, log: Logger): Promise<void> {
   const round = roundOf(app);

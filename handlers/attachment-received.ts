@@ -9,7 +9,7 @@ import type { ReportTask } from '../src/db/entities/report-task.entity';
 import { REPORT_ATTACH_ACTION } from '../cards/report-cards';
 import { attachToReport } from './report-actions';
 import { isoOf, requireDate } from '../src/domain/calendar';
-import { codeText, refreshReviewCards, todayOf } from './application-flow';
+import { codeText, forwardToCentre, refreshReviewCards, todayOf } from './application-flow';
 import type { HandlerDeps } from './types';
 
 /**
@@ -51,6 +51,7 @@ export async function attachToApplication(
 ): Promise<{ ok: boolean; app: Application; message: string }> {
   if (EVIDENCE_STATUSES.includes(app.status)) {
     const count = await deps.summaries.addFile(app.id, attachment, actorOpenId);
+    await forwardToCentre(deps, app.tenantKey, attachment.messageId);
     return { ok: true, app, message: `已收到，作为 ${codeText(app)} 的活动照片或签到表保存（共 ${count} 个文件）。` };
   }
   if (!SCAN_STATUSES.includes(app.status)) {
@@ -61,6 +62,7 @@ export async function attachToApplication(
   const result = await deps.applications.attach(app, attachment, actorOpenId);
   if (!result.ok) return attachToApplication(deps, result.current, attachment, actorOpenId);
   await refreshReviewCards(deps, result.app);
+  await forwardToCentre(deps, app.tenantKey, attachment.messageId);
   const replaced = app.attachmentKey ? '（替换了之前的扫描件）' : '';
   return { ok: true, app: result.app, message: `已收到盖章扫描件，并附到申请 ${codeText(result.app)}${replaced}。` };
 }

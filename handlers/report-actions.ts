@@ -20,7 +20,7 @@ import { CENTRE, parseRegion, REGIONS } from '../src/domain/regions';
 import { checkReportTaskForm, reportTextError, type ReportExpects } from '../src/domain/report-rules';
 import type { Attachment } from '../src/services/application-service';
 import { regionsOf } from '../src/services/report-service';
-import { centreTargets, formTokenFor } from './application-flow';
+import { centreTargets, formTokenFor, forwardToCentre } from './application-flow';
 import { progressCardFor, progressOf, REPORT_CODE_PREFIX, refreshProgressCards, reportCode } from './report-flow';
 import type { CardActionContext, CardActionHandler, CardActionResult, Command, HandlerDeps } from './types';
 
@@ -168,6 +168,7 @@ const submit: CardActionHandler = async (ctx) => {
 /** Files a file or image with a report submission; returns what to tell the sender. */
 export async function attachToReport(deps: HandlerDeps, submission: ReportSubmission, task: ReportTask, attachment: Attachment, actor: string): Promise<string> {
   const count = await deps.reports.addFile(submission, attachment, actor);
+  await forwardToCentre(deps, task.tenantKey, attachment.messageId);
   const fresh = await deps.reports.get(task.tenantKey, task.id);
   if (fresh) await refreshProgressCards(deps, fresh);
   return `已收到，作为「${submission.region}」报送「${task.title}」（${reportCode(task)}）的附件保存（共 ${count} 个）。`;

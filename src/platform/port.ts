@@ -7,7 +7,9 @@ export type OutboundMessage =
   | { type: 'text'; text: string }
   | { type: 'card'; card: Record<string, unknown> }
   | { type: 'image'; imageKey: string }
-  | { type: 'file'; fileKey: string };
+  | { type: 'file'; fileKey: string }
+  /** Forwards a message the bot can see (e.g. a file a user sent it) to the chat or person. */
+  | { type: 'forward'; messageId: string };
 
 export interface SendResult {
   messageId: string;

@@ -189,6 +189,12 @@ export class FakeFeishu {
       this.patches.push({ messageId: patch[1], content: JSON.parse(body.content) });
       return send(200, { code: 0, msg: 'success', data: {} });
     }
+    const forward = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/forward$/.exec(call.path);
+    if (req.method === 'POST' && forward) {
+      const body2 = { msg_type: 'forward', content: JSON.stringify({ forwardedFrom: forward[1] }), uuid: call.query.uuid };
+      const message = this.deliver(body2, { kind: 'create', receiveIdType: call.query.receive_id_type, receiveId: body.receive_id });
+      return send(200, { code: 0, msg: 'success', data: { message_id: message.messageId, msg_type: message.msgType } });
+    }
     const reply = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/reply$/.exec(call.path);
     if (req.method === 'POST' && (reply || call.path === '/open-apis/im/v1/messages')) {
       const message = this.deliver(body, reply ? { kind: 'reply', parentId: reply[1] } : { kind: 'create', receiveIdType: call.query.receive_id_type, receiveId: body.receive_id });

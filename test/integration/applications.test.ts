@@ -288,6 +288,9 @@ describe('the stamped scan', () => {
     expect(d.repliesTo(evt.event.message.message_id)[0].content.text).toBe(`已收到盖章扫描件，并附到申请 SQ${YEAR}-0001。`);
     const card = reviewCardsInCentre()[0];
     await h.fake.waitFor(() => h.fake.patches.some((p) => p.messageId === card.messageId && visibleText(p.content).includes('盖章申请表.pdf')), 'the review card updated');
+    // The scan itself is forwarded to the centre's group, where the staff can open it.
+    await h.fake.waitFor(() => d.toChat(CENTRE_CHAT).some((m) => m.msgType === 'forward'), 'the scan forwarded');
+    expect(d.toChat(CENTRE_CHAT).filter((m) => m.msgType === 'forward').map((m) => m.content)).toEqual([{ forwardedFrom: evt.event.message.message_id }]);
     const [detail] = await d.ask(`查询 SQ${YEAR}-0001`, { senderOpenId: FILER });
     expect(visibleText(detail.content)).toContain('已附');
     expect(visibleText(detail.content)).toContain('附上盖章扫描件');

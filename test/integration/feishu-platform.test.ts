@@ -109,3 +109,15 @@ it('downloads a file a user sent, byte for byte, and reports a missing one as a 
   expect(missing).toBeInstanceOf(PlatformError);
   expect(missing.info.retryable).toBe(false);
 });
+
+it('forwards a message to a chat or a person, with the uuid', async () => {
+  const res = await platform.sendToChat('oc_centre', { type: 'forward', messageId: 'om_user_file' }, 'fwd-key');
+  const call = fake.calls.find((c) => c.path === '/open-apis/im/v1/messages/om_user_file/forward')!;
+  expect(call.method).toBe('POST');
+  expect(call.query).toEqual({ receive_id_type: 'chat_id', uuid: 'fwd-key' });
+  expect(call.body).toEqual({ receive_id: 'oc_centre' });
+  expect(res.messageId).toBe(fake.delivered[0].messageId);
+  expect(fake.delivered[0]).toMatchObject({ receiveIdType: 'chat_id', receiveId: 'oc_centre', msgType: 'forward', content: { forwardedFrom: 'om_user_file' } });
+  const refused = await platform.reply('om_x', { type: 'forward', messageId: 'om_user_file' }, 'k').catch((e) => e);
+  expect(refused).toBeInstanceOf(PlatformError);
+});

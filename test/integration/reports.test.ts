@@ -128,6 +128,7 @@ it('lets a 盟市 resubmit, takes files sent afterwards, marks a late one, and e
   await h.post('/feishu/events', evt);
   await h.fake.waitFor(() => d.repliesTo(evt.event.message.message_id).length === 1, 'the file receipt');
   expect(d.repliesTo(evt.event.message.message_id)[0].content.text).toContain('作为「包头市」报送「年度落实情况报告」');
+  await h.fake.waitFor(() => d.toChat(CENTRE_CHAT).some((m) => m.msgType === 'forward' && m.content.forwardedFrom === evt.event.message.message_id), 'the file forwarded to the centre');
 
   // A group not targeted cannot submit; a group's 提交 always submits for its own 盟市.
   const card = taskCardIn(CHATS['包头市'])!;

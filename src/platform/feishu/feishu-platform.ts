@@ -20,7 +20,7 @@ interface FeishuAnswer {
 }
 
 /** msg_type and content (a JSON string) as the message APIs want them (FEISHU.md §5.1). */
-export function toFeishuContent(message: OutboundMessage): { msg_type: string; content: string } {
+export function toFeishuContent(message: Exclude<OutboundMessage, { type: 'forward' }>): { msg_type: string; content: string } {
   switch (message.type) {
     case 'text':
       return { msg_type: 'text', content: JSON.stringify({ text: message.text }) };
@@ -86,6 +86,7 @@ export class FeishuPlatform implements ChatPlatform {
   }
 
   async reply(messageId: string, message: OutboundMessage, idempotencyKey: string): Promise<SendResult> {
+    if (message.type === 'forward') throw new PlatformError('a forward cannot be a reply', { retryable: false });
     const res = await this.call(() =>
       this.client.im.v1.message.reply({
         path: { message_id: messageId },
@@ -146,6 +147,16 @@ export class FeishuPlatform implements ChatPlatform {
     message: OutboundMessage,
     idempotencyKey: string,
   ): Promise<SendResult> {
+    if (message.type === 'forward') {
+      const forwarded = await this.call(() =>
+        this.client.im.v1.message.forward({
+          path: { message_id: message.messageId },
+          params: { receive_id_type: receiveIdType, uuid: idempotencyKey },
+          data: { receive_id: receiveId },
+        }),
+      );
+      return { messageId: String(forwarded.data?.message_id ?? '') };
+    }
     const res = await this.call(() =>
       this.client.im.v1.message.create({
         params: { receive_id_type: receiveIdType },
