@@ -2,6 +2,7 @@ import { sanitizeForText } from '../cards/markdown';
 import { needCodeOf, parseNeedCode } from '../src/domain/need-status';
 import { codeOf, parseCode } from '../src/services/application-service';
 import { refreshReviewCards } from './application-flow';
+import { refreshNeedCards } from './need-flow';
 import type { Command } from './types';
 
 /**
@@ -31,6 +32,7 @@ export const linkCommand: Command = {
     const result = await ctx.deps.needs.transition(need, 'link', need.status, senderOpenId, codeOf(app) ?? null, { applicationId: app.id });
     if (!result.ok) return say('这项需求刚刚有了变化，请再试一次。');
     await refreshReviewCards(ctx.deps, app, undefined, `link:${need.id}:v${result.need.version}`);
+    await refreshNeedCards(ctx.deps, result.need);
     await say(`已把需求 ${needCodeOf(need)}（${sanitizeForText(need.enterpriseName)}）关联到申请 ${codeOf(app)}，申请的审核卡片和详情会列出这项需求。`);
   },
 };

@@ -7,7 +7,7 @@ import { canNeedTransition, needActionLabel, needNoteError, nextNeedStatus, type
 import { fieldsOf } from '../src/services/expert-service';
 import { centreTargets } from './application-flow';
 import { needForm, needListPage } from './need-command';
-import { needCardFor, needCode } from './need-flow';
+import { needCardFor, needCode, newNeedCardKey, refreshNeedCards } from './need-flow';
 import type { CardActionContext, CardActionHandler, CardActionResult, HandlerDeps } from './types';
 
 /**
@@ -41,7 +41,7 @@ const submit: CardActionHandler = async (ctx) => {
   if (created) {
     const centreCard = await needCardFor(deps, need, { admin: true, banner: '**新的企业需求**，请对接专家。' });
     for (const target of await centreTargets(deps, need.tenantKey)) {
-      const ref = { tenantKey: need.tenantKey, key: `need:${need.id}:new:${target.kind}:${target.id}` };
+      const ref = { tenantKey: need.tenantKey, key: newNeedCardKey(need.id, target) };
       if (target.kind === 'chat') await deps.messenger.sendToChat(ref, target.id, { type: 'card', card: centreCard });
       else await deps.messenger.sendToUser(ref, target.id, { type: 'card', card: centreCard });
     }
@@ -131,6 +131,7 @@ const match: CardActionHandler = async (ctx) => {
       }),
     });
   }
+  await refreshNeedCards(deps, matched, ctx.messageId);
   ctx.log.info({ needId: matched.id, expertId: expert.id }, 'need matched');
   const told = expert.openId ? '企业联系人和专家都已收到通知。' : '企业联系人已收到通知；该专家没有飞书账号，请通过其联系方式告知。';
   return {
@@ -158,6 +159,7 @@ const changeStatus: CardActionHandler = async (ctx) => {
     return { toast: { type: 'warning', content: `这项需求刚刚被其他管理员处理了（当前状态：${result.current.status}）。` }, card: await needCardFor(deps, result.current, { admin: true }) };
   }
   const code = needCode(result.need);
+  await refreshNeedCards(deps, result.need, ctx.messageId);
   await deps.messenger.sendToUser({ tenantKey: result.need.tenantKey, key: `need:${result.need.id}:v${result.need.version}:filer` }, result.need.filerOpenId, {
     type: 'text',
     text: `您提交的企业需求 ${code} ${FILER_WORDS[to]}。说明：${sanitizeForText(note.trim(), 200)}`,

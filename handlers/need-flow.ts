@@ -3,6 +3,7 @@ import type { Need } from '../src/db/entities/need.entity';
 import { industryLabel } from '../src/domain/industries';
 import { needActionLabel, needActionsFor, needCodeOf, needsNote, type NeedStatus } from '../src/domain/need-status';
 import { codeOf } from '../src/services/application-service';
+import { centreTargets } from './application-flow';
 import type { HandlerDeps } from './types';
 
 /** What the need commands and card actions share: the need's card as a viewer should see it. */
@@ -37,4 +38,24 @@ export async function needCardFor(
     note: opts.note,
     noteError: opts.noteError,
   });
+}
+
+/** The outbox key of the centre's card for a new need, per target (see need-actions' submit). */
+export function newNeedCardKey(needId: number, target: { kind: string; id: string }): string {
+  return `need:${needId}:new:${target.kind}:${target.id}`;
+}
+
+/**
+ * Brings the centre's copies of a need's card up to date after a change, except the one the
+ * click came from (the callback answer updates that one). Once per version.
+ */
+export async function refreshNeedCards(deps: HandlerDeps, need: Need, exceptMessageId?: string): Promise<void> {
+  let card: Awaited<ReturnType<typeof needCardFor>> | undefined;
+  for (const target of await centreTargets(deps, need.tenantKey)) {
+    const key = newNeedCardKey(need.id, target);
+    const messageId = await deps.messenger.sentMessageId({ tenantKey: need.tenantKey, key });
+    if (!messageId || messageId === exceptMessageId) continue;
+    card ??= await needCardFor(deps, need, { admin: true });
+    await deps.messenger.updateCard({ tenantKey: need.tenantKey, key: `${key}:v${need.version}` }, messageId, card);
+  }
 }

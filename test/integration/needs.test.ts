@@ -146,7 +146,9 @@ describe('experts and matching', () => {
     expect(select.options[0].text.content).toContain('王磊');
     // Click 2: 确认对接.
     const [wang] = await h.bot.ds.query("SELECT id FROM experts WHERE name = '王磊'");
-    const matched = await d.click(buttonValue(choose.card.data, '确认对接'), ADMIN_OPEN_ID, { expert: String(wang.id), note: '王老师下周二电话联系' }, { chatId: CENTRE_CHAT });
+    const matched = await d.click(buttonValue(choose.card.data, '确认对接'), ADMIN_OPEN_ID, { expert: String(wang.id), note: '王老师下周二电话联系' }, { chatId: 'oc_p2p_admin', messageId: 'om_admins_private_copy' });
+    // Clicked elsewhere (an admin's own copy): the centre group's card is updated in place.
+    await h.fake.waitFor(() => h.fake.patches.some((p) => p.messageId === centre.messageId && visibleText(p.content).includes('王磊')), 'the centre’s card updated');
     expect(matched.toast).toEqual({ type: 'success', content: `已对接：XQ${YEAR}-0001 → 王磊` });
     expect(visibleText(matched.card.data)).toContain('已对接');
 
