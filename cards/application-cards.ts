@@ -147,6 +147,9 @@ export function applicationCard(view: ApplicationCardView): CardJson {
     if (omitted > 0) lines.unshift(`- …较早的 ${omitted} 条记录已省略`);
     elements.push(markdown(`**办理记录**\n${lines.join('\n')}`));
   }
+  if (view.filerButtons && app.status !== '草稿' && app.draftForm) {
+    elements.push(note('您有一次未通过检查、尚未提交的修改；点击「修改」可以接着改。'));
+  }
   if (view.filerButtons) {
     const actions = filerActions(app.status);
     if (actions.length) elements.push(buttonRow(actions.map((a) => button(a, { action: FILER_BUTTONS[a].action, id: app.id }, FILER_BUTTONS[a].type, FILER_BUTTONS[a].confirm))));

@@ -80,6 +80,9 @@ const submit: CardActionHandler = async (ctx) => {
     if (!app || app.status === '草稿') {
       const saved = await deps.applications.saveDraft({ tenantKey: ctx.tenantKey, filerOpenId: ctx.operatorOpenId, formToken: app ? app.formToken : (target as { form: string }).form, app, form });
       if (saved.ok) target = { id: saved.app.id };
+    } else {
+      // A change of a submitted application is kept too; 修改 resumes it, the submission stands.
+      await deps.applications.keepEdit(app, form);
     }
     const count = Object.keys(checked.errors).length;
     ctx.log.info({ fields: Object.keys(checked.errors) }, 'application form failed its checks');

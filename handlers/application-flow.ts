@@ -41,9 +41,12 @@ export function formTokenFor(dedupKey: string): string {
   return createHash('sha256').update(`form\n${dedupKey}`).digest('base64url').slice(0, 24);
 }
 
-/** The values a form reopens with: a draft's typed values, or the submitted ones. */
+/**
+ * The values a form reopens with: what was typed last and not yet submitted (a draft, or a
+ * change of a submitted application that failed its checks), else the submitted values.
+ */
 export function formValuesOf(deps: HandlerDeps, app: Application): Partial<Record<ApplicationField, string | string[]>> {
-  const checked = app.status === '草稿' ? undefined : checkedOf(app);
+  const checked = app.status === '草稿' || app.draftForm ? undefined : checkedOf(app);
   return checked ? applicationToFormValues(checked, deps.settings.timezone) : draftValuesOf(app);
 }
 

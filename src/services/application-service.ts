@@ -274,6 +274,20 @@ export class ApplicationService {
     );
   }
 
+  /**
+   * Keeps a failed 修改 of a submitted application as typed, so it can be resumed. It changes
+   * neither the status nor the version: the submitted application stands as it is, and review
+   * cards stay valid. A successful resubmission clears it.
+   */
+  async keepEdit(app: Application, form: FormValue): Promise<void> {
+    await this.repo
+      .createQueryBuilder()
+      .update()
+      .set({ draftForm: JSON.stringify(pickFormValues(form)) })
+      .where('id = :id AND status IN (:...statuses)', { id: app.id, statuses: ['待审核', '已退回'] })
+      .execute();
+  }
+
   /** Remembers where review cards went, so a decision can update every copy. */
   async addReviewKeys(app: Application, keys: string[]): Promise<void> {
     for (let attempt = 0; attempt < 10; attempt++) {

@@ -209,6 +209,24 @@ describe('review', () => {
     expect(await h.bot.ds.query('SELECT status FROM applications')).toEqual([{ status: '待审核' }]);
   });
 
+  it('keeps a change that failed its checks, so 修改 resumes it; the submission stands meanwhile', async () => {
+    await decide('return', ADMIN_OPEN_ID, '请补充');
+    await h.fake.waitFor(() => d.toUser(FILER).length === 1, 'the filer’s notice');
+    const edit = buttonValue(d.toUser(FILER)[0].content, '修改');
+    const form = (await d.click(edit, FILER)).card.data;
+    const failed = await d.click(buttonValue(form, '提交修改'), FILER, validForm({ venue: '新的会场', mobile: '1' }));
+    expect(failed.toast.content).toBe('有 1 项需要修改，请查看表单中的红色提示');
+    expect(await h.bot.ds.query('SELECT status, venue, version FROM applications')).toEqual([{ status: '已退回', venue: '包头稀土高新区创新中心报告厅', version: 3 }]);
+    // Closing that card loses nothing: 修改 reopens the change as typed.
+    const reopened = (await d.click(edit, FILER)).card.data;
+    expect(nodesOf(reopened).find((n) => n.name === 'venue').default_value).toBe('新的会场');
+    expect(nodesOf(reopened).find((n) => n.name === 'mobile').default_value).toBe('1');
+    const [detail] = await d.ask(`查询 SQ${YEAR}-0001`, { senderOpenId: FILER });
+    expect(visibleText(detail.content)).toContain('尚未提交的修改');
+    await d.click(buttonValue(reopened, '提交修改'), FILER, validForm({ venue: '新的会场' }));
+    expect(await h.bot.ds.query('SELECT status, venue, draft_form FROM applications')).toEqual([{ status: '待审核', venue: '新的会场', draft_form: null }]);
+  });
+
   it('lets the filer withdraw before approval; the review card then says so', async () => {
     const [row] = await h.bot.ds.query('SELECT id FROM applications');
     const answer = await d.click({ action: 'application.withdraw', id: row.id }, FILER);
