@@ -12,6 +12,8 @@ import * as echarts from 'echarts';
 export interface BarChartSeries {
   name: string;
   values: number[];
+  /** A CSS colour for this series' bars; the palette's next colour otherwise. */
+  color?: string;
 }
 
 export interface BarChartSpec {
@@ -111,7 +113,7 @@ export function renderBarChartSvg(spec: BarChartSpec): string {
     chart.setOption({
       animation: false,
       backgroundColor: '#ffffff',
-      color: PALETTE,
+      color: spec.series.map((s, i) => s.color ?? PALETTE[i % PALETTE.length]),
       textStyle: font,
       title: {
         text: spec.title,

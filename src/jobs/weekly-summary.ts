@@ -8,8 +8,14 @@ import { CENTRE, parseRegion, REGIONS } from '../domain/regions';
 import type { Job, JobContext } from './job-runner';
 import { weeklyFigures, type WeeklyFigures } from './weekly-data';
 
-/** The chart's series: where applications stand (the rarer 未通过 is in the totals line). */
-export const CHART_STATUSES: readonly ApplicationStatus[] = ['待审核', '已退回', '已通过', '已举办', '已总结'];
+/** The chart's series and their colours, like the cards' headers (未通过, rarer, is in the totals line). */
+export const CHART_STATUSES: ReadonlyArray<{ status: ApplicationStatus; color: string }> = [
+  { status: '待审核', color: '#3b82f6' },
+  { status: '已退回', color: '#f59e0b' },
+  { status: '已通过', color: '#22c55e' },
+  { status: '已举办', color: '#14b8a6' },
+  { status: '已总结', color: '#8b5cf6' },
+];
 
 /**
  * The Monday digest: each group bound to a 盟市 gets its region's summary, the centre's group the
@@ -78,7 +84,7 @@ async function chartFor(ctx: JobContext, figures: WeeklyFigures): Promise<{ imag
     const png = await renderBarChart({
       title: '各盟市申请情况',
       categories: [...REGIONS],
-      series: CHART_STATUSES.map((status) => ({ name: status, values: REGIONS.map((r) => figures.byRegion[r][status]) })),
+      series: CHART_STATUSES.map(({ status, color }) => ({ name: status, color, values: REGIONS.map((r) => figures.byRegion[r][status]) })),
     });
     return { imageKey: await ctx.deps.platform.uploadImage(png) };
   } catch (err) {
