@@ -149,3 +149,19 @@ export function loadConfig(env: Record<string, string | undefined>, now: Date = 
     maxBodyBytes: e.MAX_BODY_BYTES,
   };
 }
+
+/**
+ * For the process entry points: the configuration, or one line on stderr naming the variable
+ * and exit with `exitCode` (other errors are thrown).
+ */
+export function loadConfigOrExit(env: Record<string, string | undefined>, exitCode: number): Config {
+  try {
+    return loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`Configuration error: ${err.message}\n`);
+      process.exit(exitCode);
+    }
+    throw err;
+  }
+}

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { In } from 'typeorm';
 import { createJobDeps, createPlatform } from '../bot';
-import { ConfigError, loadConfig } from '../config';
+import { loadConfigOrExit } from '../config';
 import { openDatabase } from '../db/data-source';
 import { OutboxMessage } from '../db/entities/outbox-message.entity';
 import { createLogger } from '../logger';
@@ -38,16 +38,7 @@ export function parseArgs(argv: string[], timezone: string): { name: string; now
 }
 
 async function main(): Promise<number> {
-  let config;
-  try {
-    config = loadConfig(process.env);
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`Configuration error: ${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit(process.env, 2);
   const args = parseArgs(process.argv.slice(2), config.timezone);
   if ('error' in args) {
     process.stderr.write(`${args.error}\n`);
