@@ -19,7 +19,21 @@ import { linkCommand } from './link-command';
 import { progressCommand, publishCommand, REPORT_ACTIONS } from './report-actions';
 import type { CardActionHandler, Command, EventHandler } from './types';
 
-export const COMMANDS: readonly Command[] = [helpCommand, applyCommand, needCommand, queryCommand, upcomingCommand, needListCommand, pendingCommand, expertCommand, linkCommand, publishCommand, progressCommand, bindCommand];
+/** In the order the help card lists them: everyone's first, then the centre's. */
+export const COMMANDS: readonly Command[] = [
+  helpCommand,
+  applyCommand,
+  needCommand,
+  queryCommand,
+  upcomingCommand,
+  needListCommand,
+  pendingCommand,
+  expertCommand,
+  linkCommand,
+  publishCommand,
+  progressCommand,
+  bindCommand,
+];
 
 export const EVENT_HANDLERS: Readonly<Record<string, EventHandler>> = {
   'im.message.receive_v1': messageHandler(COMMANDS),
@@ -27,4 +41,10 @@ export const EVENT_HANDLERS: Readonly<Record<string, EventHandler>> = {
 };
 
 /** Keyed by the `action` field of a button's callback value, named `noun.verb`. */
-export const CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = { ...APPLICATION_ACTIONS, ...SUMMARY_ACTIONS, ...NEED_ACTIONS, ...EXPERT_ACTIONS, ...REPORT_ACTIONS };
+export const CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = {
+  ...APPLICATION_ACTIONS,
+  ...SUMMARY_ACTIONS,
+  ...NEED_ACTIONS,
+  ...EXPERT_ACTIONS,
+  ...REPORT_ACTIONS,
+};
