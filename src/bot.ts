@@ -123,7 +123,7 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
   const jobs = new JobRunner(ds, deps, logger.child({ component: 'jobs' }));
   for (const [name, entry] of Object.entries(JOBS)) {
     // Also shortly after start: what fell due while the bot was down goes out at once.
-    scheduler.add(name, entry.cron, () => jobs.run(name, entry.job, new Date(now())), 20_000);
+    scheduler.add(name, entry.cron, () => jobs.run(name, entry.job, new Date(now())), 60_000);
   }
   scheduler.add('prune-delivery-logs', '17 * * * *', async () => {
     const events = await inbox.prune(48 * 3600_000);

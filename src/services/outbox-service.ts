@@ -188,7 +188,13 @@ export class OutboxService implements Messenger {
     let wakeAt = now + this.opts.pollIntervalMs;
     // Every send slot busy: the next finished send starts the next pass; scanning now is waste.
     if (this.inFlight.size >= this.opts.maxInFlight) return;
-    const rows = await this.repo.find({ where: { status: 'pending' }, order: { id: 'ASC' }, take: 500 });
+    // Only what the scan decides on: payloads (cards of several KB) are read for the rows sent.
+    const rows = await this.repo.find({
+      select: { id: true, rateKey: true, nextAttemptAt: true },
+      where: { status: 'pending' },
+      order: { id: 'ASC' },
+      take: 500,
+    });
     // One chat's messages go out one at a time and in order; a held-back message holds back its successors.
     const blocked = new Set<string>(this.busyTargets);
     for (const row of rows) {
@@ -206,12 +212,12 @@ export class OutboxService implements Messenger {
         wakeAt = Math.min(wakeAt, now + wait);
         continue;
       }
-      if (!(await this.claim(row, now))) continue;
+      if (!(await claim(this.repo, row.id, { from: 'pending', to: 'sending' }, now + this.opts.leaseMs))) continue;
       this.limiter.record(row.rateKey, this.now());
       blocked.add(row.rateKey);
       this.inFlight.add(row.id);
       this.busyTargets.add(row.rateKey);
-      void this.deliver(row).finally(() => {
+      void this.deliver(row.id).finally(() => {
         this.inFlight.delete(row.id);
         this.busyTargets.delete(row.rateKey);
         this.kick();
@@ -220,18 +226,20 @@ export class OutboxService implements Messenger {
     this.schedule(wakeAt);
   }
 
-  private async claim(row: OutboxMessage, now: number): Promise<boolean> {
-    if (!(await claim(this.repo, row.id, { from: 'pending', to: 'sending' }, now + this.opts.leaseMs))) return false;
-    row.attempts += 1;
-    return true;
-  }
-
   private async recoverExpiredClaims(now: number): Promise<void> {
     const count = await releaseExpired(this.repo, { from: 'sending', to: 'pending' }, now);
     if (count) this.logger.warn({ count }, 'outbox: took back expired claims');
   }
 
-  private async deliver(row: OutboxMessage): Promise<void> {
+  /** Sends a message this worker has claimed (its attempt already counted by the claim). */
+  private async deliver(id: number): Promise<void> {
+    let row: OutboxMessage;
+    try {
+      row = await this.repo.findOneByOrFail({ id });
+    } catch (err) {
+      this.logger.error({ err, outboxId: id }, 'outbox: a claimed message could not be read; its claim will expire and it is retried');
+      return;
+    }
     const log = this.logger.child({ outboxId: row.id, operation: row.operation, attempt: row.attempts });
     try {
       const messageId = await this.perform(row);
