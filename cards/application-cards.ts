@@ -3,7 +3,7 @@ import type { Application } from '../src/db/entities/application.entity';
 import { activityLabel, findActivity } from '../src/domain/activity-menu';
 import { actionLabel, filerActions, isApplicationAction, type ApplicationStatus, type FilerAction } from '../src/domain/application-status';
 import { formatInstant } from '../src/domain/calendar';
-import { codeOf, SYSTEM_ACTOR, topicsOf } from '../src/services/application-service';
+import { codeOf, SYSTEM_ACTOR, topicsOf } from '../src/services/application-record';
 import { button, buttonRow, card, pager, CardElement, CardJson, divider, HeaderColour, markdown, note } from './card-kit';
 import { escapeClipped, escapeMarkdown } from './markdown';
 

@@ -10,7 +10,7 @@ import {
   type SummaryErrors,
   type SummaryField,
 } from '../src/domain/summary-rules';
-import { codeOf } from '../src/services/application-service';
+import { codeOf } from '../src/services/application-record';
 import { mention, summaryLines } from './application-cards';
 import { card, CardElement, CardJson, divider, markdown, note } from './card-kit';
 import { errorBanner, fieldBlock, form, selectStatic, submitButton, textInput } from './form-kit';

@@ -4,7 +4,7 @@ import type { Application } from '../src/db/entities/application.entity';
 import { checkApplicationForm } from '../src/domain/application-rules';
 import { actionLabel, canTransition, reasonError, REVIEW_BUTTONS } from '../src/domain/application-status';
 import type { Attachment } from '../src/services/application-service';
-import { codeOf } from '../src/services/application-service';
+import { codeOf } from '../src/services/application-record';
 import { attachToApplication } from './attachment-received';
 import {
   codeText,

@@ -10,7 +10,7 @@ import { localDate } from '../src/domain/calendar';
 import { CENTRE } from '../src/domain/regions';
 import type { Logger } from '../src/logger';
 import type { OutboundMessage } from '../src/platform/port';
-import { checkedOf, codeOf, draftValuesOf, reviewKeysOf } from '../src/services/application-service';
+import { checkedOf, codeOf, draftValuesOf, reviewKeysOf } from '../src/services/application-record';
 import type { HandlerDeps } from './types';
 
 /**

@@ -1,6 +1,6 @@
 import { sanitizeForText } from '../cards/markdown';
 import { needCodeOf, parseNeedCode } from '../src/domain/need-status';
-import { codeOf, parseCode } from '../src/services/application-service';
+import { codeOf, parseCode } from '../src/services/application-record';
 import { refreshReviewCards } from './application-flow';
 import { refreshNeedCards } from './need-flow';
 import type { Command } from './types';

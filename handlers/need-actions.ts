@@ -1,4 +1,5 @@
-import { matchCard, NEED_LIST_ACTION, NEED_MATCH_ACTION, NEED_MATCH_OPEN_ACTION, NEED_STATUS_ACTION, NEED_SUBMIT_ACTION, needNoticeCard } from '../cards/need-cards';
+import { NEED_LIST_ACTION, NEED_MATCH_ACTION, NEED_MATCH_OPEN_ACTION, NEED_STATUS_ACTION, NEED_SUBMIT_ACTION, needNoticeCard } from '../cards/need-cards';
+import { matchCard } from '../cards/need-match-card';
 import type { Need } from '../src/db/entities/need.entity';
 import { industryLabel, INDUSTRIES } from '../src/domain/industries';
 import { sanitizeForText } from '../cards/markdown';

@@ -1,4 +1,5 @@
-import { NEED_LIST_ACTION, needFormCard, needListCard, type NeedListView } from '../cards/need-cards';
+import { NEED_LIST_ACTION, needFormCard } from '../cards/need-cards';
+import { needListCard, type NeedListView } from '../cards/need-list-card';
 import type { Need } from '../src/db/entities/need.entity';
 import { INDUSTRIES, industryLabel } from '../src/domain/industries';
 import { NEED_LABELS, NEED_TYPES, type NeedField } from '../src/domain/need-rules';

@@ -2,7 +2,7 @@ import { needCard, type NeedActionView } from '../cards/need-cards';
 import type { Need } from '../src/db/entities/need.entity';
 import { industryLabel } from '../src/domain/industries';
 import { needActionLabel, needActionsFor, needCodeOf, needsNote, type NeedStatus } from '../src/domain/need-status';
-import { codeOf } from '../src/services/application-service';
+import { codeOf } from '../src/services/application-record';
 import { centreTargets } from './application-flow';
 import type { HandlerDeps } from './types';
 

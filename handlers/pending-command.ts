@@ -1,6 +1,6 @@
 import { reviewCard } from '../cards/application-cards';
 import { CENTRE } from '../src/domain/regions';
-import { codeOf } from '../src/services/application-service';
+import { codeOf } from '../src/services/application-record';
 import { reviewKeyFor, trackReviewCard } from './application-flow';
 import type { Command } from './types';
 

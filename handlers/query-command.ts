@@ -2,7 +2,7 @@ import { applicationCard, applicationListCard, type ApplicationListView } from '
 import { sanitizeForText } from '../cards/markdown';
 import type { Application } from '../src/db/entities/application.entity';
 import { CENTRE, parseRegion, type Region } from '../src/domain/regions';
-import { parseCode } from '../src/services/application-service';
+import { parseCode } from '../src/services/application-record';
 import { parseNeedCode } from '../src/domain/need-status';
 import { linkedNeedsOf } from './application-flow';
 import { mayViewNeed } from './need-command';

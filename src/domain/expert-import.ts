@@ -1,11 +1,11 @@
-import { CsvError, parse as parseCsv } from 'csv-parse/sync';
-import type ExcelJS from 'exceljs';
 import { mobileError, normaliseMobile } from './contact';
 import { INDUSTRIES, parseIndustry, type Industry } from './industries';
+import { findHeaderRow, headerKey, isBlank, readSheet, SheetFileProblem, type SheetRow } from './sheet-reading';
 
 /**
  * An expert list (专家名单) that an admin sends the bot as a file: .xlsx, or .csv as Excel or
- * WPS saves it (UTF-8 with or without a BOM, or GBK/GB18030 from Excel on Chinese Windows).
+ * WPS saves it (UTF-8 with or without a BOM, or GBK/GB18030 from Excel on Chinese Windows);
+ * sheet-reading.ts turns the file into rows of text, and this module reads experts from them.
  *
  * The sheet's header row names the columns, in Chinese or English, in any order; a title row
  * above it is fine. Every problem is reported with the row number the admin sees in the sheet,
@@ -84,14 +84,6 @@ const COLUMN_BY_HEADER: ReadonlyMap<string, Column> = new Map(
 
 const HEADER_HINT = '表头应包含：姓名、单位、领域、联系方式，可选 飞书ID（open_id）';
 
-/** A row as the sheet has it: its number and its cells' text, trimmed. */
-interface SheetRow {
-  row: number;
-  cells: string[];
-}
-
-class FileProblem extends Error {}
-
 /**
  * Reads an expert list. Never throws for what is in the file: every problem, the file's or a
  * row's, is in `errors`.
@@ -100,9 +92,9 @@ export async function parseExpertSheet(file: Buffer, fileName: string, opts: Exp
   const industries = opts.industries ?? INDUSTRIES;
   let sheet: SheetRow[];
   try {
-    sheet = await readSheet(file, fileName);
+    sheet = await readSheet(file, fileName, { maxBytes: EXPERT_IMPORT_LIMITS.maxBytes, hasHeader: (rows) => findHeader(rows) !== undefined });
   } catch (err) {
-    if (err instanceof FileProblem) return fileError(err.message);
+    if (err instanceof SheetFileProblem) return fileError(err.message);
     throw err;
   }
   return readExperts(sheet, industries);
@@ -113,119 +105,7 @@ function fileError(message: string): ExpertSheet {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The file: which kind, and its rows as text.
-
-const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
-/** Old .xls, and also an .xlsx with a password (Office encrypts into the same container). */
-const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
-
-function startsWith(file: Buffer, magic: readonly number[]): boolean {
-  return file.length >= magic.length && magic.every((b, i) => file[i] === b);
-}
-
-async function readSheet(file: Buffer, fileName: string): Promise<SheetRow[]> {
-  const ext = /\.([^./\\]+)$/.exec(fileName.trim())?.[1]?.toLowerCase() ?? '';
-  const saveAs = '请在 Excel 或 WPS 中“另存为” .xlsx 或 .csv 格式后再发送';
-  if (ext === 'xls' || ext === 'et') throw new FileProblem(`暂不支持旧版 .${ext} 格式，${saveAs}`);
-  if (ext !== 'xlsx' && ext !== 'csv') {
-    throw new FileProblem(ext === '' ? `无法识别文件类型（文件名没有扩展名），${saveAs}` : `不支持 .${ext} 文件，${saveAs}`);
-  }
-  if (file.length === 0) throw new FileProblem('文件是空的');
-  if (file.length > EXPERT_IMPORT_LIMITS.maxBytes) {
-    throw new FileProblem(`文件超过 ${EXPERT_IMPORT_LIMITS.maxBytes / 1024 / 1024} MB，请删去无关内容或分批导入`);
-  }
-  if (startsWith(file, OLE_MAGIC)) {
-    throw new FileProblem(`无法读取该文件：它可能是旧版 .xls 格式或设置了打开密码，${saveAs}（不要设置密码）`);
-  }
-  // By content: a workbook renamed to .csv is still a workbook.
-  if (startsWith(file, ZIP_MAGIC)) return readXlsx(file);
-  if (ext === 'xlsx') throw new FileProblem(`该文件不是有效的 .xlsx 文件，${saveAs}`);
-  return readCsv(file);
-}
-
-/** UTF-8 when the bytes are valid UTF-8 (a BOM is dropped), else GB18030, a superset of GBK. */
-export function decodeCsvText(file: Buffer): string {
-  if (file.length >= 2 && file[0] === 0xff && file[1] === 0xfe) return new TextDecoder('utf-16le').decode(file);
-  if (file.length >= 2 && file[0] === 0xfe && file[1] === 0xff) return new TextDecoder('utf-16be').decode(file);
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(file);
-  } catch {
-    text = new TextDecoder('gb18030').decode(file);
-  }
-  return text.replace(/^\uFEFF/, '');
-}
-
-function readCsv(file: Buffer): SheetRow[] {
-  const text = decodeCsvText(file);
-  // Excel's "Unicode text" is tab-separated; everything else here is comma-separated.
-  const firstLine = text.split(/\r?\n/, 1)[0] ?? '';
-  const delimiter = firstLine.includes('\t') && !firstLine.includes(',') ? '\t' : ',';
-  let records: string[][];
-  try {
-    records = parseCsv(text, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false });
-  } catch (err) {
-    if (!(err instanceof CsvError)) throw err;
-    // csv-parse reports where it gave up (the end, for an unpaired quote), not where the
-    // mistake is, so no line is named.
-    throw new FileProblem('CSV 文件格式有误，可能有未配对的引号，请用 Excel 或 WPS 重新另存为 .csv 后再发送');
-  }
-  // One record is one row of the sheet, even when a quoted cell holds a line break.
-  return records.map((cells, i) => ({ row: i + 1, cells: cells.map(cleanCell) }));
-}
-
-async function readXlsx(file: Buffer): Promise<SheetRow[]> {
-  // Loaded on first use: exceljs takes some 300 ms to load, which the bot's start need not wait for.
-  const { default: excel } = await import('exceljs');
-  const workbook = new excel.Workbook();
-  try {
-    // exceljs types its argument as an ArrayBuffer; it hands it to JSZip, which takes a Buffer.
-    await workbook.xlsx.load(file as unknown as ArrayBuffer);
-  } catch {
-    throw new FileProblem('无法读取该 Excel 文件，请确认文件没有损坏、没有设置密码，并另存为 .xlsx 后再发送');
-  }
-  const sheets = workbook.worksheets.map((ws) => {
-    const rows: SheetRow[] = [];
-    ws.eachRow((row, rowNumber) => {
-      const cells: string[] = [];
-      for (let c = 1; c <= row.cellCount; c++) cells.push(cleanCell(cellText(row.getCell(c).value)));
-      rows.push({ row: rowNumber, cells });
-    });
-    return rows;
-  });
-  // The first sheet with a header; an instructions sheet in front of the list is common.
-  return sheets.find((rows) => findHeader(rows) !== undefined) ?? sheets.find((rows) => rows.length > 0) ?? [];
-}
-
-/** A cell as the sheet shows it, as far as a list of experts needs. */
-function cellText(value: ExcelJS.CellValue): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return Number.isInteger(value) ? value.toFixed(0) : String(value);
-  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-  if (value instanceof Date) return value.toISOString().slice(0, 10);
-  if ('richText' in value) return value.richText.map((r) => r.text).join('');
-  if ('hyperlink' in value) return typeof value.text === 'string' ? value.text : cellText(value.text as ExcelJS.CellValue);
-  if ('formula' in value || 'sharedFormula' in value) return cellText((value.result ?? null) as ExcelJS.CellValue);
-  if ('error' in value) return '';
-  return '';
-}
-
-/** Trimmed, including the full-width and non-breaking spaces that Excel cells pick up. */
-function cleanCell(text: string): string {
-  return text.replace(/^[\s\u3000\u00a0\ufeff]+|[\s\u3000\u00a0\ufeff]+$/g, '');
-}
-
-// ---------------------------------------------------------------------------------------------
 // The rows: header, then experts.
-
-function headerKey(text: string): string {
-  return text
-    .normalize('NFKC')
-    .toLowerCase()
-    .replace(/\([^)]*\)|\[[^\]]*\]|【[^】]*】/g, '')
-    .replace(/[\s*:：]/g, '');
-}
 
 function columnsOf(cells: readonly string[]): Map<Column, number[]> {
   const columns = new Map<Column, number[]>();
@@ -236,18 +116,12 @@ function columnsOf(cells: readonly string[]): Map<Column, number[]> {
   return columns;
 }
 
-function isBlank(row: SheetRow): boolean {
-  return row.cells.every((c) => c === '');
-}
-
 /** The index in `rows` of the header: the first row near the top naming 姓名 and another column. */
 function findHeader(rows: readonly SheetRow[]): number | undefined {
-  const limit = Math.min(rows.length, EXPERT_IMPORT_LIMITS.headerSearchRows);
-  for (let i = 0; i < limit; i++) {
-    const columns = columnsOf(rows[i].cells);
-    if (columns.has('name') && columns.size >= 2) return i;
-  }
-  return undefined;
+  return findHeaderRow(rows, EXPERT_IMPORT_LIMITS.headerSearchRows, (cells) => {
+    const columns = columnsOf(cells);
+    return columns.has('name') && columns.size >= 2;
+  });
 }
 
 function readExperts(sheet: readonly SheetRow[], industries: readonly Industry[]): ExpertSheet {

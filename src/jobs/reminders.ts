@@ -6,7 +6,7 @@ import { filingDeadline } from '../domain/application-rules';
 import { resolveApplicationRules } from '../domain/application-rule-config';
 import { localDate, requireDate } from '../domain/calendar';
 import { parseRegion } from '../domain/regions';
-import { SYSTEM_ACTOR } from '../services/application-service';
+import { SYSTEM_ACTOR } from '../services/application-record';
 import type { Job, JobContext } from './job-runner';
 import { reportReminders } from './report-reminders';
 import { draftOccasions, heldDay, isDue, latestPerSeries, nudgeDay, PlannedOccasion, summaryOccasions, upcomingOccasions } from './occasions';

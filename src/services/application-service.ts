@@ -2,89 +2,20 @@ import { DataSource, In, MoreThanOrEqual, Repository } from 'typeorm';
 import { isUniqueViolation } from '../db/data-source';
 import { ApplicationEvent } from '../db/entities/application-event.entity';
 import { Application } from '../db/entities/application.entity';
-import { pickFormValues, type ApplicationField, type FormValue } from '../domain/application-fields';
+import { pickFormValues, type FormValue } from '../domain/application-fields';
 import type { CheckedApplication } from '../domain/application-rules';
 import { canTransition, nextStatus, type ApplicationAction, type ApplicationStatus } from '../domain/application-status';
 import { parseFeishuDate } from '../domain/calendar';
-import type { ActivityValue } from '../domain/activity-menu';
 import { parseRegion } from '../domain/regions';
-import { formatCode, parseCodeWith } from '../domain/codes';
+import { reviewKeysOf } from './application-record';
 
 /**
  * Applications in the database: drafts, submissions, decisions, attachments, the audit trail.
  * Every change is one conditional UPDATE on (id, version), so of two concurrent changes exactly
  * one wins and the other learns what happened instead. No multi-statement transactions: the
- * SQLite driver shares one connection between them (see the issue 2 notes).
+ * SQLite driver shares one connection between them (see the issue 2 notes). What an application
+ * row says (its code, checked values, topics, …) is read by application-record.ts.
  */
-
-/** SQ<year>-<4 digits>; sequences past 9999 simply grow a digit. */
-export function codeOf(app: Pick<Application, 'codeYear' | 'codeSeq'>): string | undefined {
-  if (app.codeYear === null || app.codeSeq === null) return undefined;
-  return formatCode('SQ', app.codeYear, app.codeSeq);
-}
-
-/** Reads an application code as people type it (see parseCodeWith). */
-export function parseCode(text: string): { year: number; seq: number } | undefined {
-  return parseCodeWith('SQ', text);
-}
-
-/** The checked values of a submitted application, as the rules produced them. */
-export function checkedOf(app: Application): CheckedApplication | undefined {
-  if (app.orgName === null || app.startDate === null || app.endDate === null || app.headcount === null) return undefined;
-  return {
-    orgName: app.orgName,
-    region: parseRegion(app.region ?? '') ?? ('' as never),
-    venue: app.venue ?? '',
-    startDate: app.startDate,
-    endDate: app.endDate,
-    days: dayCount(app.startDate, app.endDate),
-    headcount: app.headcount,
-    coreCount: app.coreCount ?? 0,
-    enterpriseCount: app.enterpriseCount ?? 0,
-    keyIndustryCount: app.keyIndustryCount ?? 0,
-    audience: app.audience ?? '',
-    needs: app.needs ?? '',
-    topics: topicsOf(app),
-    contactName: app.contactName ?? '',
-    mobile: app.mobile ?? '',
-    email: app.email ?? '',
-    remarks: app.remarks ?? '',
-  };
-}
-
-function dayCount(start: string, end: string): number {
-  return Math.round((Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000) + 1;
-}
-
-export function topicsOf(app: Application): ActivityValue[] {
-  try {
-    const parsed = JSON.parse(app.topics ?? '[]');
-    return Array.isArray(parsed) ? parsed : [];
-  } catch {
-    return [];
-  }
-}
-
-/** A draft's typed values, as the form card shows them again. */
-export function draftValuesOf(app: Application): Partial<Record<ApplicationField, string | string[]>> {
-  try {
-    return pickFormValues(JSON.parse(app.draftForm ?? '{}'));
-  } catch {
-    return {};
-  }
-}
-
-export function reviewKeysOf(app: Application): string[] {
-  try {
-    const parsed = JSON.parse(app.reviewKeys ?? '[]');
-    return Array.isArray(parsed) ? parsed.filter((k): k is string => typeof k === 'string') : [];
-  } catch {
-    return [];
-  }
-}
-
-/** Who the scheduled jobs act as in the audit trail (e.g. 已通过 → 已举办). */
-export const SYSTEM_ACTOR = 'system';
 
 export type ChangeResult =
   | { ok: true; app: Application; from: ApplicationStatus }

@@ -1,5 +1,5 @@
 import type { DeliveredMessage } from './fake-feishu';
-import type { Harness } from './bot-harness';
+import { ADMIN_OPEN_ID, type Harness } from './bot-harness';
 import { CardActionOptions, cardActionEvent, messageEvent, MessageEventOptions } from './events';
 
 /**
@@ -89,6 +89,16 @@ export class Driver {
 
   toChat(chatId: string): DeliveredMessage[] {
     return this.h.fake.delivered.filter((m) => m.kind === 'create' && m.receiveIdType === 'chat_id' && m.receiveId === chatId);
+  }
+
+  /** Binds a group chat to a scope (中心 or a 盟市) as the admin, with 绑定 in the group. */
+  async bind(chatId: string, scope: string): Promise<void> {
+    await this.ask(`绑定 ${scope}`, { chatType: 'group', chatId, senderOpenId: ADMIN_OPEN_ID });
+  }
+
+  /** Binds group chats (chat id → scope), one after another in the order given. */
+  async bindAll(bindings: Record<string, string>): Promise<void> {
+    for (const [chatId, scope] of Object.entries(bindings)) await this.bind(chatId, scope);
   }
 
   /** Clicks a button (or submits a form) on a card; returns the callback's answer. */

@@ -1,10 +1,13 @@
 import type { Application } from '../../src/db/entities/application.entity';
 import type { NeedEvent } from '../../src/db/entities/need-event.entity';
 import type { Need } from '../../src/db/entities/need.entity';
+import type { CheckedApplication } from '../../src/domain/application-rules';
 
 /**
  * Whole entities for unit tests: every column filled, `over` replacing any of them. A test file
- * that needs other defaults wraps these with its own (e.g. an application already held).
+ * that needs other defaults wraps these with its own (e.g. an application already held). Also
+ * the checked values of an application form, for the ApplicationService tests (SQLite and
+ * PostgreSQL alike).
  */
 
 /** 2027-05-20 09:30 in Shanghai (01:30 UTC): a fixed instant, shown in a time zone whatever the machine's. */
@@ -94,5 +97,29 @@ export function makeNeedEvent(i: number, over: Partial<NeedEvent> = {}): NeedEve
     note: null,
     at: T0 + i * HOUR,
     ...over,
+  };
+}
+
+/** A checked application, as checkApplicationForm would produce it. */
+export function checked(overrides: Partial<CheckedApplication> = {}): CheckedApplication {
+  return {
+    orgName: '包头市科学技术协会',
+    region: '包头市',
+    venue: '包头稀土高新区科技创新中心报告厅',
+    startDate: '2027-06-20',
+    endDate: '2027-06-21',
+    days: 2,
+    headcount: 100,
+    coreCount: 85,
+    enterpriseCount: 20,
+    keyIndustryCount: 15,
+    audience: '园区企业科研管理人员',
+    needs: '稀土功能材料关键工艺技术难题',
+    topics: ['lecture-4', 'exchange-1'],
+    contactName: '王明',
+    mobile: '13800138000',
+    email: 'btkx@example.com',
+    remarks: '',
+    ...overrides,
   };
 }

@@ -24,10 +24,6 @@ async function start(env: Record<string, string> = {}) {
   d = new Driver(h);
 }
 
-async function bind(chatId: string, scope: string) {
-  await d.ask(`绑定 ${scope}`, { chatType: 'group', chatId, senderOpenId: ADMIN_OPEN_ID });
-}
-
 /** The review cards that reached the centre's group. */
 const reviewCardsInCentre = () => d.toChat(CENTRE_CHAT).filter((m) => m.msgType === 'interactive');
 
@@ -38,7 +34,7 @@ afterEach(async () => {
 describe('filing', () => {
   beforeEach(async () => {
     await start();
-    await bind(CENTRE_CHAT, '中心');
+    await d.bind(CENTRE_CHAT, '中心');
   });
 
   it('opens the form with every contract field, files a valid application, and sends the review card to the centre', async () => {
@@ -130,7 +126,7 @@ describe('filing', () => {
 describe('review', () => {
   beforeEach(async () => {
     await start();
-    await bind(CENTRE_CHAT, '中心');
+    await d.bind(CENTRE_CHAT, '中心');
     await d.file(FILER);
     await h.fake.waitFor(() => reviewCardsInCentre().length === 1, 'the review card');
   });
@@ -280,7 +276,7 @@ describe('review without a centre group', () => {
 describe('the stamped scan', () => {
   beforeEach(async () => {
     await start();
-    await bind(CENTRE_CHAT, '中心');
+    await d.bind(CENTRE_CHAT, '中心');
   });
 
   /** A file message in the filer's private chat, as Feishu sends it. */
@@ -337,9 +333,7 @@ describe('the stamped scan', () => {
 describe('查询', () => {
   beforeEach(async () => {
     await start();
-    await bind(CENTRE_CHAT, '中心');
-    await bind(BAOTOU_CHAT, '包头市');
-    await bind(CHIFENG_CHAT, '赤峰市');
+    await d.bindAll({ [CENTRE_CHAT]: '中心', [BAOTOU_CHAT]: '包头市', [CHIFENG_CHAT]: '赤峰市' });
     await d.file(FILER); // SQ-0001 包头市
     await d.file(OTHER_FILER, { org_name: '赤峰市科协', region: '赤峰市' }); // SQ-0002 赤峰市
   });

@@ -21,9 +21,7 @@ let d: Driver;
 beforeEach(async () => {
   h = await startHarness({ env: { CAMPAIGN_YEAR: String(YEAR) } });
   d = new Driver(h);
-  for (const [chat, scope] of [[CENTRE_CHAT, '中心'], [BAOTOU_CHAT, '包头市'], [CHIFENG_CHAT, '赤峰市']]) {
-    await d.ask(`绑定 ${scope}`, { chatType: 'group', chatId: chat, senderOpenId: ADMIN_OPEN_ID });
-  }
+  await d.bindAll({ [CENTRE_CHAT]: '中心', [BAOTOU_CHAT]: '包头市', [CHIFENG_CHAT]: '赤峰市' });
 });
 afterEach(async () => {
   await h.close();

@@ -337,8 +337,9 @@ function pgSuite(url: string): void {
 // where the database (not one shared SQLite connection) has to make them safe. (Imports are
 // hoisted; they stand here to keep this block in one piece.)
 import { Application } from '../../src/db/entities/application.entity';
-import type { CheckedApplication } from '../../src/domain/application-rules';
-import { ApplicationService, codeOf, reviewKeysOf, type ChangeResult } from '../../src/services/application-service';
+import { codeOf, reviewKeysOf } from '../../src/services/application-record';
+import { ApplicationService, type ChangeResult } from '../../src/services/application-service';
+import { checked } from '../helpers/factories';
 
 if (!PG_URL) {
   if (process.env.CI === 'true') {
@@ -359,25 +360,6 @@ if (!PG_URL) {
 function applicationServiceSuite(url: string): void {
   const TENANT = 'tenant-pg';
   const YEAR = 2027;
-  const CHECKED: CheckedApplication = {
-    orgName: '包头市科学技术协会',
-    region: '包头市',
-    venue: '包头稀土高新区科技创新中心报告厅',
-    startDate: '2027-06-20',
-    endDate: '2027-06-21',
-    days: 2,
-    headcount: 100,
-    coreCount: 85,
-    enterpriseCount: 20,
-    keyIndustryCount: 15,
-    audience: '园区企业科研管理人员',
-    needs: '稀土功能材料关键工艺技术难题',
-    topics: ['lecture-4', 'exchange-1'],
-    contactName: '王明',
-    mobile: '13800138000',
-    email: 'btkx@example.com',
-    remarks: '',
-  };
   const okApp = (r: ChangeResult): Application => {
     if (!r.ok) throw new Error(`expected ok:true, got ok:false with current status ${r.current.status}`);
     return r.app;
@@ -389,7 +371,7 @@ function applicationServiceSuite(url: string): void {
     let tokens = 0;
     const token = () => `pg-form-${++tokens}`;
     const submitFresh = async (filer: string, year = YEAR) =>
-      okApp(await svc.submit({ tenantKey: TENANT, actorOpenId: filer, formToken: token(), app: null, checked: CHECKED, year }));
+      okApp(await svc.submit({ tenantKey: TENANT, actorOpenId: filer, formToken: token(), app: null, checked: checked(), year }));
     const actions = async (app: Application) => (await svc.history(app.id)).map((e) => e.action);
 
     // A fresh, migrated schema for every test (the file's top-level beforeEach resets it too;
@@ -431,7 +413,7 @@ function applicationServiceSuite(url: string): void {
       for (let round = 0; round < 3; round++) {
         const formToken = token();
         const results = await Promise.all(
-          Array.from({ length: 5 }, () => svc.submit({ tenantKey: TENANT, actorOpenId: 'ou_filer', formToken, app: null, checked: CHECKED, year: YEAR })),
+          Array.from({ length: 5 }, () => svc.submit({ tenantKey: TENANT, actorOpenId: 'ou_filer', formToken, app: null, checked: checked(), year: YEAR })),
         );
         const stored = await ds.getRepository(Application).findBy({ tenantKey: TENANT, formToken });
         expect(stored).toHaveLength(1);

@@ -29,8 +29,7 @@ let d: Driver;
 beforeEach(async () => {
   h = await startHarness({ env: { CAMPAIGN_YEAR: String(YEAR) } });
   d = new Driver(h);
-  await d.ask('绑定 中心', { chatType: 'group', chatId: CENTRE_CHAT, senderOpenId: ADMIN_OPEN_ID });
-  for (const [region, chat] of Object.entries(CHATS)) await d.ask(`绑定 ${region}`, { chatType: 'group', chatId: chat, senderOpenId: ADMIN_OPEN_ID });
+  await d.bindAll({ [CENTRE_CHAT]: '中心', ...Object.fromEntries(Object.entries(CHATS).map(([region, chat]) => [chat, region])) });
 });
 afterEach(async () => {
   await h.close();

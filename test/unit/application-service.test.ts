@@ -5,15 +5,9 @@ import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../src/db/data-source';
 import { Application } from '../../src/db/entities/application.entity';
 import type { CheckedApplication } from '../../src/domain/application-rules';
-import {
-  ApplicationService,
-  checkedOf,
-  codeOf,
-  draftValuesOf,
-  parseCode,
-  reviewKeysOf,
-  type ChangeResult,
-} from '../../src/services/application-service';
+import { checkedOf, codeOf, draftValuesOf, parseCode, reviewKeysOf } from '../../src/services/application-record';
+import { ApplicationService, type ChangeResult } from '../../src/services/application-service';
+import { checked } from '../helpers/factories';
 
 /**
  * ApplicationService against a real SQLite file (migrated by openDatabase), with a clock the
@@ -27,30 +21,6 @@ const FILER_B = 'ou_filer_b';
 const ADMIN_A = 'ou_admin_a';
 const ADMIN_B = 'ou_admin_b';
 const YEAR = 2027;
-
-/** A checked application, as checkApplicationForm would produce it. */
-function checked(overrides: Partial<CheckedApplication> = {}): CheckedApplication {
-  return {
-    orgName: '包头市科学技术协会',
-    region: '包头市',
-    venue: '包头稀土高新区科技创新中心报告厅',
-    startDate: '2027-06-20',
-    endDate: '2027-06-21',
-    days: 2,
-    headcount: 100,
-    coreCount: 85,
-    enterpriseCount: 20,
-    keyIndustryCount: 15,
-    audience: '园区企业科研管理人员',
-    needs: '稀土功能材料关键工艺技术难题',
-    topics: ['lecture-4', 'exchange-1'],
-    contactName: '王明',
-    mobile: '13800138000',
-    email: 'btkx@example.com',
-    remarks: '',
-    ...overrides,
-  };
-}
 
 /** The app of a successful change; fails the test with what happened instead. */
 function okApp(r: ChangeResult): Application {

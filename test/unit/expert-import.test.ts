@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs';
-import { decodeCsvText, EXPERT_IMPORT_LIMITS, parseExpertSheet, type ExpertRow } from '../../src/domain/expert-import';
+import { EXPERT_IMPORT_LIMITS, parseExpertSheet, type ExpertRow } from '../../src/domain/expert-import';
+import { decodeCsvText } from '../../src/domain/sheet-reading';
 import { resolveIndustries } from '../../src/domain/industries';
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,4 @@
 import {
-  matchCard,
-  MatchCardView,
-  MATCH_OPTIONS_MAX,
   NEED_LIST_ACTION,
   NEED_MATCH_ACTION,
   NEED_MATCH_OPEN_ACTION,
@@ -12,12 +9,12 @@ import {
   NeedField,
   needFormCard,
   NeedFormView,
-  needListCard,
-  NeedListView,
   needNoticeCard,
   NeedNoticeView,
   Option,
 } from '../../cards/need-cards';
+import { needListCard, NeedListView } from '../../cards/need-list-card';
+import { matchCard, MatchCardView, MATCH_OPTIONS_MAX } from '../../cards/need-match-card';
 import { buttons, callbackValue, expectEscaped, expectValidCard, forms, markdownContents, namedInForm, type Node, one } from '../helpers/card-checks';
 import { visibleText } from '../helpers/card-text';
 import { makeNeed, makeNeedEvent, T0 } from '../helpers/factories';

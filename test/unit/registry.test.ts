@@ -2,6 +2,8 @@ import * as applicationCards from '../../cards/application-cards';
 import * as applicationForm from '../../cards/application-form-card';
 import * as expertCards from '../../cards/expert-cards';
 import * as needCards from '../../cards/need-cards';
+import * as needListCard from '../../cards/need-list-card';
+import * as needMatchCard from '../../cards/need-match-card';
 import * as reportCards from '../../cards/report-cards';
 import * as summaryCards from '../../cards/summary-cards';
 import { FILER_BUTTONS } from '../../cards/application-cards';
@@ -9,7 +11,7 @@ import { CARD_ACTIONS, COMMANDS } from '../../handlers/registry';
 
 /** Every button the cards can carry has a handler, and every command word is taken once. */
 
-const exportedActions = [applicationCards, applicationForm, expertCards, needCards, reportCards, summaryCards].flatMap((m) =>
+const exportedActions = [applicationCards, applicationForm, expertCards, needCards, needListCard, needMatchCard, reportCards, summaryCards].flatMap((m) =>
   Object.entries(m)
     .filter(([name, value]) => /_ACTION$/.test(name) && typeof value === 'string')
     .map(([, value]) => value as string),
