@@ -1,5 +1,5 @@
 import { ACTIVITY_MENU, activityLabel } from '../src/domain/activity-menu';
-import { FIELD_LABELS, type ApplicationField } from '../src/domain/application-fields';
+import { APPLICATION_FIELDS, FIELD_LABELS, type ApplicationField } from '../src/domain/application-fields';
 import type { ApplicationRules } from '../src/domain/application-rule-config';
 import type { ApplicationErrors } from '../src/domain/application-rules';
 import { parseFeishuDate } from '../src/domain/calendar';
@@ -78,7 +78,7 @@ export function applicationFormCard(view: ApplicationFormView): CardJson {
   );
   if (errorCount > 0) elements.push(errorBanner(errorCount));
 
-  const fields: CardElement[] = FORM_ORDER.flatMap((field) =>
+  const fields: CardElement[] = APPLICATION_FIELDS.flatMap((field) =>
     fieldBlock({
       label: FIELD_LABELS[field],
       optional: field === 'remarks',
@@ -103,26 +103,6 @@ export function applicationFormCard(view: ApplicationFormView): CardJson {
     elements,
   });
 }
-
-/** The notice's order, with the counts next to each other and the contact last. */
-const FORM_ORDER: readonly ApplicationField[] = [
-  'org_name',
-  'region',
-  'venue',
-  'start_date',
-  'end_date',
-  'headcount',
-  'core_count',
-  'enterprise_count',
-  'key_industry_count',
-  'audience',
-  'needs',
-  'topics',
-  'contact_name',
-  'mobile',
-  'email',
-  'remarks',
-];
 
 function component(field: ApplicationField, value: string | string[] | undefined): CardElement {
   const single = typeof value === 'string' ? value : undefined;

@@ -3,7 +3,7 @@
  * drafts), their labels as the notice's form names them, and the raw values Feishu submits.
  */
 
-/** The form's component names: a contract with the card and with stored drafts. */
+/** The form's component names, in the order the card shows them (the notice's, with the counts together and the contact last): a contract with the card and with stored drafts. */
 export const APPLICATION_FIELDS = [
   'org_name',
   'region',
