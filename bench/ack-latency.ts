@@ -279,7 +279,7 @@ async function statusCounts(dbFile: string): Promise<Record<string, Record<strin
   }
 }
 
-/** An `im.message.receive_v1` in the shape Feishu sends (see shared/fixtures/feishu): a private chat saying 帮助. */
+/** An `im.message.receive_v1` in the shape Feishu sends (see test/fixtures/feishu): a private chat saying 帮助. */
 function privateHelpMessage(appId: string): Record<string, unknown> {
   const hex = (n: number) => randomBytes(n).toString('hex');
   const now = String(Date.now());
