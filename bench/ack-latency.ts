@@ -347,7 +347,8 @@ async function startBot(root: string, fake: FakeFeishu, dir: string, opts: Optio
     ...(opts.probe ? { BENCH_LOOP_PROBE_FILE: probeFile } : {}),
     ...(opts.sqlStats ? { BENCH_SQL_STATS: '1' } : {}),
   };
-  const child = spawn(process.execPath, [...nodeArgs, mainJs], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // cwd: the run's own folder, so a .env in the project does not change what is measured.
+  const child = spawn(process.execPath, [...nodeArgs, mainJs], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   // Keep the last 64 KiB of what it says; reading also keeps a chatty child from blocking on a full pipe.
   let tail = '';
   const keep = (chunk: Buffer) => {
