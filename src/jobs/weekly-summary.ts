@@ -72,7 +72,7 @@ export const weeklySummary: Job = async (ctx) => {
  * The province chart. Building it is plain data and should never fail; if it does, the digest
  * goes out without it (with a note) and the run is not marked failed: the figures are in the text.
  */
-function chartFor(ctx: JobContext, figures: WeeklyFigures): { chart?: CardElement; problem?: string } {
+export function chartFor(ctx: Pick<JobContext, 'log' | 'failed'>, figures: WeeklyFigures): { chart?: CardElement; problem?: string } {
   try {
     return { chart: regionStatusChart(figures.byRegion) };
   } catch (err) {

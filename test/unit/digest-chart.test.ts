@@ -1,8 +1,11 @@
+import { Writable } from 'node:stream';
 import { CHART_HEIGHT, CHART_STATUSES, CHART_TITLE, regionStatusChart, type ChartDatum } from '../../cards/digest-chart';
 import { card } from '../../cards/card-kit';
 import type { ApplicationStatus } from '../../src/domain/application-status';
 import { REGIONS, type Region } from '../../src/domain/regions';
-import { DIGEST_STATUSES } from '../../src/jobs/weekly-data';
+import { DIGEST_STATUSES, type WeeklyFigures } from '../../src/jobs/weekly-data';
+import { chartFor } from '../../src/jobs/weekly-summary';
+import { createLogger } from '../../src/logger';
 import { expectValidCard, expectValidChart, type Node } from '../helpers/card-checks';
 
 /** Every 盟市 with zeros, then a few figures: 包头 1 待审核 and 2 已通过, 赤峰 17 已举办, 乌海 1 已退回 and 3 未通过. */
@@ -78,5 +81,20 @@ describe('regionStatusChart', () => {
     expectValidCard(card({ title: 't', elements: five }) as Node);
     const six = [...five, { ...chart, element_id: 'chart_5' }];
     expect(() => expectValidCard(card({ title: 't', elements: six }) as Node)).toThrow();
+  });
+});
+
+describe('the weekly job’s chart', () => {
+  it('a chart that cannot be built costs the chart, not the digest, and does not fail the run', () => {
+    const logged: string[] = [];
+    let failures = 0;
+    const log = createLogger('warn', new Writable({ write: (c, _e, done) => (logged.push(String(c)), done()) }));
+    const bad = byRegion();
+    bad['赤峰市']['已通过'] = -1;
+    const figures = { byRegion: bad } as unknown as WeeklyFigures;
+    expect(chartFor({ log, failed: () => (failures += 1) }, figures)).toEqual({ problem: '（本周图表未能生成，各项数字见上文。）' });
+    expect(failures).toBe(0);
+    expect(logged.join('')).toContain('weekly summary: chart left out');
+    expect(chartFor({ log, failed: () => (failures += 1) }, { byRegion: byRegion() } as unknown as WeeklyFigures).chart).toMatchObject({ tag: 'chart' });
   });
 });
