@@ -279,7 +279,7 @@ async function statusCounts(dbFile: string): Promise<Record<string, Record<strin
   }
 }
 
-/** An `im.message.receive_v1` in the shape Feishu sends (see shared/fixtures/feishu): a private chat saying 帮助. */
+/** An `im.message.receive_v1` in the shape Feishu sends (see test/fixtures/feishu): a private chat saying 帮助. */
 function privateHelpMessage(appId: string): Record<string, unknown> {
   const hex = (n: number) => randomBytes(n).toString('hex');
   const now = String(Date.now());
@@ -347,7 +347,8 @@ async function startBot(root: string, fake: FakeFeishu, dir: string, opts: Optio
     ...(opts.probe ? { BENCH_LOOP_PROBE_FILE: probeFile } : {}),
     ...(opts.sqlStats ? { BENCH_SQL_STATS: '1' } : {}),
   };
-  const child = spawn(process.execPath, [...nodeArgs, mainJs], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // cwd: the run's own folder, so a .env in the project does not change what is measured.
+  const child = spawn(process.execPath, [...nodeArgs, mainJs], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   // Keep the last 64 KiB of what it says; reading also keeps a chatty child from blocking on a full pipe.
   let tail = '';
   const keep = (chunk: Buffer) => {

@@ -15,8 +15,8 @@ export interface WeeklyCardView {
   /** 「包头市」 or 全区. */
   scope: string;
   figures: WeeklyFigures;
-  /** The uploaded chart (province digest). */
-  chartImageKey?: string;
+  /** The chart element (province digest; cards/digest-chart.ts). */
+  chart?: CardElement;
   /** Why there is no chart, when there should have been one. */
   chartProblem?: string;
   /** How far ahead the upcoming list looks (the schedule's digestUpcomingDays; default 14). */
@@ -44,8 +44,8 @@ export function weeklyCard(view: WeeklyCardView): CardJson {
   const elements: CardElement[] = [];
   const total = DIGEST_STATUSES.reduce((n, s) => n + f.counts[s], 0);
   elements.push(markdown(`**${view.scope}申请情况**（共 ${total} 份）\n${DIGEST_STATUSES.map((s) => `${s} ${f.counts[s]}`).join('　')}`));
-  if (view.chartImageKey) {
-    elements.push({ tag: 'img', img_key: view.chartImageKey, alt: { tag: 'plain_text', content: '各盟市申请情况柱状图' }, scale_type: 'fit_horizontal' });
+  if (view.chart) {
+    elements.push(view.chart);
   } else if (view.chartProblem) {
     elements.push(note(view.chartProblem));
   }

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 
 /**
- * The only reader of the environment. Everything is parsed and checked once at start-up;
- * a bad value stops the process with one line that names the variable.
+ * The only reader of the environment (and of `.env`). Everything is parsed and checked once at
+ * start-up; a bad value stops the process with one line that names the variable.
  */
 
 export interface Config {
@@ -150,9 +150,44 @@ export function loadConfig(env: Record<string, string | undefined>, now: Date = 
   };
 }
 
+/** The file `npm start` and `npm run job` read, in the working directory (npm: the project's). */
+export const ENV_FILE = '.env';
+
 /**
- * For the process entry points: the configuration, or one line on stderr naming the variable
- * and exit with `exitCode` (other errors are thrown).
+ * Reads `.env` into process.env with Node's own parser (`process.loadEnvFile`, Node ≥ 20.12):
+ * a variable already set in the environment wins over the file, even when set to the empty
+ * string; a missing file is fine. Returns whether a file was read.
+ */
+export function loadEnvFile(path: string = ENV_FILE): boolean {
+  try {
+    process.loadEnvFile(path);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw new ConfigError(path, `cannot be read (${err instanceof Error ? err.message : String(err)})`);
+  }
+}
+
+/**
+ * The one configuration loader of the process entry points (`src/main.ts`, `src/jobs/cli.ts`):
+ * `.env` (see loadEnvFile), then the environment checked by loadConfig. On a bad value, one line
+ * on stderr naming the variable and exit with `exitCode`.
+ */
+export function loadProcessConfigOrExit(exitCode: number): { config: Config; envFileRead: boolean } {
+  let envFileRead = false;
+  try {
+    envFileRead = loadEnvFile();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`Configuration error: ${err.message}\n`);
+    process.exit(exitCode);
+  }
+  return { config: loadConfigOrExit(process.env, exitCode), envFileRead };
+}
+
+/**
+ * The configuration of `env`, or one line on stderr naming the variable and exit with
+ * `exitCode` (other errors are thrown).
  */
 export function loadConfigOrExit(env: Record<string, string | undefined>, exitCode: number): Config {
   try {

@@ -22,6 +22,27 @@ const REDACT = [
   'req.headers.authorization',
 ];
 
+/**
+ * JSON lines (pino), or, when the output is a terminal, pino-pretty's readable lines (through
+ * pino's transport, in a worker thread; redaction happens before). Logs go to stdout, or to
+ * `destination`; `process.stderr` (the job command's) is recognised, so it is pretty on a
+ * terminal too. Any other destination (tests) always gets JSON.
+ */
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' }, base: { app: 'innovation-bot' } }, destination);
+  const options: pino.LoggerOptions = { level, redact: { paths: REDACT, censor: '[redacted]' }, base: { app: 'innovation-bot' } };
+  const fd = prettyFd(destination);
+  if (fd !== undefined) {
+    return pino({
+      ...options,
+      transport: { target: 'pino-pretty', options: { destination: fd, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,app', singleLine: false } },
+    });
+  }
+  return pino(options, destination);
+}
+
+/** The terminal's file descriptor when logs go to a terminal: 1 for stdout, 2 for stderr. */
+export function prettyFd(destination?: pino.DestinationStream): 1 | 2 | undefined {
+  if (destination === undefined) return process.stdout.isTTY ? 1 : undefined;
+  if (destination === (process.stderr as unknown)) return process.stderr.isTTY ? 2 : undefined;
+  return undefined;
 }

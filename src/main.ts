@@ -1,10 +1,11 @@
 import { createBot } from './bot';
-import { loadConfigOrExit } from './config';
+import { ENV_FILE, loadProcessConfigOrExit } from './config';
 import { createLogger } from './logger';
 
 async function main(): Promise<void> {
-  const config = loadConfigOrExit(process.env, 1);
+  const { config, envFileRead } = loadProcessConfigOrExit(1);
   const logger = createLogger(config.logLevel);
+  if (envFileRead) logger.info({ file: ENV_FILE }, 'configuration: read .env (variables set in the environment win)');
   if (config.dryRun) {
     logger.warn(
       '*** DRY-RUN MODE: FEISHU_APP_ID and FEISHU_APP_SECRET are not set. Nothing will be sent to Feishu; ' +

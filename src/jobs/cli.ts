@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { In } from 'typeorm';
 import { createJobDeps, createPlatform } from '../bot';
-import { loadConfigOrExit } from '../config';
+import { loadProcessConfigOrExit } from '../config';
 import { openDatabase } from '../db/data-source';
 import { OutboxMessage } from '../db/entities/outbox-message.entity';
 import { createLogger } from '../logger';
@@ -38,7 +38,7 @@ export function parseArgs(argv: string[], timezone: string): { name: string; now
 }
 
 async function main(): Promise<number> {
-  const config = loadConfigOrExit(process.env, 2);
+  const { config } = loadProcessConfigOrExit(2);
   const args = parseArgs(process.argv.slice(2), config.timezone);
   if ('error' in args) {
     process.stderr.write(`${args.error}\n`);

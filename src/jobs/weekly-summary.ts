@@ -1,26 +1,18 @@
 import { DateTime } from 'luxon';
+import { regionStatusChart } from '../../cards/digest-chart';
+import type { CardElement } from '../../cards/card-kit';
 import { weeklyCard } from '../../cards/weekly-cards';
-import { renderBarChart } from '../charts/bar-chart';
 import type { Application } from '../db/entities/application.entity';
-import type { ApplicationStatus } from '../domain/application-status';
 import { isoOf } from '../domain/calendar';
-import { CENTRE, parseRegion, REGIONS } from '../domain/regions';
+import { CENTRE, parseRegion } from '../domain/regions';
 import type { Job, JobContext } from './job-runner';
 import { weeklyFigures, type WeeklyFigures } from './weekly-data';
 
-/** The chart's series and their colours, like the cards' headers (未通过, rarer, is in the totals line). */
-export const CHART_STATUSES: ReadonlyArray<{ status: ApplicationStatus; color: string }> = [
-  { status: '待审核', color: '#3b82f6' },
-  { status: '已退回', color: '#f59e0b' },
-  { status: '已通过', color: '#22c55e' },
-  { status: '已举办', color: '#14b8a6' },
-  { status: '已总结', color: '#8b5cf6' },
-];
-
 /**
  * The Monday digest: each group bound to a 盟市 gets its region's summary, the centre's group the
- * province digest with a bar chart. Once per group per week; a run later in the week (after
- * downtime) still sends that week's digest, with the figures as of the run.
+ * province digest with a chart of every 盟市 by status (the card's native `chart` component).
+ * Once per group per week; a run later in the week (after downtime) still sends that week's
+ * digest, with the figures as of the run.
  */
 export const weeklySummary: Job = async (ctx) => {
   const { timezone } = ctx.deps.settings;
@@ -50,7 +42,6 @@ export const weeklySummary: Job = async (ctx) => {
         overdueDays: s.summaryOverdueDaysAfter,
       });
     };
-    let chart: Promise<{ imageKey?: string; problem?: string }> | undefined;
     for (const binding of bindings) {
       const subject = `chat:${binding.chatId}`;
       if (await ctx.done(subject, occasion)) continue;
@@ -58,10 +49,9 @@ export const weeklySummary: Job = async (ctx) => {
         let card;
         if (binding.scope === CENTRE) {
           const figures = figuresFor(apps);
-          chart ??= chartFor(ctx, figures);
-          const { imageKey, problem } = await chart;
+          const { chart, problem } = chartFor(ctx, figures);
           const needs = await ctx.deps.needs.openAndMatched(tenantKey);
-          card = weeklyCard({ scope: '全区', figures, chartImageKey: imageKey, chartProblem: problem, upcomingDays: s.digestUpcomingDays, commandDays: s.upcomingCommandDays, needs });
+          card = weeklyCard({ scope: '全区', figures, chart, chartProblem: problem, upcomingDays: s.digestUpcomingDays, commandDays: s.upcomingCommandDays, needs });
         } else {
           const region = parseRegion(binding.scope);
           if (!region) continue;
@@ -78,18 +68,15 @@ export const weeklySummary: Job = async (ctx) => {
   }
 };
 
-/** Renders and uploads the province chart; a failure costs the picture, not the digest. */
-async function chartFor(ctx: JobContext, figures: WeeklyFigures): Promise<{ imageKey?: string; problem?: string }> {
+/**
+ * The province chart. Building it is plain data and should never fail; if it does, the digest
+ * goes out without it (with a note) and the run is not marked failed: the figures are in the text.
+ */
+export function chartFor(ctx: Pick<JobContext, 'log' | 'failed'>, figures: WeeklyFigures): { chart?: CardElement; problem?: string } {
   try {
-    const png = await renderBarChart({
-      title: '各盟市申请情况',
-      categories: [...REGIONS],
-      series: CHART_STATUSES.map(({ status, color }) => ({ name: status, color, values: REGIONS.map((r) => figures.byRegion[r][status]) })),
-    });
-    return { imageKey: await ctx.deps.platform.uploadImage(png) };
+    return { chart: regionStatusChart(figures.byRegion) };
   } catch (err) {
-    ctx.failed();
-    ctx.log.error({ err }, 'weekly summary: chart failed');
-    return { problem: '（本周图表生成失败，已记录，管理员可查看日志。）' };
+    ctx.log.warn({ err }, 'weekly summary: chart left out');
+    return { problem: '（本周图表未能生成，各项数字见上文。）' };
   }
 }

@@ -10,7 +10,7 @@ import { BuildOptions, buildFeishuRequest } from './feishu-signer';
 
 /** The doc fixtures' Verification Token, so their payloads verify as they are. */
 export const TEST_TOKEN = 'rvaYgkND1GOiu5MM0E1rncYC6PLtF7JV';
-/** The key of the shared encrypted fixtures. */
+/** The key of the encrypted fixtures in test/fixtures/feishu. */
 export const TEST_ENCRYPT_KEY = 'test key';
 export const ADMIN_OPEN_ID = 'ou_admin_0000000000000000000000001';
 

@@ -1,4 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 export const MAIN_JS = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
@@ -13,10 +15,24 @@ export interface BotProcess {
   stop(): Promise<void>;
 }
 
+export interface SpawnOptions {
+  /**
+   * The working directory, where the bot reads `.env`. Default: a new empty folder, so that a
+   * developer's own `.env` in the project never reaches a test.
+   */
+  cwd?: string;
+  /** Leave PORT to `env` (or `.env`) instead of PORT=0 (any free port). */
+  ownPort?: boolean;
+}
+
+/** A new empty folder for a process's working directory. */
+export const emptyDir = (): string => mkdtempSync(join(tmpdir(), 'bot-cwd-'));
+
 /** Runs the built bot (`node dist/src/main.js`) as its own process, as `npm start` does. */
-export async function spawnBot(env: Record<string, string>): Promise<BotProcess> {
+export async function spawnBot(env: Record<string, string>, options: SpawnOptions = {}): Promise<BotProcess> {
   const child = spawn(process.execPath, [MAIN_JS], {
-    env: { PATH: process.env.PATH ?? '', ...env, PORT: '0' },
+    cwd: options.cwd ?? emptyDir(),
+    env: { PATH: process.env.PATH ?? '', ...env, ...(options.ownPort ? {} : { PORT: '0' }) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];

@@ -28,6 +28,11 @@ export const FORM_TAGS: ReadonlySet<string> = new Set([
   'select_img',
   'overflow',
 ]);
+/** The card allows at most this many `chart` components (Feishu's chart component doc). */
+export const MAX_CHARTS = 5;
+/** VChart properties the chart component cannot draw on mobile (the chart fails to load there). */
+const MOBILE_UNSUPPORTED_CHART_KEYS: ReadonlySet<string> = new Set(['texture', 'repeatX', 'repeatY']);
+
 /** Text objects, not components. */
 export const TEXT_TAGS: ReadonlySet<string> = new Set(['plain_text', 'lark_md']);
 
@@ -151,8 +156,36 @@ export function expectValidCard(card: Node, options: ValidCardOptions = {}): voi
     if (v.node.form_action_type !== undefined) expect(v.ancestors).toContain('form');
     if (v.node.placeholder) expect([...v.node.placeholder.content].length).toBeLessThanOrEqual(100);
     if (v.node.tag === 'input') expect(v.node.max_length).toBeLessThanOrEqual(1000);
+    if (v.node.tag === 'chart') expectValidChart(v.node);
   }
+  expect(all.filter((v) => v.node.tag === 'chart').length).toBeLessThanOrEqual(MAX_CHARTS);
   expect(allValues(card, 'required')).not.toContain(true);
+}
+
+/**
+ * A card's `chart` component (card JSON 2.0): a VChart spec of plain JSON data (no functions: the
+ * component runs no JavaScript), none of the properties that fail on mobile, and a height or
+ * aspect ratio among the documented ones.
+ */
+export function expectValidChart(chart: Node): void {
+  expect(chart.tag).toBe('chart');
+  expect(typeof chart.chart_spec).toBe('object');
+  expect(typeof chart.chart_spec.type).toBe('string');
+  const walk = (value: unknown, path: string): void => {
+    if (value === null || ['string', 'boolean'].includes(typeof value)) return;
+    if (typeof value === 'number') return void expect([path, Number.isFinite(value)]).toEqual([path, true]);
+    if (Array.isArray(value)) return value.forEach((x, i) => walk(x, `${path}[${i}]`));
+    expect([path, typeof value, Object.getPrototypeOf(value)]).toEqual([path, 'object', Object.prototype]);
+    for (const [k, x] of Object.entries(value as Node)) {
+      expect([path, k, MOBILE_UNSUPPORTED_CHART_KEYS.has(k)]).toEqual([path, k, false]);
+      if (k === 'gradient') expect(x).not.toBe('conical');
+      walk(x, `${path}.${k}`);
+    }
+  };
+  walk(chart.chart_spec, 'chart_spec');
+  if (chart.height !== undefined) expect(chart.height).toMatch(/^(auto|([1-9]\d{0,2})px)$/);
+  if (chart.aspect_ratio !== undefined) expect(['1:1', '2:1', '4:3', '16:9']).toContain(chart.aspect_ratio);
+  if (chart.color_theme !== undefined) expect(['brand', 'rainbow', 'complementary', 'converse', 'primary']).toContain(chart.color_theme);
 }
 
 /** Markup in the tests' hostile user text that must never reach a markdown element raw. */

@@ -1,9 +1,14 @@
 import { createCipheriv, createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The shared fixtures: real payloads from Feishu's docs (../shared/fixtures/feishu). */
-export const FIXTURES_DIR = join(__dirname, '..', '..', '..', 'shared', 'fixtures', 'feishu');
+/**
+ * Payloads from Feishu's documentation (and a few captures), kept in the repository:
+ * test/fixtures/feishu/, each file's `_source` and the README there name where it came from.
+ * Found from test/helpers/ (jest) and from dist/test/helpers/ (the compiled benchmark).
+ */
+export const FIXTURES_DIR = [join(__dirname, '..', 'fixtures', 'feishu'), join(__dirname, '..', '..', '..', 'test', 'fixtures', 'feishu')]
+  .find((dir) => existsSync(dir)) ?? join(__dirname, '..', 'fixtures', 'feishu');
 
 export function loadFixture<T = Record<string, any>>(name: string): T {
   return JSON.parse(readFileSync(join(FIXTURES_DIR, name), 'utf8')) as T;

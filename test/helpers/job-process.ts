@@ -17,14 +17,25 @@ export interface JobOutcome {
  * Open API, same environment.
  */
 export function runJob(h: Harness, args: string[], env: Record<string, string> = {}): Promise<JobOutcome> {
+  return runJobIn(h.dbDir, args, {
+    ...testEnv(h.fake, h.dbDir),
+    ADMIN_OPEN_IDS: h.config.adminOpenIds.size ? [...h.config.adminOpenIds].join(',') : '',
+    CAMPAIGN_YEAR: String(h.config.campaignYear),
+    LOG_LEVEL: 'warn',
+    JOB_DELIVERY_WAIT_SECONDS: '15',
+    ...env,
+  });
+}
+
+/**
+ * Runs the job command in `cwd` (where it reads `.env`; the harness's database folder by default,
+ * never the project, so a developer's own `.env` does not reach the tests) with only `env` and PATH.
+ */
+export function runJobIn(cwd: string, args: string[], env: Record<string, string>): Promise<JobOutcome> {
   const child = spawn(process.execPath, [JOB_CLI_JS, ...args], {
+    cwd,
     env: {
       PATH: process.env.PATH ?? '',
-      ...testEnv(h.fake, h.dbDir),
-      ADMIN_OPEN_IDS: h.config.adminOpenIds.size ? [...h.config.adminOpenIds].join(',') : '',
-      CAMPAIGN_YEAR: String(h.config.campaignYear),
-      LOG_LEVEL: 'warn',
-      JOB_DELIVERY_WAIT_SECONDS: '15',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -197,10 +197,15 @@ describe('weekly summary', () => {
     expect(out).toContain('3 queued');
     const centre = cardsTo('chat', CENTRE_CHAT, '每周小结 · 全区');
     expect(centre).toHaveLength(1);
-    const img = nodesOf(centre[0].content).find((n) => n.tag === 'img');
-    expect(img.img_key).toMatch(/^img_v2_fake_/);
-    const upload = h.fake.calls.find((c) => c.path === '/open-apis/im/v1/images')!;
-    expect(upload.rawBody.includes(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(true);
+    // The chart is the card's own `chart` component with the figures: nothing drawn or uploaded.
+    const charts = nodesOf(centre[0].content).filter((n) => n.tag === 'chart');
+    expect(charts).toHaveLength(1);
+    const figures: Array<{ region: string; status: string; count: number }> = charts[0].chart_spec.data[0].values;
+    expect(figures.filter((f) => f.count > 0)).toEqual([
+      { region: '包头市', status: '已通过', count: 1 },
+      { region: '赤峰市', status: '已通过', count: 1 },
+    ]);
+    expect(h.fake.calls.some((c) => c.path === '/open-apis/im/v1/images')).toBe(false);
     expect(visibleText(centre[0].content)).toContain('已通过 2');
     const baotou = cardsTo('chat', BAOTOU_CHAT, '每周小结 · 「包头市」');
     expect(baotou).toHaveLength(1);

@@ -5,6 +5,7 @@ import {
   upcomingActivitiesCard,
   upcomingActivityCard,
 } from '../../cards/reminder-cards';
+import { regionStatusChart } from '../../cards/digest-chart';
 import { DIGEST_LIST_MAX, weeklyCard, type WeeklyCardView } from '../../cards/weekly-cards';
 import type { ApplicationEvent } from '../../src/db/entities/application-event.entity';
 import type { Application } from '../../src/db/entities/application.entity';
@@ -231,8 +232,8 @@ describe('weeklyFigures', () => {
 
 const FIGURES = weeklyFigures(input());
 const REGION_VIEW: WeeklyCardView = { scope: '「包头市」', figures: weeklyFigures(regionInput('包头市')) };
-const PROVINCE_CHART: WeeklyCardView = { scope: '全区', figures: FIGURES, chartImageKey: 'img_v3_chart' };
-const PROVINCE_NO_CHART: WeeklyCardView = { scope: '全区', figures: FIGURES, chartProblem: '柱状图生成失败，本周仅发送文字小结。' };
+const PROVINCE_CHART: WeeklyCardView = { scope: '全区', figures: FIGURES, chart: regionStatusChart(FIGURES.byRegion) };
+const PROVINCE_NO_CHART: WeeklyCardView = { scope: '全区', figures: FIGURES, chartProblem: '（本周图表未能生成，各项数字见上文。）' };
 
 /** Figures with `n` entries in every list. */
 function bigFigures(n: number, over: Partial<Application> = {}): WeeklyFigures {
@@ -249,12 +250,15 @@ function bigFigures(n: number, over: Partial<Application> = {}): WeeklyFigures {
 describe('weeklyCard', () => {
   it.each<[string, WeeklyCardView]>([
     ['region digest', REGION_VIEW],
-    ['province digest with chart', PROVINCE_CHART],
     ['province digest without chart', PROVINCE_NO_CHART],
   ])('%s is a valid card (snapshot)', (_name, view) => {
     const c = weeklyCard(view);
     expectValidCard(c);
     expect(c).toMatchSnapshot();
+  });
+
+  it('province digest with its chart is a valid card', () => {
+    expectValidCard(weeklyCard(PROVINCE_CHART));
   });
 
   it('is titled by scope with the week as subtitle', () => {
@@ -282,21 +286,29 @@ describe('weeklyCard', () => {
     expect(text).not.toContain('已撤回');
   });
 
-  it('shows the chart as an img element when there is one', () => {
-    const imgs = byTag(weeklyCard(PROVINCE_CHART) as Node, 'img');
-    expect(imgs).toEqual([{ tag: 'img', img_key: 'img_v3_chart', alt: { tag: 'plain_text', content: expect.any(String) }, scale_type: 'fit_horizontal' }]);
+  it('shows the chart right after the counts, with every 盟市’s figures', () => {
+    const c = weeklyCard(PROVINCE_CHART) as Node;
+    const charts = byTag(c, 'chart');
+    expect(charts).toHaveLength(1);
+    expect(c.body.elements[1]).toBe(charts[0]);
+    const values: Array<{ region: string; status: string; count: number }> = charts[0].chart_spec.data[0].values;
+    const of = (region: string) => Object.fromEntries(values.filter((v) => v.region === region).map((v) => [v.status, v.count]));
+    expect(of('包头市')).toEqual({ 待审核: 1, 已退回: 0, 已通过: 2, 已举办: 0, 已总结: 1 });
+    expect(of('赤峰市')).toEqual({ 待审核: 0, 已退回: 0, 已通过: 2, 已举办: 2, 已总结: 0 });
+    expect(of('乌海市')).toMatchObject({ 已退回: 1 });
+    expect(byTag(c, 'img')).toEqual([]);
   });
 
-  it('says why there is no chart, as a note without an img', () => {
+  it('says why there is no chart, as a note', () => {
     const c = weeklyCard(PROVINCE_NO_CHART) as Node;
-    expect(byTag(c, 'img')).toEqual([]);
-    expect(byTag(c, 'markdown').filter((m) => m.text_size === 'notation').map((m) => m.content)).toContain('柱状图生成失败，本周仅发送文字小结。');
+    expect(byTag(c, 'chart')).toEqual([]);
+    expect(byTag(c, 'markdown').filter((m) => m.text_size === 'notation').map((m) => m.content)).toContain('（本周图表未能生成，各项数字见上文。）');
   });
 
-  it('has neither img nor problem note for a region', () => {
+  it('has neither chart nor problem note for a region', () => {
     const c = weeklyCard(REGION_VIEW) as Node;
-    expect(byTag(c, 'img')).toEqual([]);
-    expect(visibleText(c)).not.toContain('柱状图');
+    expect(byTag(c, 'chart')).toEqual([]);
+    expect(visibleText(c)).not.toContain('图表');
   });
 
   it('says 无 for empty lists', () => {
@@ -356,7 +368,7 @@ describe('weeklyCard', () => {
     expect(figures.decided).toHaveLength(500);
     expect(figures.upcoming).toHaveLength(125);
     expect(figures.overdue).toHaveLength(125);
-    return weeklyCard({ scope: '全区', figures, chartImageKey: 'img_v3_chart' });
+    return weeklyCard({ scope: '全区', figures, chart: regionStatusChart(figures.byRegion) });
   }
 
   it('stays under 30 KB with 500 applications whose names and venues are as long as allowed (100 characters)', () => {
