@@ -1,9 +1,14 @@
-import { ADMIN_OPEN_ID, Harness, HarnessOptions, startHarness } from '../helpers/bot-harness';
+import { ADMIN_OPEN_ID, Harness, HarnessOptions, startHarness, TEST_ENCRYPT_KEY, testEnv } from '../helpers/bot-harness';
+import { encrypt } from '../helpers/feishu-signer';
 import { visibleText } from '../helpers/card-text';
 import { buttonValue, Driver, YEAR } from '../helpers/application-driver';
 import { CardActionOptions, cardActionEvent, messageEvent, MessageEventOptions } from '../helpers/events';
 import { FakeFeishu } from '../helpers/fake-feishu';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { WebSocket } from 'ws';
+import { spawnBot } from '../helpers/bot-process';
 import { Ack, FakeFeishuWs, METHOD_DATA } from '../helpers/fake-feishu-ws';
 
 /**
@@ -200,6 +205,26 @@ describe('acknowledgement', () => {
   });
 });
 
+describe('payloads', () => {
+  it('reads an encrypted payload when an Encrypt Key is configured', async () => {
+    await startBot({ env: { FEISHU_ENCRYPT_KEY: TEST_ENCRYPT_KEY } });
+    await ws.waitConnected();
+    const evt = messageEvent({ chatType: 'p2p', text: '帮助', senderOpenId: FILER });
+    const ack = await ws.push({ encrypt: encrypt(JSON.stringify(evt), TEST_ENCRYPT_KEY) });
+    expect(ack.code).toBe(200);
+    await fake.waitFor(() => fake.delivered.some((m) => m.parentId === evt.event.message.message_id), 'the reply');
+  });
+
+  it('acknowledges a frame that is no Feishu event and processes nothing', async () => {
+    await startBot();
+    await ws.waitConnected();
+    const ack = await ws.push({ hello: 'world' });
+    expect(ack.code).toBe(200);
+    expect(await h!.bot.ds.query('SELECT count(*) AS n FROM inbound_events')).toEqual([{ n: 0 }]);
+    expect(hasLog('a frame that is not a Feishu event was ignored')).toBe(true);
+  });
+});
+
 describe('connection state', () => {
   it('shows connecting, then connected, in /healthz and the log; a dropped socket reconnects', async () => {
     ws.holdEndpoint();
@@ -247,5 +272,29 @@ describe('connection state', () => {
     expect(await healthz()).toMatchObject({ status: 'ok', feishu: 'disconnected' });
     expect(ws.sockets).toHaveLength(0);
     expect(h!.logs.join('\n')).not.toContain('not-the-secret');
+  });
+});
+
+describe('the built bot (npm start)', () => {
+  it('connects, answers over the long connection and stops cleanly on SIGTERM', async () => {
+    const dbDir = mkdtempSync(join(tmpdir(), 'innovation-bot-ws-'));
+    const bot = await spawnBot({
+      ...testEnv(fake, dbDir),
+      FEISHU_EVENT_MODE: 'long-connection',
+      FEISHU_ENCRYPT_KEY: '',
+      FEISHU_VERIFICATION_TOKEN: '',
+    });
+    try {
+      await ws.waitConnected();
+      await fake.waitFor(async () => ((await (await fetch(`${bot.url}/healthz`)).json()) as any).feishu === 'connected', '/healthz: connected');
+      const evt = messageEvent({ chatType: 'p2p', text: '帮助', senderOpenId: FILER });
+      expect((await ws.push(evt)).code).toBe(200);
+      await fake.waitFor(() => fake.delivered.some((m) => m.parentId === evt.event.message.message_id), 'the reply');
+      expect(bot.output.join('')).toContain('"feishuEvents":"long-connection"');
+    } finally {
+      await bot.stop();
+      rmSync(dbDir, { recursive: true, force: true });
+    }
+    expect(bot.child.exitCode).toBe(0);
   });
 });
