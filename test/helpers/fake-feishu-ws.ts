@@ -102,6 +102,8 @@ export class FakeFeishuWs {
   readonly received: DecodedFrame[] = [];
   /** Sockets the SDK opened, in order; the last one is the live one. */
   readonly sockets: WebSocket[] = [];
+  /** Sockets the SDK has pinged on: it pings from 'open' and listens for frames right after. */
+  private readonly pinged = new WeakSet<WebSocket>();
   /** Sockets that went half-open: what the SDK sends still arrives, nothing comes back. */
   private readonly silent = new WeakSet<WebSocket>();
   /** While set, endpoint discovery waits for it (the bot stays "connecting"). */
@@ -139,9 +141,14 @@ export class FakeFeishuWs {
     this.releaseHold = undefined;
   }
 
-  /** Waits until `count` connections were opened in all and one is open now. */
+  /**
+   * Waits until `count` connections were opened in all and one is open and ready now. Ready
+   * means its first ping arrived: the SDK attaches its frame listener only after the 'open'
+   * event has been handled, so a frame pushed right after the handshake could go unheard.
+   */
   async waitConnected(count = 1, timeoutMs = 10_000): Promise<WebSocket> {
-    await this.fake.waitFor(() => this.sockets.length >= count && this.live !== undefined, `long connection #${count}`, timeoutMs);
+    const ready = () => this.sockets.length >= count && this.live !== undefined && this.pinged.has(this.live);
+    await this.fake.waitFor(ready, `long connection #${count}`, timeoutMs);
     return this.live!;
   }
 
@@ -232,6 +239,7 @@ export class FakeFeishuWs {
     const frame = decodeFrame(data);
     this.received.push(frame);
     if (frame.method === METHOD_CONTROL && frame.headers.type === 'ping') {
+      this.pinged.add(ws);
       if (this.silent.has(ws)) return;
       ws.send(
         encodeFrame({
