@@ -10,6 +10,7 @@ import { createHttpApp } from './http/server';
 import type { Logger } from './logger';
 import { DryRunPlatform } from './platform/dry-run-platform';
 import { FeishuPlatform } from './platform/feishu/feishu-platform';
+import { createLongConnection, LongConnectionTuning } from './platform/feishu/long-connection';
 import type { ChatPlatform } from './platform/port';
 import { ApplicationService } from './services/application-service';
 import { BindingService } from './services/binding-service';
@@ -32,6 +33,8 @@ export interface BotOptions {
   cron?: boolean;
   /** Card actions added to (or replacing) the registry's, by name. */
   cardActions?: Record<string, CardActionHandler>;
+  /** FEISHU_EVENT_MODE=long-connection: watchdog and handshake timeouts (tests shorten them). */
+  longConnection?: LongConnectionTuning;
 }
 
 export interface Bot {
@@ -110,14 +113,19 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
     { ...DEFAULT_INBOX_OPTIONS, ...opts.inbox },
     now,
   );
+  const dispatchCard = createCardDispatch(deps, { ...CARD_ACTIONS, ...opts.cardActions });
+  const longConnection = createLongConnection(config, inbox, dispatchCard, logger, opts.longConnection);
   const app = createHttpApp({
     config,
     inbox,
-    dispatchCard: createCardDispatch(deps, { ...CARD_ACTIONS, ...opts.cardActions }),
+    dispatchCard,
     logger: logger.child({ component: 'http' }),
     now,
     ds,
     platformName: platform.name,
+    feishuConnection: longConnection && (() => longConnection.state()),
+    // Unverifiable webhooks are not served when events come over the long connection instead.
+    webhooks: config.feishu.eventMode === 'webhook' || Boolean(config.feishu.encryptKey || config.feishu.verificationToken),
   });
   const scheduler = new Scheduler(config.timezone, logger.child({ component: 'scheduler' }));
   const jobs = new JobRunner(ds, deps, logger.child({ component: 'jobs' }));
@@ -150,10 +158,12 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
         server!.once('listening', resolve);
         server!.once('error', reject);
       });
+      longConnection?.start();
       return (server.address() as AddressInfo).port;
     },
     async stop() {
       scheduler.stop();
+      longConnection?.stop();
       if (server) {
         const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
         server.closeIdleConnections();

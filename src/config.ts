@@ -5,6 +5,9 @@ import { z } from 'zod';
  * start-up; a bad value stops the process with one line that names the variable.
  */
 
+/** How Feishu reaches the bot: HTTP pushes to a public address, or an outbound WebSocket. */
+export type FeishuEventMode = 'webhook' | 'long-connection';
+
 export interface Config {
   port: number;
   databaseUrl: string;
@@ -18,6 +21,7 @@ export interface Config {
     maxClockSkewSeconds: number;
     /** Timeout of one Open API call; an outbound message's claim lasts twice as long. */
     httpTimeoutMs: number;
+    eventMode: FeishuEventMode;
   };
   /** No app credentials: nothing is sent; what would be sent is logged. */
   dryRun: boolean;
@@ -82,6 +86,7 @@ const schema = z.object({
       message: "expected a base URL such as 'https://open.feishu.cn' (no path)",
     })
     .transform((v) => v.replace(/\/$/, '')),
+  FEISHU_EVENT_MODE: z.enum(['webhook', 'long-connection']).default('webhook'),
   FEISHU_MAX_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(1).max(86400).default(300),
   FEISHU_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   ADMIN_OPEN_IDS: z
@@ -120,7 +125,16 @@ export function loadConfig(env: Record<string, string | undefined>, now: Date = 
     throw new ConfigError(missing, 'set FEISHU_APP_ID and FEISHU_APP_SECRET together, or neither for dry-run mode');
   }
   const dryRun = !e.FEISHU_APP_ID;
-  if (!dryRun && !e.FEISHU_ENCRYPT_KEY && !e.FEISHU_VERIFICATION_TOKEN) {
+  const longConnection = e.FEISHU_EVENT_MODE === 'long-connection';
+  if (longConnection && dryRun) {
+    throw new ConfigError('FEISHU_EVENT_MODE', 'long-connection needs FEISHU_APP_ID and FEISHU_APP_SECRET (the connection is opened with them)');
+  }
+  // The SDK's WSClient silently stays idle for any other id (FEISHU.md §9): say so at start-up.
+  if (longConnection && !/^cli_[0-9a-fA-F]{16}$/.test(e.FEISHU_APP_ID ?? '')) {
+    throw new ConfigError('FEISHU_APP_ID', "long-connection needs the app's real App ID: 'cli_' followed by 16 hexadecimal digits");
+  }
+  // Over the long connection Feishu neither signs nor needs a token (FEISHU.md §9).
+  if (!dryRun && !longConnection && !e.FEISHU_ENCRYPT_KEY && !e.FEISHU_VERIFICATION_TOKEN) {
     throw new ConfigError(
       'FEISHU_ENCRYPT_KEY',
       'with app credentials set, set FEISHU_ENCRYPT_KEY (recommended) or FEISHU_VERIFICATION_TOKEN so inbound requests can be verified',
@@ -138,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined>, now: Date = 
       baseUrl: e.FEISHU_BASE_URL,
       maxClockSkewSeconds: e.FEISHU_MAX_CLOCK_SKEW_SECONDS,
       httpTimeoutMs: e.FEISHU_HTTP_TIMEOUT_MS,
+      eventMode: e.FEISHU_EVENT_MODE,
     },
     dryRun,
     adminOpenIds: new Set(e.ADMIN_OPEN_IDS),

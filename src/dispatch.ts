@@ -1,6 +1,6 @@
 import { CARD_ACTIONS, EVENT_HANDLERS } from '../handlers/registry';
 import type { HandlerDeps } from '../handlers/types';
-import type { CardCallbackAnswer, CardDispatch } from './http/feishu-routes';
+import type { CardCallbackAnswer, CardDispatch } from './platform/feishu/intake';
 import type { Logger } from './logger';
 import type { Dispatch } from './services/inbox-service';
 

@@ -19,7 +19,10 @@ async function main(): Promise<void> {
 
   const bot = await createBot(config, logger);
   const port = await bot.listen(config.port);
-  logger.info({ port, platform: bot.platform.name, database: config.databaseUrl.split(':')[0] }, 'bot listening');
+  logger.info(
+    { port, platform: bot.platform.name, database: config.databaseUrl.split(':')[0], feishuEvents: config.feishu.eventMode },
+    'bot listening',
+  );
 
   let stopping = false;
   const shutdown = (signal: string) => {

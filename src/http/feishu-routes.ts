@@ -1,13 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import type { Context } from 'koa';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { FeishuEnvelope, verifyInbound } from '../platform/feishu/inbound';
+import { verifyInbound } from '../platform/feishu/inbound';
+import { answerCard, CARD_EVENT, CardDispatch, recordEvent } from '../platform/feishu/intake';
 import type { InboxService } from '../services/inbox-service';
 import { BodyError, readRawBody } from './read-body';
 
-export type CardCallbackAnswer = Record<string, unknown>;
-export type CardDispatch = (envelope: FeishuEnvelope, log: Logger) => Promise<CardCallbackAnswer>;
+export type { CardCallbackAnswer, CardDispatch } from '../platform/feishu/intake';
 
 export interface FeishuRouteDeps {
   config: Config;
@@ -16,8 +15,6 @@ export interface FeishuRouteDeps {
   logger: Logger;
   now: () => number;
 }
-
-const CARD_EVENT = 'card.action.trigger';
 
 /**
  * Transport only: read the exact bytes, verify, answer. Events are recorded and answered at
@@ -61,7 +58,7 @@ export function feishuWebhook(deps: FeishuRouteDeps, route: 'events' | 'cards') 
 
     // A card callback wants its answer in this response, whichever URL it was configured on.
     if (envelope.eventType === CARD_EVENT) {
-      ctx.body = await answerCard(deps, envelope, log);
+      ctx.body = await answerCard(deps.dispatchCard, envelope, log);
       return;
     }
     if (route === 'cards') {
@@ -70,36 +67,7 @@ export function feishuWebhook(deps: FeishuRouteDeps, route: 'events' | 'cards') 
       return;
     }
 
-    const recorded = await deps.inbox.record(envelope);
+    await recordEvent(deps.inbox, envelope, log);
     ctx.body = {};
-    if (recorded.status === 'new') {
-      // After the response: Feishu waits at most 3 s, and the work may take longer.
-      setImmediate(() => deps.inbox.schedule(recorded.id));
-    } else {
-      log.info('webhook: repeated delivery ignored');
-    }
   };
-}
-
-const CARD_DEADLINE_MS = 2500;
-
-/** Always a 200 JSON answer within Feishu's 3 s, whatever the handler does. */
-async function answerCard(deps: FeishuRouteDeps, envelope: FeishuEnvelope, log: Logger): Promise<CardCallbackAnswer> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<CardCallbackAnswer>((resolve) => {
-    timer = setTimeout(() => {
-      log.warn('card action took longer than Feishu waits; answered with a progress toast');
-      resolve({ toast: { type: 'info', content: '已收到，正在处理，请稍候查看结果。' } });
-    }, CARD_DEADLINE_MS);
-  });
-  const work = deps.dispatchCard(envelope, log).catch((err) => {
-    const ref = randomBytes(4).toString('hex');
-    log.error({ err, ref }, 'card action failed');
-    return { toast: { type: 'error', content: `操作没有成功，请稍后重试。如仍有问题，请把参考编号 ${ref} 告诉管理员。` } };
-  });
-  try {
-    return await Promise.race([work, late]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

@@ -7,6 +7,10 @@ import { feishuWebhook, FeishuRouteDeps } from './feishu-routes';
 export interface HttpDeps extends FeishuRouteDeps {
   ds: DataSource;
   platformName: string;
+  /** FEISHU_EVENT_MODE=long-connection: the connection's state, reported by /healthz. */
+  feishuConnection?: () => 'connecting' | 'connected' | 'disconnected';
+  /** Serve /feishu/events and /feishu/cards (default true). */
+  webhooks?: boolean;
 }
 
 export function createHttpApp(deps: HttpDeps): Koa {
@@ -27,12 +31,19 @@ export function createHttpApp(deps: HttpDeps): Koa {
   });
 
   const router = new Router();
-  router.post('/feishu/events', feishuWebhook(deps, 'events'));
-  router.post('/feishu/cards', feishuWebhook(deps, 'cards'));
+  if (deps.webhooks !== false) {
+    router.post('/feishu/events', feishuWebhook(deps, 'events'));
+    router.post('/feishu/cards', feishuWebhook(deps, 'cards'));
+  }
   router.get('/healthz', async (ctx) => {
     const database = await databaseAnswers(deps.ds);
     ctx.status = database ? 200 : 503;
-    ctx.body = { status: database ? 'ok' : 'unavailable', database: database ? 'ok' : 'unreachable', platform: deps.platformName };
+    ctx.body = {
+      status: database ? 'ok' : 'unavailable',
+      database: database ? 'ok' : 'unreachable',
+      platform: deps.platformName,
+      ...(deps.feishuConnection ? { feishu: deps.feishuConnection() } : {}),
+    };
   });
 
   app.use(router.routes());

@@ -59,6 +59,11 @@ export class FakeFeishu {
   appId = 'cli_test_app';
   appSecret = 'test-app-secret-value';
   botOpenId = FAKE_BOT_OPEN_ID;
+  /**
+   * Routes answered before the token check, by path: the long-connection endpoint discovery
+   * (fake-feishu-ws.ts), which the SDK calls on this same base URL.
+   */
+  readonly extraRoutes = new Map<string, (call: RecordedCall, send: (status: number, payload: unknown) => void) => void | Promise<void>>();
   private readonly byUuid = new Map<string, DeliveredMessage>();
   private counter = 0;
   private server: Server | undefined;
@@ -82,6 +87,12 @@ export class FakeFeishu {
   get url(): string {
     const addr = this.server?.address() as AddressInfo;
     return `http://127.0.0.1:${addr.port}`;
+  }
+
+  /** The HTTP server, for WebSocket upgrades (fake-feishu-ws.ts). */
+  get httpServer(): Server {
+    if (!this.server) throw new Error('the fake is not started');
+    return this.server;
   }
 
   async start(port = 0): Promise<this> {
@@ -148,6 +159,8 @@ export class FakeFeishu {
       res.end(JSON.stringify(payload));
     };
 
+    const extra = this.extraRoutes.get(call.path);
+    if (extra) return extra(call, send);
     if (call.path === '/open-apis/auth/v3/tenant_access_token/internal') {
       if (body?.app_id !== this.appId || body?.app_secret !== this.appSecret) {
         return send(200, { code: 10014, msg: 'app secret invalid' });

@@ -185,3 +185,34 @@ describe('parsed values', () => {
     expect(loadConfig({ SCHEDULE_TIMEZONE: 'Asia/Urumqi' }).timezone).toBe('Asia/Urumqi');
   });
 });
+
+describe('FEISHU_EVENT_MODE', () => {
+  const LONG = { FEISHU_APP_ID: 'cli_a1b2c3d4e5f60718', FEISHU_APP_SECRET: 'secret-value', FEISHU_EVENT_MODE: 'long-connection' };
+
+  it('defaults to webhook', () => {
+    expect(loadConfig({}).feishu.eventMode).toBe('webhook');
+  });
+
+  it('long-connection needs neither an encrypt key nor a verification token', () => {
+    const c = loadConfig(LONG);
+    expect(c.feishu.eventMode).toBe('long-connection');
+    expect(c.dryRun).toBe(false);
+    expect(c.feishu.encryptKey).toBeUndefined();
+  });
+
+  it('long-connection without app credentials is refused', () => {
+    const err = configError({ FEISHU_EVENT_MODE: 'long-connection' });
+    expect(err.variable).toBe('FEISHU_EVENT_MODE');
+    expect(err.message).toContain('FEISHU_APP_ID');
+  });
+
+  it('long-connection refuses an app id the SDK would silently ignore', () => {
+    const err = configError({ ...LONG, FEISHU_APP_ID: 'cli_test_app' });
+    expect(err.variable).toBe('FEISHU_APP_ID');
+    expect(err.message).toContain('16 hexadecimal digits');
+  });
+
+  it('an unknown mode names the variable', () => {
+    expect(configError({ FEISHU_EVENT_MODE: 'websocket' }).variable).toBe('FEISHU_EVENT_MODE');
+  });
+});

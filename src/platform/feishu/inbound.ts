@@ -106,7 +106,12 @@ export function verifyInbound(
 const MAX_ID = 128;
 const MAX_TENANT_KEY = 64;
 
-function toEnvelope(body: Record<string, any>): FeishuEnvelope | undefined {
+/**
+ * The envelope of an already verified and decrypted payload, or undefined when it is not a Feishu
+ * event. Shared by the webhooks and the long connection, so both read events the same way.
+ */
+export function toEnvelope(body: unknown): FeishuEnvelope | undefined {
+  if (!isObject(body)) return undefined;
   const envelope = readEnvelope(body);
   if (!envelope) return undefined;
   const tooLong = envelope.eventId.length > MAX_ID || envelope.eventType.length > MAX_ID || envelope.tenantKey.length > MAX_TENANT_KEY;
