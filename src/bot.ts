@@ -23,6 +23,9 @@ import { JobDeps, JobRunner } from './jobs/job-runner';
 import { JOBS } from './jobs/registry';
 import { DEFAULT_REMINDER_SCHEDULE } from './jobs/schedule-config';
 import { Scheduler } from './scheduler/scheduler';
+import { createPlayground, Playground } from './playground/playground';
+import { ADMIN as PLAYGROUND_ADMIN } from './playground/people';
+import { PlaygroundLog, PlaygroundPlatform } from './playground/playground-platform';
 
 export interface BotOptions {
   now?: () => number;
@@ -32,6 +35,8 @@ export interface BotOptions {
   cron?: boolean;
   /** Card actions added to (or replacing) the registry's, by name. */
   cardActions?: Record<string, CardActionHandler>;
+  /** Serve /playground in dry-run mode (default true; never with Feishu credentials). */
+  playground?: boolean;
 }
 
 export interface Bot {
@@ -81,19 +86,26 @@ export function createPlatform(config: Config, logger: Logger, timeoutMs: number
 
 /** The composition root: config → database → services → HTTP app → workers. */
 export async function createBot(config: Config, logger: Logger, opts: BotOptions = {}): Promise<Bot> {
+  const playground = config.dryRun && opts.playground !== false;
+  // The playground's centre admin is an admin while it runs (dry-run only: nothing reaches Feishu).
+  if (playground) config = { ...config, adminOpenIds: new Set([...config.adminOpenIds, PLAYGROUND_ADMIN.openId]) };
   const ds = await openDatabase(config.databaseUrl);
   try {
-    return assemble(config, logger, opts, ds);
+    const bot = assemble(config, logger, { ...opts, playground }, ds);
+    await bot.seed();
+    return bot;
   } catch (err) {
     await ds.destroy().catch(() => undefined);
     throw err;
   }
 }
 
-function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSource): Bot {
+function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSource): Bot & { seed(): Promise<void> } {
   const now = opts.now ?? Date.now;
   const httpTimeoutMs = config.feishu.httpTimeoutMs;
-  const platform = createPlatform(config, logger, httpTimeoutMs);
+  // In the playground, DryRunPlatform still does the "sending"; the page is shown what it sent.
+  const recorder = opts.playground ? new PlaygroundPlatform(new DryRunPlatform(logger), new PlaygroundLog(now)) : undefined;
+  const platform: ChatPlatform = recorder ?? createPlatform(config, logger, httpTimeoutMs);
   const outbox = new OutboxService(
     ds,
     platform,
@@ -110,15 +122,24 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
     { ...DEFAULT_INBOX_OPTIONS, ...opts.inbox },
     now,
   );
-  const app = createHttpApp({
+  const routeDeps = {
     config,
     inbox,
     dispatchCard: createCardDispatch(deps, { ...CARD_ACTIONS, ...opts.cardActions }),
     logger: logger.child({ component: 'http' }),
     now,
-    ds,
-    platformName: platform.name,
-  });
+  };
+  const playground: Playground | undefined = recorder
+    ? createPlayground({
+        routes: routeDeps,
+        platform: recorder,
+        bindings,
+        ds,
+        jobDeps: (jobNow) => createJobDeps(config, ds, platform, outbox, jobNow),
+        logger: logger.child({ component: 'playground' }),
+      })
+    : undefined;
+  const app = createHttpApp({ ...routeDeps, ds, platformName: platform.name, routers: playground ? [playground.router] : [] });
   const scheduler = new Scheduler(config.timezone, logger.child({ component: 'scheduler' }));
   const jobs = new JobRunner(ds, deps, logger.child({ component: 'jobs' }));
   for (const [name, entry] of Object.entries(JOBS)) {
@@ -134,6 +155,9 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
 
   let server: Server | undefined;
   return {
+    async seed() {
+      await playground?.seed();
+    },
     ds,
     platform,
     outbox,
@@ -154,6 +178,7 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
     },
     async stop() {
       scheduler.stop();
+      playground?.close();
       if (server) {
         const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
         server.closeIdleConnections();

@@ -19,6 +19,7 @@ async function main(): Promise<void> {
   const bot = await createBot(config, logger);
   const port = await bot.listen(config.port);
   logger.info({ port, platform: bot.platform.name, database: config.databaseUrl.split(':')[0] }, 'bot listening');
+  if (config.dryRun) logger.warn(`*** Try the bot in the browser: http://localhost:${port}/playground (this machine only) ***`);
 
   let stopping = false;
   const shutdown = (signal: string) => {

@@ -56,29 +56,40 @@ export function feishuWebhook(deps: FeishuRouteDeps, route: 'events' | 'cards') 
       return;
     }
 
-    const envelope = result.envelope;
-    const log = logger.child({ eventId: envelope.eventId, eventType: envelope.eventType });
-
-    // A card callback wants its answer in this response, whichever URL it was configured on.
-    if (envelope.eventType === CARD_EVENT) {
-      ctx.body = await answerCard(deps, envelope, log);
-      return;
-    }
-    if (route === 'cards') {
-      ctx.status = 400;
-      ctx.body = { error: `expected ${CARD_EVENT}, got ${envelope.eventType}` };
-      return;
-    }
-
-    const recorded = await deps.inbox.record(envelope);
-    ctx.body = {};
-    if (recorded.status === 'new') {
-      // After the response: Feishu waits at most 3 s, and the work may take longer.
-      setImmediate(() => deps.inbox.schedule(recorded.id));
-    } else {
-      log.info('webhook: repeated delivery ignored');
-    }
+    const accepted = await acceptEnvelope(deps, result.envelope, route);
+    ctx.status = accepted.status;
+    ctx.body = accepted.body;
   };
+}
+
+/**
+ * What the webhooks do with a verified envelope: a card callback is answered with its result;
+ * an event is recorded in the inbox and processed after the answer. The playground (dry-run
+ * mode) hands its Feishu-shaped envelopes to this same function.
+ */
+export async function acceptEnvelope(
+  deps: FeishuRouteDeps,
+  envelope: FeishuEnvelope,
+  route: 'events' | 'cards',
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const log = deps.logger.child({ eventId: envelope.eventId, eventType: envelope.eventType });
+
+  // A card callback wants its answer in this response, whichever URL it was configured on.
+  if (envelope.eventType === CARD_EVENT) {
+    return { status: 200, body: await answerCard(deps, envelope, log) };
+  }
+  if (route === 'cards') {
+    return { status: 400, body: { error: `expected ${CARD_EVENT}, got ${envelope.eventType}` } };
+  }
+
+  const recorded = await deps.inbox.record(envelope);
+  if (recorded.status === 'new') {
+    // After the response: Feishu waits at most 3 s, and the work may take longer.
+    setImmediate(() => deps.inbox.schedule(recorded.id));
+  } else {
+    log.info('webhook: repeated delivery ignored');
+  }
+  return { status: 200, body: {} };
 }
 
 const CARD_DEADLINE_MS = 2500;

@@ -7,6 +7,8 @@ import { feishuWebhook, FeishuRouteDeps } from './feishu-routes';
 export interface HttpDeps extends FeishuRouteDeps {
   ds: DataSource;
   platformName: string;
+  /** More routes, e.g. the playground's in dry-run mode. */
+  routers?: Router[];
 }
 
 export function createHttpApp(deps: HttpDeps): Koa {
@@ -37,6 +39,10 @@ export function createHttpApp(deps: HttpDeps): Koa {
 
   app.use(router.routes());
   app.use(router.allowedMethods());
+  for (const extra of deps.routers ?? []) {
+    app.use(extra.routes());
+    app.use(extra.allowedMethods());
+  }
   app.use(async (ctx) => {
     ctx.status = 404;
     ctx.body = { error: 'not found' };
