@@ -143,8 +143,8 @@
       img.src = '/playground/images/' + encodeURIComponent(m.imageKey);
       return img;
     }
-    if (m.type === 'file') return el('div', 'bubble-text file', '📄 文件：' + (entry.fileName || m.fileKey) + '（演示页面不能下载）');
-    if (m.type === 'forward') return el('div', 'bubble-text file', '↪ 转发了一条消息（演示页面不显示文件）');
+    if (m.type === 'file') return el('div', 'bubble-text file', '[文件] ' + (entry.fileName || m.fileKey) + '（演示页面不能下载）');
+    if (m.type === 'forward') return el('div', 'bubble-text file', '[转发] 机器人转发了一条消息（演示页面不显示文件内容）');
     return el('div', 'bubble-text', '（一条 ' + m.type + ' 消息）');
   }
 

@@ -275,7 +275,7 @@
     const box = el('fieldset', 'card-multi');
     box.dataset.name = String(c.name || '');
     const ph = textOf(c.placeholder);
-    if (ph) box.appendChild(el('legend', '', ph + '（可多选）'));
+    if (ph) box.appendChild(el('legend', '', ph.includes('多选') ? ph : ph + '（可多选）'));
     const initial = new Set(Array.isArray(c.selected_values) ? c.selected_values.map(String) : []);
     const boxes = [];
     for (const o of c.options || []) {
