@@ -181,6 +181,33 @@ describeInChromium('the playground in Chromium', () => {
     expect(box!.height).toBeGreaterThan(50);
   });
 
+  it('draws card markdown as text: bold, colours and mentions, never markup from the text', async () => {
+    // What the bot writes for user text: HTML entities (cards/markdown.ts escapeMarkdown).
+    const drawn = await page.evaluate(() => {
+      const page = globalThis as any;
+      const node = page.PlaygroundCards.markdown(
+        "**编号**：<font color='red'>已退回</font> &#60;img src=x onerror=alert(1)&#62; &#42;&#42;不是粗体&#42;&#42; <at id=ou_playground_baotou></at>\n- 第二行",
+        { nameOf: (id: string) => (id === 'ou_playground_baotou' ? '李明' : id) },
+      );
+      return {
+        text: node.textContent,
+        bold: Array.from(node.querySelectorAll('strong')).map((e: any) => e.textContent),
+        red: node.querySelector('.fc-red')?.textContent,
+        images: node.querySelectorAll('img').length,
+        mention: node.querySelector('.md-at')?.textContent,
+        items: node.querySelectorAll('.md-li').length,
+      };
+    });
+    expect(drawn).toEqual({
+      text: '编号：已退回 <img src=x onerror=alert(1)> **不是粗体** @李明第二行',
+      bold: ['编号'],
+      red: '已退回',
+      images: 0,
+      mention: '@李明',
+      items: 1,
+    });
+  });
+
   it('says in Chinese that files cannot be sent here', async () => {
     await page.click('#attach');
     await toast('演示页面不能发送文件').waitFor();

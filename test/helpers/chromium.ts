@@ -27,7 +27,7 @@ export function describeInChromium(name: string, body: () => void): void {
 
 /** Headless Chromium on a fresh profile (its own user-data-dir, removed on close), Chinese locale, Beijing time. */
 export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
-  if (!CHROMIUM_PATH) throw new Error(`CI=true and ${MISSING_CHROMIUM}`);
+  if (!CHROMIUM_PATH) throw new Error("CI=true: the browser tests must run, but no Chromium was found (install it with `apt-get install chromium`)");
   const profile = mkdtempSync(join(tmpdir(), 'innovation-bot-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,
