@@ -152,14 +152,36 @@ describeInChromium('the playground in Chromium', () => {
         body: {
           elements: [
             {
+              // The shape of the digest's chart (cards/digest-chart.ts on i10-core): a fixed height, a stacked horizontal bar.
               tag: 'chart',
-              aspect_ratio: '16:9',
+              height: '400px',
+              preview: true,
               chart_spec: {
                 type: 'bar',
-                data: [{ id: 'counts', values: [{ region: '包头市', status: '已通过', n: 3 }, { region: '赤峰市', status: '待审核', n: 2 }] }],
-                xField: 'region',
-                yField: 'n',
+                direction: 'horizontal',
+                title: { text: '各盟市申请情况' },
+                data: [
+                  {
+                    id: 'figures',
+                    values: [
+                      { region: '包头市', status: '待审核', count: 1 },
+                      { region: '包头市', status: '已通过', count: 3 },
+                      { region: '赤峰市', status: '待审核', count: 2 },
+                      { region: '赤峰市', status: '已通过', count: 0 },
+                    ],
+                  },
+                ],
+                xField: 'count',
+                yField: 'region',
                 seriesField: 'status',
+                stack: true,
+                color: { type: 'ordinal', domain: ['待审核', '已通过'], range: ['#3b82f6', '#22c55e'] },
+                legends: { visible: true, orient: 'top' },
+                axes: [
+                  { orient: 'left', type: 'band' },
+                  { orient: 'bottom', type: 'linear', min: 0, tick: { noDecimals: true } },
+                ],
+                totalLabel: { visible: true },
               },
             },
           ],
@@ -178,7 +200,7 @@ describeInChromium('the playground in Chromium', () => {
     expect(await chart.getAttribute('data-rendered')).toBe('true');
     const box = await chart.locator('canvas').first().boundingBox();
     expect(box!.width).toBeGreaterThan(100);
-    expect(box!.height).toBeGreaterThan(50);
+    expect(box!.height).toBe(400);
   });
 
   it('draws card markdown as text: bold, colours and mentions, never markup from the text', async () => {
