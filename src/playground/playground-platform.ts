@@ -24,7 +24,7 @@ export type PlaygroundEntry =
 
 type NewEntry = PlaygroundEntry extends infer E ? (E extends PlaygroundEntry ? Omit<E, 'seq' | 'at'> : never) : never;
 
-const MAX_ENTRIES = 2000;
+const MAX_ENTRIES = 1000;
 const MAX_IMAGES = 50;
 
 export class PlaygroundLog extends EventEmitter {

@@ -119,7 +119,6 @@ export function createPlayground(deps: PlaygroundDeps): Playground {
     ctx.body = readFileSync(join(root, ...entry.file));
   };
   for (const name of Object.keys(STATIC)) get(name ? `/${name}` : '', serveStatic(name));
-  get('/', async (ctx) => ctx.redirect('/playground'));
 
   get('/images/:key', async (ctx) => {
     const image = platform.image(ctx.params.key);
