@@ -24,6 +24,9 @@ import { JobDeps, JobRunner } from './jobs/job-runner';
 import { JOBS } from './jobs/registry';
 import { DEFAULT_REMINDER_SCHEDULE } from './jobs/schedule-config';
 import { Scheduler } from './scheduler/scheduler';
+import { createPlayground, Playground } from './playground/playground';
+import { ADMIN as PLAYGROUND_ADMIN } from './playground/people';
+import { PlaygroundLog, PlaygroundPlatform } from './playground/playground-platform';
 
 export interface BotOptions {
   now?: () => number;
@@ -35,6 +38,8 @@ export interface BotOptions {
   cardActions?: Record<string, CardActionHandler>;
   /** FEISHU_EVENT_MODE=long-connection: watchdog and handshake timeouts (tests shorten them). */
   longConnection?: LongConnectionTuning;
+  /** Serve /playground in dry-run mode (default true; never with Feishu credentials). */
+  playground?: boolean;
 }
 
 export interface Bot {
@@ -84,19 +89,26 @@ export function createPlatform(config: Config, logger: Logger, timeoutMs: number
 
 /** The composition root: config → database → services → HTTP app → workers. */
 export async function createBot(config: Config, logger: Logger, opts: BotOptions = {}): Promise<Bot> {
+  const playground = config.dryRun && opts.playground !== false;
+  // The playground's centre admin is an admin while it runs (dry-run only: nothing reaches Feishu).
+  if (playground) config = { ...config, adminOpenIds: new Set([...config.adminOpenIds, PLAYGROUND_ADMIN.openId]) };
   const ds = await openDatabase(config.databaseUrl);
   try {
-    return assemble(config, logger, opts, ds);
+    const bot = assemble(config, logger, { ...opts, playground }, ds);
+    await bot.seed();
+    return bot;
   } catch (err) {
     await ds.destroy().catch(() => undefined);
     throw err;
   }
 }
 
-function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSource): Bot {
+function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSource): Bot & { seed(): Promise<void> } {
   const now = opts.now ?? Date.now;
   const httpTimeoutMs = config.feishu.httpTimeoutMs;
-  const platform = createPlatform(config, logger, httpTimeoutMs);
+  // In the playground, DryRunPlatform still does the "sending"; the page is shown what it sent.
+  const recorder = opts.playground ? new PlaygroundPlatform(new DryRunPlatform(logger), new PlaygroundLog(now)) : undefined;
+  const platform: ChatPlatform = recorder ?? createPlatform(config, logger, httpTimeoutMs);
   const outbox = new OutboxService(
     ds,
     platform,
@@ -115,17 +127,31 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
   );
   const dispatchCard = createCardDispatch(deps, { ...CARD_ACTIONS, ...opts.cardActions });
   const longConnection = createLongConnection(config, inbox, dispatchCard, logger, opts.longConnection);
-  const app = createHttpApp({
+  const routeDeps = {
     config,
     inbox,
     dispatchCard,
     logger: logger.child({ component: 'http' }),
     now,
+  };
+  const playground: Playground | undefined = recorder
+    ? createPlayground({
+        routes: routeDeps,
+        platform: recorder,
+        bindings,
+        ds,
+        jobDeps: (jobNow) => createJobDeps(config, ds, platform, outbox, jobNow),
+        logger: logger.child({ component: 'playground' }),
+      })
+    : undefined;
+  const app = createHttpApp({
+    ...routeDeps,
     ds,
     platformName: platform.name,
     feishuConnection: longConnection && (() => longConnection.state()),
     // Unverifiable webhooks are not served when events come over the long connection instead.
     webhooks: config.feishu.eventMode === 'webhook' || Boolean(config.feishu.encryptKey || config.feishu.verificationToken),
+    routers: playground ? [playground.router] : [],
   });
   const scheduler = new Scheduler(config.timezone, logger.child({ component: 'scheduler' }));
   const jobs = new JobRunner(ds, deps, logger.child({ component: 'jobs' }));
@@ -142,6 +168,9 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
 
   let server: Server | undefined;
   return {
+    async seed() {
+      await playground?.seed();
+    },
     ds,
     platform,
     outbox,
@@ -164,6 +193,7 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
     async stop() {
       scheduler.stop();
       longConnection?.stop();
+      playground?.close();
       if (server) {
         const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
         server.closeIdleConnections();

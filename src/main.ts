@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     { port, platform: bot.platform.name, database: config.databaseUrl.split(':')[0], feishuEvents: config.feishu.eventMode },
     'bot listening',
   );
+  if (config.dryRun) logger.warn(`*** Try the bot in the browser: http://localhost:${port}/playground (this machine only) ***`);
 
   let stopping = false;
   const shutdown = (signal: string) => {

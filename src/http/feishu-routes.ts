@@ -1,7 +1,7 @@
 import type { Context } from 'koa';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { verifyInbound } from '../platform/feishu/inbound';
+import { FeishuEnvelope, verifyInbound } from '../platform/feishu/inbound';
 import { answerCard, CARD_EVENT, CardDispatch, recordEvent } from '../platform/feishu/intake';
 import type { InboxService } from '../services/inbox-service';
 import { BodyError, readRawBody } from './read-body';
@@ -53,21 +53,32 @@ export function feishuWebhook(deps: FeishuRouteDeps, route: 'events' | 'cards') 
       return;
     }
 
-    const envelope = result.envelope;
-    const log = logger.child({ eventId: envelope.eventId, eventType: envelope.eventType });
-
-    // A card callback wants its answer in this response, whichever URL it was configured on.
-    if (envelope.eventType === CARD_EVENT) {
-      ctx.body = await answerCard(deps.dispatchCard, envelope, log);
-      return;
-    }
-    if (route === 'cards') {
-      ctx.status = 400;
-      ctx.body = { error: `expected ${CARD_EVENT}, got ${envelope.eventType}` };
-      return;
-    }
-
-    await recordEvent(deps.inbox, envelope, log);
-    ctx.body = {};
+    const accepted = await acceptEnvelope(deps, result.envelope, route);
+    ctx.status = accepted.status;
+    ctx.body = accepted.body;
   };
+}
+
+/**
+ * What the webhooks do with a verified envelope: a card callback is answered with its result;
+ * an event is recorded in the inbox and processed after the answer. The playground (dry-run
+ * mode) hands its Feishu-shaped envelopes to this same function.
+ */
+export async function acceptEnvelope(
+  deps: FeishuRouteDeps,
+  envelope: FeishuEnvelope,
+  route: 'events' | 'cards',
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const log = deps.logger.child({ eventId: envelope.eventId, eventType: envelope.eventType });
+
+  // A card callback wants its answer in this response, whichever URL it was configured on.
+  if (envelope.eventType === CARD_EVENT) {
+    return { status: 200, body: await answerCard(deps.dispatchCard, envelope, log) };
+  }
+  if (route === 'cards') {
+    return { status: 400, body: { error: `expected ${CARD_EVENT}, got ${envelope.eventType}` } };
+  }
+
+  await recordEvent(deps.inbox, envelope, log);
+  return { status: 200, body: {} };
 }

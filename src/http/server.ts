@@ -11,6 +11,8 @@ export interface HttpDeps extends FeishuRouteDeps {
   feishuConnection?: () => 'connecting' | 'connected' | 'disconnected';
   /** Serve /feishu/events and /feishu/cards (default true). */
   webhooks?: boolean;
+  /** More routes, e.g. the playground's in dry-run mode. */
+  routers?: Router[];
 }
 
 export function createHttpApp(deps: HttpDeps): Koa {
@@ -48,6 +50,10 @@ export function createHttpApp(deps: HttpDeps): Koa {
 
   app.use(router.routes());
   app.use(router.allowedMethods());
+  for (const extra of deps.routers ?? []) {
+    app.use(extra.routes());
+    app.use(extra.allowedMethods());
+  }
   app.use(async (ctx) => {
     ctx.status = 404;
     ctx.body = { error: 'not found' };
