@@ -17,7 +17,7 @@ import { SummaryService } from './services/summary-service';
 import { NeedService } from './services/need-service';
 import { ExpertService } from './services/expert-service';
 import { ReportService } from './services/report-service';
-import { DEFAULT_INBOX_OPTIONS, InboxOptions, InboxService } from './services/inbox-service';
+import { DEFAULT_INBOX_OPTIONS, InboxOptions, InboxService, ProcessableEvent } from './services/inbox-service';
 import { DEFAULT_OUTBOX_OPTIONS, Messenger, OutboxOptions, OutboxService } from './services/outbox-service';
 import { JobDeps, JobRunner } from './jobs/job-runner';
 import { JOBS } from './jobs/registry';
@@ -79,6 +79,21 @@ export function createPlatform(config: Config, logger: Logger, timeoutMs: number
   });
 }
 
+const SET_ASIDE_TEXT =
+  '抱歉，这条消息多次处理都没能完成，机器人已停止处理它。如果发送的是文件，请检查文件的大小和内容后重新发送；如仍有问题，请联系管理员。';
+
+/** Tells the sender of a poison event (see InboxService) that it was set aside, where the event names a chat. */
+async function tellSetAside(messenger: Messenger, evt: ProcessableEvent): Promise<void> {
+  const ref = { tenantKey: evt.tenantKey, key: `inbox:set-aside:${evt.dedupKey}` };
+  const message = evt.event.message;
+  const text = { type: 'text', text: SET_ASIDE_TEXT } as const;
+  if (typeof message?.message_id === 'string' && typeof message?.chat_id === 'string') {
+    await messenger.reply(ref, message.message_id, message.chat_id, text);
+  } else if (typeof evt.event.chat_id === 'string') {
+    await messenger.sendToChat(ref, evt.event.chat_id, text);
+  }
+}
+
 /** The composition root: config → database → services → HTTP app → workers. */
 export async function createBot(config: Config, logger: Logger, opts: BotOptions = {}): Promise<Bot> {
   const ds = await openDatabase(config.databaseUrl);
@@ -109,6 +124,7 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
     logger.child({ component: 'inbox' }),
     { ...DEFAULT_INBOX_OPTIONS, ...opts.inbox },
     now,
+    (evt) => tellSetAside(outbox, evt),
   );
   const app = createHttpApp({
     config,
