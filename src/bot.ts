@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { CARD_ACTIONS } from '../handlers/registry';
@@ -134,6 +134,7 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
     now,
     ds,
     platformName: platform.name,
+    messenger: outbox,
   });
   const scheduler = new Scheduler(config.timezone, logger.child({ component: 'scheduler' }));
   const jobs = new JobRunner(ds, deps, logger.child({ component: 'jobs' }));
@@ -159,9 +160,24 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
       outbox.start();
       inbox.start();
       if (opts.cron !== false) scheduler.start();
-      server = app.listen(port, host);
-      // Feishu's connect timeout is 2 s and its total 3 s; idle keep-alive sockets may go sooner.
-      server.keepAliveTimeout = 5000;
+      const http = config.http;
+      server = createServer(
+        {
+          // Whole request (headers and body) within the timeout; checked every second, not every 30.
+          requestTimeout: http.requestTimeoutMs,
+          headersTimeout: http.requestTimeoutMs,
+          connectionsCheckingInterval: Math.min(1000, http.requestTimeoutMs),
+          // Behind a proxy: longer than the proxy's own idle timeout (nginx and most load
+          // balancers: 60 s), so the proxy, not the bot, closes an idle connection and never
+          // sends a request on one being closed. Direct: Feishu's total timeout is 3 s, so idle
+          // sockets may go soon.
+          keepAliveTimeout: http.trustProxy ? 65_000 : 5000,
+        },
+        app.callback(),
+      );
+      // More connections than this are refused at once (each holds a file descriptor).
+      server.maxConnections = http.maxConnections;
+      server.listen(port, host);
       await new Promise<void>((resolve, reject) => {
         server!.once('listening', resolve);
         server!.once('error', reject);

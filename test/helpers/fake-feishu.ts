@@ -41,6 +41,8 @@ export interface ScriptedFailure {
 }
 
 export const FAKE_TOKEN = 't-fake-tenant-token-0123456789';
+/** The app the fake issues tokens to; the test events name it as their `app_id`. */
+export const FAKE_APP_ID = 'cli_test_app';
 export const FAKE_BOT_OPEN_ID = 'ou_b6ae052c1064dee6c179d7497fd98c49';
 
 export class FakeFeishu {
@@ -56,7 +58,7 @@ export class FakeFeishu {
   /** Message-API requests being answered right now, and the most there ever were at once. */
   inFlight = 0;
   maxInFlight = 0;
-  appId = 'cli_test_app';
+  appId = FAKE_APP_ID;
   appSecret = 'test-app-secret-value';
   botOpenId = FAKE_BOT_OPEN_ID;
   private readonly byUuid = new Map<string, DeliveredMessage>();
