@@ -1,5 +1,5 @@
 import { DataSource, In, LessThan, LessThanOrEqual, Repository } from 'typeorm';
-import { isUniqueViolation } from '../db/data-source';
+import { isUniqueViolation, retryBusy } from '../db/data-source';
 import { InboundEvent, InboundStatus } from '../db/entities/inbound-event.entity';
 import type { Logger } from '../logger';
 import type { FeishuEnvelope } from '../platform/feishu/inbound';
@@ -38,6 +38,8 @@ export interface ProcessableEvent {
   dedupKey: string;
   event: Record<string, any>;
 }
+
+const RECORD_BUSY_DEADLINE_MS = 2000;
 
 /** An event not yet done or failed; a worker records its outcome only then. */
 const UNFINISHED: InboundStatus[] = ['processing', 'received'];
@@ -83,7 +85,9 @@ export class InboxService {
   async record(envelope: FeishuEnvelope): Promise<{ status: 'new'; id: number } | { status: 'duplicate' }> {
     const now = this.now();
     try {
-      const result = await this.repo.insert({
+      // Feishu waits 3 s for the answer: a database locked by another process is waited out
+      // that long (in short, retried waits), then the webhook fails and Feishu delivers again.
+      const result = await retryBusy(() => this.repo.insert({
         tenantKey: envelope.tenantKey,
         dedupKey: dedupKeyOf(envelope),
         eventId: envelope.eventId,
@@ -97,7 +101,7 @@ export class InboxService {
         lastError: null,
         receivedAt: now,
         processedAt: null,
-      });
+      }), RECORD_BUSY_DEADLINE_MS);
       return { status: 'new', id: Number(result.identifiers[0].id) };
     } catch (err) {
       if (isUniqueViolation(err)) return { status: 'duplicate' };
