@@ -46,9 +46,9 @@ export const SHEET_LIMITS = Object.freeze({
   maxUnpackedBytes: 10 * 1024 * 1024,
   maxZipEntries: 1000,
   /** Row elements in a workbook's sheets, or records of a CSV, blank ones included. */
-  maxScannedRows: 50_000,
+  maxScannedRows: 10_000,
   /** Cell elements in a workbook's sheets. */
-  maxCells: 100_000,
+  maxCells: 30_000,
   /** Columns of one row (after dropping trailing empty cells). */
   maxColumns: 200,
   /** One CSV record, in bytes (csv-parse counts its buffer). */
