@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { connect, Socket } from 'node:net';
 import { InboundEvent } from '../../src/db/entities/inbound-event.entity';
 import type { CardActionHandler } from '../../handlers/types';
-import { Driver } from '../helpers/application-driver';
+import { Driver, validForm, YEAR } from '../helpers/application-driver';
 import { ADMIN_OPEN_ID, Harness, startHarness, TEST_ENCRYPT_KEY } from '../helpers/bot-harness';
 import { visibleText } from '../helpers/card-text';
 import { cardActionEvent, messageEvent } from '../helpers/events';
@@ -49,6 +49,15 @@ describe('connections', () => {
     expect(answer.text).toMatch(/^HTTP\/1\.1 408/);
     expect((await fetch(`${h.url}/healthz`)).status).toBe(200);
     expect(await stored()).toBe(0);
+  });
+
+  it('cuts off headers that trickle in', async () => {
+    h = await startHarness({ env: { HTTP_REQUEST_TIMEOUT_MS: '500' } });
+    const s = await rawSocket(h.url);
+    s.write('POST /feishu/events HTTP/1.1\r\nHost: x\r\n');
+    const answer = await readUntilClosed(s, 10_000);
+    expect(answer.closed).toBe(true);
+    expect(answer.text).toMatch(/^HTTP\/1\.1 408/);
   });
 
   it('refuses connections beyond HTTP_MAX_CONNECTIONS until some close', async () => {
@@ -143,6 +152,19 @@ describe('small ones', () => {
     expect(visibleText(again.card.data)).toContain('13900139000');
     const admin = await d.click(submit, ADMIN_OPEN_ID, values);
     expect(admin.toast.type).toBe('info');
+  });
+
+  it("does the same for an application form's token", async () => {
+    h = await startHarness({ env: { CAMPAIGN_YEAR: String(YEAR) } });
+    const d = new Driver(h);
+    const filer = 'ou_application_filer_0000000000000001';
+    const submit = await d.openForm(filer);
+    const form = validForm({ mobile: '13700137000' });
+    expect((await d.click(submit, filer, form)).toast.type).toBe('success');
+    const outsider = await d.click(submit, 'ou_outsider_000000000000000000000001', form);
+    expect(outsider.toast.type).toBe('error');
+    expect(outsider.card).toBeUndefined();
+    expect(JSON.stringify(outsider)).not.toContain('13700137000');
   });
 
   it('tells the clicker privately when an action fails after the "正在处理" answer', async () => {
