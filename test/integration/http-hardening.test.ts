@@ -60,6 +60,22 @@ describe('connections', () => {
     expect(answer.text).toMatch(/^HTTP\/1\.1 408/);
   });
 
+  it('keeps an idle keep-alive connection open behind a proxy, longer than the request timeout', async () => {
+    h = await startHarness({ env: { HTTP_REQUEST_TIMEOUT_MS: '500', TRUST_PROXY: '1' } });
+    const s = await rawSocket(h.url);
+    let text = '';
+    s.on('data', (d) => (text += String(d)));
+    const get = 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n';
+    s.write(get);
+    await h.fake.waitFor(() => /\r\n\r\n\{[^}]*\}/.test(text), 'the first answer');
+    // Idle for three request timeouts: a proxy reusing the connection must not find it closed.
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(s.destroyed).toBe(false);
+    s.write(get);
+    await h.fake.waitFor(() => (text.match(/HTTP\/1\.1 200/g) ?? []).length === 2, 'the second answer on the same connection');
+    s.destroy();
+  });
+
   it('refuses connections beyond HTTP_MAX_CONNECTIONS until some close', async () => {
     h = await startHarness({ env: { HTTP_MAX_CONNECTIONS: '2' } });
     const held = [await rawSocket(h.url), await rawSocket(h.url)];
