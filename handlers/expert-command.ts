@@ -1,11 +1,12 @@
 import { EXPERT_ADD_ACTION, expertFormCard, expertListCard, importResultCard } from '../cards/expert-cards';
 import { sanitizeForText } from '../cards/markdown';
-import { parseExpertSheet } from '../src/domain/expert-import';
+import { EXPERT_IMPORT_LIMITS, parseExpertSheet } from '../src/domain/expert-import';
+import { tooLargeMessage } from '../src/domain/sheet-reading';
 import { checkExpertForm } from '../src/domain/expert-rules';
 import { INDUSTRIES, industryLabel, parseIndustry } from '../src/domain/industries';
 import type { Expert } from '../src/db/entities/expert.entity';
 import type { Logger } from '../src/logger';
-import type { OutboundMessage } from '../src/platform/port';
+import { ResourceTooLargeError, type OutboundMessage } from '../src/platform/port';
 import type { Attachment } from '../src/services/application-service';
 import { fieldsOf } from '../src/services/expert-service';
 import { formTokenFor } from './application-flow';
@@ -98,24 +99,41 @@ export async function importExpertSheet(
   reply: (m: OutboundMessage) => Promise<void>,
   log: Logger,
 ): Promise<void> {
+  const fileName = sanitizeForText(attachment.name ?? '文件');
   let file: Buffer;
   try {
-    file = await deps.platform.downloadResource(attachment.messageId, attachment.key, 'file');
+    // Stopped at the limit while downloading: a 200 MB file costs 5 MB, not 200.
+    file = await deps.platform.downloadResource(attachment.messageId, attachment.key, 'file', { maxBytes: EXPERT_IMPORT_LIMITS.maxBytes });
   } catch (err) {
+    if (err instanceof ResourceTooLargeError) {
+      log.warn({ maxBytes: err.maxBytes }, 'expert list: file too large, download stopped');
+      await reply({ type: 'text', text: `「${fileName}」未导入：${tooLargeMessage(EXPERT_IMPORT_LIMITS.maxBytes)}。` });
+      return;
+    }
     // Told once and not retried: a retry of this event could not answer again under the same key.
     log.error({ err }, 'expert list: download failed');
-    await reply({ type: 'text', text: `没能下载「${sanitizeForText(attachment.name ?? '文件')}」，专家名单未导入。请稍后重新发送；如仍有问题请联系管理员。` });
+    await reply({ type: 'text', text: `没能下载「${fileName}」，专家名单未导入。请稍后重新发送；如仍有问题请联系管理员。` });
     return;
   }
-  const sheet = await parseExpertSheet(file, attachment.name ?? 'experts.csv');
   let added = 0;
   let updated = 0;
-  for (const row of sheet.rows) {
-    const result = await deps.experts.upsert(tenantKey, row, adminOpenId);
-    if (result.added) added += 1;
-    else updated += 1;
+  let errors;
+  try {
+    const sheet = await parseExpertSheet(file, attachment.name ?? 'experts.csv');
+    errors = sheet.errors;
+    for (const row of sheet.rows) {
+      const result = await deps.experts.upsert(tenantKey, row, adminOpenId);
+      if (result.added) added += 1;
+      else updated += 1;
+    }
+  } catch (err) {
+    // Whatever broke, the admin hears how far it got (an upsert is safe to repeat by resending).
+    log.error({ err, added, updated }, 'expert list: import failed');
+    const sofar = added + updated > 0 ? `已导入 ${added + updated} 位专家后` : '';
+    await reply({ type: 'text', text: `「${fileName}」${sofar}导入失败，请稍后重新发送（已导入的专家不会重复）；如仍有问题请联系管理员。` });
+    return;
   }
-  await reply({ type: 'card', card: importResultCard({ added, updated, errors: sheet.errors, fileName: attachment.name ?? '' }) });
+  await reply({ type: 'card', card: importResultCard({ added, updated, errors, fileName: attachment.name ?? '' }) });
 }
 
 export const EXPERT_ACTIONS: Readonly<Record<string, CardActionHandler>> = { [EXPERT_ADD_ACTION]: addExpert };

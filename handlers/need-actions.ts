@@ -19,12 +19,16 @@ import type { CardActionContext, CardActionHandler, CardActionResult, HandlerDep
 
 const error = (content: string): CardActionResult => ({ toast: { type: 'error', content } });
 const ADMINS_ONLY = '只有科创服务中心的管理员可以处理企业需求。';
+const NOT_YOURS = '这张需求表已由他人提交，您无权查看。如需提交企业需求，请发送「需求」获取新的需求表。';
 
 const submit: CardActionHandler = async (ctx) => {
   const { deps } = ctx;
   const token = typeof ctx.value.form === 'string' ? ctx.value.form : '';
   if (!token) return error('这张需求表已失效，请重新发送「需求」。');
   const existing = await deps.needs.findByFormToken(ctx.tenantKey, token);
+  // A filed need (with its contact's mobile) is shown only to its filer and the admins: a form's
+  // token replayed by anybody else reveals nothing.
+  if (existing && existing.filerOpenId !== ctx.operatorOpenId && !ctx.isAdmin) return error(NOT_YOURS);
   if (existing) {
     return { toast: { type: 'info', content: `这份需求已经提交，编号 ${needCode(existing)}。` }, card: await needCardFor(deps, existing, { admin: false }) };
   }
@@ -38,6 +42,7 @@ const submit: CardActionHandler = async (ctx) => {
     };
   }
   const { need, created } = await deps.needs.create({ tenantKey: ctx.tenantKey, filerOpenId: ctx.operatorOpenId, formToken: token, year: deps.settings.campaignYear, need: checked.need });
+  if (!created && need.filerOpenId !== ctx.operatorOpenId && !ctx.isAdmin) return error(NOT_YOURS);
   const code = needCode(need);
   if (created) {
     const centreCard = await needCardFor(deps, need, { admin: true, banner: '**新的企业需求**，请对接专家。' });

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { CARD_ACTIONS } from '../handlers/registry';
@@ -18,7 +18,7 @@ import { SummaryService } from './services/summary-service';
 import { NeedService } from './services/need-service';
 import { ExpertService } from './services/expert-service';
 import { ReportService } from './services/report-service';
-import { DEFAULT_INBOX_OPTIONS, InboxOptions, InboxService } from './services/inbox-service';
+import { DEFAULT_INBOX_OPTIONS, InboxOptions, InboxService, ProcessableEvent } from './services/inbox-service';
 import { DEFAULT_OUTBOX_OPTIONS, Messenger, OutboxOptions, OutboxService } from './services/outbox-service';
 import { JobDeps, JobRunner } from './jobs/job-runner';
 import { JOBS } from './jobs/registry';
@@ -87,6 +87,21 @@ export function createPlatform(config: Config, logger: Logger, timeoutMs: number
   });
 }
 
+const SET_ASIDE_TEXT =
+  '抱歉，这条消息多次处理都没能完成，机器人已停止处理它。如果发送的是文件，请检查文件的大小和内容后重新发送；如仍有问题，请联系管理员。';
+
+/** Tells the sender of a poison event (see InboxService) that it was set aside, where the event names a chat. */
+async function tellSetAside(messenger: Messenger, evt: ProcessableEvent): Promise<void> {
+  const ref = { tenantKey: evt.tenantKey, key: `inbox:set-aside:${evt.dedupKey}` };
+  const message = evt.event.message;
+  const text = { type: 'text', text: SET_ASIDE_TEXT } as const;
+  if (typeof message?.message_id === 'string' && typeof message?.chat_id === 'string') {
+    await messenger.reply(ref, message.message_id, message.chat_id, text);
+  } else if (typeof evt.event.chat_id === 'string') {
+    await messenger.sendToChat(ref, evt.event.chat_id, text);
+  }
+}
+
 /** The composition root: config → database → services → HTTP app → workers. */
 export async function createBot(config: Config, logger: Logger, opts: BotOptions = {}): Promise<Bot> {
   const playground = config.dryRun && opts.playground !== false;
@@ -124,15 +139,17 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
     logger.child({ component: 'inbox' }),
     { ...DEFAULT_INBOX_OPTIONS, ...opts.inbox },
     now,
+    (evt) => tellSetAside(outbox, evt),
   );
   const dispatchCard = createCardDispatch(deps, { ...CARD_ACTIONS, ...opts.cardActions });
-  const longConnection = createLongConnection(config, inbox, dispatchCard, logger, opts.longConnection);
+  const longConnection = createLongConnection(config, inbox, dispatchCard, outbox, logger, opts.longConnection);
   const routeDeps = {
     config,
     inbox,
     dispatchCard,
     logger: logger.child({ component: 'http' }),
     now,
+    messenger: outbox,
   };
   const playground: Playground | undefined = recorder
     ? createPlayground({
@@ -180,9 +197,24 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
       outbox.start();
       inbox.start();
       if (opts.cron !== false) scheduler.start();
-      server = app.listen(port, host);
-      // Feishu's connect timeout is 2 s and its total 3 s; idle keep-alive sockets may go sooner.
-      server.keepAliveTimeout = 5000;
+      const http = config.http;
+      server = createServer(
+        {
+          // Whole request (headers and body) within the timeout; checked every second, not every 30.
+          requestTimeout: http.requestTimeoutMs,
+          headersTimeout: http.requestTimeoutMs,
+          connectionsCheckingInterval: Math.min(1000, http.requestTimeoutMs),
+          // Behind a proxy: longer than the proxy's own idle timeout (nginx and most load
+          // balancers: 60 s), so the proxy, not the bot, closes an idle connection and never
+          // sends a request on one being closed. Direct: Feishu's total timeout is 3 s, so idle
+          // sockets may go soon.
+          keepAliveTimeout: http.trustProxy ? 65_000 : 5000,
+        },
+        app.callback(),
+      );
+      // More connections than this are refused at once (each holds a file descriptor).
+      server.maxConnections = http.maxConnections;
+      server.listen(port, host);
       await new Promise<void>((resolve, reject) => {
         server!.once('listening', resolve);
         server!.once('error', reject);

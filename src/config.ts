@@ -35,6 +35,14 @@ export interface Config {
   jobDeliveryWaitSeconds: number;
   /** Largest request body the webhooks accept, in bytes. */
   maxBodyBytes: number;
+  http: {
+    /** Take the client address from X-Forwarded-For (only behind a reverse proxy that sets it). */
+    trustProxy: boolean;
+    /** Concurrent connections; more are refused until some close. */
+    maxConnections: number;
+    /** Time to receive a whole request, headers and body; slower ones are cut off. */
+    requestTimeoutMs: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -108,6 +116,9 @@ const schema = z.object({
   JOB_DELIVERY_WAIT_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+  TRUST_PROXY: z.enum(['0', '1'], { message: "expected '0' or '1'" }).default('0'),
+  HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(512),
+  HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
 });
 
 export function loadConfig(env: Record<string, string | undefined>, now: Date = new Date()): Config {
@@ -162,6 +173,11 @@ export function loadConfig(env: Record<string, string | undefined>, now: Date = 
     reminderHour: e.REMINDER_HOUR,
     jobDeliveryWaitSeconds: e.JOB_DELIVERY_WAIT_SECONDS,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    http: {
+      trustProxy: e.TRUST_PROXY === '1',
+      maxConnections: e.HTTP_MAX_CONNECTIONS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+    },
   };
 }
 

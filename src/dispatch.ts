@@ -7,7 +7,8 @@ import type { Dispatch } from './services/inbox-service';
 /** Routes a recorded event to its handler; event types nobody handles are simply done. */
 export function createEventDispatch(deps: HandlerDeps): Dispatch {
   return async (evt, log) => {
-    const handler = EVENT_HANDLERS[evt.eventType];
+    // Own properties only: an event type such as '__proto__' or 'constructor' names no handler.
+    const handler = Object.hasOwn(EVENT_HANDLERS, evt.eventType) ? EVENT_HANDLERS[evt.eventType] : undefined;
     if (!handler) {
       log.debug('no handler for this event type');
       return;
@@ -23,7 +24,7 @@ export function createCardDispatch(deps: HandlerDeps, actions = CARD_ACTIONS): C
     const action = e.action ?? {};
     const value = parseValue(action.value);
     const name = typeof value.action === 'string' ? value.action : '';
-    const handler = actions[name];
+    const handler = Object.hasOwn(actions, name) ? actions[name] : undefined;
     if (!handler) {
       log.warn({ action: name }, 'card action not recognised');
       return { toast: { type: 'error', content: '这个按钮已失效，请重新发送指令获取新的卡片。' } };

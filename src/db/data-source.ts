@@ -23,10 +23,11 @@ import { CreateApplications1764500000000 } from './migrations/1764500000000-Crea
 import { CreateJobs1764600000000 } from './migrations/1764600000000-CreateJobs';
 import { CreateNeeds1764700000000 } from './migrations/1764700000000-CreateNeeds';
 import { CreateReports1764800000000 } from './migrations/1764800000000-CreateReports';
+import { Hardening1765100000000 } from './migrations/1765100000000-Hardening';
 
 export const ENTITIES = [InboundEvent, OutboxMessage, ChatBinding, Application, ApplicationEvent, JobOccasion, JobRun, JobLock, ActivitySummary, ActivityFile, Need, NeedEvent, Expert, ReportTask, ReportSubmission, ReportFile];
 /** In order. Append new migrations here; never edit a landed one. */
-export const MIGRATIONS = [CreateSpine1763800000000, CreateApplications1764500000000, CreateJobs1764600000000, CreateNeeds1764700000000, CreateReports1764800000000];
+export const MIGRATIONS = [CreateSpine1763800000000, CreateApplications1764500000000, CreateJobs1764600000000, CreateNeeds1764700000000, CreateReports1764800000000, Hardening1765100000000];
 
 /**
  * TypeORM switches node-sqlite3 into verbose mode, which builds an Error and inspects the
@@ -38,6 +39,34 @@ function quietSqlite3(): unknown {
   return Object.assign(Object.create(sqlite3), { verbose: () => sqlite3 });
 }
 
+/**
+ * SQLite waits this long for another connection's write lock before answering SQLITE_BUSY.
+ * Short on purpose: while a statement waits, node-sqlite3 holds the connection's mutex, and
+ * every other statement (a /healthz probe, a webhook's insert) and even statement clean-up on
+ * the main thread wait behind it. Longer locks are waited out by retrying (`retryBusy`) and by
+ * the inbox and outbox loops, which retry on their next pass.
+ */
+export const SQLITE_BUSY_TIMEOUT_MS = 250;
+
+/** SQLITE_BUSY / SQLITE_LOCKED: another connection holds the lock; worth trying again. */
+export function isBusy(err: unknown): boolean {
+  const code = (err as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (err as { code?: string })?.code;
+  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED';
+}
+
+/** Runs `fn`, trying again while the database is busy, until `deadlineMs` has passed. */
+export async function retryBusy<T>(fn: () => Promise<T>, deadlineMs: number): Promise<T> {
+  const giveUpAt = Date.now() + deadlineMs;
+  for (let wait = 25; ; wait = Math.min(wait * 2, 200)) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isBusy(err) || Date.now() + wait > giveUpAt) throw err;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
 /** Builds the data source from DATABASE_URL: `sqlite:<path>` (default) or `postgres://…`. */
 export function createDataSource(databaseUrl: string): DataSource {
   const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsRun: false, logging: false };
@@ -45,7 +74,7 @@ export function createDataSource(databaseUrl: string): DataSource {
     const file = databaseUrl.slice('sqlite:'.length);
     const database = file === ':memory:' ? file : resolve(file);
     if (database !== ':memory:') mkdirSync(dirname(database), { recursive: true });
-    return new DataSource({ ...common, type: 'sqlite', database, enableWAL: true, busyTimeout: 5000, driver: quietSqlite3() });
+    return new DataSource({ ...common, type: 'sqlite', database, enableWAL: true, busyTimeout: SQLITE_BUSY_TIMEOUT_MS, driver: quietSqlite3() });
   }
   return new DataSource({ ...common, type: 'postgres', url: databaseUrl });
 }

@@ -1,6 +1,6 @@
 import { mobileError, normaliseMobile } from './contact';
 import { INDUSTRIES, parseIndustry, type Industry } from './industries';
-import { findHeaderRow, headerKey, isBlank, readSheet, SheetFileProblem, type SheetRow } from './sheet-reading';
+import { findHeaderRow, headerKey, isBlank, readSheet, SheetFileProblem, type SheetRead, type SheetRow } from './sheet-reading';
 
 /**
  * An expert list (专家名单) that an admin sends the bot as a file: .xlsx, or .csv as Excel or
@@ -90,14 +90,19 @@ const HEADER_HINT = '表头应包含：姓名、单位、领域、联系方式�
  */
 export async function parseExpertSheet(file: Buffer, fileName: string, opts: ExpertImportOptions = {}): Promise<ExpertSheet> {
   const industries = opts.industries ?? INDUSTRIES;
-  let sheet: SheetRow[];
+  let sheet: SheetRead;
   try {
-    sheet = await readSheet(file, fileName, { maxBytes: EXPERT_IMPORT_LIMITS.maxBytes, hasHeader: (rows) => findHeader(rows) !== undefined });
+    sheet = await readSheet(file, fileName, {
+      maxBytes: EXPERT_IMPORT_LIMITS.maxBytes,
+      // The header, the rows above it, and one row more than may be imported: enough to tell.
+      maxRows: EXPERT_IMPORT_LIMITS.maxRows + EXPERT_IMPORT_LIMITS.headerSearchRows + 1,
+      hasHeader: (rows) => findHeader(rows) !== undefined,
+    });
   } catch (err) {
     if (err instanceof SheetFileProblem) return fileError(err.message);
     throw err;
   }
-  return readExperts(sheet, industries);
+  return readExperts(sheet.rows, sheet.complete, industries);
 }
 
 function fileError(message: string): ExpertSheet {
@@ -124,7 +129,7 @@ function findHeader(rows: readonly SheetRow[]): number | undefined {
   });
 }
 
-function readExperts(sheet: readonly SheetRow[], industries: readonly Industry[]): ExpertSheet {
+function readExperts(sheet: readonly SheetRow[], complete: boolean, industries: readonly Industry[]): ExpertSheet {
   const nonBlank = sheet.filter((r) => !isBlank(r));
   if (nonBlank.length === 0) return fileError(`文件中没有内容（${HEADER_HINT}）`);
 
@@ -139,7 +144,9 @@ function readExperts(sheet: readonly SheetRow[], industries: readonly Industry[]
   const data = nonBlank.slice((headerAt ?? 0) + 1);
   if (data.length === 0) return fileError('表头下面没有专家数据');
   if (data.length > EXPERT_IMPORT_LIMITS.maxRows) {
-    return fileError(`一次最多导入 ${EXPERT_IMPORT_LIMITS.maxRows} 位专家，文件中有 ${data.length} 行，请分批导入`);
+    // Reading stopped soon after the limit: the exact count is known only when it did not.
+    const count = complete ? `文件中有 ${data.length} 行` : `文件中超过 ${EXPERT_IMPORT_LIMITS.maxRows} 行`;
+    return fileError(`一次最多导入 ${EXPERT_IMPORT_LIMITS.maxRows} 位专家，${count}，请分批导入`);
   }
 
   const at = (row: SheetRow, column: Column): string => row.cells[(columns.get(column) ?? [])[0]] ?? '';

@@ -2,8 +2,9 @@ import type { Context } from 'koa';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import { FeishuEnvelope, verifyInbound } from '../platform/feishu/inbound';
-import { answerCard, CARD_EVENT, CardDispatch, recordEvent } from '../platform/feishu/intake';
+import { answerCard, CARD_EVENT, CardDispatch, isForAnotherApp, recordEvent } from '../platform/feishu/intake';
 import type { InboxService } from '../services/inbox-service';
+import type { Messenger } from '../services/outbox-service';
 import { BodyError, readRawBody } from './read-body';
 
 export type { CardCallbackAnswer, CardDispatch } from '../platform/feishu/intake';
@@ -14,6 +15,8 @@ export interface FeishuRouteDeps {
   dispatchCard: CardDispatch;
   logger: Logger;
   now: () => number;
+  /** Tells the clicker privately when an action fails after they were told it is being processed. */
+  messenger?: Pick<Messenger, 'sendToUser'>;
 }
 
 /**
@@ -25,7 +28,7 @@ export function feishuWebhook(deps: FeishuRouteDeps, route: 'events' | 'cards') 
   return async (ctx: Context): Promise<void> => {
     let raw: Buffer;
     try {
-      raw = await readRawBody(ctx, config.maxBodyBytes);
+      raw = await readRawBody(ctx, config.maxBodyBytes, config.http.requestTimeoutMs);
     } catch (err) {
       const status = err instanceof BodyError ? err.status : 400;
       ctx.status = status;
@@ -53,7 +56,14 @@ export function feishuWebhook(deps: FeishuRouteDeps, route: 'events' | 'cards') 
       return;
     }
 
-    const accepted = await acceptEnvelope(deps, result.envelope, route);
+    const envelope = result.envelope;
+    if (isForAnotherApp(envelope, config.feishu.appId)) {
+      logger.warn({ route, eventId: envelope.eventId, appId: envelope.appId }, 'webhook: event for another app ignored');
+      ctx.body = {};
+      return;
+    }
+
+    const accepted = await acceptEnvelope(deps, envelope, route);
     ctx.status = accepted.status;
     ctx.body = accepted.body;
   };
@@ -73,7 +83,7 @@ export async function acceptEnvelope(
 
   // A card callback wants its answer in this response, whichever URL it was configured on.
   if (envelope.eventType === CARD_EVENT) {
-    return { status: 200, body: await answerCard(deps.dispatchCard, envelope, log) };
+    return { status: 200, body: await answerCard(deps.dispatchCard, envelope, log, deps.messenger) };
   }
   if (route === 'cards') {
     return { status: 400, body: { error: `expected ${CARD_EVENT}, got ${envelope.eventType}` } };

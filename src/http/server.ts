@@ -17,7 +17,8 @@ export interface HttpDeps extends FeishuRouteDeps {
 
 export function createHttpApp(deps: HttpDeps): Koa {
   const app = new Koa();
-  app.proxy = true;
+  // X-Forwarded-For is anybody's to write: trusted only when a reverse proxy in front sets it.
+  app.proxy = deps.config.http.trustProxy;
   const logger: Logger = deps.logger;
 
   // Error boundary first: nothing escapes as an HTML stack trace.

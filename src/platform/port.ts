@@ -29,8 +29,11 @@ export interface ChatPlatform {
   updateCard(messageId: string, card: Record<string, unknown>): Promise<void>;
   uploadImage(image: Buffer): Promise<string>;
   uploadFile(file: Buffer, fileName: string): Promise<string>;
-  /** Downloads an image or file a user sent in a message the bot can see (e.g. a spreadsheet). */
-  downloadResource(messageId: string, fileKey: string, type: 'image' | 'file'): Promise<Buffer>;
+  /**
+   * Downloads an image or file a user sent in a message the bot can see (e.g. a spreadsheet).
+   * With `maxBytes`, the download stops as soon as it is larger: ResourceTooLargeError.
+   */
+  downloadResource(messageId: string, fileKey: string, type: 'image' | 'file', opts?: { maxBytes?: number }): Promise<Buffer>;
   /** Who the bot is, so that group messages can be matched against its @-mention. */
   botIdentity(): Promise<BotIdentity>;
 }
@@ -50,5 +53,13 @@ export class PlatformError extends Error {
   constructor(message: string, readonly info: PlatformErrorInfo) {
     super(message);
     this.name = 'PlatformError';
+  }
+}
+
+/** A download stopped because the file is larger than the caller accepts. */
+export class ResourceTooLargeError extends Error {
+  constructor(readonly maxBytes: number) {
+    super(`resource larger than ${maxBytes} bytes; download stopped`);
+    this.name = 'ResourceTooLargeError';
   }
 }

@@ -177,7 +177,7 @@ export function createPlayground(deps: PlaygroundDeps): Playground {
     }
     let parsed: unknown;
     try {
-      parsed = JSON.parse((await readRawBody(ctx, config.maxBodyBytes)).toString('utf8'));
+      parsed = JSON.parse((await readRawBody(ctx, config.maxBodyBytes, config.http.requestTimeoutMs)).toString('utf8'));
     } catch {
       parsed = undefined;
     }

@@ -1,10 +1,10 @@
 import { DataSource, In, LessThan, LessThanOrEqual, Repository } from 'typeorm';
-import { isUniqueViolation } from '../db/data-source';
-import { InboundEvent } from '../db/entities/inbound-event.entity';
+import { isUniqueViolation, retryBusy } from '../db/data-source';
+import { InboundEvent, InboundStatus } from '../db/entities/inbound-event.entity';
 import type { Logger } from '../logger';
 import type { FeishuEnvelope } from '../platform/feishu/inbound';
 import { PlatformError } from '../platform/port';
-import { claim, releaseExpired } from './leases';
+import { claim } from './leases';
 import { decideRetry, RetryPolicy } from './retry-policy';
 
 export interface InboxOptions {
@@ -13,13 +13,22 @@ export interface InboxOptions {
   pollIntervalMs: number;
   concurrency: number;
   retry: RetryPolicy;
+  /**
+   * An event whose claim ran out this many times (its worker died or hung each time: a poison
+   * message, e.g. a file that exhausts memory) is set aside as failed instead of being retried.
+   */
+  maxAbandonedClaims: number;
 }
+
+/** An event set aside: told to whoever sent it, when that is possible. */
+export type SetAside = (evt: ProcessableEvent, log: Logger) => Promise<void>;
 
 export const DEFAULT_INBOX_OPTIONS: InboxOptions = {
   leaseMs: 60_000,
   pollIntervalMs: 2000,
   concurrency: 2,
   retry: { baseDelayMs: 5000, maxDelayMs: 10 * 60_000, maxAttempts: 6 },
+  maxAbandonedClaims: 3,
 };
 
 export interface ProcessableEvent {
@@ -29,6 +38,11 @@ export interface ProcessableEvent {
   dedupKey: string;
   event: Record<string, any>;
 }
+
+const RECORD_BUSY_DEADLINE_MS = 2000;
+
+/** An event not yet done or failed; a worker records its outcome only then. */
+const UNFINISHED: InboundStatus[] = ['processing', 'received'];
 
 export type Dispatch = (evt: ProcessableEvent, log: Logger) => Promise<void>;
 
@@ -62,6 +76,7 @@ export class InboxService {
     private readonly logger: Logger,
     private readonly opts: InboxOptions = DEFAULT_INBOX_OPTIONS,
     private readonly now: () => number = Date.now,
+    private readonly setAside: SetAside = async () => undefined,
   ) {
     this.repo = ds.getRepository(InboundEvent);
   }
@@ -70,7 +85,9 @@ export class InboxService {
   async record(envelope: FeishuEnvelope): Promise<{ status: 'new'; id: number } | { status: 'duplicate' }> {
     const now = this.now();
     try {
-      const result = await this.repo.insert({
+      // Feishu waits 3 s for the answer: a database locked by another process is waited out
+      // that long (in short, retried waits), then the webhook fails and Feishu delivers again.
+      const result = await retryBusy(() => this.repo.insert({
         tenantKey: envelope.tenantKey,
         dedupKey: dedupKeyOf(envelope),
         eventId: envelope.eventId,
@@ -78,12 +95,13 @@ export class InboxService {
         payload: JSON.stringify(envelope.event),
         status: 'received',
         attempts: 0,
+        abandonedClaims: 0,
         nextAttemptAt: now,
         leaseUntil: null,
         lastError: null,
         receivedAt: now,
         processedAt: null,
-      });
+      }), RECORD_BUSY_DEADLINE_MS);
       return { status: 'new', id: Number(result.identifiers[0].id) };
     } catch (err) {
       if (isUniqueViolation(err)) return { status: 'duplicate' };
@@ -118,7 +136,8 @@ export class InboxService {
     if (!this.running) return;
     try {
       const now = this.now();
-      await releaseExpired(this.repo, { from: 'processing', to: 'received' }, now);
+      const abandoned = await this.releaseAbandoned(now);
+      if (abandoned > 0) this.logger.warn({ count: abandoned }, 'inbox: took back events whose worker stopped while processing them');
       const due = await this.repo.find({
         select: { id: true },
         where: { status: 'received', nextAttemptAt: LessThanOrEqual(now) },
@@ -156,25 +175,55 @@ export class InboxService {
     if (!(await claim(this.repo, id, { from: 'received', to: 'processing' }, now + this.opts.leaseMs, now))) return;
     const row = await this.repo.findOneByOrFail({ id });
     const log = this.logger.child({ eventId: row.eventId, eventType: row.eventType, attempt: row.attempts });
+    const evt: ProcessableEvent = { tenantKey: row.tenantKey, eventId: row.eventId, eventType: row.eventType, dedupKey: row.dedupKey, event: JSON.parse(row.payload) };
+    if (row.abandonedClaims >= this.opts.maxAbandonedClaims) {
+      await this.setAsidePoison(row, evt, log);
+      return;
+    }
     try {
-      await this.dispatch(
-        { tenantKey: row.tenantKey, eventId: row.eventId, eventType: row.eventType, dedupKey: row.dedupKey, event: JSON.parse(row.payload) },
-        log,
-      );
-      await this.repo.update({ id }, { status: 'done', processedAt: this.now(), leaseUntil: null, lastError: null });
+      await this.dispatch(evt, log);
+      // Not once set aside: a worker that finishes after that changes nothing. (A worker slower
+      // than its lease finds its event given back, 'received': its outcome still counts.)
+      await this.repo.update({ id, status: In(UNFINISHED) }, { status: 'done', processedAt: this.now(), leaseUntil: null, lastError: null });
     } catch (err) {
       const error = err instanceof PlatformError ? err : new PlatformError(err instanceof Error ? err.message : String(err), { retryable: true });
       const decision = decideRetry(error, row.attempts, this.opts.retry);
       if (decision.retry) {
         await this.repo.update(
-          { id },
+          { id, status: In(UNFINISHED) },
           { status: 'received', leaseUntil: null, nextAttemptAt: this.now() + decision.delayMs, lastError: error.message },
         );
         log.warn({ error: error.message, retryInMs: decision.delayMs }, 'inbox: handler failed, will retry');
       } else {
-        await this.repo.update({ id }, { status: 'failed', leaseUntil: null, lastError: error.message });
+        await this.repo.update({ id, status: In(UNFINISHED) }, { status: 'failed', leaseUntil: null, lastError: error.message });
         log.error({ error: error.message, reason: decision.reason }, 'inbox: handler failed for good');
       }
+    }
+  }
+
+  /**
+   * Gives events whose claim ran out (their worker died or hung) back to the queue, counting it
+   * on the event: `process` sets aside one that has been abandoned too often.
+   */
+  private async releaseAbandoned(now: number): Promise<number> {
+    const result = await this.repo
+      .createQueryBuilder()
+      .update()
+      .set({ status: 'received', leaseUntil: null, abandonedClaims: () => 'abandoned_claims + 1' } as any)
+      .where('status = :processing AND lease_until < :now', { processing: 'processing', now })
+      .execute();
+    return result.affected ?? 0;
+  }
+
+  /** A poison message: marked failed with the reason, logged, and its sender told (if possible). */
+  private async setAsidePoison(row: InboundEvent, evt: ProcessableEvent, log: Logger): Promise<void> {
+    const reason = `set aside: processing stopped without finishing ${row.abandonedClaims} times (the worker died or hung each time)`;
+    await this.repo.update({ id: row.id, status: 'processing' }, { status: 'failed', leaseUntil: null, lastError: reason });
+    log.error({ abandonedClaims: row.abandonedClaims, dedupKey: row.dedupKey }, 'inbox: poison event set aside, not retried');
+    try {
+      await this.setAside(evt, log);
+    } catch (err) {
+      log.error({ err }, 'inbox: could not tell the sender that their event was set aside');
     }
   }
 

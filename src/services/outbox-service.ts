@@ -157,7 +157,11 @@ export class OutboxService implements Messenger {
     this.pumping = true;
     setImmediate(() => {
       this.pump()
-        .catch((err) => this.logger.error({ err }, 'outbox: delivery pass failed'))
+        .catch((err) => {
+          // The database is busy or gone for a moment: log, and try again after the poll interval.
+          this.logger.error({ err }, 'outbox: delivery pass failed; trying again shortly');
+          this.schedule(this.now() + this.opts.pollIntervalMs);
+        })
         .finally(() => {
           this.pumping = false;
           if (this.pumpAgain) {
@@ -188,13 +192,7 @@ export class OutboxService implements Messenger {
     let wakeAt = now + this.opts.pollIntervalMs;
     // Every send slot busy: the next finished send starts the next pass; scanning now is waste.
     if (this.inFlight.size >= this.opts.maxInFlight) return;
-    // Only what the scan decides on: payloads (cards of several KB) are read for the rows sent.
-    const rows = await this.repo.find({
-      select: { id: true, rateKey: true, nextAttemptAt: true },
-      where: { status: 'pending' },
-      order: { id: 'ASC' },
-      take: 500,
-    });
+    const rows = await this.pendingHeads();
     // One chat's messages go out one at a time and in order; a held-back message holds back its successors.
     const blocked = new Set<string>(this.busyTargets);
     for (const row of rows) {
@@ -217,13 +215,38 @@ export class OutboxService implements Messenger {
       blocked.add(row.rateKey);
       this.inFlight.add(row.id);
       this.busyTargets.add(row.rateKey);
-      void this.deliver(row.id).finally(() => {
-        this.inFlight.delete(row.id);
-        this.busyTargets.delete(row.rateKey);
-        this.kick();
-      });
+      void this.deliver(row.id)
+        // A database error while recording the outcome: the claim expires and the message is retried.
+        .catch((err) => this.logger.error({ err, outboxId: row.id }, 'outbox: recording a delivery failed; the message will be retried'))
+        .finally(() => {
+          this.inFlight.delete(row.id);
+          this.busyTargets.delete(row.rateKey);
+          this.kick();
+        });
     }
     this.schedule(wakeAt);
+  }
+
+  /**
+   * The head of every target's queue: the oldest pending message of each chat, user or card,
+   * oldest first. Only heads can go out (one target's messages are sent in order), so one
+   * target's backlog of hundreds never hides another target's single message from the scan.
+   * Only what the scan decides on: payloads (cards of several KB) are read for the rows sent.
+   */
+  private pendingHeads(): Promise<Array<Pick<OutboxMessage, 'id' | 'rateKey' | 'nextAttemptAt'>>> {
+    const heads = this.repo
+      .createQueryBuilder('h')
+      .select('MIN(h.id)')
+      .where('h.status = :pending')
+      .groupBy('h.rate_key');
+    return this.repo
+      .createQueryBuilder('o')
+      .select(['o.id', 'o.rateKey', 'o.nextAttemptAt'])
+      .where(`o.id IN (${heads.getQuery()})`)
+      .setParameter('pending', 'pending')
+      .orderBy('o.id', 'ASC')
+      .limit(500)
+      .getMany();
   }
 
   private async recoverExpiredClaims(now: number): Promise<void> {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { payloadFixture } from './feishu-signer';
 import { TEST_TOKEN } from './bot-harness';
-import { FAKE_BOT_OPEN_ID } from './fake-feishu';
+import { FAKE_APP_ID, FAKE_BOT_OPEN_ID } from './fake-feishu';
 
 /** Ids in Feishu's shapes, unique per call. */
 export const newId = (prefix: string) => `${prefix}${randomBytes(12).toString('hex')}`;
@@ -39,7 +39,7 @@ export function messageEvent(o: MessageEventOptions): Record<string, any> {
   const tenantKey = o.tenantKey ?? base.header.tenant_key;
   return {
     schema: '2.0',
-    header: { ...base.header, event_id: o.eventId ?? newId(''), token: TEST_TOKEN, tenant_key: tenantKey },
+    header: { ...base.header, event_id: o.eventId ?? newId(''), token: TEST_TOKEN, tenant_key: tenantKey, app_id: FAKE_APP_ID },
     event: {
       message: {
         ...base.event.message,
@@ -64,7 +64,7 @@ export function botAddedEvent(chatId?: string): Record<string, any> {
   const base = payloadFixture('im.chat.member.bot.added_v1.doc.json');
   return {
     ...base,
-    header: { ...base.header, event_id: newId(''), token: TEST_TOKEN },
+    header: { ...base.header, event_id: newId(''), token: TEST_TOKEN, app_id: FAKE_APP_ID },
     event: { ...base.event, chat_id: chatId ?? base.event.chat_id },
   };
 }
@@ -91,7 +91,7 @@ export function cardActionEvent(
   const tenantKey = opts.tenantKey ?? TENANT_KEY;
   return {
     ...base,
-    header: { ...base.header, event_id: newId(''), token: TEST_TOKEN, tenant_key: tenantKey },
+    header: { ...base.header, event_id: newId(''), token: TEST_TOKEN, tenant_key: tenantKey, app_id: FAKE_APP_ID },
     event: {
       ...base.event,
       operator: { ...base.event.operator, open_id: operatorOpenId, tenant_key: tenantKey },

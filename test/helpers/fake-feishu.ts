@@ -41,6 +41,9 @@ export interface ScriptedFailure {
 }
 
 export const FAKE_TOKEN = 't-fake-tenant-token-0123456789';
+/** The app the fake issues tokens to; the test events name it as their `app_id`. */
+// The form the SDK's long connection insists on: cli_ and 16 hex digits.
+export const FAKE_APP_ID = 'cli_a1b2c3d4e5f60718';
 export const FAKE_BOT_OPEN_ID = 'ou_b6ae052c1064dee6c179d7497fd98c49';
 
 export class FakeFeishu {
@@ -56,7 +59,7 @@ export class FakeFeishu {
   /** Message-API requests being answered right now, and the most there ever were at once. */
   inFlight = 0;
   maxInFlight = 0;
-  appId = 'cli_test_app';
+  appId = FAKE_APP_ID;
   appSecret = 'test-app-secret-value';
   botOpenId = FAKE_BOT_OPEN_ID;
   /**

@@ -1,6 +1,7 @@
 import { ADMIN_OPEN_ID, Harness, startHarness } from '../helpers/bot-harness';
 import { visibleText } from '../helpers/card-text';
 import { botAddedEvent, messageEvent, newId } from '../helpers/events';
+import { FAKE_APP_ID } from '../helpers/fake-feishu';
 
 let h: Harness;
 beforeEach(async () => {
@@ -120,7 +121,7 @@ describe('everything else gets an answer, never silence', () => {
   it('ignores event types it has no use for, and still acknowledges them', async () => {
     const res = await h.post('/feishu/events', {
       schema: '2.0',
-      header: { event_id: newId(''), event_type: 'im.chat.access_event.bot_p2p_chat_entered_v1', token: 'rvaYgkND1GOiu5MM0E1rncYC6PLtF7JV', tenant_key: 't', app_id: 'cli_x', create_time: '1' },
+      header: { event_id: newId(''), event_type: 'im.chat.access_event.bot_p2p_chat_entered_v1', token: 'rvaYgkND1GOiu5MM0E1rncYC6PLtF7JV', tenant_key: 't', app_id: FAKE_APP_ID, create_time: '1' },
       event: { chat_id: 'oc_x' },
     });
     expect(res.status).toBe(200);

@@ -3,7 +3,7 @@ import { encrypt } from '../helpers/feishu-signer';
 import { visibleText } from '../helpers/card-text';
 import { buttonValue, Driver, YEAR } from '../helpers/application-driver';
 import { CardActionOptions, cardActionEvent, messageEvent, MessageEventOptions } from '../helpers/events';
-import { FakeFeishu } from '../helpers/fake-feishu';
+import { FAKE_APP_ID, FakeFeishu } from '../helpers/fake-feishu';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +18,7 @@ import { Ack, FakeFeishuWs, METHOD_DATA } from '../helpers/fake-feishu-ws';
  */
 
 /** The SDK accepts only App IDs of this form (FEISHU.md §9). */
-const APP_ID = 'cli_a1b2c3d4e5f60718';
+const APP_ID = FAKE_APP_ID;
 const FILER = 'ou_filer_baotou_00000000000000000001';
 const CENTRE_CHAT = 'oc_centre_group_000000000000000000001';
 

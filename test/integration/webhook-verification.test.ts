@@ -138,7 +138,8 @@ describe('the recorded fixture at the time it was made', () => {
   it('accepts the encrypted, signed fixture when the clock says 2023-11-14', async () => {
     const fixture = loadFixture('im.message.receive_v1.encrypted_signed.http.json');
     const offset = 1700000000 * 1000 - Date.now();
-    h = await startHarness({ bot: { now: () => Date.now() + offset } });
+    // The app the recorded event was sent to (events for other apps are ignored).
+    h = await startHarness({ bot: { now: () => Date.now() + offset }, env: { FEISHU_APP_ID: 'cli_9f5343c580712544' } });
     const res = await h.postRaw('/feishu/events', fixture._raw_body, fixture._headers);
     expect(res.status).toBe(200);
     expect(await storedEvents()).toBe(1);

@@ -216,3 +216,18 @@ describe('FEISHU_EVENT_MODE', () => {
     expect(configError({ FEISHU_EVENT_MODE: 'websocket' }).variable).toBe('FEISHU_EVENT_MODE');
   });
 });
+
+describe('HTTP hardening (issue 14)', () => {
+  it('does not trust X-Forwarded-For unless TRUST_PROXY=1; caps connections; times requests out', () => {
+    expect(loadConfig({}).http).toEqual({ trustProxy: false, maxConnections: 512, requestTimeoutMs: 10_000 });
+    expect(loadConfig({ TRUST_PROXY: '1', HTTP_MAX_CONNECTIONS: '100', HTTP_REQUEST_TIMEOUT_MS: '5000' }).http).toEqual({
+      trustProxy: true,
+      maxConnections: 100,
+      requestTimeoutMs: 5000,
+    });
+  });
+
+  it('names TRUST_PROXY when it is neither 0 nor 1', () => {
+    expect(() => loadConfig({ TRUST_PROXY: 'yes' })).toThrow("TRUST_PROXY: expected '0' or '1'");
+  });
+});

@@ -1,4 +1,4 @@
-import { FeishuEnvelope, InboundResult, verifyInbound, VerifyOptions } from '../../src/platform/feishu/inbound';
+import { FeishuEnvelope, InboundResult, MAX_JSON_DEPTH, nestedDeeperThan, verifyInbound, VerifyOptions } from '../../src/platform/feishu/inbound';
 import { buildFeishuRequest, encrypt, loadFixture, payloadFixture, sign } from '../helpers/feishu-signer';
 
 const KEY = 'test key';
@@ -318,6 +318,7 @@ describe('verifyInbound envelopes', () => {
       eventId: '5e3702a84e847582be8db7fb73283c02',
       eventType: 'im.chat.member.bot.added_v1',
       tenantKey: '2ca1d211f64f6438',
+      appId: payload.header.app_id,
       event: payload.event,
     });
   });
@@ -330,6 +331,7 @@ describe('verifyInbound envelopes', () => {
       eventId: 'bc447199585340d1f3728d26b1c0297a',
       eventType: 'p2p_chat_create',
       tenantKey: '736588c9260f175c',
+      appId: 'cli_9c8609450f78d102',
       event: payload.event,
     });
   });
@@ -376,5 +378,14 @@ describe('verifyInbound envelopes', () => {
         status: 401,
       });
     });
+  });
+});
+
+describe('nesting depth, checked before parsing', () => {
+  it('counts brackets outside strings only', () => {
+    expect(nestedDeeperThan('{"a":"[[[[[[[[[[{{{{{{{{\\"[[[["}', 3)).toBe(false);
+    expect(nestedDeeperThan('{"a":[[[1]]]}', 4)).toBe(false);
+    expect(nestedDeeperThan('{"a":[[[[1]]]]}', 4)).toBe(true);
+    expect(nestedDeeperThan('['.repeat(1_000_000), MAX_JSON_DEPTH)).toBe(true);
   });
 });

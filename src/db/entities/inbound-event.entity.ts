@@ -27,6 +27,10 @@ export class InboundEvent extends LeasedWork {
   @Column({ type: 'varchar', length: 16 })
   status!: InboundStatus;
 
+  /** Claims whose lease ran out: the worker died (or hung) while processing this event. */
+  @Column({ name: 'abandoned_claims', type: 'integer' })
+  abandonedClaims!: number;
+
   @Column({ name: 'received_at', type: 'bigint', transformer: epochMs })
   receivedAt!: number;
 

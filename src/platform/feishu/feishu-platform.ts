@@ -1,7 +1,8 @@
 import * as lark from '@larksuiteoapi/node-sdk';
 import axios from 'axios';
 import type { Logger } from '../../logger';
-import { BotIdentity, ChatPlatform, OutboundMessage, PlatformError, SendResult } from '../port';
+import type { Readable } from 'node:stream';
+import { BotIdentity, ChatPlatform, OutboundMessage, PlatformError, ResourceTooLargeError, SendResult } from '../port';
 import { classifyFeishuError, fromFeishuCode } from './errors';
 
 export interface FeishuPlatformOptions {
@@ -129,15 +130,30 @@ export class FeishuPlatform implements ChatPlatform {
     return this.identity;
   }
 
-  async downloadResource(messageId: string, fileKey: string, type: 'image' | 'file'): Promise<Buffer> {
+  async downloadResource(messageId: string, fileKey: string, type: 'image' | 'file', opts: { maxBytes?: number } = {}): Promise<Buffer> {
     let res: { getReadableStream: () => NodeJS.ReadableStream };
     try {
       res = await this.client.im.v1.messageResource.get({ path: { message_id: messageId, file_key: fileKey }, params: { type } });
     } catch (err) {
       throw classifyFeishuError(err);
     }
+    // Streamed, and stopped at the limit: a 200 MB file costs at most the limit, not 200 MB.
+    const stream = res.getReadableStream() as Readable;
+    const max = opts.maxBytes ?? Infinity;
     const chunks: Buffer[] = [];
-    for await (const chunk of res.getReadableStream()) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
+    let size = 0;
+    try {
+      for await (const chunk of stream) {
+        const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string);
+        size += buf.length;
+        if (size > max) throw new ResourceTooLargeError(max);
+        chunks.push(buf);
+      }
+    } catch (err) {
+      stream.destroy();
+      if (err instanceof ResourceTooLargeError) throw err;
+      throw classifyFeishuError(err);
+    }
     return Buffer.concat(chunks);
   }
 

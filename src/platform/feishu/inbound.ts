@@ -18,6 +18,8 @@ export interface FeishuEnvelope {
   eventId: string;
   eventType: string;
   tenantKey: string;
+  /** The app it was sent to (v2 `header.app_id`, v1 `event.app_id`), when the payload names one. */
+  appId?: string;
   /** v2: the `event` object; v1: the `event` object (with its own `type`). */
   event: Record<string, any>;
 }
@@ -34,7 +36,34 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
   return Array.isArray(v) ? v[0] : v;
 }
 
+/**
+ * Deeper than any real payload (a card form callback is some 6 levels deep). Checked on the raw
+ * text before JSON.parse, so that no recursion over a hostile nesting (parse, or later
+ * stringify when the event is stored) can exhaust the stack.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether brackets outside strings nest deeper than `max`: one cheap pass, no recursion. */
+export function nestedDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > max) return true;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return false;
+}
+
+const TOO_DEEP = 'JSON nested too deeply';
+
 function parseJson(text: string): unknown {
+  if (nestedDeeperThan(text, MAX_JSON_DEPTH)) return TOO_DEEP;
   try {
     return JSON.parse(text);
   } catch {
@@ -65,6 +94,7 @@ export function verifyInbound(
   }
 
   let body = parseJson(rawBody.toString('utf8'));
+  if (body === TOO_DEEP) return reject(400, TOO_DEEP);
   if (!isObject(body)) return reject(400, 'body is not a JSON object');
 
   if (typeof body.encrypt === 'string') {
@@ -77,6 +107,7 @@ export function verifyInbound(
       return signed ? reject(400, 'cannot decrypt body') : reject(401, 'cannot decrypt body');
     }
     body = parseJson(plain);
+    if (body === TOO_DEEP) return reject(signed ? 400 : 401, TOO_DEEP);
     if (!isObject(body)) return reject(signed ? 400 : 401, 'decrypted body is not a JSON object');
   }
 
@@ -127,6 +158,7 @@ function readEnvelope(body: Record<string, any>): FeishuEnvelope | undefined {
       eventId: h.event_id,
       eventType: h.event_type,
       tenantKey: typeof h.tenant_key === 'string' ? h.tenant_key : '',
+      appId: typeof h.app_id === 'string' && h.app_id ? h.app_id : undefined,
       event: isObject(body.event) ? body.event : {},
     };
   }
@@ -136,6 +168,7 @@ function readEnvelope(body: Record<string, any>): FeishuEnvelope | undefined {
       eventId: body.uuid,
       eventType: String(body.event.type ?? ''),
       tenantKey: typeof body.event.tenant_key === 'string' ? body.event.tenant_key : '',
+      appId: typeof body.event.app_id === 'string' && body.event.app_id ? body.event.app_id : undefined,
       event: body.event,
     };
   }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../logger';
 import type { InboxService } from '../../services/inbox-service';
+import type { Messenger } from '../../services/outbox-service';
 import type { FeishuEnvelope } from './inbound';
 
 /**
@@ -19,11 +20,30 @@ export const CARD_DEADLINE_MS = 2500;
 
 export const PROGRESS_TOAST: CardCallbackAnswer = { toast: { type: 'info', content: '已收到，正在处理，请稍候查看结果。' } };
 
-/** Always an answer within {@link CARD_DEADLINE_MS}, whatever the handler does. */
-export async function answerCard(dispatchCard: CardDispatch, envelope: FeishuEnvelope, log: Logger): Promise<CardCallbackAnswer> {
+/**
+ * An event meant for another app (e.g. one Request URL shared by mistake) is acknowledged and
+ * nothing more: it is neither stored nor processed.
+ */
+export function isForAnotherApp(envelope: FeishuEnvelope, appId: string | undefined): boolean {
+  return Boolean(appId && envelope.appId && envelope.appId !== appId);
+}
+
+/**
+ * Always an answer within {@link CARD_DEADLINE_MS}, whatever the handler does. When the answer
+ * had to be "正在处理" and the action then failed (an export whose upload failed…), the toast
+ * with the reason would be lost, so the clicker hears it privately through `messenger`.
+ */
+export async function answerCard(
+  dispatchCard: CardDispatch,
+  envelope: FeishuEnvelope,
+  log: Logger,
+  messenger?: Pick<Messenger, 'sendToUser'>,
+): Promise<CardCallbackAnswer> {
   let timer: NodeJS.Timeout | undefined;
+  let answeredLate = false;
   const late = new Promise<CardCallbackAnswer>((resolve) => {
     timer = setTimeout(() => {
+      answeredLate = true;
       log.warn('card action took longer than Feishu waits; answered with a progress toast');
       resolve(PROGRESS_TOAST);
     }, CARD_DEADLINE_MS);
@@ -32,6 +52,20 @@ export async function answerCard(dispatchCard: CardDispatch, envelope: FeishuEnv
     const ref = randomBytes(4).toString('hex');
     log.error({ err, ref }, 'card action failed');
     return { toast: { type: 'error', content: `操作没有成功，请稍后重试。如仍有问题，请把参考编号 ${ref} 告诉管理员。` } };
+  });
+  void work.then(async (answer) => {
+    const toast = answer.toast as { type?: string; content?: string } | undefined;
+    const openId = envelope.event.operator?.open_id;
+    if (!answeredLate || toast?.type !== 'error' || typeof openId !== 'string' || !messenger) return;
+    try {
+      await messenger.sendToUser(
+        { tenantKey: envelope.tenantKey, key: `card:late-failure:${envelope.eventId}` },
+        openId,
+        { type: 'text', text: `您刚才的操作没有完成：${toast.content ?? '请稍后重试。'}` },
+      );
+    } catch (err) {
+      log.error({ err }, 'could not tell the clicker that a slow card action failed');
+    }
   });
   try {
     return await Promise.race([work, late]);

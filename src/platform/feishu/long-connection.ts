@@ -4,7 +4,8 @@ import type { Logger } from '../../logger';
 import type { InboxService } from '../../services/inbox-service';
 import { decryptPayload } from './crypto';
 import { toEnvelope } from './inbound';
-import { answerCard, CARD_EVENT, CardCallbackAnswer, CardDispatch, recordEvent } from './intake';
+import { answerCard, CARD_EVENT, CardCallbackAnswer, CardDispatch, isForAnotherApp, recordEvent } from './intake';
+import type { Messenger } from '../../services/outbox-service';
 
 /**
  * FEISHU_EVENT_MODE=long-connection: Feishu pushes events and `card.action.trigger` callbacks over
@@ -28,6 +29,8 @@ export interface LongConnectionOptions {
   encryptKey?: string;
   inbox: InboxService;
   dispatchCard: CardDispatch;
+  /** Tells a clicker privately when a slow card action fails after its progress toast. */
+  messenger?: Pick<Messenger, 'sendToUser'>;
   logger: Logger;
   /**
    * Seconds to wait for any frame after a ping before the socket is presumed dead and replaced.
@@ -126,7 +129,11 @@ export class FeishuLongConnection {
       return undefined;
     }
     const elog = log.child({ eventId: envelope.eventId, eventType: envelope.eventType });
-    if (envelope.eventType === CARD_EVENT) return answerCard(this.opts.dispatchCard, envelope, elog);
+    if (isForAnotherApp(envelope, this.opts.appId)) {
+      elog.warn({ appId: envelope.appId }, 'feishu long connection: event for another app ignored');
+      return undefined;
+    }
+    if (envelope.eventType === CARD_EVENT) return answerCard(this.opts.dispatchCard, envelope, elog, this.opts.messenger);
     try {
       await recordEvent(this.opts.inbox, envelope, elog);
     } catch (err) {
@@ -166,6 +173,7 @@ export function createLongConnection(
   config: Config,
   inbox: InboxService,
   dispatchCard: CardDispatch,
+  messenger: Pick<Messenger, 'sendToUser'>,
   logger: Logger,
   tuning: LongConnectionTuning = {},
 ): FeishuLongConnection | undefined {
@@ -178,6 +186,7 @@ export function createLongConnection(
     encryptKey,
     inbox,
     dispatchCard,
+    messenger,
     logger: logger.child({ component: 'feishu-ws' }),
     ...tuning,
   });

@@ -1,0 +1,86 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { DataSource } from 'typeorm';
+import { openDatabase } from '../../src/db/data-source';
+import { InboundEvent } from '../../src/db/entities/inbound-event.entity';
+import { createLogger } from '../../src/logger';
+import { DEFAULT_INBOX_OPTIONS, InboxService, ProcessableEvent } from '../../src/services/inbox-service';
+
+/**
+ * A poison event (issue 14): each worker that claims it never finishes (in production: the
+ * process dies of it). Here a "worker" is an InboxService whose handler hangs and which then
+ * stops polling, as a dead process would; its claim's lease runs out for real.
+ */
+
+let dir: string;
+let ds: DataSource;
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'innovation-bot-poison-'));
+  ds = await openDatabase(`sqlite:${join(dir, 'bot.sqlite')}`);
+});
+afterEach(async () => {
+  await ds.destroy();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const quiet = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
+const OPTIONS = { ...DEFAULT_INBOX_OPTIONS, leaseMs: 80, pollIntervalMs: 20, concurrency: 1 };
+
+it('counts expired claims and sets the event aside at the third, telling the sender once', async () => {
+  const hung: Array<() => void> = [];
+  const hang = () => new Promise<void>((resolve) => hung.push(resolve));
+  const dispatched: string[] = [];
+  const toldAbout: ProcessableEvent[] = [];
+  const worker = (name: string) =>
+    new InboxService(
+      ds,
+      async () => {
+        dispatched.push(name);
+        await hang();
+      },
+      quiet,
+      OPTIONS,
+      Date.now,
+      async (evt) => void toldAbout.push(evt),
+    );
+  const repo = ds.getRepository(InboundEvent);
+  const row = () => repo.findOneByOrFail({ eventId: 'evt-poison' });
+
+  const workers = ['first', 'second', 'third'].map(worker);
+  const recorded = await workers[0].record({ schema: '2.0', eventId: 'evt-poison', eventType: 'im.message.receive_v1', tenantKey: 't', event: { message: { message_id: 'om_1', chat_id: 'oc_1' } } });
+  expect(recorded.status).toBe('new');
+  const stopping: Promise<void>[] = [];
+  for (const [i, w] of workers.entries()) {
+    w.start();
+    await waitFor(async () => dispatched.length === i + 1);
+    // The worker "dies": it stops polling, its handler never returns, its claim runs out.
+    stopping.push(w.stop());
+    expect(await row()).toMatchObject({ status: 'processing', attempts: i + 1, abandonedClaims: i });
+  }
+
+  const fourth = worker('fourth');
+  fourth.start();
+  await waitFor(async () => (await row()).status === 'failed');
+  expect(dispatched).toEqual(['first', 'second', 'third']);
+  expect(await row()).toMatchObject({ status: 'failed', abandonedClaims: 3, attempts: 4 });
+  expect((await row()).lastError).toMatch(/processing stopped without finishing 3 times/);
+  expect(toldAbout.map((e) => e.event.message.message_id)).toEqual(['om_1']);
+
+  // The hung workers finish after all: they change nothing.
+  for (const resolve of hung) resolve();
+  await Promise.all(stopping);
+  await new Promise((r) => setTimeout(r, 100));
+  expect((await row()).status).toBe('failed');
+  await fourth.stop();
+  expect(toldAbout).toHaveLength(1);
+});
+
+async function waitFor(predicate: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
