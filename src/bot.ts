@@ -23,6 +23,8 @@ import { JobDeps, JobRunner } from './jobs/job-runner';
 import { JOBS } from './jobs/registry';
 import { DEFAULT_REMINDER_SCHEDULE } from './jobs/schedule-config';
 import { Scheduler } from './scheduler/scheduler';
+import { BotLease } from './ops/bot-lease';
+import { Metrics } from './ops/metrics';
 
 export interface BotOptions {
   now?: () => number;
@@ -65,6 +67,7 @@ export function createJobDeps(config: Config, ds: DataSource, platform: ChatPlat
     platform,
     admins: config.adminOpenIds,
     now,
+    ops: { ds, databaseUrl: config.databaseUrl, backupDir: config.backupDir, backupKeep: config.backupKeep, dataRetentionYears: config.dataRetentionYears },
   };
 }
 
@@ -94,12 +97,14 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
   const now = opts.now ?? Date.now;
   const httpTimeoutMs = config.feishu.httpTimeoutMs;
   const platform = createPlatform(config, logger, httpTimeoutMs);
+  const metrics = new Metrics(ds, platform.name, now);
   const outbox = new OutboxService(
     ds,
     platform,
     logger.child({ component: 'outbox' }),
     { ...DEFAULT_OUTBOX_OPTIONS, leaseMs: 2 * httpTimeoutMs, ...opts.outbox },
     now,
+    metrics.sent,
   );
   const deps = createJobDeps(config, ds, platform, outbox, now);
   const bindings = deps.bindings;
@@ -118,10 +123,13 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
     now,
     ds,
     platformName: platform.name,
+    metrics,
   });
+  const lease = new BotLease(ds, logger.child({ component: 'lease' }));
   const scheduler = new Scheduler(config.timezone, logger.child({ component: 'scheduler' }));
   const jobs = new JobRunner(ds, deps, logger.child({ component: 'jobs' }));
   for (const [name, entry] of Object.entries(JOBS)) {
+    if (entry.enabled && !entry.enabled(config)) continue;
     // Also shortly after start: what fell due while the bot was down goes out at once.
     scheduler.add(name, entry.cron, () => jobs.run(name, entry.job, new Date(now())), 60_000);
   }
@@ -140,6 +148,7 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
     inbox,
     bindings,
     async listen(port, host) {
+      await lease.start();
       outbox.start();
       inbox.start();
       if (opts.cron !== false) scheduler.start();
@@ -161,6 +170,7 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
       }
       await inbox.stop();
       await outbox.stop();
+      if (ds.isInitialized) await lease.stop();
       if (ds.isInitialized) await ds.destroy();
     },
   };

@@ -31,6 +31,14 @@ export interface Config {
   jobDeliveryWaitSeconds: number;
   /** Largest request body the webhooks accept, in bytes. */
   maxBodyBytes: number;
+  /** Where backups go (nightly at 02:00 when set); undefined: no nightly backup. */
+  backupDir: string | undefined;
+  /** How many backups to keep, newest first. */
+  backupKeep: number;
+  /** Bearer token for GET /metrics; undefined: no /metrics route. */
+  metricsToken: string | undefined;
+  /** Contacts of a campaign year are masked once the year ended more than this many years ago. */
+  dataRetentionYears: number;
 }
 
 export class ConfigError extends Error {
@@ -103,6 +111,12 @@ const schema = z.object({
   JOB_DELIVERY_WAIT_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+  BACKUP_DIR: optionalText,
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(14),
+  METRICS_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, {
+    message: 'expected at least 16 characters (a random secret), or leave it empty to turn /metrics off',
+  }),
+  DATA_RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(3),
 });
 
 export function loadConfig(env: Record<string, string | undefined>, now: Date = new Date()): Config {
@@ -147,6 +161,10 @@ export function loadConfig(env: Record<string, string | undefined>, now: Date = 
     reminderHour: e.REMINDER_HOUR,
     jobDeliveryWaitSeconds: e.JOB_DELIVERY_WAIT_SECONDS,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    backupDir: e.BACKUP_DIR,
+    backupKeep: e.BACKUP_KEEP,
+    metricsToken: e.METRICS_TOKEN,
+    dataRetentionYears: e.DATA_RETENTION_YEARS,
   };
 }
 
