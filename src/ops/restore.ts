@@ -1,4 +1,5 @@
-import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { checkBackupFile, CheckedBackup } from './backup';
 import { openSqliteFile } from './sqlite-file';
 
@@ -64,6 +65,7 @@ export async function restoreBackup(opts: { backupFile: string; databaseFile: st
       if (existsSync(databaseFile + suffix)) renameSync(databaseFile + suffix, asideFile + suffix);
     }
   }
+  mkdirSync(dirname(databaseFile), { recursive: true });
   const partial = `${databaseFile}.restoring`;
   copyFileSync(restored.file, partial);
   renameSync(partial, databaseFile);
