@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
@@ -69,9 +69,8 @@ it('backs up while the bot handles messages; restore refuses while it runs; the 
   expect(refused.stderr).toContain('in use by a running bot');
   expect(readdirSync(h.dbDir).filter((f) => f.includes('before-restore'))).toEqual([]);
 
-  // Into a fresh folder, then a bot started on it.
+  // Into a fresh folder (made by the restore), then a bot started on it.
   const fresh = join(work, 'fresh');
-  mkdirSync(fresh);
   const restored = await runJob(h, ['restore', join(backups, file)], { DATABASE_URL: `sqlite:${join(fresh, 'bot.sqlite')}` });
   expect({ code: restored.code, stderr: restored.stderr }).toEqual({ code: 0, stderr: '' });
   expect(restored.stdout).toContain('there was no database yet');
