@@ -1,6 +1,6 @@
-import { card, CardElement, CardJson, markdown, note } from './card-kit';
-import { errorBanner, fieldBlock, form, multiSelectStatic, type Option, submitButton, textInput } from './form-kit';
-import { escapeClipped } from './markdown';
+import { button, buttonRow, card, CardElement, CardJson, markdown, note } from './card-kit';
+import { errorBanner, fieldBlock, form, multiSelectStatic, type Option, selectStatic, submitButton, textInput } from './form-kit';
+import { clip, escapeClipped } from './markdown';
 
 /**
  * Cards for the expert pool (专家库): the admin's form to register one expert, the list, and
@@ -8,6 +8,10 @@ import { escapeClipped } from './markdown';
  */
 
 export const EXPERT_ADD_ACTION = 'expert.add';
+/** 删除 on the list: asks to confirm (the chosen expert in the form's `expert`, or `id` in the value). */
+export const EXPERT_DELETE_ACTION = 'expert.delete';
+export const EXPERT_DELETE_CONFIRM_ACTION = 'expert.delete_confirm';
+export const EXPERT_DELETE_CANCEL_ACTION = 'expert.delete_cancel';
 
 export type ExpertField = 'name' | 'organisation' | 'fields' | 'contact' | 'open_id';
 
@@ -87,6 +91,8 @@ export interface ExpertListItem {
   contact: string;
   /** Whether the expert has a Feishu open_id (and so gets match notices in Feishu). */
   hasFeishu: boolean;
+  /** Given (to admins): the expert can be chosen for 删除. */
+  id?: number;
 }
 
 export interface ExpertListView {
@@ -129,9 +135,64 @@ export function expertListCard(view: ExpertListView): CardJson {
     const more = total - lines.length;
     if (more > 0) lines.push(`- …还有 ${more} 位`);
     elements.push(markdown(lines.join('\n')));
+    const deletable = view.experts.slice(0, lines.length).filter((e): e is ExpertListItem & { id: number } => e.id !== undefined);
+    if (deletable.length > 0) elements.push(deleteForm(deletable));
   }
   elements.push(note('发送「专家 <领域>」（如 专家 新材料）按领域查找，发送「专家 添加」登记专家；也可以在私聊中发送专家名单表格（CSV 或 Excel）批量导入。'));
   return card({ title: view.title, colour: 'blue', summary: view.title, elements });
+}
+
+/** Choose an expert and 删除: the next card asks to confirm. */
+function deleteForm(experts: Array<ExpertListItem & { id: number }>): CardElement {
+  const options = experts.map((e) => ({ value: String(e.id), label: `${clip(e.name, 20)} · ${clip(e.organisation, 24)}` }));
+  return form('expert_delete', [
+    markdown('**删除专家信息**（应专家本人要求删除其个人信息）'),
+    selectStatic({ name: 'expert', placeholder: '选择要删除的专家', options, ...(options.length === 1 ? { value: options[0].value } : {}) }),
+    { ...submitButton({ name: 'delete', text: '删除', value: { action: EXPERT_DELETE_ACTION } }), type: 'danger' },
+  ]);
+}
+
+export interface ExpertDeleteView {
+  id: number;
+  /** The expert's updatedAt when shown: the confirmation changes nothing if it has changed since. */
+  version: number;
+  item: ExpertListItem;
+  /** Needs the expert was matched with: the expert is then emptied rather than removed. */
+  needs: number;
+}
+
+export function expertDeleteConfirmCard(view: ExpertDeleteView): CardJson {
+  const e = view.item;
+  const consequence =
+    view.needs > 0
+      ? `TA 对接过 **${view.needs}** 项企业需求：专家的姓名、单位、领域和联系方式都会删除，这些需求中将显示为「（已删除的专家）」，需求本身和办理记录保留。`
+      : '专家的姓名、单位、领域和联系方式将从专家库中删除。';
+  return card({
+    title: '确认删除专家信息',
+    colour: 'red',
+    summary: '确认删除专家信息',
+    elements: [
+      markdown(`确定要删除专家 **${escapeClipped(e.name, 20)}**（${escapeClipped(e.organisation, 40)}）的个人信息吗？`),
+      markdown(consequence),
+      note('删除后无法恢复。'),
+      buttonRow([
+        button('确认删除', { action: EXPERT_DELETE_CONFIRM_ACTION, id: view.id, v: view.version }, 'danger'),
+        button('取消', { action: EXPERT_DELETE_CANCEL_ACTION, id: view.id }),
+      ]),
+    ],
+  });
+}
+
+/** After 确认删除 (or 取消): what happened, without the expert's data. */
+export function expertDeleteResultCard(result: { kind: 'deleted' | 'masked' | 'gone' | 'cancelled'; needs?: number }): CardJson {
+  const text = {
+    deleted: '专家的个人信息已从专家库中删除。',
+    masked: `专家的个人信息已删除；TA 对接过的 ${result.needs ?? 0} 项企业需求中显示为「（已删除的专家）」。`,
+    gone: '这位专家的信息已经删除，无需再次操作。',
+    cancelled: '已取消，专家信息没有改动。',
+  }[result.kind];
+  const title = result.kind === 'cancelled' ? '已取消删除' : '专家信息已删除';
+  return card({ title, colour: result.kind === 'cancelled' ? 'grey' : 'green', summary: title, elements: [markdown(text), note('发送「专家」查看专家库。')] });
 }
 
 export interface ImportResultView {

@@ -204,7 +204,9 @@ function needLines(need: Need, industryLabel: string, timezone: string): string[
 }
 
 function expertLine(expert: NeedExpertView): string {
-  return `**对接专家**：${escapeMarkdown(expert.name)}（${escapeMarkdown(expert.organisation)}）· ${escapeMarkdown(expert.contact)}`;
+  const organisation = expert.organisation ? `（${escapeMarkdown(expert.organisation)}）` : '';
+  const contact = expert.contact ? `${organisation ? '' : ' '}· ${escapeMarkdown(expert.contact)}` : '';
+  return `**对接专家**：${escapeMarkdown(expert.name)}${organisation}${contact}`;
 }
 
 function historyLine(e: NeedEvent, timezone: string): string {

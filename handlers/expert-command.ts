@@ -10,6 +10,7 @@ import { ResourceTooLargeError, type OutboundMessage } from '../src/platform/por
 import type { Attachment } from '../src/services/application-service';
 import { fieldsOf } from '../src/services/expert-service';
 import { formTokenFor } from './application-flow';
+import { EXPERT_DELETE_ACTIONS } from './expert-delete-actions';
 import type { CardActionHandler, Command, HandlerDeps } from './types';
 
 /**
@@ -19,8 +20,9 @@ import type { CardActionHandler, Command, HandlerDeps } from './types';
 
 const ADMINS_ONLY = '抱歉，专家库只有科创服务中心的管理员可以查看和维护。';
 
-function listItem(e: Expert) {
-  return { name: e.name, organisation: e.organisation, fieldsText: fieldsOf(e).map((f) => industryLabel(f)).join('、'), contact: e.contact, hasFeishu: Boolean(e.openId) };
+/** An expert as the list shows it to admins (with the id, so that it can be chosen for 删除). */
+export function expertListItem(e: Expert) {
+  return { id: e.id, name: e.name, organisation: e.organisation, fieldsText: fieldsOf(e).map((f) => industryLabel(f)).join('、'), contact: e.contact, hasFeishu: Boolean(e.openId) };
 }
 
 export const expertCommand: Command = {
@@ -52,7 +54,7 @@ export const expertCommand: Command = {
       type: 'card',
       card: expertListCard({
         title: '专家库',
-        experts: experts.map(listItem),
+        experts: experts.map(expertListItem),
         total: experts.length,
         filterNote: field ? `领域「${industryLabel(field)}」` : undefined,
       }),
@@ -82,7 +84,7 @@ export const addExpert: CardActionHandler = async (ctx) => {
   ctx.log.info({ expertId: expert.id, added }, 'expert saved');
   return {
     toast: { type: 'success', content: added ? `已添加专家 ${expert.name}` : `已更新专家 ${expert.name} 的信息` },
-    card: expertListCard({ title: added ? '已添加专家' : '已更新专家信息', experts: [listItem(expert)], total: 1 }),
+    card: expertListCard({ title: added ? '已添加专家' : '已更新专家信息', experts: [expertListItem(expert)], total: 1 }),
   };
 };
 
@@ -136,4 +138,4 @@ export async function importExpertSheet(
   await reply({ type: 'card', card: importResultCard({ added, updated, errors, fileName: attachment.name ?? '' }) });
 }
 
-export const EXPERT_ACTIONS: Readonly<Record<string, CardActionHandler>> = { [EXPERT_ADD_ACTION]: addExpert };
+export const EXPERT_ACTIONS: Readonly<Record<string, CardActionHandler>> = { [EXPERT_ADD_ACTION]: addExpert, ...EXPERT_DELETE_ACTIONS };

@@ -105,7 +105,9 @@ const match: CardActionHandler = async (ctx) => {
   }
   const expertId = Number(ctx.formValue?.expert);
   const note = typeof ctx.formValue?.note === 'string' ? ctx.formValue.note.trim() : '';
-  const expert = Number.isSafeInteger(expertId) ? await deps.experts.get(ctx.tenantKey, expertId) : null;
+  const found = Number.isSafeInteger(expertId) ? await deps.experts.get(ctx.tenantKey, expertId) : null;
+  // A stale matching card may still offer an expert whose data has since been deleted.
+  const expert = found && found.deletedAt === null ? found : null;
   const noteProblem = needNoteError(action, note);
   if (!expert || noteProblem) {
     const errors = { ...(expert ? {} : { expert: '请选择对接的专家' }), ...(noteProblem ? { note: noteProblem } : {}) };

@@ -1,3 +1,4 @@
+import { DELETED_EXPERT_NAME } from '../src/services/expert-service';
 import { needCard, type NeedActionView } from '../cards/need-cards';
 import type { Need } from '../src/db/entities/need.entity';
 import { industryLabel } from '../src/domain/industries';
@@ -29,7 +30,8 @@ export async function needCardFor(
     code: needCode(need),
     timezone: deps.settings.timezone,
     industryLabel: industryLabel(need.industry),
-    expert: expert ? { name: expert.name, organisation: expert.organisation, contact: expert.contact } : null,
+    // An expert whose personal data was deleted stays named, as such, in the needs they had.
+    expert: expert ? (expert.deletedAt !== null ? { name: DELETED_EXPERT_NAME, organisation: '', contact: '' } : { name: expert.name, organisation: expert.organisation, contact: expert.contact }) : null,
     history: opts.history ? await deps.needs.history(need.id) : undefined,
     banner: opts.banner,
     admin: opts.admin,

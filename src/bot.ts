@@ -27,6 +27,8 @@ import { Scheduler } from './scheduler/scheduler';
 import { createPlayground, Playground } from './playground/playground';
 import { ADMIN as PLAYGROUND_ADMIN } from './playground/people';
 import { PlaygroundLog, PlaygroundPlatform } from './playground/playground-platform';
+import { BotLease } from './ops/bot-lease';
+import { Metrics } from './ops/metrics';
 
 export interface BotOptions {
   now?: () => number;
@@ -73,6 +75,7 @@ export function createJobDeps(config: Config, ds: DataSource, platform: ChatPlat
     platform,
     admins: config.adminOpenIds,
     now,
+    ops: { ds, databaseUrl: config.databaseUrl, backupDir: config.backupDir, backupKeep: config.backupKeep, dataRetentionYears: config.dataRetentionYears },
   };
 }
 
@@ -124,12 +127,14 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
   // In the playground, DryRunPlatform still does the "sending"; the page is shown what it sent.
   const recorder = opts.playground ? new PlaygroundPlatform(new DryRunPlatform(logger), new PlaygroundLog(now)) : undefined;
   const platform: ChatPlatform = recorder ?? createPlatform(config, logger, httpTimeoutMs);
+  const metrics = new Metrics(ds, platform.name, now);
   const outbox = new OutboxService(
     ds,
     platform,
     logger.child({ component: 'outbox' }),
     { ...DEFAULT_OUTBOX_OPTIONS, leaseMs: 2 * httpTimeoutMs, ...opts.outbox },
     now,
+    metrics.sent,
   );
   const deps = createJobDeps(config, ds, platform, outbox, now);
   const bindings = deps.bindings;
@@ -169,10 +174,13 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
     // Unverifiable webhooks are not served when events come over the long connection instead.
     webhooks: config.feishu.eventMode === 'webhook' || Boolean(config.feishu.encryptKey || config.feishu.verificationToken),
     routers: playground ? [playground.router] : [],
+    metrics,
   });
+  const lease = new BotLease(ds, logger.child({ component: 'lease' }));
   const scheduler = new Scheduler(config.timezone, logger.child({ component: 'scheduler' }));
   const jobs = new JobRunner(ds, deps, logger.child({ component: 'jobs' }));
   for (const [name, entry] of Object.entries(JOBS)) {
+    if (entry.enabled && !entry.enabled(config)) continue;
     // Also shortly after start: what fell due while the bot was down goes out at once.
     scheduler.add(name, entry.cron, () => jobs.run(name, entry.job, new Date(now())), 60_000);
   }
@@ -194,6 +202,7 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
     inbox,
     bindings,
     async listen(port, host) {
+      await lease.start();
       outbox.start();
       inbox.start();
       if (opts.cron !== false) scheduler.start();
@@ -233,6 +242,7 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
       }
       await inbox.stop();
       await outbox.stop();
+      if (ds.isInitialized) await lease.stop();
       if (ds.isInitialized) await ds.destroy();
     },
   };

@@ -43,6 +43,14 @@ export interface Config {
     /** Time to receive a whole request, headers and body; slower ones are cut off. */
     requestTimeoutMs: number;
   };
+  /** Where backups go (nightly at 02:00 when set); undefined: no nightly backup. */
+  backupDir: string | undefined;
+  /** How many backups to keep, newest first. */
+  backupKeep: number;
+  /** Bearer token for GET /metrics; undefined: no /metrics route. */
+  metricsToken: string | undefined;
+  /** Contacts of a campaign year are masked once the year ended more than this many years ago. */
+  dataRetentionYears: number;
 }
 
 export class ConfigError extends Error {
@@ -119,6 +127,12 @@ const schema = z.object({
   TRUST_PROXY: z.enum(['0', '1'], { message: "expected '0' or '1'" }).default('0'),
   HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(512),
   HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  BACKUP_DIR: optionalText,
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(14),
+  METRICS_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, {
+    message: 'expected at least 16 characters (a random secret), or leave it empty to turn /metrics off',
+  }),
+  DATA_RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(3),
 });
 
 export function loadConfig(env: Record<string, string | undefined>, now: Date = new Date()): Config {
@@ -178,6 +192,10 @@ export function loadConfig(env: Record<string, string | undefined>, now: Date = 
       maxConnections: e.HTTP_MAX_CONNECTIONS,
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
     },
+    backupDir: e.BACKUP_DIR,
+    backupKeep: e.BACKUP_KEEP,
+    metricsToken: e.METRICS_TOKEN,
+    dataRetentionYears: e.DATA_RETENTION_YEARS,
   };
 }
 

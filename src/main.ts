@@ -16,6 +16,9 @@ async function main(): Promise<void> {
     }
   }
   if (config.adminOpenIds.size === 0) logger.warn('ADMIN_OPEN_IDS is empty: nobody can bind groups or review.');
+  if (config.backupDir && !config.databaseUrl.startsWith('sqlite:')) {
+    logger.warn('BACKUP_DIR is set but the database is PostgreSQL: there is no nightly backup; back it up with pg_dump (README, Operations).');
+  }
 
   const bot = await createBot(config, logger);
   const port = await bot.listen(config.port);

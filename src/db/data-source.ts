@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource, Migration, QueryFailedError } from 'typeorm';
 import { Application } from './entities/application.entity';
 import { ApplicationEvent } from './entities/application-event.entity';
 import { ActivityFile } from './entities/activity-file.entity';
@@ -24,10 +24,11 @@ import { CreateJobs1764600000000 } from './migrations/1764600000000-CreateJobs';
 import { CreateNeeds1764700000000 } from './migrations/1764700000000-CreateNeeds';
 import { CreateReports1764800000000 } from './migrations/1764800000000-CreateReports';
 import { Hardening1765100000000 } from './migrations/1765100000000-Hardening';
+import { ExpertDeletion1765200000000 } from './migrations/1765200000000-ExpertDeletion';
 
 export const ENTITIES = [InboundEvent, OutboxMessage, ChatBinding, Application, ApplicationEvent, JobOccasion, JobRun, JobLock, ActivitySummary, ActivityFile, Need, NeedEvent, Expert, ReportTask, ReportSubmission, ReportFile];
 /** In order. Append new migrations here; never edit a landed one. */
-export const MIGRATIONS = [CreateSpine1763800000000, CreateApplications1764500000000, CreateJobs1764600000000, CreateNeeds1764700000000, CreateReports1764800000000, Hardening1765100000000];
+export const MIGRATIONS = [CreateSpine1763800000000, CreateApplications1764500000000, CreateJobs1764600000000, CreateNeeds1764700000000, CreateReports1764800000000, Hardening1765100000000, ExpertDeletion1765200000000];
 
 /**
  * TypeORM switches node-sqlite3 into verbose mode, which builds an Error and inspects the
@@ -84,13 +85,7 @@ export async function openDatabase(databaseUrl: string): Promise<DataSource> {
   const ds = createDataSource(databaseUrl);
   await ds.initialize();
   try {
-    if (ds.options.type === 'sqlite') {
-      // WAL with synchronous=NORMAL survives a process crash; only an OS crash may lose the last commits.
-      await ds.query('PRAGMA synchronous = NORMAL');
-      await ds.runMigrations({ transaction: 'each' });
-    } else {
-      await migrateUnderLock(ds);
-    }
+    await migrate(ds);
     return ds;
   } catch (err) {
     await ds.destroy().catch(() => undefined);
@@ -98,16 +93,26 @@ export async function openDatabase(databaseUrl: string): Promise<DataSource> {
   }
 }
 
+/** Applies the pending migrations of an initialised data source; returns those it applied, in order. */
+export async function migrate(ds: DataSource): Promise<Migration[]> {
+  if (ds.options.type === 'sqlite') {
+    // WAL with synchronous=NORMAL survives a process crash; only an OS crash may lose the last commits.
+    await ds.query('PRAGMA synchronous = NORMAL');
+    return ds.runMigrations({ transaction: 'each' });
+  }
+  return migrateUnderLock(ds);
+}
+
 /**
  * Instances starting together on one PostgreSQL database would race to create the same tables;
  * an advisory lock (held by one connection) lets one migrate while the others wait.
  */
-async function migrateUnderLock(ds: DataSource): Promise<void> {
+async function migrateUnderLock(ds: DataSource): Promise<Migration[]> {
   const lock = ds.createQueryRunner();
   await lock.connect();
   try {
     await lock.query('SELECT pg_advisory_lock(hashtext($1))', [MIGRATION_LOCK]);
-    await ds.runMigrations({ transaction: 'each' });
+    return await ds.runMigrations({ transaction: 'each' });
   } finally {
     await lock.query('SELECT pg_advisory_unlock(hashtext($1))', [MIGRATION_LOCK]).catch(() => undefined);
     await lock.release();

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../logger';
+import { bearerMatches, type Metrics } from '../ops/metrics';
 import { feishuWebhook, FeishuRouteDeps } from './feishu-routes';
 
 export interface HttpDeps extends FeishuRouteDeps {
@@ -13,6 +14,8 @@ export interface HttpDeps extends FeishuRouteDeps {
   webhooks?: boolean;
   /** More routes, e.g. the playground's in dry-run mode. */
   routers?: Router[];
+  /** GET /metrics is served when this is given and METRICS_TOKEN is set. */
+  metrics?: Metrics;
 }
 
 export function createHttpApp(deps: HttpDeps): Koa {
@@ -34,9 +37,38 @@ export function createHttpApp(deps: HttpDeps): Koa {
   });
 
   const router = new Router();
+  const timed = (route: 'events' | 'cards') => {
+    const webhook = feishuWebhook(deps, route);
+    if (!deps.metrics) return webhook;
+    const metrics = deps.metrics;
+    return async (ctx: Koa.Context) => {
+      const answered = metrics.timeAck(route);
+      try {
+        await webhook(ctx);
+      } finally {
+        answered();
+      }
+    };
+  };
   if (deps.webhooks !== false) {
-    router.post('/feishu/events', feishuWebhook(deps, 'events'));
-    router.post('/feishu/cards', feishuWebhook(deps, 'cards'));
+    router.post('/feishu/events', timed('events'));
+    router.post('/feishu/cards', timed('cards'));
+  }
+  const token = deps.config.metricsToken;
+  if (token && deps.metrics) {
+    const metrics = deps.metrics;
+    // Without METRICS_TOKEN there is no route at all (404), so nothing is exposed by default.
+    router.get('/metrics', async (ctx) => {
+      if (!bearerMatches(ctx.get('authorization'), token)) {
+        ctx.status = 401;
+        ctx.set('WWW-Authenticate', 'Bearer');
+        ctx.body = { error: 'unauthorized' };
+        return;
+      }
+      const { contentType, body } = await metrics.render();
+      ctx.type = contentType;
+      ctx.body = body;
+    });
   }
   router.get('/healthz', async (ctx) => {
     const database = await databaseAnswers(deps.ds);

@@ -2,14 +2,21 @@ import { DateTime } from 'luxon';
 import { In } from 'typeorm';
 import { createJobDeps, createPlatform } from '../bot';
 import { loadProcessConfigOrExit } from '../config';
-import { openDatabase } from '../db/data-source';
+import { createDataSource, MIGRATIONS, migrate, openDatabase } from '../db/data-source';
 import { OutboxMessage } from '../db/entities/outbox-message.entity';
 import { createLogger } from '../logger';
 import { DEFAULT_OUTBOX_OPTIONS, idempotencyKeyOf, OutboxService } from '../services/outbox-service';
+import { describeCounts, PG_DUMP_ADVICE } from '../ops/backup';
+import { restoreBackup, RestoreRefused } from '../ops/restore';
+import { sqlitePathOf } from '../ops/sqlite-file';
+import type { Config } from '../config';
 import { JobRunner } from './job-runner';
 import { JOBS } from './registry';
 
 /**
+ * `npm run job -- restore <file>` and `npm run job -- migrate` are the operations commands
+ * beside the jobs (see README, Operations).
+ *
  * `npm run job -- <name> [--now <ISO-8601>]`: runs one scheduled job as of that instant against
  * the configured database, beside a running bot or without one, never opening the HTTP port.
  * It then delivers what the run queued and exits 0 once that is sent; what cannot be sent within
@@ -18,10 +25,18 @@ import { JOBS } from './registry';
  * instance was running the same job.
  */
 
-const USAGE = `usage: npm run job -- <${Object.keys(JOBS).join('|')}> [--now <ISO-8601, e.g. 2027-06-06T16:30:00Z>]`;
+const USAGE =
+  `usage: npm run job -- <${Object.keys(JOBS).join('|')}> [--now <ISO-8601, e.g. 2027-06-06T16:30:00Z>]\n` +
+  '       npm run job -- restore <backup file>\n' +
+  '       npm run job -- migrate';
 
-export function parseArgs(argv: string[], timezone: string): { name: string; now: Date } | { error: string } {
+export function parseArgs(argv: string[], timezone: string): { name: string; now: Date } | { command: 'restore'; file: string } | { command: 'migrate' } | { error: string } {
   const [name, ...rest] = argv;
+  if (name === 'restore') {
+    if (rest.length !== 1 || rest[0].startsWith('--')) return { error: `restore takes the backup file to restore. ${USAGE}` };
+    return { command: 'restore', file: rest[0] };
+  }
+  if (name === 'migrate') return rest.length ? { error: `migrate takes no arguments. ${USAGE}` } : { command: 'migrate' };
   if (!name || !(name in JOBS)) return { error: name ? `unknown job '${name}'. ${USAGE}` : USAGE };
   let now = new Date();
   for (let i = 0; i < rest.length; i++) {
@@ -44,6 +59,17 @@ async function main(): Promise<number> {
     process.stderr.write(`${args.error}\n`);
     return 2;
   }
+  if ('command' in args) return args.command === 'restore' ? restore(config, args.file) : migrateNow(config);
+  if (args.name === 'backup') {
+    if (!sqlitePathOf(config.databaseUrl)) {
+      process.stderr.write(`${PG_DUMP_ADVICE.join('\n')}\n`);
+      return 2;
+    }
+    if (!config.backupDir) {
+      process.stderr.write('backup: BACKUP_DIR is not set; set it to the folder backups go to (e.g. BACKUP_DIR=/var/backups/innovation-bot).\n');
+      return 2;
+    }
+  }
   const logger = createLogger(config.logLevel, process.stderr);
   const ds = await openDatabase(config.databaseUrl);
   const platform = createPlatform(config, logger, config.feishu.httpTimeoutMs);
@@ -57,7 +83,9 @@ async function main(): Promise<number> {
     const offset = args.now.getTime() - Date.now();
     const deps = createJobDeps(config, ds, platform, outbox, () => Date.now() + offset);
     const entry = JOBS[args.name];
-    const result = await new JobRunner(ds, deps, logger.child({ component: 'jobs' })).run(args.name, entry.job, args.now);
+    // By hand a job does its work whatever was done before (a backup now, retention as of --now).
+    const result = await new JobRunner(ds, deps, logger.child({ component: 'jobs' })).run(args.name, entry.manual ?? entry.job, args.now);
+    for (const line of result.notes) process.stdout.write(`${line}\n`);
     const summary = `${args.name} as of ${args.now.toISOString()}: ${result.status}, ${result.sent} queued, ${result.skipped} skipped, ${result.failures} failures`;
     if (result.status === 'locked') {
       process.stdout.write(`${summary}: another instance is running this job right now; nothing was done.\n`);
@@ -71,6 +99,40 @@ async function main(): Promise<number> {
     return result.status === 'failed' || result.failures > 0 || delivery.failed > 0 ? 1 : 0;
   } finally {
     await outbox.stop();
+    await ds.destroy();
+  }
+}
+
+/** Restores a backup over the SQLite database, keeping the current file aside. */
+async function restore(config: Config, file: string): Promise<number> {
+  const databaseFile = sqlitePathOf(config.databaseUrl);
+  if (!databaseFile) {
+    process.stderr.write('restore: DATABASE_URL is PostgreSQL; restore a pg_dump file with pg_restore --clean --if-exists --dbname="$DATABASE_URL" <file>.dump, with the bot stopped.\n');
+    return 2;
+  }
+  try {
+    const result = await restoreBackup({ backupFile: file, databaseFile, now: new Date() });
+    process.stdout.write(`restore: checked ${result.restored.file}: integrity ok, ${result.restored.migrations} migrations, ${describeCounts(result.restored.counts)}\n`);
+    process.stdout.write(result.asideFile ? `restore: the database it replaced is kept as ${result.asideFile}\n` : 'restore: there was no database yet\n');
+    process.stdout.write(`restore: ${databaseFile} restored; start the bot (it applies any newer migrations at start).\n`);
+    return 0;
+  } catch (err) {
+    if (!(err instanceof RestoreRefused)) throw err;
+    process.stderr.write(`restore refused: ${err.message}\n`);
+    return err.reason === 'locked' ? 3 : 1;
+  }
+}
+
+/** Applies the pending migrations and names them. */
+async function migrateNow(config: Config): Promise<number> {
+  const ds = createDataSource(config.databaseUrl);
+  await ds.initialize();
+  try {
+    const applied = await migrate(ds);
+    if (applied.length === 0) process.stdout.write(`migrate: the database is up to date (${MIGRATIONS.length} migrations); nothing to apply.\n`);
+    else process.stdout.write(`migrate: applied ${applied.length} migration(s):\n${applied.map((m) => `  ${m.name}\n`).join('')}`);
+    return 0;
+  } finally {
     await ds.destroy();
   }
 }

@@ -20,6 +20,17 @@ import type { ReminderSchedule } from './schedule-config';
 export interface JobDeps extends HandlerDeps {
   platform: ChatPlatform;
   schedule: ReminderSchedule;
+  /** Backups and personal data retention (from the configuration). */
+  ops?: OpsSettings;
+}
+
+export interface OpsSettings {
+  /** The database the retention job masks personal data in. */
+  ds: DataSource;
+  databaseUrl: string;
+  backupDir: string | undefined;
+  backupKeep: number;
+  dataRetentionYears: number;
 }
 
 export interface JobContext {
@@ -37,6 +48,8 @@ export interface JobContext {
   sendToUser(key: string, tenantKey: string, openId: string, message: OutboundMessage): Promise<void>;
   /** Counts a failure that did not stop the run (it is logged by the caller). */
   failed(): void;
+  /** A line on what the run did, printed by `npm run job`. */
+  note(line: string): void;
 }
 
 export type Job = (ctx: JobContext) => Promise<void>;
@@ -48,6 +61,8 @@ export interface JobRunResult {
   failures: number;
   /** The outbox keys of what this run queued, to wait for their delivery. */
   keys: Array<{ tenantKey: string; key: string }>;
+  /** What the job said it did (see JobContext.note). */
+  notes: string[];
   error?: string;
 }
 
@@ -68,7 +83,7 @@ export class JobRunner {
 
   async run(name: string, job: Job, asOf: Date): Promise<JobRunResult> {
     const started = Date.now();
-    const result: JobRunResult = { status: 'done', sent: 0, skipped: 0, failures: 0, keys: [] };
+    const result: JobRunResult = { status: 'done', sent: 0, skipped: 0, failures: 0, keys: [], notes: [] };
     const log = this.logger.child({ job: name, asOf: asOf.toISOString() });
     if (!(await this.acquire(name, started))) {
       log.info('job: another instance holds it; not run');
@@ -107,6 +122,9 @@ export class JobRunner {
       },
       failed: () => {
         result.failures += 1;
+      },
+      note: (line) => {
+        result.notes.push(line);
       },
     };
     try {

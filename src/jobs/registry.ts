@@ -1,13 +1,35 @@
+import type { Config } from '../config';
+import { backupNow, nightlyBackup } from './backup';
 import type { Job } from './job-runner';
 import { reminders } from './reminders';
-import { REMINDERS_CRON, WEEKLY_SUMMARY_CRON } from './schedule-config';
+import { retentionNow, yearlyRetention } from './retention';
+import { BACKUP_CRON, REMINDERS_CRON, RETENTION_CRON, WEEKLY_SUMMARY_CRON } from './schedule-config';
 import { weeklySummary } from './weekly-summary';
+
+export interface JobEntry {
+  /** What the bot's cron runs: it acts only on occasions that have fallen due and were not done. */
+  job: Job;
+  cron: string;
+  description: string;
+  /** What `npm run job -- <name>` runs, when it differs: the work itself, whatever was done before. */
+  manual?: Job;
+  /** Whether the bot schedules it with this configuration (default: always). */
+  enabled?: (config: Pick<Config, 'backupDir' | 'databaseUrl'>) => boolean;
+}
 
 /**
  * The scheduled jobs, by the name `npm run job -- <name>` takes. The bot's cron runs each
- * hourly; what a run sends depends only on which occasions have fallen due and were not done.
+ * hourly; what a run does depends only on which occasions have fallen due and were not done.
  */
-export const JOBS: Readonly<Record<string, { job: Job; cron: string; description: string }>> = {
+export const JOBS: Readonly<Record<string, JobEntry>> = {
   reminders: { job: reminders, cron: REMINDERS_CRON, description: 'deadline, activity, summary and review reminders' },
   'weekly-summary': { job: weeklySummary, cron: WEEKLY_SUMMARY_CRON, description: 'the Monday digest to every bound group' },
+  backup: {
+    job: nightlyBackup,
+    manual: backupNow,
+    cron: BACKUP_CRON,
+    description: 'a checked copy of the SQLite database in BACKUP_DIR (nightly at 02:00 when BACKUP_DIR is set)',
+    enabled: (config) => Boolean(config.backupDir) && config.databaseUrl.startsWith('sqlite:'),
+  },
+  retention: { job: yearlyRetention, manual: retentionNow, cron: RETENTION_CRON, description: 'masks the contacts of campaign years older than DATA_RETENTION_YEARS (yearly)' },
 };

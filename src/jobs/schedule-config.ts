@@ -41,3 +41,10 @@ export const DEFAULT_REMINDER_SCHEDULE: ReminderSchedule = Object.freeze({
 /** How often the bot's own cron looks for due occasions; each is still sent once. */
 export const REMINDERS_CRON = '5 * * * *';
 export const WEEKLY_SUMMARY_CRON = '10 * * * *';
+
+/** The nightly backup falls due at this local hour; the hourly run takes it (or catches up after downtime). */
+export const BACKUP_HOUR = 2;
+export const BACKUP_CRON = '0 * * * *';
+/** Personal data retention runs once a year, as soon as the year has begun (at this local hour on 1 January). */
+export const RETENTION_HOUR = 3;
+export const RETENTION_CRON = '20 * * * *';

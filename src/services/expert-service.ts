@@ -1,6 +1,17 @@
-import { DataSource, Repository } from 'typeorm';
+import { DataSource, IsNull, Repository } from 'typeorm';
 import { isUniqueViolation } from '../db/data-source';
 import { Expert } from '../db/entities/expert.entity';
+import { Need } from '../db/entities/need.entity';
+
+/** How a need shows an expert whose personal data was deleted. */
+export const DELETED_EXPERT_NAME = '（已删除的专家）';
+
+export type ExpertRemoval =
+  | { outcome: 'deleted' | 'masked'; expert: Expert; needs: number }
+  /** Already deleted (a replayed confirmation), or never there. */
+  | { outcome: 'gone' }
+  /** Changed since the admin saw it: nothing done. */
+  | { outcome: 'stale'; expert: Expert };
 
 export interface ExpertInput {
   name: string;
@@ -14,9 +25,11 @@ export interface ExpertInput {
 /** Experts by tenant: one per (name, organisation); adding a known one updates it. */
 export class ExpertService {
   private readonly repo: Repository<Expert>;
+  private readonly needs: Repository<Need>;
 
   constructor(ds: DataSource, private readonly now: () => number = Date.now) {
     this.repo = ds.getRepository(Expert);
+    this.needs = ds.getRepository(Need);
   }
 
   get(tenantKey: string, id: number): Promise<Expert | null> {
@@ -26,8 +39,34 @@ export class ExpertService {
 
   /** Every expert, optionally only those covering `field`, by name. */
   async list(tenantKey: string, field?: string): Promise<Expert[]> {
-    const all = await this.repo.find({ where: { tenantKey }, order: { name: 'ASC', id: 'ASC' } });
+    const all = await this.repo.find({ where: { tenantKey, deletedAt: IsNull() }, order: { name: 'ASC', id: 'ASC' } });
     return field ? all.filter((e) => fieldsOf(e).includes(field)) : all;
+  }
+
+  /** How many needs (of any status) name the expert. */
+  needCount(tenantKey: string, id: number): Promise<number> {
+    return this.needs.countBy({ tenantKey, expertId: id });
+  }
+
+  /**
+   * Deletes an expert's personal data on request: the row goes, or, when needs name the expert,
+   * it stays emptied (name shown as DELETED_EXPERT_NAME) so those needs' history still reads.
+   * Conditional on the version (updatedAt) the admin saw; a second request finds it gone.
+   */
+  async remove(tenantKey: string, id: number, seenVersion: number): Promise<ExpertRemoval> {
+    const expert = await this.get(tenantKey, id);
+    if (!expert || expert.deletedAt !== null) return { outcome: 'gone' };
+    if (expert.updatedAt !== seenVersion) return { outcome: 'stale', expert };
+    const needs = await this.needCount(tenantKey, id);
+    const where = { tenantKey, id, updatedAt: seenVersion, deletedAt: IsNull() };
+    if (needs === 0) {
+      const res = await this.repo.delete(where);
+      return res.affected ? { outcome: 'deleted', expert, needs } : this.remove(tenantKey, id, seenVersion);
+    }
+    const now = this.now();
+    // The organisation is made unique so that emptied rows never collide on (name, organisation).
+    const res = await this.repo.update(where, { name: DELETED_EXPERT_NAME, organisation: `deleted:${id}`, fields: '[]', contact: '', openId: null, deletedAt: now, updatedAt: now });
+    return res.affected ? { outcome: 'masked', expert, needs } : this.remove(tenantKey, id, seenVersion);
   }
 
   async upsert(tenantKey: string, input: ExpertInput, addedBy: string): Promise<{ expert: Expert; added: boolean }> {

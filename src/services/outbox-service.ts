@@ -71,6 +71,8 @@ export class OutboxService implements Messenger {
     private readonly logger: Logger,
     private readonly opts: OutboxOptions = DEFAULT_OUTBOX_OPTIONS,
     private readonly now: () => number = Date.now,
+    /** Told the result of every send attempt (the /metrics counter). */
+    private readonly onAttempt: (result: 'sent' | 'retry' | 'failed') => void = () => undefined,
   ) {
     this.repo = ds.getRepository(OutboxMessage);
     this.limiter = new RateLimiter(opts.perTargetPerSecond, opts.perAppPerSecond);
@@ -267,6 +269,7 @@ export class OutboxService implements Messenger {
     try {
       const messageId = await this.perform(row);
       await this.repo.update({ id: row.id }, { status: 'sent', sentAt: this.now(), leaseUntil: null, resultId: messageId ?? null });
+      this.onAttempt('sent');
       log.debug('outbox: delivered');
     } catch (err) {
       const error = err instanceof PlatformError ? err : new PlatformError(String(err), { retryable: true });
@@ -276,6 +279,7 @@ export class OutboxService implements Messenger {
         this.pausedTargets.set(row.rateKey, now + (error.info.retryAfterMs ?? 1000));
       }
       const decision = decideRetry(error, row.attempts, this.opts.retry);
+      this.onAttempt(decision.retry ? 'retry' : 'failed');
       if (decision.retry) {
         await this.repo.update(
           { id: row.id, status: 'sending' },

@@ -9,6 +9,9 @@ import { OutboxMessage } from '../../src/db/entities/outbox-message.entity';
 import { ADMIN_OPEN_ID, Harness, startHarness } from '../helpers/bot-harness';
 import { visibleText } from '../helpers/card-text';
 import { messageEvent, newId } from '../helpers/events';
+import { FIXTURE_TENANT, seedSeason } from '../helpers/season';
+import { applyRetention, MASKED } from '../../src/ops/retention';
+import { ExpertService } from '../../src/services/expert-service';
 
 /**
  * The bot on PostgreSQL, end to end. Runs only when TEST_POSTGRES_URL names a database that
@@ -504,6 +507,33 @@ function applicationServiceSuite(url: string): void {
         expect(await ds.query('SELECT count(*)::int AS n FROM needs')).toEqual([{ n: 16 }]);
       } finally {
         await ds.destroy();
+      }
+    });
+  });
+
+  describe('PostgreSQL: operations (issue 15)', () => {
+    it('masks old contacts, deletes an expert, and reports the queues in /metrics', async () => {
+      const h = await startHarness({ env: { DATABASE_URL: url, METRICS_TOKEN: 'metrics-token-0123456789abcdef' } });
+      try {
+        const season = await seedSeason(h.bot.ds, 2027);
+        const result = await applyRetention(h.bot.ds, { now: new Date('2031-01-02T00:00:00Z'), timezone: 'Asia/Shanghai', years: 3 });
+        expect(result).toEqual({ throughYear: 2027, applications: 5, needs: 3, submissions: 1 });
+        expect(await h.bot.ds.query(`SELECT DISTINCT mobile FROM applications`)).toEqual([{ mobile: MASKED }]);
+        expect(season.applicationCodes).toHaveLength(5);
+
+        const experts = new ExpertService(h.bot.ds);
+        const [expert] = await experts.list(FIXTURE_TENANT);
+        expect(await experts.remove(FIXTURE_TENANT, expert.id, expert.updatedAt)).toMatchObject({ outcome: 'masked', needs: 1 });
+        expect(await experts.remove(FIXTURE_TENANT, expert.id, expert.updatedAt)).toEqual({ outcome: 'gone' });
+        expect(await experts.list(FIXTURE_TENANT)).toEqual([]);
+
+        const res = await fetch(`${h.url}/metrics`, { headers: { authorization: 'Bearer metrics-token-0123456789abcdef' } });
+        expect(res.status).toBe(200);
+        const text = await res.text();
+        expect(text).toMatch(/^bot_outbox_oldest_pending_age_seconds 0$/m);
+        expect(text).toContain('# TYPE bot_inbox_events gauge');
+      } finally {
+        await h.close();
       }
     });
   });

@@ -231,3 +231,33 @@ describe('HTTP hardening (issue 14)', () => {
     expect(() => loadConfig({ TRUST_PROXY: 'yes' })).toThrow("TRUST_PROXY: expected '0' or '1'");
   });
 });
+
+describe('operations settings (issue 15)', () => {
+  it('defaults: no nightly backup, 14 kept, no /metrics, 3 years', () => {
+    const c = loadConfig({});
+    expect({ backupDir: c.backupDir, backupKeep: c.backupKeep, metricsToken: c.metricsToken, dataRetentionYears: c.dataRetentionYears }).toEqual({
+      backupDir: undefined,
+      backupKeep: 14,
+      metricsToken: undefined,
+      dataRetentionYears: 3,
+    });
+  });
+
+  it('reads them', () => {
+    const c = loadConfig({ BACKUP_DIR: '/var/backups/bot', BACKUP_KEEP: '30', METRICS_TOKEN: 'a'.repeat(32), DATA_RETENTION_YEARS: '5' });
+    expect({ backupDir: c.backupDir, backupKeep: c.backupKeep, metricsToken: c.metricsToken, dataRetentionYears: c.dataRetentionYears }).toEqual({
+      backupDir: '/var/backups/bot',
+      backupKeep: 30,
+      metricsToken: 'a'.repeat(32),
+      dataRetentionYears: 5,
+    });
+  });
+
+  it.each([
+    [{ BACKUP_KEEP: '0' }, 'BACKUP_KEEP'],
+    [{ DATA_RETENTION_YEARS: 'three' }, 'DATA_RETENTION_YEARS'],
+    [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
+  ])('refuses %j, naming %s', (env, variable) => {
+    expect(configError(env).variable).toBe(variable);
+  });
+});

@@ -1,5 +1,9 @@
 import {
   EXPERT_ADD_ACTION,
+  EXPERT_DELETE_ACTION,
+  EXPERT_DELETE_CONFIRM_ACTION,
+  expertDeleteConfirmCard,
+  expertDeleteResultCard,
   expertFormCard,
   ExpertFormView,
   expertListCard,
@@ -176,5 +180,34 @@ describe('importResultCard', () => {
     expectEscaped(importResultCard(view({ fileName: NASTY, errors: [{ row: 2, message: NASTY }] })), NASTY);
     const errors = Array.from({ length: 500 }, (_, i) => ({ row: i, message: '*'.repeat(1000) }));
     expectValidCard(importResultCard(view({ fileName: '*'.repeat(255), errors })));
+  });
+});
+
+describe('deleting an expert', () => {
+  const item = (i: number, over = {}) => ({ id: i, name: `专家${i}`, organisation: `单位${i}`, fieldsText: '新材料', contact: '13900139000', hasFeishu: false, ...over });
+
+  it('offers the shown experts in one 删除 form when they have ids, and none otherwise', () => {
+    const withIds = expertListCard({ title: '专家库', experts: [item(1), item(2)], total: 2 });
+    expectValidCard(withIds);
+    expect(forms(withIds)).toHaveLength(1);
+    expect(one(withIds, 'expert').options.map((o: Node) => [o.value, o.text.content])).toEqual([
+      ['1', '专家1 · 单位1'],
+      ['2', '专家2 · 单位2'],
+    ]);
+    expect(callbackValue(buttons(withIds)[0])).toEqual({ action: EXPERT_DELETE_ACTION });
+    const withoutIds = expertListCard({ title: '专家库', experts: [{ ...item(1), id: undefined }], total: 1 });
+    expect(forms(withoutIds)).toHaveLength(0);
+  });
+
+  it('asks to confirm with the version seen, escaping the name, and says what happens to matched needs', () => {
+    const confirm = expertDeleteConfirmCard({ id: 7, version: 123, item: item(7, { name: '**x** [a](b) <at>' }), needs: 2 });
+    expectValidCard(confirm);
+    expectEscaped(confirm, '**x** [a](b) <at>');
+    expect(visibleText(confirm)).toContain('TA 对接过 **2** 项企业需求');
+    expect(buttons(confirm).map((b) => callbackValue(b))).toEqual([
+      { action: EXPERT_DELETE_CONFIRM_ACTION, id: 7, v: 123 },
+      { action: 'expert.delete_cancel', id: 7 },
+    ]);
+    for (const kind of ['deleted', 'masked', 'gone', 'cancelled'] as const) expectValidCard(expertDeleteResultCard({ kind, needs: 1 }));
   });
 });

@@ -37,4 +37,8 @@ export class Expert {
 
   @Column({ name: 'updated_at', type: 'bigint', transformer: epochMs })
   updatedAt!: number;
+
+  /** When an admin deleted the expert's personal data (the row stays because needs name it). */
+  @Column({ name: 'deleted_at', type: 'bigint', nullable: true, transformer: epochMs })
+  deletedAt!: number | null;
 }
