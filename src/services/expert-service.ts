@@ -1,4 +1,5 @@
-import { DataSource, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
+import type { Db } from '../db/unit-of-work';
 import { isUniqueViolation } from '../db/data-source';
 import { Expert } from '../db/entities/expert.entity';
 
@@ -15,8 +16,8 @@ export interface ExpertInput {
 export class ExpertService {
   private readonly repo: Repository<Expert>;
 
-  constructor(ds: DataSource, private readonly now: () => number = Date.now) {
-    this.repo = ds.getRepository(Expert);
+  constructor(db: Db, private readonly now: () => number = Date.now) {
+    this.repo = db.getRepository(Expert);
   }
 
   get(tenantKey: string, id: number): Promise<Expert | null> {

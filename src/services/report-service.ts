@@ -1,4 +1,5 @@
-import { DataSource, In, MoreThanOrEqual, Repository } from 'typeorm';
+import { In, MoreThanOrEqual, Repository } from 'typeorm';
+import { withSavepoint, type Db } from '../db/unit-of-work';
 import { isUniqueViolation } from '../db/data-source';
 import { insertNumbered } from '../db/numbered-insert';
 import { ReportFile } from '../db/entities/report-file.entity';
@@ -43,10 +44,10 @@ export class ReportService {
   private readonly submissions: Repository<ReportSubmission>;
   private readonly files: Repository<ReportFile>;
 
-  constructor(ds: DataSource, private readonly now: () => number = Date.now) {
-    this.tasks = ds.getRepository(ReportTask);
-    this.submissions = ds.getRepository(ReportSubmission);
-    this.files = ds.getRepository(ReportFile);
+  constructor(db: Db, private readonly now: () => number = Date.now) {
+    this.tasks = db.getRepository(ReportTask);
+    this.submissions = db.getRepository(ReportSubmission);
+    this.files = db.getRepository(ReportFile);
   }
 
   get(tenantKey: string, id: number): Promise<ReportTask | null> {
@@ -110,7 +111,7 @@ export class ReportService {
     const late = now > task.deadlineAt;
     let first = false;
     try {
-      await this.submissions.insert({ taskId: task.id, region, text, submittedBy, submittedAt: now, late, times: 1 });
+      await withSavepoint(this.submissions.manager, () => this.submissions.insert({ taskId: task.id, region, text, submittedBy, submittedAt: now, late, times: 1 }));
       first = true;
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
@@ -128,7 +129,7 @@ export class ReportService {
   /** Keeps a file sent for a submission; the same message twice is kept once. Returns the submission's file count. */
   async addFile(submission: ReportSubmission, file: Attachment, sentBy: string): Promise<number> {
     try {
-      await this.files.insert({ submissionId: submission.id, kind: file.kind, fileKey: file.key, name: file.name, messageId: file.messageId, sentBy, at: this.now() });
+      await withSavepoint(this.files.manager, () => this.files.insert({ submissionId: submission.id, kind: file.kind, fileKey: file.key, name: file.name, messageId: file.messageId, sentBy, at: this.now() }));
       await this.bump(submission.taskId);
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
