@@ -16,12 +16,12 @@ import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
  * transactions). A transaction opened on it would take in every other request's statements, and
  * a second "transaction" would become a savepoint inside the first. So the SqliteGate below is
  * installed on that query runner: every statement of the process passes it.
- *   - A transaction is exclusive: transactions run one at a time (FIFO); one starts only when no
- *     standalone statement is in flight, and while it is open every statement not issued from
- *     inside it (told apart by AsyncLocalStorage) waits until it has committed or rolled back.
+ *   - A transaction is exclusive: transactions run one at a time, in arrival order; one starts
+ *     only when the standalone statements that arrived before it have finished, and while it is
+ *     queued or open every statement that arrived after it and is not issued from inside it
+ *     (told apart by AsyncLocalStorage) waits until it has committed or rolled back.
  *   - Standalone statements (reads, single-statement writes) are shared: any number at once, as
- *     before, except while a transaction is open or waiting to start (writer preference, so a
- *     busy stream of reads cannot starve a transaction).
+ *     before, between transactions. Arrival order decides, so neither side starves.
  * Transactions begin with BEGIN IMMEDIATE, which takes SQLite's write lock at once: another
  * process on the same file (a job run) makes it wait (busy timeout), never fail half-way.
  */
@@ -41,9 +41,8 @@ interface Holder {
 /** The process-wide gate for SQLite's one shared connection (see above). */
 export class SqliteGate {
   private readonly als = new AsyncLocalStorage<Holder>();
-  private holder: Holder | null = null;
-  private waitingExclusive = 0;
   private inFlight = 0;
+  /** Resolves when the last transaction queued so far (and so every earlier one) has finished. */
   private tail: Promise<void> = Promise.resolve();
   private wakers: Array<() => void> = [];
 
@@ -53,10 +52,13 @@ export class SqliteGate {
     return h?.active ? h : undefined;
   }
 
-  /** A standalone statement: waits while a transaction other than the caller's is open or queued. */
+  /**
+   * A standalone statement: waits for the transactions queued before it (not for later ones, so
+   * neither side starves), then runs alongside other standalone statements.
+   */
   async shared<T>(fn: () => Promise<T>): Promise<T> {
     if (this.current()) return fn();
-    while (this.holder || this.waitingExclusive > 0) await this.changed();
+    await this.tail;
     this.inFlight += 1;
     try {
       return await fn();
@@ -66,9 +68,8 @@ export class SqliteGate {
     }
   }
 
-  /** Runs `fn` alone on the connection (transactions one at a time, no standalone statement meanwhile). */
+  /** Runs `fn` alone on the connection: after the transactions and statements queued before it, while later ones wait. */
   async exclusive<T>(fn: (holder: Holder) => Promise<T>): Promise<T> {
-    this.waitingExclusive += 1;
     const previous = this.tail;
     let done!: () => void;
     this.tail = new Promise<void>((resolve) => (done = resolve));
@@ -76,18 +77,11 @@ export class SqliteGate {
     try {
       await previous;
       while (this.inFlight > 0) await this.changed();
-      this.holder = holder;
       holder.active = true;
-    } finally {
-      this.waitingExclusive -= 1;
-    }
-    try {
       return await this.als.run(holder, () => fn(holder));
     } finally {
       holder.active = false;
-      this.holder = null;
       done();
-      this.wake();
     }
   }
 
