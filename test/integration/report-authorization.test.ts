@@ -110,6 +110,14 @@ it('does not let a 赤峰市 member overwrite 包头市’s text', async () => {
   ]);
 });
 
+it('refuses a form whose group was bound to another 盟市 after it was issued', async () => {
+  const value = await openForm('包头市', STAFF['包头市']);
+  await d.bind(CHATS['包头市'], '赤峰市');
+  const answer = await d.click(value, STAFF['包头市'], { text: '包头市的报告' });
+  expect(answer.toast).toEqual({ type: 'error', content: '发出这张报送表的群已不再绑定「包头市」，不能为其报送。请在「包头市」的工作群里重新点击「提交」。' });
+  expect(await submissions()).toEqual([]);
+});
+
 it('counts one signed callback replayed three times as ONE submission', async () => {
   const value = await openForm('包头市', STAFF['包头市']);
   const request = buildFeishuRequest(cardActionEvent(value, STAFF['包头市'], { text: '包头市的报告' }), { encryptKey: h.config.feishu.encryptKey });
