@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 
 /**
  * One transaction for a change and everything it owes: the status change, its audit row and the
@@ -209,6 +209,3 @@ export async function withSavepoint<T>(em: EntityManager, fn: () => Promise<T>):
 /** What services are built over: the data source (standalone statements) or a transaction's manager. */
 export type Db = DataSource | EntityManager;
 
-export function managerOf(db: Db): EntityManager {
-  return db instanceof DataSource ? db.manager : db;
-}
