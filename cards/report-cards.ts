@@ -83,7 +83,8 @@ export function reportTaskCard(view: { task: ReportTask; code: string; timezone:
 }
 
 /** The private submission form. */
-export function reportSubmitFormCard(view: { task: ReportTask; code: string; timezone: string; region: string; text?: string; error?: string; previous?: ReportSubmission | null }): CardJson {
+/** `form` is the token of the issued form (ReportForm): the server knows from it whose form it is and for which 盟市. */
+export function reportSubmitFormCard(view: { task: ReportTask; code: string; timezone: string; region: string; form: string; text?: string; error?: string; previous?: ReportSubmission | null }): CardJson {
   const { task } = view;
   const expects = task.expects as ReportExpects;
   const elements: CardElement[] = [markdown(taskLines(task, view.code, view.timezone).join('\n'))];
@@ -96,7 +97,7 @@ export function reportSubmitFormCard(view: { task: ReportTask; code: string; tim
         component: textInput({ name: 'text', placeholder: expects === 'file' ? '可写简要说明；文件提交后在私聊中发给我' : '报送的文字内容', maxLength: REPORT_LIMITS.text, multiline: { rows: 5, maxRows: 12 }, value: view.text ?? view.previous?.text }),
         error: view.error,
       }),
-      submitButton({ name: 'submit_report', text: '提交', value: { action: REPORT_SUBMIT_ACTION, task: task.id, region: view.region } }),
+      submitButton({ name: 'submit_report', text: '提交', value: { action: REPORT_SUBMIT_ACTION, form: view.form } }),
     ]),
   );
   if (expects !== 'text') elements.push(note('附件：提交后在与我的私聊中发送文件或图片，我会附到这次报送。'));

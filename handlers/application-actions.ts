@@ -92,23 +92,28 @@ const submit: CardActionHandler = async (ctx) => {
     };
   }
 
-  const result = await deps.applications.submit({
-    tenantKey: ctx.tenantKey,
-    actorOpenId: ctx.operatorOpenId,
-    formToken: 'form' in target ? target.form : null,
-    app,
-    checked: checked.application,
-    year: deps.settings.campaignYear,
+  // The new status and code, the audit row, the review cards and the filer's notice: one commit.
+  const result = await deps.atomically(async (tx) => {
+    const change = await tx.applications.submit({
+      tenantKey: ctx.tenantKey,
+      actorOpenId: ctx.operatorOpenId,
+      formToken: 'form' in target ? target.form : null,
+      app,
+      checked: checked.application,
+      year: tx.settings.campaignYear,
+    });
+    if (!change.ok) return change;
+    await sendReviewCards(tx, change.app, ctx.log);
+    // Review cards of the earlier submission now point at the new ones.
+    if (change.from !== '草稿') await refreshReviewCards(tx, change.app);
+    if (change.app.filerOpenId !== ctx.operatorOpenId) await notifyFiler(tx, change.app, `中心管理员修改了您的申请，已重新提交审核。`);
+    return change;
   });
   if (!result.ok) {
     return { toast: { type: 'warning', content: `该申请刚刚有了变化（当前状态：${result.current.status}），请查看最新状态。` }, card: statusCard(ctx, result.current) };
   }
   const saved = result.app;
-  await sendReviewCards(deps, saved, ctx.log);
   const resubmitted = result.from !== '草稿';
-  // Review cards of the earlier submission now point at the new ones.
-  if (resubmitted) await refreshReviewCards(deps, saved);
-  if (saved.filerOpenId !== ctx.operatorOpenId) await notifyFiler(deps, saved, `中心管理员修改了您的申请，已重新提交审核。`);
   ctx.log.info({ applicationId: saved.id, code: codeOf(saved), resubmitted }, 'application submitted');
   const code = codeText(saved);
   return {
@@ -141,12 +146,16 @@ const resume: CardActionHandler = async (ctx) => {
 const withdraw: CardActionHandler = async (ctx) => {
   const app = await loadForAction(ctx);
   if (!isApp(app)) return app;
-  const result = await ctx.deps.applications.transition(app, 'withdraw', ctx.operatorOpenId);
+  const result = await ctx.deps.atomically(async (tx) => {
+    const change = await tx.applications.transition(app, 'withdraw', ctx.operatorOpenId);
+    if (!change.ok) return change;
+    await refreshReviewCards(tx, change.app);
+    if (change.app.filerOpenId !== ctx.operatorOpenId) await notifyFiler(tx, change.app, '中心管理员撤回了您的这份申请。');
+    return change;
+  });
   if (!result.ok) {
     return { toast: { type: 'warning', content: `该申请当前状态为「${result.current.status}」，不能撤回。` }, card: statusCard(ctx, result.current) };
   }
-  await refreshReviewCards(ctx.deps, result.app);
-  if (result.app.filerOpenId !== ctx.operatorOpenId) await notifyFiler(ctx.deps, result.app, '中心管理员撤回了您的这份申请。');
   ctx.log.info({ applicationId: app.id }, 'application withdrawn');
   return { toast: { type: 'success', content: `已撤回 ${codeText(result.app)}` }, card: statusCard(ctx, result.app, '这份申请已撤回。如需举办活动，请重新发送「申请」。') };
 };
@@ -175,11 +184,16 @@ const review: CardActionHandler = async (ctx) => {
   const problem = reasonError(decision, reason);
   if (problem) return { toast: { type: 'warning', content: problem }, card: reviewCard({ app, timezone, reason, reasonError: problem }) };
 
-  const result = await deps.applications.transition(app, decision, ctx.operatorOpenId, reason.trim() || null);
+  // The decision, its audit row, the other review cards' update and the filer's notice: one commit.
+  const result = await deps.atomically(async (tx) => {
+    const change = await tx.applications.transition(app, decision, ctx.operatorOpenId, reason.trim() || null);
+    if (!change.ok) return change;
+    await refreshReviewCards(tx, change.app, ctx.messageId);
+    await notifyFiler(tx, change.app, DECISION_BANNERS[decision]);
+    return change;
+  });
   if (!result.ok) return alreadyMoved(ctx, result.current);
   const decided = result.app;
-  await refreshReviewCards(deps, decided, ctx.messageId);
-  await notifyFiler(deps, decided, DECISION_BANNERS[decision]);
   ctx.log.info({ applicationId: decided.id, decision }, 'application decided');
   return { toast: { type: 'success', content: `已${actionLabel(decision)}：${codeText(decided)}` }, card: reviewCard({ app: decided, timezone }) };
 };

@@ -49,6 +49,11 @@ export async function attachToApplication(
   attachment: Attachment,
   actorOpenId: string,
 ): Promise<{ ok: boolean; app: Application; message: string }> {
+  // The attachment, its audit row, the review cards' update and the forward: one commit.
+  return deps.atomically((tx) => attachInTx(tx, app, attachment, actorOpenId));
+}
+
+async function attachInTx(deps: HandlerDeps, app: Application, attachment: Attachment, actorOpenId: string): Promise<{ ok: boolean; app: Application; message: string }> {
   if (EVIDENCE_STATUSES.includes(app.status)) {
     const count = await deps.summaries.addFile(app.id, attachment, actorOpenId);
     await forwardToCentre(deps, app.tenantKey, attachment.messageId);
@@ -60,7 +65,7 @@ export async function attachToApplication(
   // The same message attached twice (a redelivery, a second click) changes nothing.
   if (app.attachmentMessageId === attachment.messageId) return { ok: true, app, message: `已附到申请 ${codeText(app)}。` };
   const result = await deps.applications.attach(app, attachment, actorOpenId);
-  if (!result.ok) return attachToApplication(deps, result.current, attachment, actorOpenId);
+  if (!result.ok) return attachInTx(deps, result.current, attachment, actorOpenId);
   await refreshReviewCards(deps, result.app);
   await forwardToCentre(deps, app.tenantKey, attachment.messageId);
   const replaced = app.attachmentKey ? '（替换了之前的扫描件）' : '';

@@ -29,10 +29,15 @@ export const linkCommand: Command = {
     if (!app) return say(`没有找到申请 ${sanitizeForText(words[1])}。`);
     if (app.region !== need.region) return say(`需求 ${needCodeOf(need)} 在${need.region}，申请 ${codeOf(app)} 在${app.region ?? '（未选盟市）'}：只能关联同一盟市的需求和申请。`);
     if (need.applicationId === app.id) return say(`需求 ${needCodeOf(need)} 已经关联到申请 ${codeOf(app)}。`);
-    const result = await ctx.deps.needs.transition(need, 'link', need.status, senderOpenId, codeOf(app) ?? null, { applicationId: app.id });
+    // The link, its audit row and the cards that list it: one commit.
+    const result = await ctx.deps.atomically(async (tx) => {
+      const change = await tx.needs.transition(need, 'link', need.status, senderOpenId, codeOf(app) ?? null, { applicationId: app.id });
+      if (!change.ok) return change;
+      await refreshReviewCards(tx, app, undefined, `link:${need.id}:v${change.need.version}`);
+      await refreshNeedCards(tx, change.need);
+      return change;
+    });
     if (!result.ok) return say('这项需求刚刚有了变化，请再试一次。');
-    await refreshReviewCards(ctx.deps, app, undefined, `link:${need.id}:v${result.need.version}`);
-    await refreshNeedCards(ctx.deps, result.need);
     await say(`已把需求 ${needCodeOf(need)}（${sanitizeForText(need.enterpriseName)}）关联到申请 ${codeOf(app)}，申请的审核卡片和详情会列出这项需求。`);
   },
 };

@@ -1,3 +1,4 @@
+import type { Expert } from '../src/db/entities/expert.entity';
 import { NEED_LIST_ACTION, NEED_MATCH_ACTION, NEED_MATCH_OPEN_ACTION, NEED_STATUS_ACTION, NEED_SUBMIT_ACTION, needNoticeCard } from '../cards/need-cards';
 import { matchCard } from '../cards/need-match-card';
 import type { Need } from '../src/db/entities/need.entity';
@@ -41,18 +42,21 @@ const submit: CardActionHandler = async (ctx) => {
       card: needForm(token, values, checked.errors),
     };
   }
-  const { need, created } = await deps.needs.create({ tenantKey: ctx.tenantKey, filerOpenId: ctx.operatorOpenId, formToken: token, year: deps.settings.campaignYear, need: checked.need });
+  // The numbered need, its audit row and the centre's cards: one commit.
+  const { need, created } = await deps.atomically(async (tx) => {
+    const filed = await tx.needs.create({ tenantKey: ctx.tenantKey, filerOpenId: ctx.operatorOpenId, formToken: token, year: tx.settings.campaignYear, need: checked.need });
+    if (!filed.created) return filed;
+    const centreCard = await needCardFor(tx, filed.need, { admin: true, banner: '**新的企业需求**，请对接专家。' });
+    for (const target of await centreTargets(tx, filed.need.tenantKey)) {
+      const ref = { tenantKey: filed.need.tenantKey, key: newNeedCardKey(filed.need.id, target) };
+      if (target.kind === 'chat') await tx.messenger.sendToChat(ref, target.id, { type: 'card', card: centreCard });
+      else await tx.messenger.sendToUser(ref, target.id, { type: 'card', card: centreCard });
+    }
+    return filed;
+  });
   if (!created && need.filerOpenId !== ctx.operatorOpenId && !ctx.isAdmin) return error(NOT_YOURS);
   const code = needCode(need);
-  if (created) {
-    const centreCard = await needCardFor(deps, need, { admin: true, banner: '**新的企业需求**，请对接专家。' });
-    for (const target of await centreTargets(deps, need.tenantKey)) {
-      const ref = { tenantKey: need.tenantKey, key: newNeedCardKey(need.id, target) };
-      if (target.kind === 'chat') await deps.messenger.sendToChat(ref, target.id, { type: 'card', card: centreCard });
-      else await deps.messenger.sendToUser(ref, target.id, { type: 'card', card: centreCard });
-    }
-    ctx.log.info({ needId: need.id, code }, 'need filed');
-  }
+  if (created) ctx.log.info({ needId: need.id, code }, 'need filed');
   return {
     toast: { type: 'success', content: `已提交，编号 ${code}` },
     card: await needCardFor(deps, need, { admin: false, banner: `<font color='green'>**需求已提交**</font>，编号 **${code}**。科创服务中心对接专家后会私聊通知您。` }),
@@ -113,15 +117,30 @@ const match: CardActionHandler = async (ctx) => {
     const errors = { ...(expert ? {} : { expert: '请选择对接的专家' }), ...(noteProblem ? { note: noteProblem } : {}) };
     return { toast: { type: 'warning', content: errors.expert ?? noteProblem ?? '' }, card: await matchView(deps, need, { note, errors, expertId: expert?.id ?? null }) };
   }
-  const result = await deps.needs.transition(need, action, nextNeedStatus(need.status as NeedStatus, action), ctx.operatorOpenId, note || null, { expertId: expert.id, matchNote: note || null });
+  // The match, its audit row, the notices and the centre's cards: one commit.
+  const result = await deps.atomically(async (tx) => {
+    const change = await tx.needs.transition(need, action, nextNeedStatus(need.status as NeedStatus, action), ctx.operatorOpenId, note || null, { expertId: expert.id, matchNote: note || null });
+    if (change.ok) await announceMatch(tx, change.need, expert, ctx.messageId);
+    return change;
+  });
   if (!result.ok) {
     return { toast: { type: 'warning', content: `这项需求刚刚被其他管理员处理了（当前状态：${result.current.status}）。` }, card: await needCardFor(deps, result.current, { admin: true }) };
   }
   const matched = result.need;
   const code = needCode(matched);
+  ctx.log.info({ needId: matched.id, expertId: expert.id }, 'need matched');
+  const told = expert.openId ? '企业联系人和专家都已收到通知。' : '企业联系人已收到通知；该专家没有飞书账号，请通过其联系方式告知。';
+  return {
+    toast: { type: 'success', content: `已对接：${code} → ${expert.name}` },
+    card: await needCardFor(deps, matched, { admin: true, banner: `<font color='green'>**已对接专家**</font>。${told}` }),
+  };
+};
+
+/** The enterprise (its filer) learns who will get in touch and how; the expert, if on Feishu, gets the need. */
+async function announceMatch(deps: HandlerDeps, matched: Need, expert: Expert, exceptMessageId?: string): Promise<void> {
+  const code = needCode(matched);
   const expertView = { name: expert.name, organisation: expert.organisation, contact: expert.contact };
   const label = industryLabel(matched.industry);
-  // The enterprise (its filer) learns who will get in touch and how; the expert, if on Feishu, gets the need.
   await deps.messenger.sendToUser({ tenantKey: matched.tenantKey, key: `need:${matched.id}:v${matched.version}:filer` }, matched.filerOpenId, {
     type: 'card',
     card: needNoticeCard({ code, enterpriseName: matched.enterpriseName, expert: expertView, note: matched.matchNote, forExpert: false }),
@@ -139,14 +158,8 @@ const match: CardActionHandler = async (ctx) => {
       }),
     });
   }
-  await refreshNeedCards(deps, matched, ctx.messageId);
-  ctx.log.info({ needId: matched.id, expertId: expert.id }, 'need matched');
-  const told = expert.openId ? '企业联系人和专家都已收到通知。' : '企业联系人已收到通知；该专家没有飞书账号，请通过其联系方式告知。';
-  return {
-    toast: { type: 'success', content: `已对接：${code} → ${expert.name}` },
-    card: await needCardFor(deps, matched, { admin: true, banner: `<font color='green'>**已对接专家**</font>。${told}` }),
-  };
-};
+  await refreshNeedCards(deps, matched, exceptMessageId);
+}
 
 const FILER_WORDS: Partial<Record<NeedAction, string>> = { follow: '专家正在跟进', resolve: '已解决', close: '已关闭' };
 
@@ -162,16 +175,21 @@ const changeStatus: CardActionHandler = async (ctx) => {
   const note = typeof ctx.formValue?.note === 'string' ? ctx.formValue.note : '';
   const problem = needNoteError(to, note);
   if (problem) return { toast: { type: 'warning', content: problem }, card: await needCardFor(deps, need, { admin: true, note, noteError: problem }) };
-  const result = await deps.needs.transition(need, to, nextNeedStatus(need.status as NeedStatus, to), ctx.operatorOpenId, note.trim());
+  // The status, its audit row, the centre's cards and the filer's notice: one commit.
+  const result = await deps.atomically(async (tx) => {
+    const change = await tx.needs.transition(need, to, nextNeedStatus(need.status as NeedStatus, to), ctx.operatorOpenId, note.trim());
+    if (!change.ok) return change;
+    await refreshNeedCards(tx, change.need, ctx.messageId);
+    await tx.messenger.sendToUser({ tenantKey: change.need.tenantKey, key: `need:${change.need.id}:v${change.need.version}:filer` }, change.need.filerOpenId, {
+      type: 'text',
+      text: `您提交的企业需求 ${needCode(change.need)} ${FILER_WORDS[to]}。说明：${sanitizeForText(note.trim(), 200)}`,
+    });
+    return change;
+  });
   if (!result.ok) {
     return { toast: { type: 'warning', content: `这项需求刚刚被其他管理员处理了（当前状态：${result.current.status}）。` }, card: await needCardFor(deps, result.current, { admin: true }) };
   }
   const code = needCode(result.need);
-  await refreshNeedCards(deps, result.need, ctx.messageId);
-  await deps.messenger.sendToUser({ tenantKey: result.need.tenantKey, key: `need:${result.need.id}:v${result.need.version}:filer` }, result.need.filerOpenId, {
-    type: 'text',
-    text: `您提交的企业需求 ${code} ${FILER_WORDS[to]}。说明：${sanitizeForText(note.trim(), 200)}`,
-  });
   return { toast: { type: 'success', content: `${code} 已${needActionLabel(to)}` }, card: await needCardFor(deps, result.need, { admin: true }) };
 };
 

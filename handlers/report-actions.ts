@@ -23,6 +23,7 @@ import { regionsOf } from '../src/services/report-service';
 import { centreTargets, formTokenFor, forwardToCentre } from './application-flow';
 import { progressCardFor, progressOf, REPORT_CODE_PREFIX, refreshProgressCards, reportCode } from './report-flow';
 import type { CardActionContext, CardActionHandler, CardActionResult, Command, HandlerDeps } from './types';
+import type { CardJson } from '../cards/card-kit';
 
 /**
  * Report collections (报送任务): 发起报送 (admins) publishes a task to the targeted 盟市's groups
@@ -80,30 +81,13 @@ export const progressCommand: Command = {
   },
 };
 
-const publish: CardActionHandler = async (ctx) => {
-  const { deps } = ctx;
-  if (!ctx.isAdmin) return error(ADMINS_ONLY);
-  const token = typeof ctx.value.form === 'string' ? ctx.value.form : '';
-  if (!token) return error('这张表单已失效，请重新发送「发起报送」。');
-  const form = ctx.formValue ?? {};
-  const checked = checkReportTaskForm(form, { now: deps.now(), timezone: deps.settings.timezone });
-  if (!checked.ok) {
-    const s = (k: string) => (typeof form[k] === 'string' ? (form[k] as string) : undefined);
-    const regions = Array.isArray(form.regions) ? form.regions : [];
-    return {
-      toast: { type: 'warning', content: `有 ${Object.keys(checked.errors).length} 项需要修改，请查看表单中的红色提示` },
-      card: reportTaskFormCard({ token, regions: REGIONS, values: { title: s('title'), description: s('description'), deadline: s('deadline'), regions, expects: s('expects') }, errors: checked.errors }),
-    };
-  }
-  const { task, created } = await deps.reports.create({ tenantKey: ctx.tenantKey, formToken: token, year: deps.settings.campaignYear, createdBy: ctx.operatorOpenId, task: checked.task });
-  const code = reportCode(task);
-  if (!created) return { toast: { type: 'info', content: `这项报送任务已经发布，编号 ${code}。` }, card: await progressCardFor(deps, task) };
-
+/** Sends a new task to the targeted 盟市's groups and progress cards to the centre; returns how many 盟市 it reached. */
+async function announceTask(deps: HandlerDeps, task: ReportTask, ctx: CardActionContext): Promise<{ reached: number; progress: CardJson }> {
   let reached = 0;
   for (const region of regionsOf(task)) {
     const chats = await deps.bindings.chatsFor(task.tenantKey, parseRegion(region)!);
     for (const chat of chats) {
-      const card = reportTaskCard({ task, code, timezone: deps.settings.timezone, region });
+      const card = reportTaskCard({ task, code: reportCode(task), timezone: deps.settings.timezone, region });
       await deps.messenger.sendToChat({ tenantKey: task.tenantKey, key: `report:${task.id}:task:${chat.chatId}` }, chat.chatId, { type: 'card', card });
     }
     if (chats.length) reached += 1;
@@ -123,6 +107,32 @@ const publish: CardActionHandler = async (ctx) => {
   // The card this click came from becomes a progress card too, kept up to date with the others.
   if (ctx.messageId) keys.push(`msg:${ctx.messageId}`);
   await deps.reports.addProgressKeys(task, keys);
+  return { reached, progress };
+}
+
+const publish: CardActionHandler = async (ctx) => {
+  const { deps } = ctx;
+  if (!ctx.isAdmin) return error(ADMINS_ONLY);
+  const token = typeof ctx.value.form === 'string' ? ctx.value.form : '';
+  if (!token) return error('这张表单已失效，请重新发送「发起报送」。');
+  const form = ctx.formValue ?? {};
+  const checked = checkReportTaskForm(form, { now: deps.now(), timezone: deps.settings.timezone });
+  if (!checked.ok) {
+    const s = (k: string) => (typeof form[k] === 'string' ? (form[k] as string) : undefined);
+    const regions = Array.isArray(form.regions) ? form.regions : [];
+    return {
+      toast: { type: 'warning', content: `有 ${Object.keys(checked.errors).length} 项需要修改，请查看表单中的红色提示` },
+      card: reportTaskFormCard({ token, regions: REGIONS, values: { title: s('title'), description: s('description'), deadline: s('deadline'), regions, expects: s('expects') }, errors: checked.errors }),
+    };
+  }
+  // The numbered task, the group cards and the centre's progress cards: one commit.
+  const { task, created, reached, progress } = await deps.atomically(async (tx) => {
+    const made = await tx.reports.create({ tenantKey: ctx.tenantKey, formToken: token, year: tx.settings.campaignYear, createdBy: ctx.operatorOpenId, task: checked.task });
+    if (!made.created) return { ...made, reached: 0, progress: await progressCardFor(tx, made.task) };
+    return { ...made, ...(await announceTask(tx, made.task, ctx)) };
+  });
+  const code = reportCode(task);
+  if (!created) return { toast: { type: 'info', content: `这项报送任务已经发布，编号 ${code}。` }, card: progress };
   ctx.log.info({ taskId: task.id, regions: regionsOf(task).length, reached }, 'report task published');
   const unreached = regionsOf(task).length - reached;
   return {
@@ -140,23 +150,56 @@ const open: CardActionHandler = async (ctx) => {
   const region = binding ? parseRegion(binding.scope) : undefined;
   if (!region) return error('请在本盟市的工作群里点击「提交」：报送按群所绑定的盟市记录。');
   if (!regionsOf(task).includes(region)) return error(`这项报送任务不需要「${region}」报送。`);
-  const previous = await deps.reports.submissionOf(task.id, region);
-  const card = reportSubmitFormCard({ task, code: reportCode(task), timezone: deps.settings.timezone, region, previous });
-  await deps.messenger.sendToUser({ tenantKey: ctx.tenantKey, key: `report:${task.id}:form:${region}:${ctx.operatorOpenId}:v${task.version}` }, ctx.operatorOpenId, { type: 'card', card });
+  // The form is tied on the server to (task, 盟市 of this group, who clicked): see submit.
+  await deps.atomically(async (tx) => {
+    const form = await tx.reports.issueForm({ tenantKey: ctx.tenantKey, task, region, issuedTo: ctx.operatorOpenId, chatId: ctx.chatId! });
+    const previous = await tx.reports.submissionOf(task.id, region);
+    const card = reportSubmitFormCard({ task, code: reportCode(task), timezone: tx.settings.timezone, region, form: form.token, previous });
+    await tx.messenger.sendToUser({ tenantKey: ctx.tenantKey, key: `report:${task.id}:form:${region}:${ctx.operatorOpenId}:v${task.version}` }, ctx.operatorOpenId, { type: 'card', card });
+  });
   return { toast: { type: 'success', content: '报送表已私聊发给您，请在私聊中填写提交。' } };
 };
 
+const STALE_FORM = '这张报送表已失效，请在本盟市工作群里重新点击「提交」。';
+
+/**
+ * 提交 on the private form. Who may submit for which 盟市 is decided on the server, never by the
+ * card: the form's token names the issued form (task, 盟市, recipient, group); only its recipient
+ * may use it, only while that group is still bound to that 盟市, and only once: a replayed
+ * callback finds it used and changes nothing.
+ */
 const submit: CardActionHandler = async (ctx) => {
   const { deps } = ctx;
-  const task = await deps.reports.get(ctx.tenantKey, Number(ctx.value.task));
-  const region = parseRegion(String(ctx.value.region ?? ''));
-  if (!task || !region || !regionsOf(task).includes(region)) return error('这张报送表已失效，请在群里重新点击「提交」。');
+  const token = typeof ctx.value.form === 'string' ? ctx.value.form : '';
+  const form = token ? await deps.reports.findForm(ctx.tenantKey, token) : null;
+  if (!form) {
+    ctx.log.warn('report submission without an issued form refused');
+    return error(STALE_FORM);
+  }
+  if (form.issuedTo !== ctx.operatorOpenId) {
+    ctx.log.warn({ formId: form.id }, 'report submission by somebody the form was not sent to refused');
+    return error('这张报送表是发给另一位同事的。请在本盟市工作群里点击「提交」，获取您自己的报送表。');
+  }
+  const task = await deps.reports.get(ctx.tenantKey, form.taskId);
+  const region = parseRegion(form.region);
+  if (!task || !region || !regionsOf(task).includes(region)) return error(STALE_FORM);
+  if (parseRegion((await deps.bindings.find(ctx.tenantKey, form.chatId))?.scope ?? '') !== region) {
+    ctx.log.warn({ formId: form.id }, 'report submission from a group no longer bound to its 盟市 refused');
+    return error(`发出这张报送表的群已不再绑定「${region}」，不能为其报送。请在「${region}」的工作群里重新点击「提交」。`);
+  }
+  const code = reportCode(task);
+  if (form.submittedAt !== null) return alreadySubmitted(ctx, task, region);
   const text = typeof ctx.formValue?.text === 'string' ? ctx.formValue.text : '';
   const problem = reportTextError(text, task.expects as ReportExpects);
-  const code = reportCode(task);
-  if (problem) return { toast: { type: 'warning', content: problem }, card: reportSubmitFormCard({ task, code, timezone: deps.settings.timezone, region, text, error: problem }) };
-  const result = await deps.reports.submit(task, region, text.trim(), ctx.operatorOpenId);
-  await refreshProgressCards(deps, result.task);
+  if (problem) return { toast: { type: 'warning', content: problem }, card: reportSubmitFormCard({ task, code, timezone: deps.settings.timezone, region, form: form.token, text, error: problem }) };
+  // The form used, the submission, the task's new version and the progress cards' update: one commit.
+  const result = await deps.atomically(async (tx) => {
+    if (!(await tx.reports.useForm(form))) return undefined;
+    const submitted = await tx.reports.submit(task, region, text.trim(), ctx.operatorOpenId);
+    await refreshProgressCards(tx, submitted.task);
+    return submitted;
+  });
+  if (!result) return alreadySubmitted(ctx, task, region);
   const files = (await deps.reports.filesOf([result.submission.id])).length;
   ctx.log.info({ taskId: task.id, region, late: result.submission.late, times: result.submission.times }, 'report submitted');
   return {
@@ -165,12 +208,26 @@ const submit: CardActionHandler = async (ctx) => {
   };
 };
 
+/** A form submitted again (a double click, a replayed callback): nothing changes; the receipt as it stands. */
+async function alreadySubmitted(ctx: CardActionContext, task: ReportTask, region: string): Promise<CardActionResult> {
+  const { deps } = ctx;
+  const submission = await deps.reports.submissionOf(task.id, region);
+  const toast = { type: 'info' as const, content: '这张报送表已经提交过了。如需修改，请在本盟市工作群里再次点击「提交」。' };
+  if (!submission) return { toast };
+  const files = (await deps.reports.filesOf([submission.id])).length;
+  return { toast, card: reportReceiptCard({ task, code: reportCode(task), timezone: deps.settings.timezone, submission, fileCount: files }) };
+}
+
 /** Files a file or image with a report submission; returns what to tell the sender. */
 export async function attachToReport(deps: HandlerDeps, submission: ReportSubmission, task: ReportTask, attachment: Attachment, actor: string): Promise<string> {
-  const count = await deps.reports.addFile(submission, attachment, actor);
-  await forwardToCentre(deps, task.tenantKey, attachment.messageId);
-  const fresh = await deps.reports.get(task.tenantKey, task.id);
-  if (fresh) await refreshProgressCards(deps, fresh);
+  // The file, the task's new version, the forward and the progress cards' update: one commit.
+  const count = await deps.atomically(async (tx) => {
+    const n = await tx.reports.addFile(submission, attachment, actor);
+    await forwardToCentre(tx, task.tenantKey, attachment.messageId);
+    const fresh = await tx.reports.get(task.tenantKey, task.id);
+    if (fresh) await refreshProgressCards(tx, fresh);
+    return n;
+  });
   return `已收到，作为「${submission.region}」报送「${task.title}」（${reportCode(task)}）的附件保存（共 ${count} 个）。`;
 }
 

@@ -35,15 +35,21 @@ const submitSummary: CardActionHandler = async (ctx) => {
       card: summaryFormCard({ app, values: pickSummaryValues(form), errors: checked.errors, rules }),
     };
   }
-  const result = await deps.summaries.file(app, checked.summary, ctx.operatorOpenId);
-  if (!result.ok) return { toast: { type: 'warning', content: `该申请刚刚有了变化（当前状态：${result.current.status}），请发送「查询 ${codeText(app)}」查看。` } };
-  const filed = await deps.summaries.get(app.id);
-  const card = summaryResultCard({ app: result.app, summary: checked.summary, filedBy: ctx.operatorOpenId, filedAt: filed?.filedAt ?? deps.now(), timezone });
-  for (const target of await centreTargets(deps, app.tenantKey)) {
-    const ref = { tenantKey: app.tenantKey, key: `summary:${app.id}:${target.kind}:${target.id}` };
-    if (target.kind === 'chat') await deps.messenger.sendToChat(ref, target.id, { type: 'card', card });
-    else await deps.messenger.sendToUser(ref, target.id, { type: 'card', card });
-  }
+  // 已总结, its audit row, the summary and the centre's cards: one commit.
+  const outcome = await deps.atomically(async (tx) => {
+    const result = await tx.summaries.file(app, checked.summary, ctx.operatorOpenId);
+    if (!result.ok) return result;
+    const filed = await tx.summaries.get(app.id);
+    const card = summaryResultCard({ app: result.app, summary: checked.summary, filedBy: ctx.operatorOpenId, filedAt: filed?.filedAt ?? tx.now(), timezone });
+    for (const target of await centreTargets(tx, app.tenantKey)) {
+      const ref = { tenantKey: app.tenantKey, key: `summary:${app.id}:${target.kind}:${target.id}` };
+      if (target.kind === 'chat') await tx.messenger.sendToChat(ref, target.id, { type: 'card', card });
+      else await tx.messenger.sendToUser(ref, target.id, { type: 'card', card });
+    }
+    return { ok: true as const, card };
+  });
+  if (!outcome.ok) return { toast: { type: 'warning', content: `该申请刚刚有了变化（当前状态：${outcome.current.status}），请发送「查询 ${codeText(app)}」查看。` } };
+  const card = outcome.card;
   ctx.log.info({ applicationId: app.id }, 'evaluation summary filed');
   return { toast: { type: 'success', content: `已提交 ${codeText(app)} 的活动评估总结` }, card };
 };

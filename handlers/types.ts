@@ -23,6 +23,12 @@ export interface HandlerDeps {
   platform: Pick<ChatPlatform, 'botIdentity' | 'downloadResource' | 'uploadFile'>;
   admins: ReadonlySet<string>;
   now: () => number;
+  /**
+   * Runs `fn` in one database transaction, with deps whose services and messenger write through
+   * it: a change, its audit row and the messages it owes commit together or not at all
+   * (src/db/unit-of-work.ts). Inside, it joins the open transaction.
+   */
+  atomically<T>(fn: (tx: HandlerDeps) => Promise<T>): Promise<T>;
 }
 
 /** The deployment's settings that handlers need (from the configuration). */

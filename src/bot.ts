@@ -5,6 +5,7 @@ import { CARD_ACTIONS } from '../handlers/registry';
 import type { CardActionHandler } from '../handlers/types';
 import type { Config } from './config';
 import { openDatabase } from './db/data-source';
+import { UnitOfWork, type Db } from './db/unit-of-work';
 import { createCardDispatch, createEventDispatch } from './dispatch';
 import { createHttpApp } from './http/server';
 import type { Logger } from './logger';
@@ -60,16 +61,28 @@ export interface Bot {
  * clock (audit trail, "today"); `npm run job --now` passes its own, while the outbox keeps the
  * real one so that what a job queues is sent right away.
  */
-export function createJobDeps(config: Config, ds: DataSource, platform: ChatPlatform, messenger: Messenger, now: () => number): JobDeps {
-  const applications = new ApplicationService(ds, now);
-  return {
-    messenger,
-    bindings: new BindingService(ds, now),
-    applications,
-    summaries: new SummaryService(ds, applications, now),
-    needs: new NeedService(ds, now),
-    experts: new ExpertService(ds, now),
-    reports: new ReportService(ds, now),
+export function createJobDeps(config: Config, ds: DataSource, platform: ChatPlatform, outbox: OutboxService, now: () => number): JobDeps {
+  const uow = new UnitOfWork(ds);
+  const services = (db: Db, messenger: Messenger) => {
+    const applications = new ApplicationService(db, now);
+    return {
+      messenger,
+      bindings: new BindingService(db, now),
+      applications,
+      summaries: new SummaryService(db, applications, now),
+      needs: new NeedService(db, now),
+      experts: new ExpertService(db, now),
+      reports: new ReportService(db, now),
+    };
+  };
+  const deps: JobDeps = {
+    ...services(ds, outbox),
+    atomically: (fn) =>
+      uow.run((tx) => {
+        const txDeps: JobDeps = { ...deps, ...services(tx.manager, outbox.within(tx)) };
+        txDeps.atomically = (inner) => inner(txDeps);
+        return fn(txDeps);
+      }),
     settings: { campaignYear: config.campaignYear, timezone: config.timezone },
     schedule: { ...DEFAULT_REMINDER_SCHEDULE, hour: config.reminderHour, weeklyHour: config.reminderHour },
     platform,
@@ -77,6 +90,7 @@ export function createJobDeps(config: Config, ds: DataSource, platform: ChatPlat
     now,
     ops: { ds, databaseUrl: config.databaseUrl, backupDir: config.backupDir, backupKeep: config.backupKeep, dataRetentionYears: config.dataRetentionYears },
   };
+  return deps;
 }
 
 export function createPlatform(config: Config, logger: Logger, timeoutMs: number): ChatPlatform {

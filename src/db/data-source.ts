@@ -14,6 +14,7 @@ import { JobRun } from './entities/job-run.entity';
 import { NeedEvent } from './entities/need-event.entity';
 import { Need } from './entities/need.entity';
 import { ReportFile } from './entities/report-file.entity';
+import { ReportForm } from './entities/report-form.entity';
 import { ReportSubmission } from './entities/report-submission.entity';
 import { ReportTask } from './entities/report-task.entity';
 import { InboundEvent } from './entities/inbound-event.entity';
@@ -23,12 +24,13 @@ import { CreateApplications1764500000000 } from './migrations/1764500000000-Crea
 import { CreateJobs1764600000000 } from './migrations/1764600000000-CreateJobs';
 import { CreateNeeds1764700000000 } from './migrations/1764700000000-CreateNeeds';
 import { CreateReports1764800000000 } from './migrations/1764800000000-CreateReports';
+import { CreateReportForms1765000000000 } from './migrations/1765000000000-CreateReportForms';
 import { Hardening1765100000000 } from './migrations/1765100000000-Hardening';
 import { ExpertDeletion1765200000000 } from './migrations/1765200000000-ExpertDeletion';
 
-export const ENTITIES = [InboundEvent, OutboxMessage, ChatBinding, Application, ApplicationEvent, JobOccasion, JobRun, JobLock, ActivitySummary, ActivityFile, Need, NeedEvent, Expert, ReportTask, ReportSubmission, ReportFile];
+export const ENTITIES = [InboundEvent, OutboxMessage, ChatBinding, Application, ApplicationEvent, JobOccasion, JobRun, JobLock, ActivitySummary, ActivityFile, Need, NeedEvent, Expert, ReportTask, ReportSubmission, ReportFile, ReportForm];
 /** In order. Append new migrations here; never edit a landed one. */
-export const MIGRATIONS = [CreateSpine1763800000000, CreateApplications1764500000000, CreateJobs1764600000000, CreateNeeds1764700000000, CreateReports1764800000000, Hardening1765100000000, ExpertDeletion1765200000000];
+export const MIGRATIONS = [CreateSpine1763800000000, CreateApplications1764500000000, CreateJobs1764600000000, CreateNeeds1764700000000, CreateReports1764800000000, CreateReportForms1765000000000, Hardening1765100000000, ExpertDeletion1765200000000];
 
 /**
  * TypeORM switches node-sqlite3 into verbose mode, which builds an Error and inspects the

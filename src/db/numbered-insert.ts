@@ -1,5 +1,6 @@
 import type { ObjectLiteral, Repository } from 'typeorm';
 import { isUniqueViolation } from './data-source';
+import { withSavepoint } from './unit-of-work';
 
 /**
  * Inserts a row numbered with the next `code_seq` of its `code_year`, computed inside the INSERT:
@@ -23,7 +24,7 @@ export async function insertNumbered<T extends ObjectLiteral>(opts: {
     const found = await opts.existing();
     if (found) return { row: found, created: false };
     try {
-      const res = await repo
+      const res = await withSavepoint(repo.manager, () => repo
         .createQueryBuilder()
         .insert()
         .values({
@@ -31,7 +32,7 @@ export async function insertNumbered<T extends ObjectLiteral>(opts: {
           codeYear: year,
           codeSeq: () => `(SELECT COALESCE(MAX(s.code_seq), 0) + 1 FROM ${table} s WHERE s.code_year = ${year})`,
         } as any)
-        .execute();
+        .execute());
       return { row: await repo.findOneByOrFail({ id: res.identifiers[0].id } as any), created: true };
     } catch (err) {
       if (!isUniqueViolation(err) || attempt >= 20) throw err;

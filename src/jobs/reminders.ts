@@ -97,7 +97,8 @@ async function upcomingAndHeld(ctx: JobContext, app: Application) {
   }
   const held = heldDay(app);
   if (!held || !isDue(held, ctx.now, ctx.deps.settings.timezone, ctx.deps.schedule.hour)) return;
-  const result = await ctx.deps.applications.transition(app, 'hold', SYSTEM_ACTOR);
+  // The status and its audit row together (what follows is sent by occasions, which catch up).
+  const result = await ctx.deps.atomically((tx) => tx.applications.transition(app, 'hold', SYSTEM_ACTOR));
   if (!result.ok) return; // changed meanwhile; the next run sees it as it is now
   ctx.log.info({ applicationId: app.id }, 'activity held');
   await summaryChase(ctx, result.app, []);

@@ -1,4 +1,5 @@
-import { DataSource, In, MoreThanOrEqual, Repository } from 'typeorm';
+import { In, MoreThanOrEqual, Repository } from 'typeorm';
+import { withSavepoint, type Db } from '../db/unit-of-work';
 import { isUniqueViolation } from '../db/data-source';
 import { ApplicationEvent } from '../db/entities/application-event.entity';
 import { Application } from '../db/entities/application.entity';
@@ -12,9 +13,10 @@ import { reviewKeysOf } from './application-record';
 /**
  * Applications in the database: drafts, submissions, decisions, attachments, the audit trail.
  * Every change is one conditional UPDATE on (id, version), so of two concurrent changes exactly
- * one wins and the other learns what happened instead. No multi-statement transactions: the
- * SQLite driver shares one connection between them (see the issue 2 notes). What an application
- * row says (its code, checked values, topics, …) is read by application-record.ts.
+ * one wins and the other learns what happened instead. Built over a transaction's manager
+ * (HandlerDeps.atomically, see src/db/unit-of-work.ts) the change, its audit row and the
+ * messages queued with it commit together. What an application row says (its code, checked
+ * values, topics, …) is read by application-record.ts.
  */
 
 export type ChangeResult =
@@ -59,9 +61,9 @@ export class ApplicationService {
   private readonly repo: Repository<Application>;
   private readonly events: Repository<ApplicationEvent>;
 
-  constructor(ds: DataSource, private readonly now: () => number = Date.now) {
-    this.repo = ds.getRepository(Application);
-    this.events = ds.getRepository(ApplicationEvent);
+  constructor(db: Db, private readonly now: () => number = Date.now) {
+    this.repo = db.getRepository(Application);
+    this.events = db.getRepository(ApplicationEvent);
   }
 
   get(tenantKey: string, id: number): Promise<Application | null> {
@@ -106,7 +108,9 @@ export class ApplicationService {
     try {
       // insert, not save: save wraps itself in a transaction, and on SQLite's one shared
       // connection a failing one would roll back other requests' statements with it.
-      const inserted = await this.repo.insert({ tenantKey, formToken, codeYear: null, codeSeq: null, filerOpenId, status: '草稿', version: 1, createdAt: now, updatedAt: now });
+      const inserted = await withSavepoint(this.repo.manager, () =>
+        this.repo.insert({ tenantKey, formToken, codeYear: null, codeSeq: null, filerOpenId, status: '草稿', version: 1, createdAt: now, updatedAt: now }),
+      );
       const draft = await this.repo.findOneByOrFail({ id: inserted.identifiers[0].id });
       if (audited) await this.audit(draft.id, 'draft', null, '草稿', filerOpenId, null);
       return draft;
@@ -173,7 +177,10 @@ export class ApplicationService {
             }
           : {};
       try {
-        return await this.update(app, { ...values, ...sequence }, { action, actorOpenId: input.actorOpenId, params: { codeYear: input.year } });
+        // In a transaction the savepoint lets a lost race be retried (PostgreSQL would abort it all).
+        return await withSavepoint(this.repo.manager, () =>
+          this.update(app, { ...values, ...sequence }, { action, actorOpenId: input.actorOpenId, params: { codeYear: input.year } }),
+        );
       } catch (err) {
         if (!isUniqueViolation(err) || attempt >= 20) throw err;
       }

@@ -1,4 +1,5 @@
-import { DataSource, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
+import type { Db } from '../db/unit-of-work';
 import { isUniqueViolation } from '../db/data-source';
 import { ChatBinding } from '../db/entities/chat-binding.entity';
 import type { BindingScope } from '../domain/regions';
@@ -12,8 +13,8 @@ export interface BindResult {
 export class BindingService {
   private readonly repo: Repository<ChatBinding>;
 
-  constructor(ds: DataSource, private readonly now: () => number = Date.now) {
-    this.repo = ds.getRepository(ChatBinding);
+  constructor(db: Db, private readonly now: () => number = Date.now) {
+    this.repo = db.getRepository(ChatBinding);
   }
 
   find(tenantKey: string, chatId: string): Promise<ChatBinding | null> {

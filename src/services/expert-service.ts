@@ -1,4 +1,5 @@
-import { DataSource, IsNull, Repository } from 'typeorm';
+import { IsNull, Repository } from 'typeorm';
+import type { Db } from '../db/unit-of-work';
 import { isUniqueViolation } from '../db/data-source';
 import { Expert } from '../db/entities/expert.entity';
 import { Need } from '../db/entities/need.entity';
@@ -27,9 +28,9 @@ export class ExpertService {
   private readonly repo: Repository<Expert>;
   private readonly needs: Repository<Need>;
 
-  constructor(ds: DataSource, private readonly now: () => number = Date.now) {
-    this.repo = ds.getRepository(Expert);
-    this.needs = ds.getRepository(Need);
+  constructor(db: Db, private readonly now: () => number = Date.now) {
+    this.repo = db.getRepository(Expert);
+    this.needs = db.getRepository(Need);
   }
 
   get(tenantKey: string, id: number): Promise<Expert | null> {

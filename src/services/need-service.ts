@@ -1,4 +1,5 @@
-import { DataSource, In, Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
+import type { Db } from '../db/unit-of-work';
 import { insertNumbered } from '../db/numbered-insert';
 import { NeedEvent } from '../db/entities/need-event.entity';
 import { Need } from '../db/entities/need.entity';
@@ -31,9 +32,9 @@ export class NeedService {
   private readonly repo: Repository<Need>;
   private readonly events: Repository<NeedEvent>;
 
-  constructor(ds: DataSource, private readonly now: () => number = Date.now) {
-    this.repo = ds.getRepository(Need);
-    this.events = ds.getRepository(NeedEvent);
+  constructor(db: Db, private readonly now: () => number = Date.now) {
+    this.repo = db.getRepository(Need);
+    this.events = db.getRepository(NeedEvent);
   }
 
   get(tenantKey: string, id: number): Promise<Need | null> {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { DataSource, In, LessThan, Repository } from 'typeorm';
+import type { Tx } from '../db/unit-of-work';
 import { claim, releaseExpired } from './leases';
-import { isUniqueViolation } from '../db/data-source';
 import { OutboxMessage, OutboxOperation } from '../db/entities/outbox-message.entity';
 import type { Logger } from '../logger';
 import { ChatPlatform, OutboundMessage, PlatformError } from '../platform/port';
@@ -94,12 +94,27 @@ export class OutboxService implements Messenger {
     return this.enqueue(ref, 'update_card', messageId, `msg:${messageId}`, { type: 'card', card });
   }
 
-  async sentMessageId(ref: SendRef): Promise<string | undefined> {
-    const row = await this.repo.findOne({
+  async sentMessageId(ref: SendRef, tx?: Tx): Promise<string | undefined> {
+    const repo = tx ? tx.manager.getRepository(OutboxMessage) : this.repo;
+    const row = await repo.findOne({
       select: { id: true, resultId: true },
       where: { idempotencyKey: idempotencyKeyOf(ref.tenantKey, ref.key), status: 'sent' },
     });
     return row?.resultId ?? undefined;
+  }
+
+  /**
+   * A messenger whose messages are queued inside a transaction: they exist exactly when the
+   * change they announce is committed (see UnitOfWork), and delivery starts after the commit.
+   */
+  within(tx: Tx): Messenger {
+    return {
+      sendToChat: (ref, chatId, message) => this.enqueue(ref, 'send_chat', chatId, `chat:${chatId}`, message, tx),
+      sendToUser: (ref, openId, message) => this.enqueue(ref, 'send_user', openId, `user:${openId}`, message, tx),
+      reply: (ref, messageId, chatId, message) => this.enqueue(ref, 'reply', messageId, `chat:${chatId}`, message, tx),
+      updateCard: (ref, messageId, card) => this.enqueue(ref, 'update_card', messageId, `msg:${messageId}`, { type: 'card', card }, tx),
+      sentMessageId: (ref) => this.sentMessageId(ref, tx),
+    };
   }
 
   /** Starts delivering, including whatever an earlier process left pending. */
@@ -116,16 +131,25 @@ export class OutboxService implements Messenger {
     while (this.inFlight.size > 0 || this.pumping) await new Promise((r) => setTimeout(r, 10));
   }
 
+  /**
+   * Queues a message once per key: the same key again is ignored (ON CONFLICT DO NOTHING, which
+   * unlike a caught unique violation does not abort a PostgreSQL transaction). With `tx` the row
+   * is written by the transaction and delivery is woken after it commits.
+   */
   private async enqueue(
     ref: SendRef,
     operation: OutboxOperation,
     target: string,
     rateKey: string,
     message: OutboundMessage,
+    tx?: Tx,
   ): Promise<void> {
     const now = this.now();
-    try {
-      await this.repo.insert({
+    const repo = tx ? tx.manager.getRepository(OutboxMessage) : this.repo;
+    await repo
+      .createQueryBuilder()
+      .insert()
+      .values({
         tenantKey: ref.tenantKey,
         idempotencyKey: idempotencyKeyOf(ref.tenantKey, ref.key),
         operation,
@@ -140,13 +164,11 @@ export class OutboxService implements Messenger {
         createdAt: now,
         sentAt: null,
         resultId: null,
-      });
-    } catch (err) {
-      if (!isUniqueViolation(err)) throw err;
-      this.logger.debug({ key: ref.key }, 'outbox: already queued');
-      return;
-    }
-    this.kick();
+      })
+      .orIgnore()
+      .execute();
+    if (tx) tx.afterCommit(() => this.kick());
+    else this.kick();
   }
 
   /** Runs a delivery pass soon; passes never overlap. */

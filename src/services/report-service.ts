@@ -1,7 +1,10 @@
-import { DataSource, In, MoreThanOrEqual, Repository } from 'typeorm';
+import { In, MoreThanOrEqual, Repository } from 'typeorm';
+import { withSavepoint, type Db } from '../db/unit-of-work';
 import { isUniqueViolation } from '../db/data-source';
 import { insertNumbered } from '../db/numbered-insert';
+import { randomBytes } from 'node:crypto';
 import { ReportFile } from '../db/entities/report-file.entity';
+import { ReportForm } from '../db/entities/report-form.entity';
 import { ReportSubmission } from '../db/entities/report-submission.entity';
 import { ReportTask } from '../db/entities/report-task.entity';
 import type { Attachment } from './application-service';
@@ -42,11 +45,13 @@ export class ReportService {
   private readonly tasks: Repository<ReportTask>;
   private readonly submissions: Repository<ReportSubmission>;
   private readonly files: Repository<ReportFile>;
+  private readonly forms: Repository<ReportForm>;
 
-  constructor(ds: DataSource, private readonly now: () => number = Date.now) {
-    this.tasks = ds.getRepository(ReportTask);
-    this.submissions = ds.getRepository(ReportSubmission);
-    this.files = ds.getRepository(ReportFile);
+  constructor(db: Db, private readonly now: () => number = Date.now) {
+    this.tasks = db.getRepository(ReportTask);
+    this.submissions = db.getRepository(ReportSubmission);
+    this.files = db.getRepository(ReportFile);
+    this.forms = db.getRepository(ReportForm);
   }
 
   get(tenantKey: string, id: number): Promise<ReportTask | null> {
@@ -104,13 +109,47 @@ export class ReportService {
     return this.submissions.findOneBy({ id });
   }
 
+  /**
+   * The private form 提交 sends: for the 盟市 of the bound group it was clicked in, to the one who
+   * clicked. The same click again (a replay, a double click) before anything changed finds the
+   * form already issued.
+   */
+  async issueForm(input: { tenantKey: string; task: ReportTask; region: string; issuedTo: string; chatId: string }): Promise<ReportForm> {
+    const key = { taskId: input.task.id, region: input.region, issuedTo: input.issuedTo, taskVersion: input.task.version };
+    const existing = await this.forms.findOneBy(key);
+    if (existing) return existing;
+    try {
+      await withSavepoint(this.forms.manager, () =>
+        this.forms.insert({ ...key, tenantKey: input.tenantKey, token: randomBytes(18).toString('base64url'), chatId: input.chatId, issuedAt: this.now(), submittedAt: null }),
+      );
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+    }
+    return this.forms.findOneByOrFail(key);
+  }
+
+  findForm(tenantKey: string, token: string): Promise<ReportForm | null> {
+    return this.forms.findOneBy({ tenantKey, token });
+  }
+
+  /** Marks a form used; false when it was used already (of two submissions of it, one wins). */
+  async useForm(form: ReportForm): Promise<boolean> {
+    const res = await this.forms
+      .createQueryBuilder()
+      .update()
+      .set({ submittedAt: this.now() })
+      .where('id = :id AND submitted_at IS NULL', { id: form.id })
+      .execute();
+    return res.affected === 1;
+  }
+
   /** A region's submission: the first, or a resubmission replacing the text. Late after the deadline. */
   async submit(task: ReportTask, region: string, text: string, submittedBy: string): Promise<{ submission: ReportSubmission; first: boolean; task: ReportTask }> {
     const now = this.now();
     const late = now > task.deadlineAt;
     let first = false;
     try {
-      await this.submissions.insert({ taskId: task.id, region, text, submittedBy, submittedAt: now, late, times: 1 });
+      await withSavepoint(this.submissions.manager, () => this.submissions.insert({ taskId: task.id, region, text, submittedBy, submittedAt: now, late, times: 1 }));
       first = true;
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
@@ -128,7 +167,7 @@ export class ReportService {
   /** Keeps a file sent for a submission; the same message twice is kept once. Returns the submission's file count. */
   async addFile(submission: ReportSubmission, file: Attachment, sentBy: string): Promise<number> {
     try {
-      await this.files.insert({ submissionId: submission.id, kind: file.kind, fileKey: file.key, name: file.name, messageId: file.messageId, sentBy, at: this.now() });
+      await withSavepoint(this.files.manager, () => this.files.insert({ submissionId: submission.id, kind: file.kind, fileKey: file.key, name: file.name, messageId: file.messageId, sentBy, at: this.now() }));
       await this.bump(submission.taskId);
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;

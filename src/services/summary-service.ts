@@ -1,4 +1,5 @@
-import { DataSource, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
+import { withSavepoint, type Db } from '../db/unit-of-work';
 import { isUniqueViolation } from '../db/data-source';
 import { ActivityFile } from '../db/entities/activity-file.entity';
 import { ActivitySummary } from '../db/entities/activity-summary.entity';
@@ -15,15 +16,15 @@ export class SummaryService {
   private readonly repo: Repository<ActivitySummary>;
   private readonly files: Repository<ActivityFile>;
 
-  constructor(ds: DataSource, private readonly applications: ApplicationService, private readonly now: () => number = Date.now) {
-    this.repo = ds.getRepository(ActivitySummary);
-    this.files = ds.getRepository(ActivityFile);
+  constructor(db: Db, private readonly applications: ApplicationService, private readonly now: () => number = Date.now) {
+    this.repo = db.getRepository(ActivitySummary);
+    this.files = db.getRepository(ActivityFile);
   }
 
   /** Keeps a photo or sign-in sheet; the same message twice is kept once. Returns how many the activity has. */
   async addFile(applicationId: number, file: Attachment, sentBy: string): Promise<number> {
     try {
-      await this.files.insert({ applicationId, kind: file.kind, fileKey: file.key, name: file.name, messageId: file.messageId, sentBy, at: this.now() });
+      await withSavepoint(this.files.manager, () => this.files.insert({ applicationId, kind: file.kind, fileKey: file.key, name: file.name, messageId: file.messageId, sentBy, at: this.now() }));
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
     }
@@ -69,7 +70,7 @@ export class SummaryService {
       return { ok: false, current: app };
     }
     try {
-      await this.repo.insert({
+      await withSavepoint(this.repo.manager, () => this.repo.insert({
         applicationId: app.id,
         headcount: summary.actualHeadcount,
         coreCount: summary.actualCoreCount,
@@ -80,7 +81,7 @@ export class SummaryService {
         followupNeeds: summary.followupNeeds,
         filedBy: actorOpenId,
         filedAt: this.now(),
-      });
+      }));
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
       return { ok: false, current: result.ok ? result.app : app };

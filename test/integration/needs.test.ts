@@ -204,6 +204,8 @@ describe('who sees a need', () => {
 
   it('links a need to an application of the same region; the application’s cards list it', async () => {
     await d.file(ENTERPRISE);
+    // The review card must have been sent (it has a message id) before a link can update it.
+    await h.fake.waitFor(() => d.toChat(CENTRE_CHAT).some((m) => hasButton(m.content, '通过')), 'the review card sent');
     const [linked] = await d.ask(`关联 XQ${YEAR}-0001 SQ${YEAR}-0001`, { senderOpenId: ADMIN_OPEN_ID });
     expect(linked.content.text).toContain('已把需求');
     const [wrongRegion] = await d.ask(`关联 XQ${YEAR}-0002 SQ${YEAR}-0001`, { senderOpenId: ADMIN_OPEN_ID });

@@ -58,8 +58,13 @@ async function submitFor(region: string, text = `${region}落实情况：已完�
   const card = taskCardIn(CHATS[region])!;
   const opened = await d.click(buttonValue(card.content, '提交'), STAFF[region], undefined, { chatId: CHATS[region], messageId: card.messageId });
   expect(opened.toast.content).toBe('报送表已私聊发给您，请在私聊中填写提交。');
-  await h.fake.waitFor(() => d.toUser(STAFF[region]).some((m) => hasButton(m.content, '提交')), 'the private form');
-  const form = d.toUser(STAFF[region]).filter((m) => hasButton(m.content, '提交')).pop()!;
+  // The form to fill in: the one issued to this person and not used yet (a used one does not submit again).
+  const unusedForm = async () => {
+    const rows: Array<{ token: string }> = await h.bot.ds.query('SELECT token FROM report_forms WHERE issued_to = ? AND submitted_at IS NULL', [STAFF[region]]);
+    return d.toUser(STAFF[region]).find((m) => hasButton(m.content, '提交') && rows.some((r) => r.token === buttonValue(m.content, '提交').form));
+  };
+  await h.fake.waitFor(async () => (await unusedForm()) !== undefined, 'the private form');
+  const form = (await unusedForm())!;
   return d.click(buttonValue(form.content, '提交'), STAFF[region], { text });
 }
 

@@ -278,7 +278,7 @@ describe('reportTaskCard', () => {
 // The private submission form
 
 describe('reportSubmitFormCard', () => {
-  const view = (over: Partial<Parameters<typeof reportSubmitFormCard>[0]> = {}) => ({ task: makeTask(), code: CODE, timezone: TZ, region: '包头市', ...over });
+  const view = (over: Partial<Parameters<typeof reportSubmitFormCard>[0]> = {}) => ({ task: makeTask(), code: CODE, timezone: TZ, region: '包头市', form: 'form-token-1', ...over });
   const previous = makeSubmission({ times: 2, text: '上次提交的内容' });
 
   it('matches the snapshots', () => {
@@ -287,7 +287,7 @@ describe('reportSubmitFormCard', () => {
     expect(reportSubmitFormCard(view({ text: '', error: '请填写报送内容（文字说明）' }))).toMatchSnapshot('returned with an error');
   });
 
-  it('has one form with the text and 提交, calling back with the task and the region', () => {
+  it('has one form with the text and 提交, calling back with the issued form’s token only (the server knows the task and the 盟市)', () => {
     const card = reportSubmitFormCard(view());
     expectValidCard(card);
     expect(forms(card)).toHaveLength(1);
@@ -297,7 +297,7 @@ describe('reportSubmitFormCard', () => {
     expect(one(card, 'text').max_length).toBeLessThanOrEqual(1000);
     const submit = one(card, 'submit_report');
     expect(submit).toMatchObject({ tag: 'button', form_action_type: 'submit', text: { content: '提交' } });
-    expect(callbackValue(submit)).toEqual({ action: 'report.submit', task: 5, region: '包头市' });
+    expect(callbackValue(submit)).toEqual({ action: 'report.submit', form: 'form-token-1' });
     expect(one(card, 'text')).not.toHaveProperty('default_value');
     expect(visibleText(card)).not.toContain('已于');
   });

@@ -99,7 +99,7 @@ function makeDeps(admins: string[]): JobDeps {
   const now = () => clock;
   const logger = createLogger('silent');
   const applications = new ApplicationService(ds, now);
-  return {
+  const made: JobDeps = {
     messenger,
     bindings: new BindingService(ds, now),
     applications,
@@ -112,7 +112,10 @@ function makeDeps(admins: string[]): JobDeps {
     platform: new DryRunPlatform(logger),
     admins: new Set(admins),
     now,
+    // No job under test here changes a status: nothing to hold together.
+    atomically: (fn) => fn(made),
   };
+  return made;
 }
 
 beforeEach(async () => {
