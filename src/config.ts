@@ -31,6 +31,10 @@ export interface Config {
   jobDeliveryWaitSeconds: number;
   /** Largest request body the webhooks accept, in bytes. */
   maxBodyBytes: number;
+  /** CIRCULAR_TO_REGIONS: the monthly 通报 also goes to each 盟市's group (its own line and rank). */
+  circularToRegions: boolean;
+  /** YEAR_END_FIGURES_DATE ('MM-DD'): when each 盟市's group gets its year-end figures. */
+  yearEndFiguresDate: string;
 }
 
 export class ConfigError extends Error {
@@ -53,6 +57,14 @@ function isTimeZone(name: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** 'MM-DD' naming a day every year has (02-29 is refused: most years would have no such day). */
+function isMonthDay(value: string): boolean {
+  const m = /^(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return false;
+  const days = new Date(Date.UTC(2027, Number(m[1]), 0)).getUTCDate();
+  return Number(m[1]) >= 1 && Number(m[1]) <= 12 && Number(m[2]) >= 1 && Number(m[2]) <= days;
 }
 
 function yearIn(timezone: string, now: Date): number {
@@ -103,6 +115,12 @@ const schema = z.object({
   JOB_DELIVERY_WAIT_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+  CIRCULAR_TO_REGIONS: z.enum(['0', '1'], { message: "expected '0' (off) or '1' (on)" }).default('0'),
+  YEAR_END_FIGURES_DATE: z
+    .string()
+    .trim()
+    .default('12-01')
+    .refine(isMonthDay, { message: "expected a day of the year as 'MM-DD', e.g. '12-01'" }),
 });
 
 export function loadConfig(env: Record<string, string | undefined>, now: Date = new Date()): Config {
@@ -147,6 +165,8 @@ export function loadConfig(env: Record<string, string | undefined>, now: Date = 
     reminderHour: e.REMINDER_HOUR,
     jobDeliveryWaitSeconds: e.JOB_DELIVERY_WAIT_SECONDS,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    circularToRegions: e.CIRCULAR_TO_REGIONS === '1',
+    yearEndFiguresDate: e.YEAR_END_FIGURES_DATE,
   };
 }
 
