@@ -18,6 +18,7 @@ import { EXPERT_ACTIONS, expertCommand } from './expert-command';
 import { linkCommand } from './link-command';
 import { progressCommand, publishCommand, REPORT_ACTIONS } from './report-actions';
 import { exportCommand } from './export-command';
+import { circularCommand } from './circular-command';
 import type { CardActionHandler, Command, EventHandler } from './types';
 
 /** In the order the help card lists them: everyone's first, then the centre's. */
@@ -34,6 +35,7 @@ export const COMMANDS: readonly Command[] = [
   publishCommand,
   progressCommand,
   exportCommand,
+  circularCommand,
   bindCommand,
 ];
 

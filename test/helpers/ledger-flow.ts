@@ -89,3 +89,27 @@ export function filesIn(d: Driver, messageId: string) {
 export function textsIn(d: Driver, messageId: string): string[] {
   return d.repliesTo(messageId).filter((m) => m.msgType === 'text').map((m) => String(m.content.text));
 }
+
+/** Publishes a report task to these 盟市 (deadline five days from the real today, 17:00 Shanghai). */
+export async function publishTask(d: Driver, regions: string[], title = '年度落实情况报告'): Promise<void> {
+  const deadline = DateTime.now().setZone('Asia/Shanghai').plus({ days: 5 }).toFormat('yyyy-MM-dd 17:00');
+  const [form] = await d.ask('发起报送', { senderOpenId: ADMIN_OPEN_ID, chatId: 'oc_p2p_admin' });
+  const answer = await d.click(buttonValue(form.content, '发布报送任务'), ADMIN_OPEN_ID, {
+    title,
+    description: '请报送本盟市企业创新能力提升行动落实情况',
+    deadline: `${deadline} +0800`,
+    regions,
+    expects: 'text',
+  }, { chatId: 'oc_p2p_admin', messageId: form.messageId });
+  if (answer.toast?.type !== 'success') throw new Error(`publishing failed: ${JSON.stringify(answer.toast)}`);
+}
+
+/** Submits the latest task in a 盟市's group as `staff`. */
+export async function submitTask(d: Driver, chatId: string, staff: string, text = '已完成全部任务'): Promise<void> {
+  const card = d.toChat(chatId).filter((m) => hasButton(m.content, '提交')).pop()!;
+  await d.click(buttonValue(card.content, '提交'), staff, undefined, { chatId, messageId: card.messageId });
+  await d.h.fake.waitFor(() => d.toUser(staff).some((m) => hasButton(m.content, '提交')), 'the private form');
+  const form = d.toUser(staff).filter((m) => hasButton(m.content, '提交')).pop()!;
+  const answer = await d.click(buttonValue(form.content, '提交'), staff, { text });
+  if (answer.toast?.type !== 'success') throw new Error(`submission failed: ${JSON.stringify(answer.toast)}`);
+}

@@ -29,6 +29,8 @@ const STRANGER = 'ou_stranger_000000000000000000000001';
 /** The 申请表 of the notice, its ten fields in its order and wording. */
 const NOTICE_COLUMNS = ['申请单位名称', '企业需求', '活动对象', '活动时间', '活动人数', '活动地点', '联系人', '手机号码', '电子邮箱', '备注'];
 
+jest.setTimeout(60_000);
+
 let h: Harness;
 let d: Driver;
 
