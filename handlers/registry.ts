@@ -19,6 +19,7 @@ import { linkCommand } from './link-command';
 import { progressCommand, publishCommand, REPORT_ACTIONS } from './report-actions';
 import { exportCommand } from './export-command';
 import { circularCommand } from './circular-command';
+import { yearEndCommand } from './year-end-command';
 import type { CardActionHandler, Command, EventHandler } from './types';
 
 /** In the order the help card lists them: everyone's first, then the centre's. */
@@ -36,6 +37,7 @@ export const COMMANDS: readonly Command[] = [
   progressCommand,
   exportCommand,
   circularCommand,
+  yearEndCommand,
   bindCommand,
 ];
 

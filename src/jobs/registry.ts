@@ -1,5 +1,6 @@
 import { circular, CIRCULAR_CRON } from './circular';
 import type { Job } from './job-runner';
+import { yearEnd, YEAR_END_CRON } from './year-end';
 import { reminders } from './reminders';
 import { REMINDERS_CRON, WEEKLY_SUMMARY_CRON } from './schedule-config';
 import { weeklySummary } from './weekly-summary';
@@ -11,5 +12,6 @@ import { weeklySummary } from './weekly-summary';
 export const JOBS: Readonly<Record<string, { job: Job; cron: string; description: string }>> = {
   reminders: { job: reminders, cron: REMINDERS_CRON, description: 'deadline, activity, summary and review reminders' },
   'weekly-summary': { job: weeklySummary, cron: WEEKLY_SUMMARY_CRON, description: 'the Monday digest to every bound group' },
+  'year-end': { job: yearEnd, cron: YEAR_END_CRON, description: 'the year-end figures (.docx, .xlsx) to each 盟市 group on YEAR_END_FIGURES_DATE' },
   circular: { job: circular, cron: CIRCULAR_CRON, description: 'the monthly 通报 to the centre (and the 盟市 groups with CIRCULAR_TO_REGIONS=1)' },
 };
