@@ -149,3 +149,23 @@ it('refuses anyone but an admin, and an admin outside the private chat and the c
   expect(what.content.text).toContain('请说明导出什么');
   expect(uploadedFiles(h.fake)).toHaveLength(0);
 });
+
+it('says so in Chinese when the file cannot be uploaded, and sends no file', async () => {
+  expect((await d.file(CHIFENG_FILER, { region: '赤峰市' })).toast.type).toBe('success');
+  h.fake.uploadFailures.push({ status: 500, body: { code: 500, msg: 'internal error' } });
+  const id = await d.say('导出 申请', { senderOpenId: ADMIN_OPEN_ID, chatId: 'oc_p2p_admin' });
+  await h.fake.waitFor(() => textsIn(d, id).length === 2, 'the error');
+  expect(textsIn(d, id)[1]).toMatch(/^活动申请导出（.+）生成失败，请稍后再试（参考编号 \w+）。$/);
+  expect(filesIn(d, id)).toHaveLength(0);
+  const ref = /参考编号 (\w+)/.exec(textsIn(d, id)[1])![1];
+  expect(h.logs.some((l) => l.includes(ref) && l.includes('generating or uploading the file failed'))).toBe(true);
+});
+
+it('does not load exceljs or docx in the acknowledging process until a file is asked for', async () => {
+  // The built bot's modules, as `npm start` loads them (the composition root pulls in every handler and job).
+  const { execFileSync } = await import('node:child_process');
+  const { join } = await import('node:path');
+  const root = join(__dirname, '..', '..', 'dist', 'src', 'bot.js');
+  const loaded = execFileSync(process.execPath, ['-e', `require(${JSON.stringify(root)}); console.log(Object.keys(require.cache).filter((k) => /node_modules[\\\\/](exceljs|docx)[\\\\/]/.test(k)).length)`], { encoding: 'utf8' });
+  expect(loaded.trim()).toBe('0');
+});
