@@ -1,4 +1,4 @@
-import { REGIONS, type Region } from '../src/domain/regions';
+import { REGIONS } from '../src/domain/regions';
 import type { CircularFigures, CircularRow } from '../src/services/figures-circular';
 import { card, CardElement, CardJson, divider, markdown, note } from './card-kit';
 import { CHART_HEIGHT } from './digest-chart';
@@ -105,4 +105,3 @@ export function regionCircularCard(v: { year: number; asOf: string; row: Circula
   });
 }
 
-export type { Region };

@@ -8,7 +8,7 @@ import type { ReportTask } from '../db/entities/report-task.entity';
 import { DEFAULT_APPLICATION_RULES } from '../domain/application-rule-config';
 import { findActivity, activityLabel } from '../domain/activity-menu';
 import { formatCode } from '../domain/codes';
-import { REGIONS, type Region } from '../domain/regions';
+import type { Region } from '../domain/regions';
 import { regionsOf } from './report-service';
 
 /**
@@ -124,4 +124,3 @@ export function reportStateOf(task: ReportTask, region: string, submissions: rea
 
 export const REPORT_STATE_WORDS: Readonly<Record<ReportState, string>> = { 'on-time': '按时提交', late: '逾期提交', missing: '未提交', open: '未到截止时间' };
 
-export { REGIONS };

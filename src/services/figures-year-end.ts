@@ -2,9 +2,9 @@ import { FIELD_LABELS } from '../domain/application-fields';
 import { formatInstant } from '../domain/calendar';
 import { industryLabel } from '../domain/industries';
 import { NEED_LABELS } from '../domain/need-rules';
-import { REGIONS, type Region } from '../domain/regions';
+import type { Region } from '../domain/regions';
 import { circularRows, circularTotals } from './figures-circular';
-import { APPROVED_STATUSES, HELD_STATUSES, needCode, ratiosOf, reportStateOf, REPORT_STATE_WORDS, taskCode, topicsText, type YearData } from './figures-data';
+import { HELD_STATUSES, needCode, ratiosOf, reportStateOf, REPORT_STATE_WORDS, taskCode, topicsText, type YearData } from './figures-data';
 import { regionsOf } from './report-service';
 import { buildWorkbook, type CellInput, type SheetColumn, type SheetSpec } from './sheet-writing';
 
@@ -188,4 +188,3 @@ export function yearEndWorkbook(f: YearEndFigures): Promise<Buffer> {
 
 export const yearEndFileName = (f: YearEndFigures, ext: 'docx' | 'xlsx') => `${f.scope}${f.year}年落实情况数据.${ext}`;
 
-export { APPROVED_STATUSES, REGIONS };

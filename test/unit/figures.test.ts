@@ -96,3 +96,19 @@ describe('settings', () => {
     }
   });
 });
+
+describe('the circular card', () => {
+  it('stays a shared JSON 2.0 card far below 30 KB with every 盟市 at large figures, its chart plain data', async () => {
+    const { circularCard, circularChart } = await import('../../cards/circular-card');
+    const { circularTotals } = await import('../../src/services/figures-circular');
+    const rows: CircularRow[] = REGIONS.map((region) => ({
+      region, filed: 999, approved: 999, held: 999, summarised: 999, participants: 99999, coreMet: 999, keyIndustryMet: 999, needsFiled: 999, needsMatched: 999, needsSolved: 999, reportsOnTime: 99, reportsLate: 99, reportsMissing: 99,
+    }));
+    const card = circularCard({ year: 2027, asOf: '2027-08-02', rows, totals: circularTotals(rows), chart: circularChart(rows) });
+    const json = JSON.stringify(card);
+    expect(card.schema).toBe('2.0');
+    expect(Buffer.byteLength(json)).toBeLessThan(20 * 1024);
+    expect(json).not.toMatch(/function|=>/);
+    expect(() => circularChart([{ ...rows[0], held: -1 }])).toThrow('not a count');
+  });
+});
