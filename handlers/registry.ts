@@ -17,6 +17,9 @@ import { needCommand, needListCommand } from './need-command';
 import { EXPERT_ACTIONS, expertCommand } from './expert-command';
 import { linkCommand } from './link-command';
 import { progressCommand, publishCommand, REPORT_ACTIONS } from './report-actions';
+import { exportCommand } from './export-command';
+import { circularCommand } from './circular-command';
+import { yearEndCommand } from './year-end-command';
 import type { CardActionHandler, Command, EventHandler } from './types';
 
 /** In the order the help card lists them: everyone's first, then the centre's. */
@@ -32,6 +35,9 @@ export const COMMANDS: readonly Command[] = [
   linkCommand,
   publishCommand,
   progressCommand,
+  exportCommand,
+  circularCommand,
+  yearEndCommand,
   bindCommand,
 ];
 

@@ -1,4 +1,3 @@
-import ExcelJS from 'exceljs';
 import {
   REPORT_ATTACH_ACTION,
   REPORT_EXPORT_ACTION,
@@ -20,6 +19,7 @@ import { CENTRE, parseRegion, REGIONS } from '../src/domain/regions';
 import { checkReportTaskForm, reportTextError, type ReportExpects } from '../src/domain/report-rules';
 import type { Attachment } from '../src/services/application-service';
 import { regionsOf } from '../src/services/report-service';
+import { buildWorkbook } from '../src/services/sheet-writing';
 import { centreTargets, formTokenFor, forwardToCentre } from './application-flow';
 import { progressCardFor, progressOf, REPORT_CODE_PREFIX, refreshProgressCards, reportCode } from './report-flow';
 import type { CardActionContext, CardActionHandler, CardActionResult, Command, HandlerDeps } from './types';
@@ -251,28 +251,31 @@ const exportAll: CardActionHandler = async (ctx: CardActionContext) => {
   const subs = await deps.reports.submissionsOf(task.id);
   const files = await deps.reports.filesOf(subs.map((s) => s.id));
   const tz = deps.settings.timezone;
-  const book = new ExcelJS.Workbook();
-  const sheet = book.addWorksheet('报送情况');
-  sheet.columns = [
-    { header: '盟市', key: 'region', width: 12 },
-    { header: '状态', key: 'state', width: 10 },
-    { header: '提交时间', key: 'at', width: 18 },
-    { header: '提交次数', key: 'times', width: 10 },
-    { header: '文字内容', key: 'text', width: 60 },
-    { header: '附件', key: 'files', width: 40 },
-  ];
-  for (const region of regionsOf(task)) {
-    const sub = subs.find((s) => s.region === region);
-    sheet.addRow({
-      region,
-      state: !sub ? '未提交' : sub.late ? '逾期提交' : '已提交',
-      at: sub ? formatInstant(sub.submittedAt, tz) : '',
-      times: sub?.times ?? 0,
-      text: sub?.text ?? '',
-      files: sub ? files.filter((f) => f.submissionId === sub.id).map((f) => f.name ?? (f.kind === 'image' ? '图片' : '文件')).join('、') : '',
-    });
-  }
-  const buffer = Buffer.from(await book.xlsx.writeBuffer());
+  // Through the shared writer: a submission's text starting with '=' stays text (no formula injection).
+  const buffer = await buildWorkbook([
+    {
+      name: '报送情况',
+      columns: [
+        { header: '盟市', width: 12 },
+        { header: '状态', width: 10 },
+        { header: '提交时间', width: 18 },
+        { header: '提交次数', width: 10, kind: 'number' },
+        { header: '文字内容', width: 60 },
+        { header: '附件', width: 40 },
+      ],
+      rows: regionsOf(task).map((region) => {
+        const sub = subs.find((s) => s.region === region);
+        return [
+          region,
+          !sub ? '未提交' : sub.late ? '逾期提交' : '已提交',
+          sub ? formatInstant(sub.submittedAt, tz) : '',
+          sub?.times ?? 0,
+          sub?.text ?? '',
+          sub ? files.filter((f) => f.submissionId === sub.id).map((f) => f.name ?? (f.kind === 'image' ? '图片' : '文件')).join('、') : '',
+        ];
+      }),
+    },
+  ]);
   const fileKey = await deps.platform.uploadFile(buffer, `${code}-报送情况.xlsx`);
   await deps.messenger.sendToUser({ tenantKey: ctx.tenantKey, key: `report:${task.id}:export:${ctx.operatorOpenId}:v${task.version}` }, ctx.operatorOpenId, { type: 'file', fileKey });
   return { toast: { type: 'success', content: '导出文件已私聊发给您' } };

@@ -37,6 +37,8 @@ export interface Settings {
   /** SCHEDULE_TIMEZONE: which calendar day "today" is, and how instants are shown. */
   timezone: string;
   rules?: ApplicationRulesOverride;
+  /** CIRCULAR_TO_REGIONS and YEAR_END_FIGURES_DATE (issue 13); absent: off and '12-01'. */
+  figures?: { circularToRegions: boolean; yearEndDate: string };
 }
 
 /** A verified, recorded event, as the inbox hands it to its handler. */

@@ -51,6 +51,10 @@ export interface Config {
   metricsToken: string | undefined;
   /** Contacts of a campaign year are masked once the year ended more than this many years ago. */
   dataRetentionYears: number;
+  /** CIRCULAR_TO_REGIONS: the monthly 通报 also goes to each 盟市's group (its own line and rank). */
+  circularToRegions: boolean;
+  /** YEAR_END_FIGURES_DATE ('MM-DD'): when each 盟市's group gets its year-end figures. */
+  yearEndFiguresDate: string;
 }
 
 export class ConfigError extends Error {
@@ -73,6 +77,14 @@ function isTimeZone(name: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** 'MM-DD' naming a day every year has (02-29 is refused: most years would have no such day). */
+function isMonthDay(value: string): boolean {
+  const m = /^(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return false;
+  const days = new Date(Date.UTC(2027, Number(m[1]), 0)).getUTCDate();
+  return Number(m[1]) >= 1 && Number(m[1]) <= 12 && Number(m[2]) >= 1 && Number(m[2]) <= days;
 }
 
 function yearIn(timezone: string, now: Date): number {
@@ -133,6 +145,12 @@ const schema = z.object({
     message: 'expected at least 16 characters (a random secret), or leave it empty to turn /metrics off',
   }),
   DATA_RETENTION_YEARS: z.coerce.number().int().min(1).max(100).default(3),
+  CIRCULAR_TO_REGIONS: z.enum(['0', '1'], { message: "expected '0' (off) or '1' (on)" }).default('0'),
+  YEAR_END_FIGURES_DATE: z
+    .string()
+    .trim()
+    .default('12-01')
+    .refine(isMonthDay, { message: "expected a day of the year as 'MM-DD', e.g. '12-01'" }),
 });
 
 export function loadConfig(env: Record<string, string | undefined>, now: Date = new Date()): Config {
@@ -196,6 +214,8 @@ export function loadConfig(env: Record<string, string | undefined>, now: Date = 
     backupKeep: e.BACKUP_KEEP,
     metricsToken: e.METRICS_TOKEN,
     dataRetentionYears: e.DATA_RETENTION_YEARS,
+    circularToRegions: e.CIRCULAR_TO_REGIONS === '1',
+    yearEndFiguresDate: e.YEAR_END_FIGURES_DATE,
   };
 }
 

@@ -1,6 +1,8 @@
 import type { Config } from '../config';
 import { backupNow, nightlyBackup } from './backup';
+import { circular, CIRCULAR_CRON } from './circular';
 import type { Job } from './job-runner';
+import { yearEnd, YEAR_END_CRON } from './year-end';
 import { reminders } from './reminders';
 import { retentionNow, yearlyRetention } from './retention';
 import { BACKUP_CRON, REMINDERS_CRON, RETENTION_CRON, WEEKLY_SUMMARY_CRON } from './schedule-config';
@@ -32,4 +34,6 @@ export const JOBS: Readonly<Record<string, JobEntry>> = {
     enabled: (config) => Boolean(config.backupDir) && config.databaseUrl.startsWith('sqlite:'),
   },
   retention: { job: yearlyRetention, manual: retentionNow, cron: RETENTION_CRON, description: 'masks the contacts of campaign years older than DATA_RETENTION_YEARS (yearly)' },
+  'year-end': { job: yearEnd, cron: YEAR_END_CRON, description: 'the year-end figures (.docx, .xlsx) to each 盟市 group on YEAR_END_FIGURES_DATE' },
+  circular: { job: circular, cron: CIRCULAR_CRON, description: 'the monthly 通报 to the centre (and the 盟市 groups with CIRCULAR_TO_REGIONS=1)' },
 };

@@ -54,6 +54,8 @@ export class FakeFeishu {
   readonly resources = new Map<string, Buffer>();
   /** Failures for the next message-API calls (create, reply, patch), in order. */
   readonly failures: ScriptedFailure[] = [];
+  /** Failures for the next upload calls (images, files), in order. */
+  readonly uploadFailures: ScriptedFailure[] = [];
   /** Delay for every message-API answer (the benchmark's slow Open API). */
   messageDelayMs = 0;
   /** Message-API requests being answered right now, and the most there ever were at once. */
@@ -177,6 +179,8 @@ export class FakeFeishu {
       return send(200, { code: 0, msg: 'ok', bot: { activate_status: 2, app_name: '企业创新助手', open_id: this.botOpenId } });
     }
     if (call.path === '/open-apis/im/v1/images' || call.path === '/open-apis/im/v1/files') {
+      const uploadFailure = this.uploadFailures.shift();
+      if (uploadFailure) return send(uploadFailure.status, uploadFailure.body ?? { code: 500, msg: 'internal error' }, uploadFailure.headers);
       this.counter += 1;
       const data = call.path.endsWith('images') ? { image_key: `img_v2_fake_${this.counter}` } : { file_key: `file_v3_fake_${this.counter}` };
       return send(200, { code: 0, msg: 'success', data });

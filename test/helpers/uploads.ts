@@ -1,0 +1,61 @@
+import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
+import type { FakeFeishu } from './fake-feishu';
+
+/**
+ * The files the bot uploaded to the fake Open API (`POST /open-apis/im/v1/files`, multipart),
+ * read back as a person's spreadsheet or word processor would read them.
+ */
+
+export interface UploadedFile {
+  name: string;
+  fileType: string;
+  bytes: Buffer;
+}
+
+function field(parts: string[], name: string): string | undefined {
+  const part = parts.find((p) => p.includes(`name="${name}"`));
+  return part === undefined ? undefined : part.slice(part.indexOf('\r\n\r\n') + 4, -2);
+}
+
+export function uploadedFiles(fake: FakeFeishu): UploadedFile[] {
+  return fake.calls
+    .filter((c) => c.path === '/open-apis/im/v1/files')
+    .map((c) => {
+      const boundary = /boundary=(.+)$/.exec(String(c.headers['content-type']))![1];
+      const parts = c.rawBody.toString('latin1').split(`--${boundary}`);
+      return {
+        name: Buffer.from(field(parts, 'file_name') ?? '', 'latin1').toString('utf8'),
+        fileType: field(parts, 'file_type') ?? '',
+        bytes: Buffer.from(field(parts, 'file') ?? '', 'latin1'),
+      };
+    });
+}
+
+export async function readWorkbook(bytes: Buffer): Promise<ExcelJS.Workbook> {
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.load(bytes as unknown as ArrayBuffer);
+  return book;
+}
+
+/** A sheet's rows as values (exceljs' 1-based row arrays made 0-based). */
+export function rowsOf(sheet: ExcelJS.Worksheet): unknown[][] {
+  const rows: unknown[][] = [];
+  sheet.eachRow((row) => rows.push((row.values as unknown[]).slice(1)));
+  return rows;
+}
+
+/** The text of a .docx's main part (word/document.xml). */
+export async function docxXml(bytes: Buffer): Promise<string> {
+  const zip = await JSZip.loadAsync(bytes);
+  const part = zip.file('word/document.xml');
+  if (!part) throw new Error('not a .docx: no word/document.xml');
+  return part.async('string');
+}
+
+/** The tables of a .docx: each a list of rows, each a list of cell texts. */
+export function docxTables(xml: string): string[][][] {
+  const tables = xml.match(/<w:tbl>[\s\S]*?<\/w:tbl>/g) ?? [];
+  const text = (s: string) => [...s.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
+  return tables.map((t) => (t.match(/<w:tr[\s>][\s\S]*?<\/w:tr>/g) ?? []).map((tr) => (tr.match(/<w:tc>[\s\S]*?<\/w:tc>/g) ?? []).map(text)));
+}
