@@ -24,6 +24,11 @@ import { JobDeps, JobRunner } from './jobs/job-runner';
 import { JOBS } from './jobs/registry';
 import { DEFAULT_REMINDER_SCHEDULE } from './jobs/schedule-config';
 import { Scheduler } from './scheduler/scheduler';
+import { COMMANDS } from '../handlers/registry';
+import { PlatformRouter } from './platform/router';
+import { withDingTalk } from './platform/dingtalk/message-handler';
+import { createDingTalkPlatform, wireDingTalkReceiver } from './platform/dingtalk/setup';
+import type { StreamTuning } from './platform/dingtalk/stream';
 
 export interface BotOptions {
   now?: () => number;
@@ -35,6 +40,8 @@ export interface BotOptions {
   cardActions?: Record<string, CardActionHandler>;
   /** FEISHU_EVENT_MODE=long-connection: watchdog and handshake timeouts (tests shorten them). */
   longConnection?: LongConnectionTuning;
+  /** DINGTALK_MODE=stream: keep-alive, silence and backoff timings (tests shorten them). */
+  dingtalkStream?: Partial<StreamTuning>;
 }
 
 export interface Bot {
@@ -96,7 +103,10 @@ export async function createBot(config: Config, logger: Logger, opts: BotOptions
 function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSource): Bot {
   const now = opts.now ?? Date.now;
   const httpTimeoutMs = config.feishu.httpTimeoutMs;
-  const platform = createPlatform(config, logger, httpTimeoutMs);
+  const feishuPlatform = createPlatform(config, logger, httpTimeoutMs);
+  // Issue 12: with DingTalk configured, each outbox row is delivered on its own platform.
+  const dingtalkPlatform = config.dingtalk && createDingTalkPlatform(config.dingtalk, logger, httpTimeoutMs);
+  const platform: ChatPlatform = dingtalkPlatform ? new PlatformRouter(feishuPlatform, { dingtalk: dingtalkPlatform }) : feishuPlatform;
   const outbox = new OutboxService(
     ds,
     platform,
@@ -106,15 +116,21 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
   );
   const deps = createJobDeps(config, ds, platform, outbox, now);
   const bindings = deps.bindings;
+  const feishuDispatch = createEventDispatch(deps);
   const inbox = new InboxService(
     ds,
-    createEventDispatch(deps),
+    dingtalkPlatform
+      ? withDingTalk(feishuDispatch, deps, { ds, platform: dingtalkPlatform, adminStaffIds: config.dingtalk!.adminStaffIds, commands: COMMANDS, now })
+      : feishuDispatch,
     logger.child({ component: 'inbox' }),
     { ...DEFAULT_INBOX_OPTIONS, ...opts.inbox },
     now,
   );
   const dispatchCard = createCardDispatch(deps, { ...CARD_ACTIONS, ...opts.cardActions });
   const longConnection = createLongConnection(config, inbox, dispatchCard, logger, opts.longConnection);
+  const dingtalk =
+    dingtalkPlatform &&
+    wireDingTalkReceiver(config.dingtalk!, dingtalkPlatform, { inbox, logger, now, maxBodyBytes: config.maxBodyBytes, ds, tuning: opts.dingtalkStream });
   const app = createHttpApp({
     config,
     inbox,
@@ -124,6 +140,7 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
     ds,
     platformName: platform.name,
     feishuConnection: longConnection && (() => longConnection.state()),
+    dingtalk: dingtalk && { webhook: dingtalk.webhook, state: () => dingtalk.state() },
     // Unverifiable webhooks are not served when events come over the long connection instead.
     webhooks: config.feishu.eventMode === 'webhook' || Boolean(config.feishu.encryptKey || config.feishu.verificationToken),
   });
@@ -159,11 +176,13 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
         server!.once('error', reject);
       });
       longConnection?.start();
+      dingtalk?.stream?.start();
       return (server.address() as AddressInfo).port;
     },
     async stop() {
       scheduler.stop();
       longConnection?.stop();
+      dingtalk?.stream?.stop();
       if (server) {
         const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
         server.closeIdleConnections();

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import Koa from 'koa';
+import Koa, { type Context } from 'koa';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../logger';
 import { feishuWebhook, FeishuRouteDeps } from './feishu-routes';
@@ -11,6 +11,8 @@ export interface HttpDeps extends FeishuRouteDeps {
   feishuConnection?: () => 'connecting' | 'connected' | 'disconnected';
   /** Serve /feishu/events and /feishu/cards (default true). */
   webhooks?: boolean;
+  /** DingTalk configured (issue 12): POST /dingtalk/events in http mode, and its state for /healthz. */
+  dingtalk?: { webhook?: (ctx: Context) => Promise<void>; state: () => string };
 }
 
 export function createHttpApp(deps: HttpDeps): Koa {
@@ -35,6 +37,7 @@ export function createHttpApp(deps: HttpDeps): Koa {
     router.post('/feishu/events', feishuWebhook(deps, 'events'));
     router.post('/feishu/cards', feishuWebhook(deps, 'cards'));
   }
+  if (deps.dingtalk?.webhook) router.post('/dingtalk/events', deps.dingtalk.webhook);
   router.get('/healthz', async (ctx) => {
     const database = await databaseAnswers(deps.ds);
     ctx.status = database ? 200 : 503;
@@ -43,6 +46,7 @@ export function createHttpApp(deps: HttpDeps): Koa {
       database: database ? 'ok' : 'unreachable',
       platform: deps.platformName,
       ...(deps.feishuConnection ? { feishu: deps.feishuConnection() } : {}),
+      ...(deps.dingtalk ? { dingtalk: deps.dingtalk.state() } : {}),
     };
   });
 

@@ -12,7 +12,12 @@ export interface BindResult {
 export class BindingService {
   private readonly repo: Repository<ChatBinding>;
 
-  constructor(ds: DataSource, private readonly now: () => number = Date.now) {
+  constructor(
+    ds: DataSource,
+    private readonly now: () => number = Date.now,
+    /** The platform new bindings are recorded for (issue 12): the chat lives there. */
+    private readonly platform = 'feishu',
+  ) {
     this.repo = ds.getRepository(ChatBinding);
   }
 
@@ -38,7 +43,7 @@ export class BindingService {
       return { previous: existing.scope };
     }
     try {
-      await this.repo.insert({ tenantKey, chatId, scope, boundBy, createdAt: now, updatedAt: now });
+      await this.repo.insert({ tenantKey, platform: this.platform, chatId, scope, boundBy, createdAt: now, updatedAt: now });
       return { previous: undefined };
     } catch (err) {
       // Two binds of one chat at once: the other insert won; ours becomes an update.

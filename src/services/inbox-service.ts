@@ -67,11 +67,12 @@ export class InboxService {
   }
 
   /** Stores a verified envelope. 'duplicate' when it (or the same message) was seen before. */
-  async record(envelope: FeishuEnvelope): Promise<{ status: 'new'; id: number } | { status: 'duplicate' }> {
+  async record(envelope: FeishuEnvelope, platform = 'feishu'): Promise<{ status: 'new'; id: number } | { status: 'duplicate' }> {
     const now = this.now();
     try {
       const result = await this.repo.insert({
         tenantKey: envelope.tenantKey,
+        platform,
         dedupKey: dedupKeyOf(envelope),
         eventId: envelope.eventId,
         eventType: envelope.eventType,
