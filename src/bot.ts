@@ -142,7 +142,10 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
     feishuConnection: longConnection && (() => longConnection.state()),
     dingtalk: dingtalk && { webhook: dingtalk.webhook, state: () => dingtalk.state() },
     // Unverifiable webhooks are not served when events come over the long connection instead.
-    webhooks: config.feishu.eventMode === 'webhook' || Boolean(config.feishu.encryptKey || config.feishu.verificationToken),
+    // A DingTalk-only deployment does not serve Feishu's unverified dry-run webhooks either.
+    webhooks:
+      (config.feishu.eventMode === 'webhook' && !(config.dryRun && config.dingtalk)) ||
+      Boolean(config.feishu.encryptKey || config.feishu.verificationToken),
   });
   const scheduler = new Scheduler(config.timezone, logger.child({ component: 'scheduler' }));
   const jobs = new JobRunner(ds, deps, logger.child({ component: 'jobs' }));
