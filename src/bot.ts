@@ -28,6 +28,7 @@ import { COMMANDS } from '../handlers/registry';
 import { PlatformRouter } from './platform/router';
 import { withDingTalk } from './platform/dingtalk/message-handler';
 import { createDingTalkPlatform, wireDingTalkReceiver } from './platform/dingtalk/setup';
+import type { DingTalkPlatform } from './platform/dingtalk/dingtalk-platform';
 import type { StreamTuning } from './platform/dingtalk/stream';
 
 export interface BotOptions {
@@ -78,7 +79,18 @@ export function createJobDeps(config: Config, ds: DataSource, platform: ChatPlat
   };
 }
 
+/**
+ * The platform the outbox delivers through: Feishu (or dry-run without its credentials), and
+ * with DingTalk configured a router that delivers each row on its own platform (issue 12).
+ * `npm run job` uses it too, so that it can deliver whatever the bot left pending.
+ */
 export function createPlatform(config: Config, logger: Logger, timeoutMs: number): ChatPlatform {
+  const feishu = createFeishuPlatform(config, logger, timeoutMs);
+  if (!config.dingtalk) return feishu;
+  return new PlatformRouter(feishu, { dingtalk: createDingTalkPlatform(config.dingtalk, logger, timeoutMs) });
+}
+
+function createFeishuPlatform(config: Config, logger: Logger, timeoutMs: number): ChatPlatform {
   if (config.dryRun || !config.feishu.appId || !config.feishu.appSecret) return new DryRunPlatform(logger);
   return new FeishuPlatform({
     appId: config.feishu.appId,
@@ -103,10 +115,8 @@ export async function createBot(config: Config, logger: Logger, opts: BotOptions
 function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSource): Bot {
   const now = opts.now ?? Date.now;
   const httpTimeoutMs = config.feishu.httpTimeoutMs;
-  const feishuPlatform = createPlatform(config, logger, httpTimeoutMs);
-  // Issue 12: with DingTalk configured, each outbox row is delivered on its own platform.
-  const dingtalkPlatform = config.dingtalk && createDingTalkPlatform(config.dingtalk, logger, httpTimeoutMs);
-  const platform: ChatPlatform = dingtalkPlatform ? new PlatformRouter(feishuPlatform, { dingtalk: dingtalkPlatform }) : feishuPlatform;
+  const platform = createPlatform(config, logger, httpTimeoutMs);
+  const dingtalkPlatform = platform instanceof PlatformRouter ? (platform.for('dingtalk') as DingTalkPlatform) : undefined;
   const outbox = new OutboxService(
     ds,
     platform,

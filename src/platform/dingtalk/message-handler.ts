@@ -92,7 +92,7 @@ export async function handleRobotMessage(evt: StoredEvent, base: HandlerDeps, bi
     await reply({ type: 'card', card: helpCard({ commands: ctx.commands, chatType: msg.chatType, binding, unrecognised: text || undefined }) });
     return;
   }
-  log.info({ command: match.command.word, chatType: msg.chatType, platform: DINGTALK_PLATFORM }, 'command');
+  log.info({ command: match.command.word, chatType: msg.chatType, platform: DINGTALK_PLATFORM, staffId }, 'command');
   await match.command.run({
     message: msg,
     args: match.args,
