@@ -40,6 +40,7 @@ export class FakeDingTalk {
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly tickets = new Set<string>();
   private readonly sockets = new Set<WebSocket>();
+  private readonly silenced = new Set<WebSocket>();
   private tokens = new Set<string>();
   private tokenCounter = 0;
   url = '';
@@ -71,7 +72,7 @@ export class FakeDingTalk {
 
   /** The currently open Stream sockets. */
   openSockets(): WebSocket[] {
-    return [...this.sockets].filter((ws) => ws.readyState === WebSocket.OPEN);
+    return [...this.sockets].filter((ws) => ws.readyState === WebSocket.OPEN && !this.silenced.has(ws));
   }
 
   async waitForSocket(timeoutMs = 5000): Promise<WebSocket> {
@@ -107,6 +108,14 @@ export class FakeDingTalk {
       if (found) return found;
       if (Date.now() - start > timeoutMs) throw new Error(`no answer to frame ${messageId}`);
       await new Promise((r) => setTimeout(r, 10));
+    }
+  }
+
+  /** Makes every open socket go silent (a half-open connection): nothing is read, no pong is sent. */
+  silenceSockets(): void {
+    for (const ws of this.sockets) {
+      (ws as unknown as { _socket: import('node:net').Socket })._socket.pause();
+      this.silenced.add(ws);
     }
   }
 

@@ -160,6 +160,23 @@ describe('DingTalk over Stream', () => {
     expect(h!.logs.join('')).toContain('dingtalk stream: socket closed');
   });
 
+  test('a silent (half-open) connection is given up and replaced', async () => {
+    await start('stream');
+    dt.silenceSockets();
+    await until('a reconnect', () => dt.gatewayOpens.length === 2 && dt.openSockets().length === 1);
+    expect(h!.logs.join('')).toContain('dingtalk stream: connection silent; reconnecting');
+    await dt.pushRobotMessage(robotMessage({ text: '帮助', staffId: USER_STAFF }));
+    await until('the answer', () => dt.callsTo(BATCH).length === 1);
+  });
+
+  test('申请 on DingTalk says plainly that the form is not available yet', async () => {
+    await start('stream');
+    await dt.pushRobotMessage(robotMessage({ text: '申请', staffId: USER_STAFF }));
+    await until('the answer', () => dt.callsTo(BATCH).length >= 1);
+    const texts = dt.callsTo(BATCH).map((c) => JSON.stringify(c.msgParam));
+    expect(texts.join('\n')).toContain('此表单暂不能在钉钉中填写');
+  });
+
   test('a disconnect frame makes the client reconnect', async () => {
     await start('stream');
     const ping = dingtalkFixture('stream-system-ping.json');
