@@ -30,6 +30,12 @@ import { ADMIN as PLAYGROUND_ADMIN } from './playground/people';
 import { PlaygroundLog, PlaygroundPlatform } from './playground/playground-platform';
 import { BotLease } from './ops/bot-lease';
 import { Metrics } from './ops/metrics';
+import { COMMANDS } from '../handlers/registry';
+import { PlatformRouter } from './platform/router';
+import { withDingTalk } from './platform/dingtalk/message-handler';
+import { createDingTalkPlatform, wireDingTalkReceiver } from './platform/dingtalk/setup';
+import type { DingTalkPlatform } from './platform/dingtalk/dingtalk-platform';
+import type { StreamTuning } from './platform/dingtalk/stream';
 
 export interface BotOptions {
   now?: () => number;
@@ -43,6 +49,8 @@ export interface BotOptions {
   longConnection?: LongConnectionTuning;
   /** Serve /playground in dry-run mode (default true; never with Feishu credentials). */
   playground?: boolean;
+  /** DINGTALK_MODE=stream: keep-alive, silence and backoff timings (tests shorten them). */
+  dingtalkStream?: Partial<StreamTuning>;
 }
 
 export interface Bot {
@@ -93,7 +101,18 @@ export function createJobDeps(config: Config, ds: DataSource, platform: ChatPlat
   return deps;
 }
 
+/**
+ * The platform the outbox delivers through: Feishu (or dry-run without its credentials), and
+ * with DingTalk configured a router that delivers each row on its own platform (issue 12).
+ * `npm run job` uses it too, so that it can deliver whatever the bot left pending.
+ */
 export function createPlatform(config: Config, logger: Logger, timeoutMs: number): ChatPlatform {
+  const feishu = createFeishuPlatform(config, logger, timeoutMs);
+  if (!config.dingtalk) return feishu;
+  return new PlatformRouter(feishu, { dingtalk: createDingTalkPlatform(config.dingtalk, logger, timeoutMs) });
+}
+
+function createFeishuPlatform(config: Config, logger: Logger, timeoutMs: number): ChatPlatform {
   if (config.dryRun || !config.feishu.appId || !config.feishu.appSecret) return new DryRunPlatform(logger);
   return new FeishuPlatform({
     appId: config.feishu.appId,
@@ -121,7 +140,8 @@ async function tellSetAside(messenger: Messenger, evt: ProcessableEvent): Promis
 
 /** The composition root: config → database → services → HTTP app → workers. */
 export async function createBot(config: Config, logger: Logger, opts: BotOptions = {}): Promise<Bot> {
-  const playground = config.dryRun && opts.playground !== false;
+  // Not beside DingTalk: the playground stands in for the one platform there is.
+  const playground = config.dryRun && !config.dingtalk && opts.playground !== false;
   // The playground's centre admin is an admin while it runs (dry-run only: nothing reaches Feishu).
   if (playground) config = { ...config, adminOpenIds: new Set([...config.adminOpenIds, PLAYGROUND_ADMIN.openId]) };
   const ds = await openDatabase(config.databaseUrl);
@@ -141,6 +161,7 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
   // In the playground, DryRunPlatform still does the "sending"; the page is shown what it sent.
   const recorder = opts.playground ? new PlaygroundPlatform(new DryRunPlatform(logger), new PlaygroundLog(now)) : undefined;
   const platform: ChatPlatform = recorder ?? createPlatform(config, logger, httpTimeoutMs);
+  const dingtalkPlatform = platform instanceof PlatformRouter ? (platform.for('dingtalk') as DingTalkPlatform) : undefined;
   const metrics = new Metrics(ds, platform.name, now);
   const outbox = new OutboxService(
     ds,
@@ -152,9 +173,12 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
   );
   const deps = createJobDeps(config, ds, platform, outbox, now);
   const bindings = deps.bindings;
+  const feishuDispatch = createEventDispatch(deps);
   const inbox = new InboxService(
     ds,
-    createEventDispatch(deps),
+    dingtalkPlatform
+      ? withDingTalk(feishuDispatch, deps, { ds, platform: dingtalkPlatform, adminStaffIds: config.dingtalk!.adminStaffIds, commands: COMMANDS, now })
+      : feishuDispatch,
     logger.child({ component: 'inbox' }),
     { ...DEFAULT_INBOX_OPTIONS, ...opts.inbox },
     now,
@@ -162,6 +186,9 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
   );
   const dispatchCard = createCardDispatch(deps, { ...CARD_ACTIONS, ...opts.cardActions });
   const longConnection = createLongConnection(config, inbox, dispatchCard, outbox, logger, opts.longConnection);
+  const dingtalk =
+    dingtalkPlatform &&
+    wireDingTalkReceiver(config.dingtalk!, dingtalkPlatform, { inbox, logger, now, maxBodyBytes: config.maxBodyBytes, requestTimeoutMs: config.http.requestTimeoutMs, ds, tuning: opts.dingtalkStream });
   const routeDeps = {
     config,
     inbox,
@@ -185,8 +212,12 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
     ds,
     platformName: platform.name,
     feishuConnection: longConnection && (() => longConnection.state()),
+    dingtalk: dingtalk && { webhook: dingtalk.webhook, state: () => dingtalk.state() },
     // Unverifiable webhooks are not served when events come over the long connection instead.
-    webhooks: config.feishu.eventMode === 'webhook' || Boolean(config.feishu.encryptKey || config.feishu.verificationToken),
+    // A DingTalk-only deployment does not serve Feishu's unverified dry-run webhooks either.
+    webhooks:
+      (config.feishu.eventMode === 'webhook' && !(config.dryRun && config.dingtalk)) ||
+      Boolean(config.feishu.encryptKey || config.feishu.verificationToken),
     routers: playground ? [playground.router] : [],
     metrics,
   });
@@ -243,12 +274,14 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
         server!.once('error', reject);
       });
       longConnection?.start();
+      dingtalk?.stream?.start();
       return (server.address() as AddressInfo).port;
     },
     async stop() {
       scheduler.stop();
       longConnection?.stop();
       playground?.close();
+      dingtalk?.stream?.stop();
       if (server) {
         const closing = new Promise<void>((resolve) => server!.close(() => resolve()));
         server.closeIdleConnections();

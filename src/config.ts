@@ -55,6 +55,23 @@ export interface Config {
   circularToRegions: boolean;
   /** YEAR_END_FIGURES_DATE ('MM-DD'): when each 盟市's group gets its year-end figures. */
   yearEndFiguresDate: string;
+  // --- DingTalk (issue 12) ---
+  /** Undefined when DINGTALK_CLIENT_ID/DINGTALK_CLIENT_SECRET are not set (DingTalk off). */
+  dingtalk: DingTalkConfig | undefined;
+}
+
+/** How DingTalk reaches the bot: an outbound Stream WebSocket, or HTTP callbacks to /dingtalk/events. */
+export type DingTalkMode = 'stream' | 'http';
+
+export interface DingTalkConfig {
+  clientId: string;
+  clientSecret: string;
+  robotCode: string;
+  mode: DingTalkMode;
+  /** The OpenAPI host; the Stream gateway is opened through it too. */
+  baseUrl: string;
+  /** Staff ids (userid) of the centre's administrators on DingTalk. */
+  adminStaffIds: ReadonlySet<string>;
 }
 
 export class ConfigError extends Error {
@@ -151,7 +168,43 @@ const schema = z.object({
     .trim()
     .default('12-01')
     .refine(isMonthDay, { message: "expected a day of the year as 'MM-DD', e.g. '12-01'" }),
+  // --- DingTalk (issue 12) ---
+  DINGTALK_CLIENT_ID: optionalText,
+  DINGTALK_CLIENT_SECRET: optionalText,
+  DINGTALK_ROBOT_CODE: optionalText,
+  DINGTALK_MODE: z.enum(['stream', 'http']).default('stream'),
+  DINGTALK_BASE_URL: z
+    .string()
+    .trim()
+    .default('https://api.dingtalk.com')
+    .refine((v) => /^https?:\/\/[^\s/]+(:\d+)?\/?$/.test(v), {
+      message: "expected a base URL such as 'https://api.dingtalk.com' (no path)",
+    })
+    .transform((v) => v.replace(/\/$/, '')),
+  DINGTALK_ADMIN_STAFF_IDS: z
+    .string()
+    .default('')
+    .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .refine((ids) => ids.every((id) => /^[\w-]{1,64}$/.test(id)), {
+      message: 'expected comma-separated DingTalk staff ids (userid)',
+    }),
 });
+
+function dingtalkConfig(e: z.infer<typeof schema>): DingTalkConfig | undefined {
+  if (Boolean(e.DINGTALK_CLIENT_ID) !== Boolean(e.DINGTALK_CLIENT_SECRET)) {
+    const missing = e.DINGTALK_CLIENT_ID ? 'DINGTALK_CLIENT_SECRET' : 'DINGTALK_CLIENT_ID';
+    throw new ConfigError(missing, 'set DINGTALK_CLIENT_ID and DINGTALK_CLIENT_SECRET (AppKey and AppSecret) together, or neither to leave DingTalk off');
+  }
+  if (!e.DINGTALK_CLIENT_ID || !e.DINGTALK_CLIENT_SECRET) return undefined;
+  return {
+    clientId: e.DINGTALK_CLIENT_ID,
+    clientSecret: e.DINGTALK_CLIENT_SECRET,
+    robotCode: e.DINGTALK_ROBOT_CODE ?? e.DINGTALK_CLIENT_ID,
+    mode: e.DINGTALK_MODE,
+    baseUrl: e.DINGTALK_BASE_URL,
+    adminStaffIds: new Set(e.DINGTALK_ADMIN_STAFF_IDS),
+  };
+}
 
 export function loadConfig(env: Record<string, string | undefined>, now: Date = new Date()): Config {
   // `PORT=` in an env file means "not set", for every variable alike.
@@ -168,6 +221,7 @@ export function loadConfig(env: Record<string, string | undefined>, now: Date = 
     throw new ConfigError(missing, 'set FEISHU_APP_ID and FEISHU_APP_SECRET together, or neither for dry-run mode');
   }
   const dryRun = !e.FEISHU_APP_ID;
+  const dingtalk = dingtalkConfig(e);
   const longConnection = e.FEISHU_EVENT_MODE === 'long-connection';
   if (longConnection && dryRun) {
     throw new ConfigError('FEISHU_EVENT_MODE', 'long-connection needs FEISHU_APP_ID and FEISHU_APP_SECRET (the connection is opened with them)');
@@ -216,6 +270,7 @@ export function loadConfig(env: Record<string, string | undefined>, now: Date = 
     dataRetentionYears: e.DATA_RETENTION_YEARS,
     circularToRegions: e.CIRCULAR_TO_REGIONS === '1',
     yearEndFiguresDate: e.YEAR_END_FIGURES_DATE,
+    dingtalk,
   };
 }
 

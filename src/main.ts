@@ -6,7 +6,13 @@ async function main(): Promise<void> {
   const { config, envFileRead } = loadProcessConfigOrExit(1);
   const logger = createLogger(config.logLevel);
   if (envFileRead) logger.info({ file: ENV_FILE }, 'configuration: read .env (variables set in the environment win)');
-  if (config.dryRun) {
+  if (config.dingtalk) {
+    logger.info({ mode: config.dingtalk.mode, baseUrl: config.dingtalk.baseUrl }, 'DingTalk enabled');
+    if (config.dingtalk.adminStaffIds.size === 0) logger.warn('DINGTALK_ADMIN_STAFF_IDS is empty: nobody on DingTalk can bind groups or review.');
+  }
+  if (config.dryRun && config.dingtalk) {
+    logger.info('Feishu is off (FEISHU_APP_ID and FEISHU_APP_SECRET are not set); messages for Feishu are only logged.');
+  } else if (config.dryRun) {
     logger.warn(
       '*** DRY-RUN MODE: FEISHU_APP_ID and FEISHU_APP_SECRET are not set. Nothing will be sent to Feishu; ' +
         'every message the bot would send is logged instead. ***',

@@ -1,5 +1,5 @@
 import Router from '@koa/router';
-import Koa from 'koa';
+import Koa, { type Context } from 'koa';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '../logger';
 import { bearerMatches, type Metrics } from '../ops/metrics';
@@ -16,6 +16,8 @@ export interface HttpDeps extends FeishuRouteDeps {
   routers?: Router[];
   /** GET /metrics is served when this is given and METRICS_TOKEN is set. */
   metrics?: Metrics;
+  /** DingTalk configured (issue 12): POST /dingtalk/events in http mode, and its state for /healthz. */
+  dingtalk?: { webhook?: (ctx: Context) => Promise<void>; state: () => string };
 }
 
 export function createHttpApp(deps: HttpDeps): Koa {
@@ -70,6 +72,7 @@ export function createHttpApp(deps: HttpDeps): Koa {
       ctx.body = body;
     });
   }
+  if (deps.dingtalk?.webhook) router.post('/dingtalk/events', deps.dingtalk.webhook);
   router.get('/healthz', async (ctx) => {
     const database = await databaseAnswers(deps.ds);
     ctx.status = database ? 200 : 503;
@@ -78,6 +81,7 @@ export function createHttpApp(deps: HttpDeps): Koa {
       database: database ? 'ok' : 'unreachable',
       platform: deps.platformName,
       ...(deps.feishuConnection ? { feishu: deps.feishuConnection() } : {}),
+      ...(deps.dingtalk ? { dingtalk: deps.dingtalk.state() } : {}),
     };
   });
 

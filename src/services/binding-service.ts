@@ -13,7 +13,12 @@ export interface BindResult {
 export class BindingService {
   private readonly repo: Repository<ChatBinding>;
 
-  constructor(db: Db, private readonly now: () => number = Date.now) {
+  constructor(
+    db: Db,
+    private readonly now: () => number = Date.now,
+    /** The platform new bindings are recorded for (issue 12): the chat lives there. */
+    private readonly platform = 'feishu',
+  ) {
     this.repo = db.getRepository(ChatBinding);
   }
 
@@ -39,7 +44,7 @@ export class BindingService {
       return { previous: existing.scope };
     }
     try {
-      await this.repo.insert({ tenantKey, chatId, scope, boundBy, createdAt: now, updatedAt: now });
+      await this.repo.insert({ tenantKey, platform: this.platform, chatId, scope, boundBy, createdAt: now, updatedAt: now });
       return { previous: undefined };
     } catch (err) {
       // Two binds of one chat at once: the other insert won; ours becomes an update.

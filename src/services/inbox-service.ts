@@ -82,13 +82,14 @@ export class InboxService {
   }
 
   /** Stores a verified envelope. 'duplicate' when it (or the same message) was seen before. */
-  async record(envelope: FeishuEnvelope): Promise<{ status: 'new'; id: number } | { status: 'duplicate' }> {
+  async record(envelope: FeishuEnvelope, platform = 'feishu'): Promise<{ status: 'new'; id: number } | { status: 'duplicate' }> {
     const now = this.now();
     try {
       // Feishu waits 3 s for the answer: a database locked by another process is waited out
       // that long (in short, retried waits), then the webhook fails and Feishu delivers again.
       const result = await retryBusy(() => this.repo.insert({
         tenantKey: envelope.tenantKey,
+        platform,
         dedupKey: dedupKeyOf(envelope),
         eventId: envelope.eventId,
         eventType: envelope.eventType,

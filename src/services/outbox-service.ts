@@ -5,6 +5,7 @@ import { claim, releaseExpired } from './leases';
 import { OutboxMessage, OutboxOperation } from '../db/entities/outbox-message.entity';
 import type { Logger } from '../logger';
 import { ChatPlatform, OutboundMessage, PlatformError } from '../platform/port';
+import { platformFor } from '../platform/router';
 import { RateLimiter } from './rate-limiter';
 import { decideRetry, DEFAULT_RETRY_POLICY, RetryPolicy } from './retry-policy';
 
@@ -26,6 +27,8 @@ export interface Messenger {
 export interface SendRef {
   tenantKey: string;
   key: string;
+  /** The platform that delivers it (issue 12); Feishu when not given. */
+  platform?: string;
 }
 
 export interface OutboxOptions {
@@ -151,6 +154,7 @@ export class OutboxService implements Messenger {
       .insert()
       .values({
         tenantKey: ref.tenantKey,
+        platform: ref.platform ?? 'feishu',
         idempotencyKey: idempotencyKeyOf(ref.tenantKey, ref.key),
         operation,
         target,
@@ -317,16 +321,17 @@ export class OutboxService implements Messenger {
 
   private async perform(row: OutboxMessage): Promise<string | undefined> {
     const message = JSON.parse(row.payload) as OutboundMessage;
+    const platform = platformFor(this.platform, row.platform);
     switch (row.operation) {
       case 'send_chat':
-        return (await this.platform.sendToChat(row.target, message, row.idempotencyKey)).messageId;
+        return (await platform.sendToChat(row.target, message, row.idempotencyKey)).messageId;
       case 'send_user':
-        return (await this.platform.sendToUser(row.target, message, row.idempotencyKey)).messageId;
+        return (await platform.sendToUser(row.target, message, row.idempotencyKey)).messageId;
       case 'reply':
-        return (await this.platform.reply(row.target, message, row.idempotencyKey)).messageId;
+        return (await platform.reply(row.target, message, row.idempotencyKey)).messageId;
       case 'update_card':
         if (message.type !== 'card') throw new PlatformError('update_card needs a card', { retryable: false });
-        await this.platform.updateCard(row.target, message.card);
+        await platform.updateCard(row.target, message.card);
         return undefined;
     }
   }

@@ -21,6 +21,10 @@ export class ChatBinding {
   @Column({ name: 'bound_by', type: 'varchar', length: 128 })
   boundBy!: string;
 
+  /** 'feishu' or 'dingtalk': which platform the row belongs to (issue 12). */
+  @Column({ type: 'varchar', length: 16, default: 'feishu' })
+  platform!: string;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
   createdAt!: number;
 

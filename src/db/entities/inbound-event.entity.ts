@@ -31,6 +31,10 @@ export class InboundEvent extends LeasedWork {
   @Column({ name: 'abandoned_claims', type: 'integer' })
   abandonedClaims!: number;
 
+  /** 'feishu' or 'dingtalk': which platform the row belongs to (issue 12). */
+  @Column({ type: 'varchar', length: 16, default: 'feishu' })
+  platform!: string;
+
   @Column({ name: 'received_at', type: 'bigint', transformer: epochMs })
   receivedAt!: number;
 

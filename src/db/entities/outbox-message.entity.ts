@@ -38,6 +38,10 @@ export class OutboxMessage extends LeasedWork {
   @Column({ name: 'sent_at', type: 'bigint', nullable: true, transformer: epochMs })
   sentAt!: number | null;
 
+  /** 'feishu' or 'dingtalk': which platform the row belongs to (issue 12). */
+  @Column({ type: 'varchar', length: 16, default: 'feishu' })
+  platform!: string;
+
   /** The message_id Feishu returned. */
   @Column({ name: 'result_id', type: 'varchar', length: 128, nullable: true })
   resultId!: string | null;

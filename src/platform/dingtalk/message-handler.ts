@@ -1,0 +1,105 @@
+import type { DataSource } from 'typeorm';
+import { helpCard } from '../../../cards/help-card';
+import { matchCommand, normaliseText } from '../../../handlers/message-received';
+import type { ChatMessage, Command, HandlerDeps, StoredEvent } from '../../../handlers/types';
+import type { Logger } from '../../logger';
+import { BindingService } from '../../services/binding-service';
+import type { Dispatch } from '../../services/inbox-service';
+import type { Messenger, SendRef } from '../../services/outbox-service';
+import type { OutboundMessage } from '../port';
+import { DINGTALK_MESSAGE_EVENT, DINGTALK_PLATFORM, RobotMessage } from './intake';
+import type { DingTalkPlatform } from './dingtalk-platform';
+
+/**
+ * A recorded DingTalk robot message, run through the same command handlers as Feishu's: it
+ * becomes the handlers' ChatMessage (chat = openConversationId, sender = staff id), admins are
+ * DINGTALK_ADMIN_STAFF_IDS, and what handlers send goes out through the outbox on DingTalk.
+ */
+
+export interface DingTalkHandlerContext {
+  ds: DataSource;
+  platform: DingTalkPlatform;
+  adminStaffIds: ReadonlySet<string>;
+  commands: readonly Command[];
+  now: () => number;
+}
+
+/** Feishu ids carry a prefix (ou_, oc_, om_); DingTalk ids do not. Such a target stays on Feishu. */
+const FEISHU_ID = /^o[ucm]_/;
+
+/**
+ * The outbox, delivering on DingTalk: a reply goes to the group (robot messages are not
+ * replied to by id) or to the sender's private chat; a Feishu id (e.g. the filer of an
+ * application filed on Feishu) is still delivered on Feishu.
+ */
+export function dingtalkMessenger(outbox: Messenger, conversation: { group: boolean; conversationId: string; staffId: string }): Messenger {
+  const on = (ref: SendRef, target: string): SendRef => ({ ...ref, platform: FEISHU_ID.test(target) ? 'feishu' : DINGTALK_PLATFORM });
+  return {
+    sendToChat: (ref, chatId, m) => outbox.sendToChat(on(ref, chatId), chatId, m),
+    sendToUser: (ref, id, m) => outbox.sendToUser(on(ref, id), id, m),
+    reply: (ref, messageId, chatId, m) => {
+      if (FEISHU_ID.test(messageId)) return outbox.reply(on(ref, messageId), messageId, chatId, m);
+      return conversation.group
+        ? outbox.sendToChat(on(ref, conversation.conversationId), conversation.conversationId, m)
+        : outbox.sendToUser(on(ref, conversation.staffId), conversation.staffId, m);
+    },
+    updateCard: (ref, messageId, card) => outbox.updateCard(on(ref, messageId), messageId, card),
+    sentMessageId: (ref) => outbox.sentMessageId(ref),
+  };
+}
+
+/** Routes DingTalk robot messages to {@link handleRobotMessage}, everything else to `feishu`. */
+export function withDingTalk(feishu: Dispatch, deps: HandlerDeps, ctx: DingTalkHandlerContext): Dispatch {
+  const bindings = new BindingService(ctx.ds, ctx.now, DINGTALK_PLATFORM);
+  return async (evt, log) => {
+    if (evt.eventType !== DINGTALK_MESSAGE_EVENT) return feishu(evt, log);
+    return handleRobotMessage(evt, deps, bindings, ctx, log);
+  };
+}
+
+export async function handleRobotMessage(evt: StoredEvent, base: HandlerDeps, bindings: BindingService, ctx: DingTalkHandlerContext, log: Logger): Promise<void> {
+  const m = evt.event as RobotMessage;
+  const group = m.conversationType === '2';
+  const staffId = String(m.senderStaffId ?? '');
+  const conversation = { group, conversationId: m.conversationId, staffId };
+  const deps: HandlerDeps = {
+    ...base,
+    messenger: dingtalkMessenger(base.messenger, conversation),
+    bindings,
+    platform: ctx.platform,
+    admins: ctx.adminStaffIds,
+  };
+  let replies = 0;
+  const reply = (message: OutboundMessage) =>
+    deps.messenger.reply({ tenantKey: evt.tenantKey, key: `${evt.dedupKey}:reply:${replies++}` }, m.msgId, m.conversationId, message);
+
+  if (!staffId) {
+    // Without a staff id the bot can neither authorise nor answer privately (external users).
+    log.warn('dingtalk: message without senderStaffId ignored');
+    if (group) await reply({ type: 'text', text: '抱歉，我无法识别您的钉钉身份（仅支持本组织成员）。' });
+    return;
+  }
+  if (m.msgtype !== 'text') {
+    await reply({ type: 'text', text: '目前在钉钉中我只能识别文字指令。发送「帮助」查看可用指令。' });
+    return;
+  }
+  // In groups DingTalk strips the @-mention but leaves a leading space.
+  const text = normaliseText(String(m.text?.content ?? ''));
+  const msg: ChatMessage = { tenantKey: evt.tenantKey, messageId: m.msgId, chatId: m.conversationId, chatType: group ? 'group' : 'p2p', senderOpenId: staffId, text };
+  const match = matchCommand(text, ctx.commands);
+  if (!match) {
+    const binding = group ? (await bindings.find(msg.tenantKey, msg.chatId))?.scope : undefined;
+    await reply({ type: 'card', card: helpCard({ commands: ctx.commands, chatType: msg.chatType, binding, unrecognised: text || undefined }) });
+    return;
+  }
+  log.info({ command: match.command.word, chatType: msg.chatType, platform: DINGTALK_PLATFORM, staffId }, 'command');
+  await match.command.run({
+    message: msg,
+    args: match.args,
+    isAdmin: ctx.adminStaffIds.has(staffId),
+    deps,
+    commands: ctx.commands,
+    log: log.child({ command: match.command.word }),
+    reply,
+  });
+}

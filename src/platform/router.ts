@@ -1,0 +1,44 @@
+import { ChatPlatform, PlatformError } from './port';
+
+/**
+ * A deployment may run Feishu, DingTalk or both against one database (issue 12): each outbox
+ * row names its platform, and the router hands it to that platform's adapter. The default
+ * platform (Feishu, or dry-run without Feishu credentials) answers everything else, so a
+ * Feishu-only deployment behaves exactly as before.
+ */
+export class PlatformRouter implements ChatPlatform {
+  readonly name: string;
+
+  constructor(
+    private readonly fallback: ChatPlatform,
+    private readonly others: Readonly<Record<string, ChatPlatform>>,
+  ) {
+    this.name = [fallback.name, ...Object.values(others).map((p) => p.name)].join('+');
+  }
+
+  /** The adapter for rows of `platform` ('feishu' rows and unknown names go to the default one). */
+  for(platform: string | undefined): ChatPlatform {
+    if (!platform || platform === 'feishu') return this.fallback;
+    const found = this.others[platform];
+    if (!found) throw new PlatformError(`platform '${platform}' is not configured in this deployment`, { retryable: false });
+    return found;
+  }
+
+  sendToChat: ChatPlatform['sendToChat'] = (...args) => this.fallback.sendToChat(...args);
+  sendToUser: ChatPlatform['sendToUser'] = (...args) => this.fallback.sendToUser(...args);
+  reply: ChatPlatform['reply'] = (...args) => this.fallback.reply(...args);
+  updateCard: ChatPlatform['updateCard'] = (...args) => this.fallback.updateCard(...args);
+  uploadImage: ChatPlatform['uploadImage'] = (...args) => this.fallback.uploadImage(...args);
+  uploadFile: ChatPlatform['uploadFile'] = (...args) => this.fallback.uploadFile(...args);
+  downloadResource: ChatPlatform['downloadResource'] = (...args) => this.fallback.downloadResource(...args);
+  botIdentity: ChatPlatform['botIdentity'] = () => this.fallback.botIdentity();
+}
+
+/** The adapter that delivers a row of `platform`: the router picks; a single platform is itself. */
+export function platformFor(platform: ChatPlatform, rowPlatform: string | undefined): ChatPlatform {
+  if (platform instanceof PlatformRouter) return platform.for(rowPlatform);
+  if (rowPlatform && rowPlatform !== 'feishu') {
+    throw new PlatformError(`platform '${rowPlatform}' is not configured in this deployment`, { retryable: false });
+  }
+  return platform;
+}
