@@ -275,13 +275,21 @@ export function applicationListCard(view: ApplicationListView): CardJson {
     elements.push(markdown(`${view.scopeNote}：还没有申请。发送「申请」可以填写活动申请表。`));
   } else {
     elements.push(markdown(`${view.scopeNote}：共 ${view.total} 份，第 ${view.page + 1}/${pages} 页，最新的在前。`));
-    elements.push(
-      markdown(
-        view.items
-          .map((a) => `- **${displayCode(a)}**　${esc(a.orgName)} · ${esc(a.region, '未选盟市')} · ${a.startDate ? dates(a) : '日期未填'} · **${a.status}**`)
-          .join('\n'),
-      ),
-    );
+    const line = (a: Application) => `- **${displayCode(a)}**　${esc(a.orgName)} · ${esc(a.region, '未选盟市')} · ${a.startDate ? dates(a) : '日期未填'} · **${a.status}**`;
+    // A list that spans campaign years (December: this season's and next season's) says which is which.
+    const yearOf = (a: Application) => a.codeYear ?? (a.startDate ? Number(a.startDate.slice(0, 4)) : undefined);
+    const years = new Set(view.items.map(yearOf).filter((y) => y !== undefined));
+    const lines: string[] = [];
+    let current: number | undefined;
+    for (const a of view.items) {
+      const year = yearOf(a);
+      if (years.size > 1 && year !== undefined && year !== current) {
+        lines.push(`**${year} 年度**`);
+        current = year;
+      }
+      lines.push(line(a));
+    }
+    elements.push(markdown(lines.join('\n')));
     const drafts = view.items.filter((a) => a.status === '草稿' && a.filerOpenId === view.viewerOpenId);
     if (drafts.length) {
       elements.push(buttonRow(drafts.map((d) => button(`继续填写：${[...(d.orgName ?? '未命名草稿')].slice(0, 12).join('')}`, { action: 'application.resume', id: d.id }, 'primary'))));

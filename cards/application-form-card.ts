@@ -28,8 +28,13 @@ export interface ApplicationFormView {
   /** 'new' (申请), 'draft' (继续填写) or 'edit' (修改). */
   mode: 'new' | 'draft' | 'edit';
   campaignYear: number;
-  /** The earliest start date a filing today may ask for ('YYYY-MM-DD'). */
-  earliestStart: string;
+  /** The first start date a filing today may ask for ('YYYY-MM-DD'); none: the season has none left. */
+  earliestStart: string | undefined;
+  /**
+   * A resubmission: the first submission's day (before today), from which the lead days count
+   * as long as the activity is not moved earlier.
+   */
+  keepingDatesFrom?: string;
   rules: ApplicationRules;
 }
 
@@ -70,12 +75,23 @@ export function applicationFormCard(view: ApplicationFormView): CardJson {
 
   const [ws, we] = [rules.window.start, rules.window.end].map((md) => md.split('-').map(Number));
   const days = rules.minDays === rules.maxDays ? `${rules.maxDays} 天` : `${rules.minDays}–${rules.maxDays} 天`;
+  const when = view.earliestStart
+    ? `（今天提交，最早可选 **${view.earliestStart}** 开始）`
+    : `（${view.campaignYear} 年度已没有可选的开始日期）`;
   elements.push(
     markdown(
       `请按《企业创新能力提升行动》通知要求填写。活动需在 ${view.campaignYear} 年 ${ws[0]} 月 ${ws[1]} 日至 ${we[0]} 月 ${we[1]} 日之间举办，持续 ${days}，` +
-        `并在活动开始前至少 ${rules.leadDays} 天提交（今天提交，最早可选 **${view.earliestStart}** 开始）。`,
+        `申请需在活动开始 ${rules.leadDays} 日前提交${when}。`,
     ),
   );
+  if (view.keepingDatesFrom) {
+    elements.push(
+      markdown(
+        `本申请首次提交于 **${view.keepingDatesFrom}**。修改后活动开始日期不早于原定日期的，${rules.leadDays} 日从首次提交之日算起；` +
+          `改到更早的日期，则从重新提交之日算起。`,
+      ),
+    );
+  }
   if (errorCount > 0) elements.push(errorBanner(errorCount));
 
   const fields: CardElement[] = APPLICATION_FIELDS.flatMap((field) =>

@@ -6,7 +6,7 @@ import { sanitizeForText } from '../cards/markdown';
 import { checkNeedForm, pickNeedValues } from '../src/domain/need-rules';
 import { canNeedTransition, needActionLabel, needNoteError, nextNeedStatus, type NeedAction, type NeedStatus } from '../src/domain/need-status';
 import { fieldsOf } from '../src/services/expert-service';
-import { centreTargets } from './application-flow';
+import { centreTargets, numberingYearOf } from './application-flow';
 import { needForm, needListPage } from './need-command';
 import { needCardFor, needCode, newNeedCardKey, refreshNeedCards } from './need-flow';
 import type { CardActionContext, CardActionHandler, CardActionResult, HandlerDeps } from './types';
@@ -37,7 +37,7 @@ const submit: CardActionHandler = async (ctx) => {
       card: needForm(token, values, checked.errors),
     };
   }
-  const { need, created } = await deps.needs.create({ tenantKey: ctx.tenantKey, filerOpenId: ctx.operatorOpenId, formToken: token, year: deps.settings.campaignYear, need: checked.need });
+  const { need, created } = await deps.needs.create({ tenantKey: ctx.tenantKey, filerOpenId: ctx.operatorOpenId, formToken: token, year: numberingYearOf(deps), need: checked.need });
   const code = needCode(need);
   if (created) {
     const centreCard = await needCardFor(deps, need, { admin: true, banner: '**新的企业需求**，请对接专家。' });

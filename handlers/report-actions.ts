@@ -20,7 +20,7 @@ import { CENTRE, parseRegion, REGIONS } from '../src/domain/regions';
 import { checkReportTaskForm, reportTextError, type ReportExpects } from '../src/domain/report-rules';
 import type { Attachment } from '../src/services/application-service';
 import { regionsOf } from '../src/services/report-service';
-import { centreTargets, formTokenFor, forwardToCentre } from './application-flow';
+import { centreTargets, formTokenFor, forwardToCentre, numberingYearOf } from './application-flow';
 import { progressCardFor, progressOf, REPORT_CODE_PREFIX, refreshProgressCards, reportCode } from './report-flow';
 import type { CardActionContext, CardActionHandler, CardActionResult, Command, HandlerDeps } from './types';
 
@@ -73,7 +73,7 @@ export const progressCommand: Command = {
     }
     const code = parseCodeWith(REPORT_CODE_PREFIX, ctx.args);
     const task = code ? await ctx.deps.reports.findByCode(tenantKey, code.year, code.seq) : null;
-    if (!task) return ctx.reply({ type: 'text', text: `没有找到报送任务「${sanitizeForText(ctx.args)}」。编号形如 BS${ctx.deps.settings.campaignYear}-0001；发送「报送进度」查看全部任务。` });
+    if (!task) return ctx.reply({ type: 'text', text: `没有找到报送任务「${sanitizeForText(ctx.args)}」。编号形如 BS${numberingYearOf(ctx.deps)}-0001；发送「报送进度」查看全部任务。` });
     const key = `report:${task.id}:progress:reply:${ctx.message.messageId}`;
     await ctx.deps.messenger.reply({ tenantKey, key }, ctx.message.messageId, chatId, { type: 'card', card: await progressCardFor(ctx.deps, task) });
     await ctx.deps.reports.addProgressKeys(task, [key]);
@@ -95,7 +95,7 @@ const publish: CardActionHandler = async (ctx) => {
       card: reportTaskFormCard({ token, regions: REGIONS, values: { title: s('title'), description: s('description'), deadline: s('deadline'), regions, expects: s('expects') }, errors: checked.errors }),
     };
   }
-  const { task, created } = await deps.reports.create({ tenantKey: ctx.tenantKey, formToken: token, year: deps.settings.campaignYear, createdBy: ctx.operatorOpenId, task: checked.task });
+  const { task, created } = await deps.reports.create({ tenantKey: ctx.tenantKey, formToken: token, year: numberingYearOf(deps), createdBy: ctx.operatorOpenId, task: checked.task });
   const code = reportCode(task);
   if (!created) return { toast: { type: 'info', content: `这项报送任务已经发布，编号 ${code}。` }, card: await progressCardFor(deps, task) };
 

@@ -27,7 +27,8 @@ export interface HandlerDeps {
 
 /** The deployment's settings that handlers need (from the configuration). */
 export interface Settings {
-  campaignYear: number;
+  /** CAMPAIGN_YEAR when set; else it follows the clock (see campaignYearOf in application-flow.ts). */
+  campaignYear?: number;
   /** SCHEDULE_TIMEZONE: which calendar day "today" is, and how instants are shown. */
   timezone: string;
   rules?: ApplicationRulesOverride;

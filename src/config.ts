@@ -22,7 +22,12 @@ export interface Config {
   /** No app credentials: nothing is sent; what would be sent is logged. */
   dryRun: boolean;
   adminOpenIds: ReadonlySet<string>;
-  campaignYear: number;
+  /**
+   * CAMPAIGN_YEAR when set. Unset, the year follows the clock: the season that is running or
+   * the next one (see `campaignYearOn` in src/domain/application-rules.ts), computed for each
+   * filing, so a bot running through December needs no restart.
+   */
+  campaignYear: number | undefined;
   timezone: string;
   logLevel: string;
   /** Local hour (SCHEDULE_TIMEZONE) at which reminders and the weekly digest fall due. */
@@ -53,10 +58,6 @@ function isTimeZone(name: string): boolean {
   } catch {
     return false;
   }
-}
-
-function yearIn(timezone: string, now: Date): number {
-  return Number(new Intl.DateTimeFormat('en-US', { timeZone: timezone, year: 'numeric' }).format(now));
 }
 
 const schema = z.object({
@@ -105,7 +106,7 @@ const schema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
 });
 
-export function loadConfig(env: Record<string, string | undefined>, now: Date = new Date()): Config {
+export function loadConfig(env: Record<string, string | undefined>): Config {
   // `PORT=` in an env file means "not set", for every variable alike.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const parsed = schema.safeParse(present);
@@ -141,7 +142,7 @@ export function loadConfig(env: Record<string, string | undefined>, now: Date = 
     },
     dryRun,
     adminOpenIds: new Set(e.ADMIN_OPEN_IDS),
-    campaignYear: e.CAMPAIGN_YEAR ? Number(e.CAMPAIGN_YEAR) : yearIn(e.SCHEDULE_TIMEZONE, now),
+    campaignYear: e.CAMPAIGN_YEAR ? Number(e.CAMPAIGN_YEAR) : undefined,
     timezone: e.SCHEDULE_TIMEZONE,
     logLevel: e.LOG_LEVEL,
     reminderHour: e.REMINDER_HOUR,

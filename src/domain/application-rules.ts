@@ -29,6 +29,26 @@ export interface ApplicationContext {
   today: string;
   campaignYear: number;
   rules?: ApplicationRulesOverride;
+  /** A resubmission after 退回修改 (or a change while 待审核): when it was first filed, for which dates. */
+  earlier?: EarlierSubmission;
+}
+
+export interface EarlierSubmission {
+  /** The calendar day of the first submission, in SCHEDULE_TIMEZONE. */
+  firstSubmittedOn: string;
+  /** The start date as submitted before this change. */
+  startDate: string;
+}
+
+/**
+ * The day the lead days count from. The notice asks for the form 10 days before the activity;
+ * an application returned for corrections was on time when first filed, so a resubmission
+ * counts from the first submission, unless it moves the activity earlier than before (then
+ * the centre gets less time than it had, and the lead days count from today).
+ */
+export function leadDayOf(today: string, start: string | undefined, earlier: EarlierSubmission | undefined): string {
+  if (!earlier || start === undefined || start < earlier.startDate) return today;
+  return earlier.firstSubmittedOn < today ? earlier.firstSubmittedOn : today;
 }
 
 /** A form that passed every check: trimmed text, parsed numbers, dates as 'YYYY-MM-DD'. */
@@ -64,6 +84,31 @@ export type ApplicationCheck = { ok: true; application: CheckedApplication } | {
 /** The earliest start date a filing made on `today` may ask for. */
 export function earliestStartDate(today: string, rules: ApplicationRulesOverride = {}): string {
   return isoOf(requireDate('today', today).plus({ days: resolveApplicationRules(rules).leadDays }));
+}
+
+/**
+ * The campaign year a filing made on `today` belongs to, when CAMPAIGN_YEAR is not set: the
+ * season that is running or the next one. A season (3 月 1 日–11 月 30 日) is over for filing
+ * once no start date is left in it (today + lead days is past its last day: from 21 November
+ * with the defaults); from then on, and through December, it is next year's.
+ */
+export function campaignYearOn(today: string, rules: ApplicationRulesOverride = {}): number {
+  const r = resolveApplicationRules(rules);
+  const year = requireDate('today', today).year;
+  return earliestStartDate(today, rules) > `${year}-${r.window.end}` ? year + 1 : year;
+}
+
+/**
+ * The first start date the rules allow a filing counted from `filedOn` in `campaignYear`:
+ * filedOn + lead days, but not before the season opens; undefined when the season has no date
+ * left. `filedOn` is today, or for a resubmission the first submission's day (see leadDayOf).
+ */
+export function firstAllowedStart(filedOn: string, campaignYear: number, rules: ApplicationRulesOverride = {}): string | undefined {
+  const r = resolveApplicationRules(rules);
+  const byLead = earliestStartDate(filedOn, rules);
+  const opens = `${campaignYear}-${r.window.start}`;
+  const first = byLead < opens ? opens : byLead;
+  return first > `${campaignYear}-${r.window.end}` ? undefined : first;
 }
 
 /** The last day on which an activity starting on `startDate` may still be filed (for reminders). */
@@ -185,15 +230,17 @@ export function checkApplicationForm(form: FormValue, ctx: ApplicationContext): 
 
   const startIso = parseFeishuDate(textOf(form, 'start_date'));
   const start = startIso === undefined ? undefined : toDate(startIso);
+  const leadFrom = leadDayOf(ctx.today, startIso, ctx.earlier);
+  const fromFirst = leadFrom !== ctx.today;
   if (!start) errors.start_date = '请选择活动开始日期';
-  else if (start.diff(today, 'days').days < rules.leadDays) {
-    // Point at a date that would pass, which the window may push later than today + lead.
-    const byLead = today.plus({ days: rules.leadDays });
-    const earliest = byLead < windowStart ? windowStart : byLead;
+  else if (fromFirst && start <= today) errors.start_date = '活动开始日期已过，请重新选择日期';
+  else if (start.diff(requireDate('leadFrom', leadFrom), 'days').days < rules.leadDays) {
+    // Point at a date that would pass, which the window may push later than the lead days alone.
+    const earliest = firstAllowedStart(ctx.today, year, rules);
     errors.start_date =
-      earliest > windowEnd
+      earliest === undefined
         ? `活动开始日期需在提交之日起至少 ${rules.leadDays} 天之后，${year} 年度已没有可选的开始日期`
-        : `活动开始日期需在提交之日起至少 ${rules.leadDays} 天之后（最早可选 ${isoOf(earliest)}）`;
+        : `活动开始日期需在提交之日起至少 ${rules.leadDays} 天之后（最早可选 ${earliest}）`;
   } else if (outsideWindow(start)) errors.start_date = windowMessage;
 
   const endIso = parseFeishuDate(textOf(form, 'end_date'));

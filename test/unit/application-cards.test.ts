@@ -345,8 +345,19 @@ describe('applicationFormCard', () => {
     const intro = markdownContents(applicationFormCard(formView()))[0];
     expect(intro).toContain('2027 年 3 月 1 日至 11 月 30 日');
     expect(intro).toContain('持续 1–3 天');
-    expect(intro).toContain('至少 10 天');
+    expect(intro).toContain('申请需在活动开始 10 日前提交');
     expect(intro).toContain('**2027-03-11**');
+  });
+
+  it('says when the season has no start date left', () => {
+    const intro = markdownContents(applicationFormCard(formView({ earliestStart: undefined })))[0];
+    expect(intro).toContain('（2027 年度已没有可选的开始日期）');
+  });
+
+  it('tells a resubmission that the 10 days count from the first submission unless the dates move earlier', () => {
+    const texts = markdownContents(applicationFormCard(formView({ mode: 'edit', target: { id: 9 }, code: 'SQ2027-0003', keepingDatesFrom: '2027-06-01' })));
+    expect(texts[1]).toBe('本申请首次提交于 **2027-06-01**。修改后活动开始日期不早于原定日期的，10 日从首次提交之日算起；改到更早的日期，则从重新提交之日算起。');
+    expect(markdownContents(applicationFormCard(formView({ mode: 'edit', target: { id: 9 }, code: 'SQ2027-0003' })))[1]).not.toContain('首次提交');
   });
 
   it.each([

@@ -1,7 +1,10 @@
 import {
   APPLICATION_FIELDS,
   applicationToFormValues,
+  campaignYearOn,
   checkApplicationForm,
+  firstAllowedStart,
+  leadDayOf,
   DEFAULT_APPLICATION_RULES,
   earliestStartDate,
   FIELD_LABELS,
@@ -521,6 +524,76 @@ describe('earliestStartDate / filingDeadline', () => {
   it('throws for a malformed date', () => {
     expect(() => earliestStartDate('2027-6-10')).toThrow(RangeError);
     expect(() => filingDeadline('2027-02-29')).toThrow(RangeError);
+  });
+});
+
+describe('the year boundary: campaignYearOn and firstAllowedStart', () => {
+  it.each([
+    ['2026-01-05', 2026, '2026-03-01'], // before the season: this year's, from its first day
+    ['2026-02-25', 2026, '2026-03-07'], // today + 10 is already in the season
+    ['2026-06-01', 2026, '2026-06-11'], // the season is running
+    ['2026-11-20', 2026, '2026-11-30'], // the last day a filing can still make it
+    ['2026-11-21', 2027, '2027-03-01'], // nothing left this season: next year's
+    ['2026-12-01', 2027, '2027-03-01'], // December: next year's
+    ['2026-12-31', 2027, '2027-03-01'],
+  ])('on %s the campaign year is %i and the first allowed start %s', (today, year, first) => {
+    expect(campaignYearOn(today)).toBe(year);
+    expect(firstAllowedStart(today, year)).toBe(first);
+  });
+
+  it('has no first start when an explicit year is over', () => {
+    expect(firstAllowedStart('2026-12-01', 2026)).toBeUndefined();
+    expect(firstAllowedStart('2026-11-21', 2026)).toBeUndefined();
+  });
+
+  it('in December accepts next season\'s dates and says which date would pass', () => {
+    const ctx = { today: '2026-12-01', campaignYear: campaignYearOn('2026-12-01') };
+    const march = validForm({ start_date: '2027-03-10 +0800', end_date: '2027-03-11 +0800' });
+    expect(checkApplicationForm(march, ctx).ok).toBe(true);
+    const december = validForm({ start_date: '2026-12-05 +0800', end_date: '2026-12-06 +0800' });
+    expect(errorsOf(december, ctx).start_date).toBe('活动开始日期需在提交之日起至少 10 天之后（最早可选 2027-03-01）');
+  });
+
+  it('follows the configured season and lead days', () => {
+    expect(campaignYearOn('2026-11-28', { leadDays: 2 })).toBe(2026);
+    expect(campaignYearOn('2026-11-29', { leadDays: 2 })).toBe(2027);
+    expect(campaignYearOn('2026-10-25', { window: { end: '10-31' } })).toBe(2027);
+  });
+});
+
+describe('resubmission after 退回修改: the 10 days count from the first submission', () => {
+  // First filed 2027-06-01 for 06-15; returned; resubmitted 06-07, 8 days before the start.
+  const earlier = { firstSubmittedOn: '2027-06-01', startDate: '2027-06-15' };
+  const ctx = { today: '2027-06-07', campaignYear: 2027, earlier };
+
+  it('keeps the original dates', () => {
+    expect(errorsOf(validForm(dates('2027-06-15', '2027-06-16')), ctx)).toEqual({});
+  });
+
+  it('allows later dates', () => {
+    expect(errorsOf(validForm(dates('2027-06-16', '2027-06-16')), ctx)).toEqual({});
+  });
+
+  it('counts from today when the activity moves earlier', () => {
+    expect(errorsOf(validForm(dates('2027-06-14', '2027-06-14')), ctx).start_date).toBe(
+      '活动开始日期需在提交之日起至少 10 天之后（最早可选 2027-06-17）',
+    );
+  });
+
+  it('refuses a start that has passed', () => {
+    const late = { today: '2027-06-16', campaignYear: 2027, earlier };
+    expect(errorsOf(validForm(dates('2027-06-15', '2027-06-16')), late).start_date).toBe('活动开始日期已过，请重新选择日期');
+    expect(errorsOf(validForm(dates('2027-06-16', '2027-06-16')), late).start_date).toBe('活动开始日期已过，请重新选择日期');
+  });
+
+  it.each([
+    ['2027-06-07', '2027-06-15', undefined, '2027-06-07'],
+    ['2027-06-07', '2027-06-15', earlier, '2027-06-01'],
+    ['2027-06-07', '2027-06-20', earlier, '2027-06-01'],
+    ['2027-06-07', '2027-06-14', earlier, '2027-06-07'],
+    ['2027-06-07', undefined, earlier, '2027-06-07'],
+  ])('leadDayOf(today %s, start %s) counts from %s', (today, start, e, from) => {
+    expect(leadDayOf(today, start, e)).toBe(from);
   });
 });
 
