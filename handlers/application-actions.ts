@@ -19,6 +19,7 @@ import {
   todayOf,
 } from './application-flow';
 import { listView, scopeFromValue } from './query-command';
+import { contactLine } from '../cards/contact-line';
 import type { CardActionContext, CardActionHandler, CardActionResult } from './types';
 
 /**
@@ -184,7 +185,9 @@ const review: CardActionHandler = async (ctx) => {
   if (!result.ok) return alreadyMoved(ctx, result.current);
   const decided = result.app;
   await refreshReviewCards(deps, decided, ctx.messageId);
-  await notifyFiler(deps, decided, DECISION_BANNERS[decision]);
+  // A returned or rejected filer may want to talk to somebody: the centre's contact, when configured.
+  const contact = decision === 'approve' ? undefined : contactLine(deps.settings.contact);
+  await notifyFiler(deps, decided, contact ? `${DECISION_BANNERS[decision]}\n${contact}` : DECISION_BANNERS[decision]);
   ctx.log.info({ applicationId: decided.id, decision }, 'application decided');
   return { toast: { type: 'success', content: `已${actionLabel(decision)}：${codeText(decided)}` }, card: reviewCard({ app: decided, timezone }) };
 };

@@ -1,6 +1,7 @@
 import type { Logger } from '../src/logger';
 import type { ChatPlatform, OutboundMessage } from '../src/platform/port';
 import type { ApplicationRulesOverride } from '../src/domain/application-rule-config';
+import type { CentreContact } from '../src/config';
 import type { ApplicationService } from '../src/services/application-service';
 import type { BindingService } from '../src/services/binding-service';
 import type { SummaryService } from '../src/services/summary-service';
@@ -32,6 +33,8 @@ export interface Settings {
   /** SCHEDULE_TIMEZONE: which calendar day "today" is, and how instants are shown. */
   timezone: string;
   rules?: ApplicationRulesOverride;
+  /** CENTRE_CONTACT_*: shown on the help card and on returned or rejected applications. */
+  contact?: CentreContact;
 }
 
 /** A verified, recorded event, as the inbox hands it to its handler. */

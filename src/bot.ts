@@ -60,7 +60,7 @@ export function createJobDeps(config: Config, ds: DataSource, platform: ChatPlat
     needs: new NeedService(ds, now),
     experts: new ExpertService(ds, now),
     reports: new ReportService(ds, now),
-    settings: { ...(config.campaignYear ? { campaignYear: config.campaignYear } : {}), timezone: config.timezone },
+    settings: { ...(config.campaignYear ? { campaignYear: config.campaignYear } : {}), timezone: config.timezone, contact: config.centreContact },
     schedule: { ...DEFAULT_REMINDER_SCHEDULE, hour: config.reminderHour, weeklyHour: config.reminderHour },
     platform,
     admins: config.adminOpenIds,

@@ -36,6 +36,15 @@ export interface Config {
   jobDeliveryWaitSeconds: number;
   /** Largest request body the webhooks accept, in bytes. */
   maxBodyBytes: number;
+  /** The centre's contact (the notice's 联系方式), shown on the help card and on returned or rejected applications. */
+  centreContact: CentreContact;
+}
+
+/** Each part optional: an empty value is not shown. */
+export interface CentreContact {
+  name?: string;
+  phone?: string;
+  email?: string;
 }
 
 export class ConfigError extends Error {
@@ -104,6 +113,13 @@ const schema = z.object({
   JOB_DELIVERY_WAIT_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+  CENTRE_CONTACT_NAME: optionalText.refine((v) => v === undefined || [...v].length <= 30, { message: 'expected a name of at most 30 characters' }),
+  CENTRE_CONTACT_PHONE: optionalText.refine((v) => v === undefined || /^[0-9+\-() ]{5,30}$/.test(v), {
+    message: "expected a phone number such as '0471-6939381'",
+  }),
+  CENTRE_CONTACT_EMAIL: optionalText.refine((v) => v === undefined || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), {
+    message: "expected an e-mail address such as 'zzqkczx@126.com'",
+  }),
 });
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
@@ -148,6 +164,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     reminderHour: e.REMINDER_HOUR,
     jobDeliveryWaitSeconds: e.JOB_DELIVERY_WAIT_SECONDS,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    centreContact: {
+      ...(e.CENTRE_CONTACT_NAME ? { name: e.CENTRE_CONTACT_NAME } : {}),
+      ...(e.CENTRE_CONTACT_PHONE ? { phone: e.CENTRE_CONTACT_PHONE } : {}),
+      ...(e.CENTRE_CONTACT_EMAIL ? { email: e.CENTRE_CONTACT_EMAIL } : {}),
+    },
   };
 }
 

@@ -174,3 +174,21 @@ describe('parsed values', () => {
     expect(loadConfig({ SCHEDULE_TIMEZONE: 'Asia/Urumqi' }).timezone).toBe('Asia/Urumqi');
   });
 });
+
+describe('CENTRE_CONTACT_*', () => {
+  it('defaults to no contact', () => {
+    expect(loadConfig({}).centreContact).toEqual({});
+  });
+
+  it('reads each part', () => {
+    const c = loadConfig({ CENTRE_CONTACT_NAME: '师丽丽', CENTRE_CONTACT_PHONE: '0471-6939381', CENTRE_CONTACT_EMAIL: 'zzqkczx@126.com' });
+    expect(c.centreContact).toEqual({ name: '师丽丽', phone: '0471-6939381', email: 'zzqkczx@126.com' });
+  });
+
+  it.each([
+    ['CENTRE_CONTACT_PHONE', 'call me'],
+    ['CENTRE_CONTACT_EMAIL', 'not-an-email'],
+  ])('names %s when it is malformed', (variable, value) => {
+    expect(configError({ [variable]: value }).variable).toBe(variable);
+  });
+});
