@@ -1,6 +1,6 @@
 import type { ApplicationEvent } from '../src/db/entities/application-event.entity';
 import type { Application } from '../src/db/entities/application.entity';
-import { activityLabel, findActivity } from '../src/domain/activity-menu';
+import { activityLabel, DEFAULT_KIND, findActivity, isActivityKind, KIND_NAMES } from '../src/domain/activity-menu';
 import { actionLabel, filerActions, isApplicationAction, type ApplicationStatus, type FilerAction } from '../src/domain/application-status';
 import { formatInstant } from '../src/domain/calendar';
 import { codeOf, SYSTEM_ACTOR, topicsOf } from '../src/services/application-record';
@@ -46,18 +46,25 @@ function dates(app: Application): string {
   return `${app.startDate} 至 ${app.endDate}（${days} 天）`;
 }
 
+/** 对外交流活动 may leave the breakdown empty: then only what was given is shown. */
+function headcountText(app: Application): string {
+  const parts = [`${app.headcount} 人`];
+  if (app.coreCount !== null) parts[0] += `，其中第（2）（3）类人员 ${app.coreCount} 人`;
+  if (app.enterpriseCount !== null) {
+    parts.push(`参与企业 ${app.enterpriseCount} 家${app.keyIndustryCount !== null ? `，其中十大产业企业 ${app.keyIndustryCount} 家` : ''}`);
+  }
+  return parts.join('；');
+}
+
 /** The lines everybody needs to recognise an application. */
 export function summaryLines(app: Application): string[] {
   const lines = [
+    `**活动类别**：${KIND_NAMES[isActivityKind(app.kind) ? app.kind : DEFAULT_KIND]}`,
     `**申请单位**：${esc(app.orgName)}`,
     `**盟市 / 地点**：${esc(app.region, '（未选择）')} · ${esc(app.venue)}`,
     `**活动时间**：${dates(app)}`,
   ];
-  if (app.headcount !== null) {
-    lines.push(
-      `**活动人数**：${app.headcount} 人，其中第（2）（3）类人员 ${app.coreCount ?? 0} 人；参与企业 ${app.enterpriseCount ?? 0} 家，其中十大产业企业 ${app.keyIndustryCount ?? 0} 家`,
-    );
-  }
+  if (app.headcount !== null) lines.push(`**活动人数**：${headcountText(app)}`);
   return lines;
 }
 

@@ -1,4 +1,4 @@
-import { ACTIVITY_MENU, activityLabel } from '../src/domain/activity-menu';
+import { ACTIVITY_KINDS, ACTIVITY_MENU, activityLabel, DEFAULT_KIND, KIND_NAMES } from '../src/domain/activity-menu';
 import { APPLICATION_FIELDS, FIELD_LABELS, type ApplicationField } from '../src/domain/application-fields';
 import type { ApplicationRules } from '../src/domain/application-rule-config';
 import type { ApplicationErrors } from '../src/domain/application-rules';
@@ -41,18 +41,19 @@ export interface ApplicationFormView {
 export const SUBMIT_ACTION = 'application.submit';
 
 const PLACEHOLDERS: Readonly<Record<ApplicationField, string>> = {
+  kind: '请选择活动类别',
   org_name: '与公章一致的单位全称',
   region: '请选择活动所在盟市',
   venue: '如：包头稀土高新区某某园区报告厅',
   start_date: '请选择开始日期',
   end_date: '请选择结束日期（1–3 天）',
   headcount: '预计参加活动的总人数，只填数字',
-  core_count: '其中第（2）（3）类人员人数，只填数字',
-  enterprise_count: '参加活动的企业数，只填数字',
-  key_industry_count: '其中属于自治区十大产业的企业数，只填数字',
+  core_count: '其中第（2）（3）类人员人数，只填数字；对外交流活动可不填',
+  enterprise_count: '参加活动的企业数，只填数字；对外交流活动可不填',
+  key_industry_count: '其中属于自治区十大产业的企业数，只填数字；对外交流活动可不填',
   audience: '参加人员的单位和岗位，如：园区企业研发负责人、工程师、一线职工',
   needs: '企业在技术、人才、政策等方面希望专家解决的问题',
-  topics: '从通知的活动内容菜单中选择，可多选',
+  topics: '从通知的活动内容中选择，可多选；须与活动类别一致',
   contact_name: '联系人姓名',
   mobile: '11 位手机号码',
   email: '如：name@example.com',
@@ -63,9 +64,34 @@ const MULTILINE: ReadonlySet<ApplicationField> = new Set(['audience', 'needs', '
 
 const HINTS: Partial<Record<ApplicationField, (rules: ApplicationRules) => string>> = {
   core_count: (r) =>
-    `活动对象分三类：（1）盟市科协系统企业相关部门负责人；（2）已建园企科协负责人；（3）企业研发管理人员、工程师和一线职工。（2）（3）类人员需占 ${r.corePercent}% 以上。`,
-  key_industry_count: (r) => `自治区十大产业企业需占参与企业总数的 ${r.keyIndustryPercent}% 以上。`,
+    `活动对象分三类：（1）盟市科协系统企业相关部门负责人；（2）已建园企科协负责人；（3）企业科研管理人员、科技工程师、一线产业工人等。企业创新能力提升活动中（2）（3）类人员需占 ${r.corePercent}% 以上。`,
+  key_industry_count: (r) => `企业创新能力提升活动中，自治区十大产业企业需占参与企业总数的 ${r.keyIndustryPercent}% 以上。`,
+  topics: () =>
+    '以专题讲座、互动交流、考察调研开头的内容属于企业创新能力提升活动，以「对外交流活动」开头的属于对外交流活动；请选择与活动类别一致的内容。',
 };
+
+/**
+ * The longest value each input takes, as the server's rules allow (application-rule-config.ts
+ * for the texts): a counter on the client instead of an error after submitting. Counts and the
+ * mobile get room for what people type around the digits (full-width digits, spaces, +86).
+ */
+function maxLengthOf(field: ApplicationField, rules: ApplicationRules): number {
+  switch (field) {
+    case 'org_name':
+    case 'venue':
+    case 'audience':
+    case 'needs':
+    case 'contact_name':
+    case 'email':
+    case 'remarks':
+      return rules.maxLength[field];
+    case 'mobile':
+      return 20;
+    default:
+      // headcount and the other counts: at most maxHeadcount, with a little room.
+      return String(rules.maxHeadcount).length + 2;
+  }
+}
 
 export function applicationFormCard(view: ApplicationFormView): CardJson {
   const { rules } = view;
@@ -98,7 +124,7 @@ export function applicationFormCard(view: ApplicationFormView): CardJson {
     fieldBlock({
       label: FIELD_LABELS[field],
       optional: field === 'remarks',
-      component: component(field, view.values[field]),
+      component: component(field, view.values[field], rules),
       hint: HINTS[field]?.(rules),
       error: errors[field],
     }),
@@ -120,10 +146,18 @@ export function applicationFormCard(view: ApplicationFormView): CardJson {
   });
 }
 
-function component(field: ApplicationField, value: string | string[] | undefined): CardElement {
+function component(field: ApplicationField, value: string | string[] | undefined, rules: ApplicationRules): CardElement {
   const single = typeof value === 'string' ? value : undefined;
   const placeholder = PLACEHOLDERS[field];
   switch (field) {
+    case 'kind':
+      return selectStatic({
+        name: field,
+        placeholder,
+        options: ACTIVITY_KINDS.map((k) => ({ value: k, label: KIND_NAMES[k] })),
+        // A new form starts as the common kind; a form sent back keeps what was chosen.
+        value: single || DEFAULT_KIND,
+      });
     case 'region':
       return selectStatic({ name: field, placeholder, options: REGIONS.map((r) => ({ value: r, label: r })), value: single });
     case 'start_date':
@@ -149,7 +183,7 @@ function component(field: ApplicationField, value: string | string[] | undefined
       return textInput({
         name: field,
         placeholder,
-        maxLength: 1000,
+        maxLength: maxLengthOf(field, rules),
         multiline: MULTILINE.has(field) ? { rows: 3, maxRows: 8 } : undefined,
         value: single,
       });

@@ -79,7 +79,9 @@ export function summaryFormCard(view: SummaryFormView): CardJson {
   elements.push(
     markdown(
       '活动已举办，请按实际情况填写活动评估总结。提交后申请状态变为「已总结」。' +
-        `人员和企业比例按通知要求（第（2）（3）类人员 ${rules.corePercent}% 以上、十大产业企业 ${rules.keyIndustryPercent}% 以上）重新核对，未达标也可以提交，总结中会如实注明。`,
+        (app.kind === '对外交流'
+          ? '对外交流活动不考核人员和企业比例，按实际人数填写即可。'
+          : `人员和企业比例按通知要求（第（2）（3）类人员 ${rules.corePercent}% 以上、十大产业企业 ${rules.keyIndustryPercent}% 以上）重新核对，未达标也可以提交，总结中会如实注明。`),
     ),
   );
   elements.push(markdown([`**编号**：${code}　**状态**：${app.status}`, ...summaryLines(app)].join('\n')));
@@ -147,9 +149,15 @@ function block(label: string, text: string): string {
 export function summaryResultCard(view: SummaryResultView): CardJson {
   const { app, summary: s, timezone } = view;
   const code = titleCode(app);
-  const keyRatio = s.keyIndustryApplicable
-    ? `${s.keyIndustryPercentText}（要求 ${s.keyIndustryPercentRequired}% 以上）${verdict(s.keyIndustryRatioMet)}`
-    : "<font color='grey'>不适用</font>（没有企业参加）";
+  // The notice's ratios are for 企业创新能力提升活动 only (五（一）); 对外交流活动 has none.
+  const outreach = app.kind === '对外交流';
+  const notApplicable = "<font color='grey'>不适用</font>（对外交流活动不考核比例）";
+  const coreRatio = outreach ? notApplicable : `${s.corePercentText}（要求 ${s.corePercentRequired}% 以上）${verdict(s.coreRatioMet)}`;
+  const keyRatio = outreach
+    ? notApplicable
+    : s.keyIndustryApplicable
+      ? `${s.keyIndustryPercentText}（要求 ${s.keyIndustryPercentRequired}% 以上）${verdict(s.keyIndustryRatioMet)}`
+      : "<font color='grey'>不适用</font>（没有企业参加）";
   const elements: CardElement[] = [
     markdown(`**编号**：${code}　**状态**：已总结\n**提交人**：${mention(view.filedBy)} 于 ${formatInstant(view.filedAt, timezone)} 提交`),
     markdown(summaryLines(app).join('\n')),
@@ -157,7 +165,7 @@ export function summaryResultCard(view: SummaryResultView): CardJson {
     markdown(
       [
         `**实际参加人数**：${s.actualHeadcount} 人，其中第（2）（3）类人员 ${s.actualCoreCount} 人`,
-        `**（2）（3）类人员占比**：${s.corePercentText}（要求 ${s.corePercentRequired}% 以上）${verdict(s.coreRatioMet)}`,
+        `**（2）（3）类人员占比**：${coreRatio}`,
         `**实际参与企业数**：${s.actualEnterpriseCount} 家，其中自治区十大产业企业 ${s.actualKeyIndustryCount} 家`,
         `**十大产业企业占比**：${keyRatio}`,
         `**满意度**：${SATISFACTION_LABELS[s.satisfaction]}`,

@@ -23,10 +23,11 @@ import { CreateApplications1764500000000 } from './migrations/1764500000000-Crea
 import { CreateJobs1764600000000 } from './migrations/1764600000000-CreateJobs';
 import { CreateNeeds1764700000000 } from './migrations/1764700000000-CreateNeeds';
 import { CreateReports1764800000000 } from './migrations/1764800000000-CreateReports';
+import { AddApplicationKind1765300000000 } from './migrations/1765300000000-AddApplicationKind';
 
 export const ENTITIES = [InboundEvent, OutboxMessage, ChatBinding, Application, ApplicationEvent, JobOccasion, JobRun, JobLock, ActivitySummary, ActivityFile, Need, NeedEvent, Expert, ReportTask, ReportSubmission, ReportFile];
 /** In order. Append new migrations here; never edit a landed one. */
-export const MIGRATIONS = [CreateSpine1763800000000, CreateApplications1764500000000, CreateJobs1764600000000, CreateNeeds1764700000000, CreateReports1764800000000];
+export const MIGRATIONS = [CreateSpine1763800000000, CreateApplications1764500000000, CreateJobs1764600000000, CreateNeeds1764700000000, CreateReports1764800000000, AddApplicationKind1765300000000];
 
 /**
  * TypeORM switches node-sqlite3 into verbose mode, which builds an Error and inspects the

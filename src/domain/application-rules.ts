@@ -10,7 +10,7 @@ import {
 } from './application-rule-config';
 import { formatFeishuDate, isoOf, parseFeishuDate, requireDate, toDate } from './calendar';
 import { APPLICATION_FIELDS, FIELD_LABELS, pickFormValues, type ApplicationField, type FormValue } from './application-fields';
-import { validateActivityValues, type ActivityValue } from './activity-menu';
+import { DEFAULT_KIND, isActivityKind, KIND_NAMES, validateActivityValues, valuesNotOfKind, type ActivityKind, type ActivityValue } from './activity-menu';
 import { parseRegion, type Region } from './regions';
 
 /**
@@ -53,6 +53,8 @@ export function leadDayOf(today: string, start: string | undefined, earlier: Ear
 
 /** A form that passed every check: trimmed text, parsed numbers, dates as 'YYYY-MM-DD'. */
 export interface CheckedApplication {
+  /** 企业创新能力提升活动 or 对外交流活动: the participant ratios apply to the first only. */
+  kind: ActivityKind;
   orgName: string;
   region: Region;
   venue: string;
@@ -61,9 +63,10 @@ export interface CheckedApplication {
   /** end − start + 1. */
   days: number;
   headcount: number;
-  coreCount: number;
-  enterpriseCount: number;
-  keyIndustryCount: number;
+  /** Required for 能力提升; for 对外交流 optional (null when left empty). */
+  coreCount: number | null;
+  enterpriseCount: number | null;
+  keyIndustryCount: number | null;
   audience: string;
   needs: string;
   /** Menu values in menu order, without duplicates. */
@@ -129,15 +132,16 @@ function lengthOf(s: string): number {
 /** Form values that reopen a checked application for 修改. */
 export function applicationToFormValues(app: CheckedApplication, offsetOrZone: string): Record<ApplicationField, string | string[]> {
   return {
+    kind: app.kind,
     org_name: app.orgName,
     region: app.region,
     venue: app.venue,
     start_date: formatFeishuDate(app.startDate, offsetOrZone),
     end_date: formatFeishuDate(app.endDate, offsetOrZone),
     headcount: String(app.headcount),
-    core_count: String(app.coreCount),
-    enterprise_count: String(app.enterpriseCount),
-    key_industry_count: String(app.keyIndustryCount),
+    core_count: app.coreCount === null ? '' : String(app.coreCount),
+    enterprise_count: app.enterpriseCount === null ? '' : String(app.enterpriseCount),
+    key_industry_count: app.keyIndustryCount === null ? '' : String(app.keyIndustryCount),
     audience: app.audience,
     needs: app.needs,
     topics: [...app.topics],
@@ -188,6 +192,13 @@ export function checkApplicationForm(form: FormValue, ctx: ApplicationContext): 
     texts[field] = value;
   }
 
+  // A form without a kind (a card sent before the field existed) is the first kind, as are old applications.
+  const rawKind = textOf(form, 'kind');
+  const kind: ActivityKind | undefined = rawKind === '' ? DEFAULT_KIND : isActivityKind(rawKind) ? rawKind : undefined;
+  if (!kind) errors.kind = '请选择活动类别';
+  // The notice's participant ratios are for 企业创新能力提升活动 (五（一）); 对外交流活动 has none.
+  const ratiosApply = kind !== '对外交流';
+
   const region = parseRegion(textOf(form, 'region'));
   if (!region) errors.region = '请选择活动所在盟市';
 
@@ -197,6 +208,7 @@ export function checkApplicationForm(form: FormValue, ctx: ApplicationContext): 
     const raw = halfWidthDigits(textOf(form, field));
     const label = FIELD_LABELS[field];
     counts[field] = undefined;
+    if (raw === '' && field !== 'headcount' && !ratiosApply) continue;
     if (raw === '') errors[field] = `请填写${label}`;
     else if (!/^\d+$/.test(raw) || /^0+$/.test(raw)) errors[field] = `${label}需为正整数（只填数字）`;
     // Compare as text first: a 30-digit number is not safely a Number.
@@ -207,7 +219,7 @@ export function checkApplicationForm(form: FormValue, ctx: ApplicationContext): 
   const { headcount, core_count: core, enterprise_count: enterprises, key_industry_count: keyIndustry } = counts;
   if (headcount !== undefined && core !== undefined) {
     if (core > headcount) errors.core_count = '第（2）（3）类人员人数不能超过活动总人数';
-    else if (core * 100 < headcount * rules.corePercent) {
+    else if (ratiosApply && core * 100 < headcount * rules.corePercent) {
       errors.core_count = `第（2）（3）类人员需占活动总人数的 ${rules.corePercent}% 以上（当前 ${percentText(core, headcount)}）`;
     }
   }
@@ -217,7 +229,7 @@ export function checkApplicationForm(form: FormValue, ctx: ApplicationContext): 
   }
   if (enterprises !== undefined && keyIndustry !== undefined) {
     if (keyIndustry > enterprises) errors.key_industry_count = '自治区十大产业企业数不能超过参与企业数';
-    else if (keyIndustry * 100 < enterprises * rules.keyIndustryPercent) {
+    else if (ratiosApply && keyIndustry * 100 < enterprises * rules.keyIndustryPercent) {
       errors.key_industry_count = `自治区十大产业企业需占参与企业总数的 ${rules.keyIndustryPercent}% 以上（当前 ${percentText(keyIndustry, enterprises)}）`;
     }
   }
@@ -265,6 +277,12 @@ export function checkApplicationForm(form: FormValue, ctx: ApplicationContext): 
   const topics = validateActivityValues(topicList);
   if (!topics.ok) errors.topics = '活动内容中有无效的选项，请重新选择';
   else if (topics.values.length === 0) errors.topics = '请至少选择一项活动内容';
+  else if (kind && valuesNotOfKind(topics.values, kind).length > 0) {
+    errors.topics =
+      kind === '对外交流'
+        ? '对外交流活动请只选择以「对外交流活动」开头的内容'
+        : `${KIND_NAMES['能力提升']}请选择专题讲座、互动交流或考察调研中的内容（以「对外交流活动」开头的内容属于对外交流活动）`;
+  }
 
   // Contact. Spaces, dashes and a +86 prefix are how people write numbers, not part of them.
   const mobile = normaliseMobile(textOf(form, 'mobile'));
@@ -282,6 +300,7 @@ export function checkApplicationForm(form: FormValue, ctx: ApplicationContext): 
   return {
     ok: true,
     application: {
+      kind: kind as ActivityKind,
       orgName: texts.org_name,
       region: region as Region,
       venue: texts.venue,
@@ -289,9 +308,10 @@ export function checkApplicationForm(form: FormValue, ctx: ApplicationContext): 
       endDate: endIso as string,
       days: days as number,
       headcount: headcount as number,
-      coreCount: core as number,
-      enterpriseCount: enterprises as number,
-      keyIndustryCount: keyIndustry as number,
+      // Only 对外交流 may leave these empty, and then they are null.
+      coreCount: core ?? null,
+      enterpriseCount: enterprises ?? null,
+      keyIndustryCount: keyIndustry ?? null,
       audience: texts.audience,
       needs: texts.needs,
       topics: (topics as { ok: true; values: ActivityValue[] }).values,

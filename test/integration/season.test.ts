@@ -100,3 +100,38 @@ describe('resubmitting after 退回修改', () => {
     expect(await h.bot.ds.query('SELECT status, start_date FROM applications')).toEqual([{ status: '已退回', start_date: '2027-06-12' }]);
   });
 });
+
+describe('活动类别 (kind)', () => {
+  const REVIEW = () => d.toChat(CENTRE_CHAT).filter((m) => m.msgType === 'interactive');
+
+  it('files a 对外交流活动 without the participant breakdown, and the cards show the kind', async () => {
+    await start('2027-05-01T10:00:00+08:00');
+    const answer = await d.file(FILER, { kind: '对外交流', topics: ['outreach-1'], core_count: '', enterprise_count: '', key_industry_count: '' });
+    expect(answer.toast).toEqual({ type: 'success', content: '已提交，编号 SQ2027-0001' });
+    expect(visibleText(answer.card.data)).toContain('**活动类别**：对外交流活动');
+    expect(await h.bot.ds.query('SELECT kind, core_count, enterprise_count, key_industry_count FROM applications')).toEqual([
+      { kind: '对外交流', core_count: null, enterprise_count: null, key_industry_count: null },
+    ]);
+    await h.fake.waitFor(() => REVIEW().length === 1, 'the review card');
+    expect(visibleText(REVIEW()[0].content)).toContain('**活动类别**：对外交流活动');
+    expect(visibleText(REVIEW()[0].content)).toContain('**活动人数**：100 人');
+    expect(visibleText(REVIEW()[0].content)).toContain('对外交流活动 1. 博士创新站与科技小院交流活动');
+  });
+
+  it('refuses content of the other kind, keeping what was typed', async () => {
+    await start('2027-05-01T10:00:00+08:00');
+    const answer = await d.file(FILER, { kind: '对外交流', topics: ['lecture-1'] });
+    expect(answer.toast.content).toBe('有 1 项需要修改，请查看表单中的红色提示');
+    const text = visibleText(answer.card.data);
+    expect(text).toContain('对外交流活动请只选择以「对外交流活动」开头的内容');
+    expect(nodesOf(answer.card.data).find((n) => n.name === 'kind').initial_option).toBe('对外交流');
+  });
+
+  it('counts applications from before the kind existed as 能力提升', async () => {
+    await start('2027-05-01T10:00:00+08:00');
+    await h.bot.ds.query(
+      `INSERT INTO applications (tenant_key, filer_open_id, status, version, created_at, updated_at) VALUES ('t', 'ou_x', '草稿', 1, 0, 0)`,
+    );
+    expect(await h.bot.ds.query(`SELECT kind FROM applications WHERE filer_open_id = 'ou_x'`)).toEqual([{ kind: '能力提升' }]);
+  });
+});

@@ -134,6 +134,7 @@ describe('applicationFormCard', () => {
       .filter((n) => n.name !== undefined && n.tag !== 'button')
       .map((n) => n.name);
     expect(named).toEqual([
+      'kind',
       'org_name',
       'region',
       'venue',
@@ -178,16 +179,49 @@ describe('applicationFormCard', () => {
     expect(region).not.toHaveProperty('initial_option');
   });
 
-  it('uses date pickers for the dates and a multi-select of the 14 menu items for the topics', () => {
+  it('uses date pickers for the dates and a multi-select of the 17 menu items (both kinds) for the topics', () => {
     const card = applicationFormCard(formView());
     expect(one(card, 'start_date').tag).toBe('date_picker');
     expect(one(card, 'end_date').tag).toBe('date_picker');
     const topics = one(card, 'topics');
     expect(topics.tag).toBe('multi_select_static');
     expect(topics.options.map((o: Node) => o.value)).toEqual(ACTIVITY_MENU.map((o) => o.value));
-    expect(topics.options).toHaveLength(14);
+    expect(topics.options).toHaveLength(17);
     expect(topics.options[3].text).toEqual({ tag: 'plain_text', content: '专题讲座 4. 科技政策落地宣讲解读' });
+    expect(topics.options[14].text).toEqual({ tag: 'plain_text', content: '对外交流活动 1. 博士创新站与科技小院交流活动' });
     expect(topics.selected_values).toEqual([]);
+  });
+
+  it('asks for the kind with the contract values, the common kind preselected on a new form', () => {
+    const kind = one(applicationFormCard(formView()), 'kind');
+    expect(kind.tag).toBe('select_static');
+    expect(kind.options.map((o: Node) => [o.value, o.text.content])).toEqual([
+      ['能力提升', '企业创新能力提升活动'],
+      ['对外交流', '对外交流活动'],
+    ]);
+    expect(kind.initial_option).toBe('能力提升');
+    expect(one(applicationFormCard(formView({ values: { kind: '对外交流' } })), 'kind').initial_option).toBe('对外交流');
+  });
+
+  it('gives every text input the max_length its rule allows', () => {
+    const card = applicationFormCard(formView());
+    const limits = Object.fromEntries(
+      APPLICATION_FIELDS.map((f) => [f, one(card, f).max_length]).filter(([, v]) => v !== undefined),
+    );
+    expect(limits).toEqual({
+      org_name: 100,
+      venue: 100,
+      headcount: 6,
+      core_count: 6,
+      enterprise_count: 6,
+      key_industry_count: 6,
+      audience: 300,
+      needs: 1000,
+      contact_name: 30,
+      mobile: 20,
+      email: 100,
+      remarks: 500,
+    });
   });
 
   it('uses multi-line inputs for audience, needs and remarks and single-line inputs for the rest', () => {
@@ -245,7 +279,7 @@ describe('applicationFormCard', () => {
       for (const field of APPLICATION_FIELDS) {
         const c = one(empty, field);
         expect(c).not.toHaveProperty('default_value');
-        expect(c).not.toHaveProperty('initial_option');
+        if (field !== 'kind') expect(c).not.toHaveProperty('initial_option');
         expect(c).not.toHaveProperty('initial_date');
       }
     });
@@ -396,7 +430,7 @@ describe('applicationFormCard', () => {
     expectValidCard(card);
     expect(bytes(card)).toBeLessThan(MAX_CARD_BYTES);
     expect(components(card).length).toBeLessThan(MAX_COMPONENTS);
-    expect(markdownContents(card).filter((c) => c.includes('⚠'))).toHaveLength(16);
+    expect(markdownContents(card).filter((c) => c.includes('⚠'))).toHaveLength(17);
   });
 });
 

@@ -128,6 +128,7 @@ describe('a valid form', () => {
     expect(check(validForm())).toEqual({
       ok: true,
       application: {
+        kind: '能力提升',
         orgName: '包头市科学技术协会',
         region: '包头市',
         venue: '包头稀土高新区科技创新中心报告厅',
@@ -217,7 +218,8 @@ describe('an empty form', () => {
   const errors = errorsOf({});
 
   it('has one message for every required field, keyed by field, in the form’s order', () => {
-    expect(Object.keys(errors)).toEqual(APPLICATION_FIELDS.filter((f) => f !== 'remarks'));
+    // No kind is the first kind (cards sent before the field existed), so it has no message.
+    expect(Object.keys(errors)).toEqual(APPLICATION_FIELDS.filter((f) => f !== 'remarks' && f !== 'kind'));
   });
 
   it('says what to fill in, in Chinese', () => {
@@ -898,7 +900,46 @@ describe('all messages', () => {
   it('report every failing field at once, in the form’s order', () => {
     const result = check(BAD_FORMS[1][0], CTX);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(Object.keys(result.errors)).toEqual(APPLICATION_FIELDS.filter((f) => f !== 'headcount' && f !== 'enterprise_count'));
+    if (!result.ok) expect(Object.keys(result.errors)).toEqual(APPLICATION_FIELDS.filter((f) => f !== 'headcount' && f !== 'enterprise_count' && f !== 'kind'));
+  });
+});
+
+describe('活动类别 (kind)', () => {
+  const outreach = (over: FormValue = {}) => validForm({ kind: '对外交流', topics: ['outreach-2'], ...over });
+
+  it('accepts 对外交流 with its own content, and without the participant breakdown', () => {
+    const app = applicationOf(outreach({ core_count: '', enterprise_count: '', key_industry_count: '' }));
+    expect(app.kind).toBe('对外交流');
+    expect(app.topics).toEqual(['outreach-2']);
+    expect([app.coreCount, app.enterpriseCount, app.keyIndustryCount]).toEqual([null, null, null]);
+  });
+
+  it('does not apply the 80 % / 60 % rules to 对外交流', () => {
+    const app = applicationOf(outreach({ headcount: '100', core_count: '10', enterprise_count: '20', key_industry_count: '1' }));
+    expect([app.coreCount, app.enterpriseCount, app.keyIndustryCount]).toEqual([10, 20, 1]);
+  });
+
+  it('still checks that the parts do not exceed the whole for 对外交流', () => {
+    expect(errorsOf(outreach({ headcount: '10', core_count: '11' })).core_count).toBe('第（2）（3）类人员人数不能超过活动总人数');
+  });
+
+  it('applies the 80 % / 60 % rules to 能力提升 and requires the breakdown', () => {
+    expect(errorsOf(validForm({ kind: '能力提升', core_count: '10' })).core_count).toMatch(/^第（2）（3）类人员需占活动总人数的 80% 以上/);
+    expect(errorsOf(validForm({ kind: '能力提升', core_count: '' })).core_count).toBe('请填写第（2）（3）类人员人数');
+  });
+
+  it('applies the 10-day rule to both kinds', () => {
+    expect(errorsOf(outreach(dates('2027-06-15'))).start_date).toBe('活动开始日期需在提交之日起至少 10 天之后（最早可选 2027-06-20）');
+  });
+
+  it('checks the content against the kind', () => {
+    expect(errorsOf(outreach({ topics: ['outreach-1', 'lecture-1'] })).topics).toBe('对外交流活动请只选择以「对外交流活动」开头的内容');
+    expect(errorsOf(validForm({ kind: '能力提升', topics: ['outreach-1'] })).topics).toMatch(/^企业创新能力提升活动请选择专题讲座、互动交流或考察调研中的内容/);
+  });
+
+  it('takes a missing kind as 能力提升 and refuses an unknown one', () => {
+    expect(applicationOf(validForm({ kind: undefined })).kind).toBe('能力提升');
+    expect(errorsOf(validForm({ kind: '交流' })).kind).toBe('请选择活动类别');
   });
 });
 

@@ -253,6 +253,16 @@ describe('summaryResultCard', () => {
     expect(notMet).toMatch(/79\.9%（要求 80% 以上）<font color='red'>未达标/);
   });
 
+  it('shows both ratios as not applicable for 对外交流活动, and the form says they are not assessed', () => {
+    const text = visibleText(summaryResultCard(resultView({ app: makeApp({ status: '已总结', kind: '对外交流' }) })));
+    expect(text).toContain('**活动类别**：对外交流活动');
+    expect(text).toContain("（2）（3）类人员占比**：<font color='grey'>不适用</font>（对外交流活动不考核比例）");
+    expect(text).toContain("十大产业企业占比**：<font color='grey'>不适用</font>（对外交流活动不考核比例）");
+    expect(text).not.toContain('未达标');
+    const form = visibleText(summaryFormCard(formView({ app: makeApp({ status: '已举办', kind: '对外交流' }) })));
+    expect(form).toContain('对外交流活动不考核人员和企业比例');
+  });
+
   it('shows the key-industry ratio as not applicable without enterprises, and a missing follow-up as (无)', () => {
     const text = visibleText(summaryResultCard(RESULTS[1][1]));
     expect(text).toContain('十大产业企业占比**：<font color=\'grey\'>不适用</font>（没有企业参加）');
