@@ -106,7 +106,7 @@ const EXPERT_LIST_BYTES = 20_000;
 
 function expertLine(e: ExpertListItem): string {
   const fields = e.fieldsText ? escapeClipped(e.fieldsText, 30) : '（未填领域）';
-  return `- **${escapeClipped(e.name, 20)}** · ${escapeClipped(e.organisation, 24)} · ${fields} · ${escapeClipped(e.contact, 30)}${e.hasFeishu ? ' · 飞书' : ''}`;
+  return `- **${escapeClipped(e.name, 20)}** · ${escapeClipped(e.organisation, 24)} · ${fields} · ${escapeClipped(e.contact, 30)}${e.hasFeishu ? ' · 已关联飞书账号' : ''}`;
 }
 
 export function expertListCard(view: ExpertListView): CardJson {
@@ -150,7 +150,7 @@ export function importResultCard(view: ImportResultView): CardJson {
     markdown(`文件「${escapeClipped(view.fileName, 60)}」：新增 **${view.added}** 位专家，更新 **${view.updated}** 位。`),
   ];
   if (view.errors.length > 0) {
-    const lines = view.errors.slice(0, IMPORT_ERRORS_SHOWN).map((e) => `- 第 ${e.row} 行：${escapeClipped(e.message, 100)}`);
+    const lines = view.errors.slice(0, IMPORT_ERRORS_SHOWN).map((e) => `- ${escapeClipped(e.message, 100)}`); // each message names its row already
     const more = view.errors.length - IMPORT_ERRORS_SHOWN;
     if (more > 0) lines.push(`- …还有 ${more} 条`);
     elements.push(markdown(`<font color='red'>**有 ${view.errors.length} 行未导入**</font>\n${lines.join('\n')}`));

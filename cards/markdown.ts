@@ -52,3 +52,25 @@ export function clip(text: string, max: number): string {
   const chars = [...text];
   return chars.length > max ? `${chars.slice(0, max).join('')}…` : text;
 }
+
+const WORDS = new Intl.Segmenter('zh-CN', { granularity: 'word' });
+
+/**
+ * Text cut to at most `max` characters at a word boundary (Chinese words as ICU segments them,
+ * e.g. 2026年企业创新能力提升行动 → 2026年企业创新能力…), with … where it was cut: for button
+ * texts and titles, which must not end mid-word. A single word longer than `max` is cut inside
+ * it. Not escaped (button texts are plain text).
+ */
+export function clipAtWord(text: string, max: number): string {
+  if ([...text].length <= max) return text;
+  let out = '';
+  let length = 0;
+  for (const { segment } of WORDS.segment(text)) {
+    const n = [...segment].length;
+    if (length + n > max - 1) break;
+    out += segment;
+    length += n;
+  }
+  if (out.trim() === '') out = [...text].slice(0, max - 1).join('');
+  return `${out.trimEnd()}…`;
+}

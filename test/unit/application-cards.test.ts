@@ -592,8 +592,8 @@ describe('applicationCard', () => {
   it('names the reviewer with a mention and escapes the reason', () => {
     const card = applicationCard(appView(makeApp({ ...ATTACHED, ...RETURNED })));
     const line = markdownContents(card).find((c) => c.startsWith('**审核**'))!;
-    expect(line).toContain('<at id=ou_admin1></at> 于 2027-05-21 09:30 退回修改，原因：');
-    const reason = line.slice(line.indexOf('原因：') + 3);
+    expect(line).toContain('<at id=ou_admin1></at> 于 2027-05-21 09:30 退回修改，审核意见：');
+    const reason = line.slice(line.indexOf('审核意见：') + 5);
     expect(decode(reason)).toBe(NASTY_REASON);
     expect(reason.replace(/&#\d+;/g, '')).not.toMatch(/[<>*[\]`~&]/);
     expect(JSON.stringify(card)).not.toContain('<at id=all>');
@@ -607,16 +607,16 @@ describe('applicationCard', () => {
     expect(text).toContain('**活动内容**：\n- 专题讲座 4. 科技政策落地宣讲解读\n- 考察调研 3. 各盟市企业创新能力提升和政策落地情况');
     expect(text).not.toContain('retired-item');
     expect(text).toContain('**备注**：会场可容纳 150 人');
-    expect(md.some((c) => c === '**审核**：<at id=ou_admin2></at> 于 2027-05-23 10:00 通过，原因：材料齐全')).toBe(true);
+    expect(md.some((c) => c === '**审核**：<at id=ou_admin2></at> 于 2027-05-23 10:00 通过，审核意见：材料齐全')).toBe(true);
     expect(text).toContain('（图片，2027-05-23 11:30 收到）');
     const history = md.find((c) => c.startsWith('**办理记录**'))!.split('\n').slice(1);
     expect(history).toHaveLength(HISTORY.length);
     expect(history[0]).toBe('- 2027-05-20 08:30 <at id=ou_filer1></at> 保存草稿');
     expect(history[1]).toBe('- 2027-05-20 09:30 <at id=ou_filer1></at> 提交（草稿 → 待审核）');
-    expect(history[2]).toMatch(/^- 2027-05-21 09:30 <at id=ou_admin1><\/at> 退回修改（待审核 → 已退回），原因：/);
-    expect(decode(history[2].slice(history[2].indexOf('原因：') + 3))).toBe(NASTY_REASON);
+    expect(history[2]).toMatch(/^- 2027-05-21 09:30 <at id=ou_admin1><\/at> 退回修改（待审核 → 已退回），审核意见：/);
+    expect(decode(history[2].slice(history[2].indexOf('审核意见：') + 5))).toBe(NASTY_REASON);
     expect(history[3]).toBe('- 2027-05-22 09:30 <at id=ou_filer1></at> 重新提交（已退回 → 待审核）');
-    expect(history[4]).toBe('- 2027-05-23 10:00 <at id=ou_admin2></at> 通过（待审核 → 已通过），原因：材料齐全');
+    expect(history[4]).toBe('- 2027-05-23 10:00 <at id=ou_admin2></at> 通过（待审核 → 已通过），审核意见：材料齐全');
     // An attachment's reason is its file name: not shown as a reason, and no move.
     expect(history[5]).toBe('- 2027-05-23 11:30 <at id=ou_filer1></at> 附上盖章扫描件');
     expect(buttons(card)).toHaveLength(0);
@@ -769,7 +769,7 @@ describe('reviewCard', () => {
     expect(byName(card, 'reason')).toHaveLength(0);
     const line = markdownContents(card).find((c) => c.startsWith('**审核**'))!;
     expect(line).toContain('<at id=ou_admin2></at> 于 2027-05-21 09:30 通过');
-    expect(decode(line)).toContain('原因：同意 <at id=all></at>');
+    expect(decode(line)).toContain('审核意见：同意 <at id=all></at>');
     expect(JSON.stringify(card)).not.toContain('<at id=all>');
     expect((card as Node).header).toMatchObject({ title: { content: '申请 SQ2027-0012 · 已通过' }, template: 'green' });
   });
@@ -780,7 +780,7 @@ describe('reviewCard', () => {
   ])('after %s: names the decision', (_name, over, verb) => {
     const card = reviewCard({ app: makeApp(over), timezone: TZ });
     expect(buttons(card)).toHaveLength(0);
-    expect(markdownContents(card).find((c) => c.startsWith('**审核**'))).toContain(`<at id=ou_admin1></at> 于 2027-05-21 09:30 ${verb}，原因：`);
+    expect(markdownContents(card).find((c) => c.startsWith('**审核**'))).toContain(`<at id=ou_admin1></at> 于 2027-05-21 09:30 ${verb}，审核意见：`);
   });
 
   it('when superseded while 待审核: no buttons and a note that the card is outdated', () => {
@@ -866,7 +866,7 @@ describe('applicationListCard', () => {
     const card = applicationListCard(listView());
     const resume = buttons(card).filter((b) => b.text.content.startsWith('继续填写'));
     expect(resume).toHaveLength(1);
-    expect(resume[0].text.content).toBe('继续填写：我的草稿单位名称很长很长');
+    expect(resume[0].text.content).toBe('继续填写：我的草稿单位名称很长很…');
     expect(callbackValue(resume[0])).toEqual({ action: 'application.resume', id: 30 });
     const asOther = applicationListCard(listView({ viewerOpenId: 'ou_someone_else' }));
     const theirs = buttons(asOther).filter((b) => b.text.content.startsWith('继续填写'));

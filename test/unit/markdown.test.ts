@@ -1,4 +1,4 @@
-import { escapeMarkdown, sanitizeForText } from '../../cards/markdown';
+import { clipAtWord, escapeMarkdown, sanitizeForText } from '../../cards/markdown';
 
 /** What Feishu's card markdown interprets anywhere in a line. */
 const ALWAYS = '&<>*~[]`$|\\';
@@ -103,5 +103,21 @@ describe('sanitizeForText', () => {
     const out = sanitizeForText('<'.repeat(50), 10);
     expect(out).toBe('＜'.repeat(10) + '…');
     expect(out.length).toBe(11);
+  });
+});
+
+describe('clipAtWord', () => {
+  it('keeps short text whole', () => {
+    expect(clipAtWord('年度总结', 14)).toBe('年度总结');
+  });
+
+  it('cuts at a word boundary with an ellipsis, not mid-word', () => {
+    // 2026|年|企业|创新|能力|提升|行动|… : 14 characters would end inside 行动.
+    expect(clipAtWord('2026年企业创新能力提升行动年度总结', 14)).toBe('2026年企业创新能力提升…');
+    expect([...clipAtWord('2026年企业创新能力提升行动年度总结', 14)].length).toBeLessThanOrEqual(14);
+  });
+
+  it('cuts inside a single word longer than the limit', () => {
+    expect(clipAtWord('abcdefghijklmnopqrstuvwxyz', 10)).toBe('abcdefghi…');
   });
 });
