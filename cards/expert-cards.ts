@@ -1,6 +1,7 @@
 import { card, CardElement, CardJson, markdown, note } from './card-kit';
 import { errorBanner, fieldBlock, form, multiSelectStatic, type Option, submitButton, textInput } from './form-kit';
 import { escapeClipped } from './markdown';
+import { EXPERT_IMPORT_LIMITS } from '../src/domain/expert-import';
 
 /**
  * Cards for the expert pool (专家库): the admin's form to register one expert, the list, and
@@ -37,12 +38,12 @@ const PLACEHOLDERS: Readonly<Record<ExpertField, string>> = {
   open_id: 'ou_ 开头，可在飞书管理后台查到；没有可不填',
 };
 
-/** The columns' sizes. */
+/** What the rules allow (EXPERT_IMPORT_LIMITS, the same for the form and a spreadsheet). */
 const MAX_LENGTH: Readonly<Record<Exclude<ExpertField, 'fields'>, number>> = {
-  name: 50,
-  organisation: 200,
-  contact: 200,
-  open_id: 128,
+  name: EXPERT_IMPORT_LIMITS.name,
+  organisation: EXPERT_IMPORT_LIMITS.organisation,
+  contact: EXPERT_IMPORT_LIMITS.contact,
+  open_id: EXPERT_IMPORT_LIMITS.openId,
 };
 
 /** How to send a spreadsheet instead: the same text on the form and the import result. */

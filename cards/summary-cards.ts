@@ -44,6 +44,8 @@ export interface SummaryResultView {
   /** Epoch ms. */
   filedAt: number;
   timezone: string;
+  /** The centre's copy: it is told where the photos go, not asked to send them. */
+  forCentre?: boolean;
 }
 
 const PLACEHOLDERS: Readonly<Record<SummaryField, string>> = {
@@ -91,7 +93,7 @@ export function summaryFormCard(view: SummaryFormView): CardJson {
     fieldBlock({
       label: SUMMARY_LABELS[field],
       optional: field === 'followup_needs',
-      component: component(field, view.values[field]),
+      component: component(field, view.values[field], rules),
       hint: HINTS[field]?.(rules),
       error: errors[field],
     }),
@@ -121,7 +123,7 @@ const FORM_ORDER: readonly SummaryField[] = [
   'followup_needs',
 ];
 
-function component(field: SummaryField, value: string | undefined): CardElement {
+function component(field: SummaryField, value: string | undefined, rules: { maxHeadcount: number }): CardElement {
   const placeholder = PLACEHOLDERS[field];
   if (field === 'satisfaction') {
     // Best first; a typed value counts without its surrounding spaces.
@@ -132,7 +134,8 @@ function component(field: SummaryField, value: string | undefined): CardElement 
   return textInput({
     name: field,
     placeholder,
-    maxLength: multiline ? SUMMARY_MAX_LENGTH[field as keyof typeof SUMMARY_MAX_LENGTH] : 1000,
+    // Counts: at most maxHeadcount, with room for full-width digits or a unit typed after them.
+    maxLength: multiline ? SUMMARY_MAX_LENGTH[field as keyof typeof SUMMARY_MAX_LENGTH] : String(rules.maxHeadcount).length + 2,
     multiline: multiline ? { rows: 4, maxRows: 10 } : undefined,
     value,
   });
@@ -173,7 +176,11 @@ export function summaryResultCard(view: SummaryResultView): CardJson {
     ),
     markdown(block(SUMMARY_LABELS.outcomes, s.outcomes)),
     markdown(block(SUMMARY_LABELS.followup_needs, s.followupNeeds)),
-    note('活动照片、签到表可在与我的私聊中以图片或文件发给我。'),
+    note(
+      view.forCentre
+        ? '申请人发给机器人的活动照片、签到表会转发到这里。'
+        : '活动照片、签到表可在与我的私聊中以图片或文件发给我。',
+    ),
   ];
   const title = `活动评估总结已提交 · ${code}`;
   return card({ title, subtitle: app.orgName ?? undefined, colour: 'green', summary: title, elements });

@@ -62,7 +62,7 @@ export async function listView(deps: HandlerDeps, tenantKey: string, viewer: str
     page = Math.ceil(result.total / PAGE_SIZE) - 1;
     result = await deps.applications.list(filter, page, PAGE_SIZE);
   }
-  const titles = { mine: ['我的申请', '您的申请'], all: ['全部申请', '全区申请'], region: [`${scope.kind === 'region' ? scope.region : ''}的申请`, `「${scope.kind === 'region' ? scope.region : ''}」的申请`] };
+  const titles = { mine: ['我的申请', '您的申请'], all: ['全部申请', '全区申请'], region: [`${scope.kind === 'region' ? scope.region : ''}的申请`, `${scope.kind === 'region' ? scope.region : ''}的申请`] };
   const [title, scopeNote] = titles[scope.kind];
   return {
     title,

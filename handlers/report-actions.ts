@@ -171,7 +171,7 @@ export async function attachToReport(deps: HandlerDeps, submission: ReportSubmis
   await forwardToCentre(deps, task.tenantKey, attachment.messageId);
   const fresh = await deps.reports.get(task.tenantKey, task.id);
   if (fresh) await refreshProgressCards(deps, fresh);
-  return `已收到，作为「${submission.region}」报送「${task.title}」（${reportCode(task)}）的附件保存（共 ${count} 个）。`;
+  return `已收到，作为${submission.region}报送「${task.title}」（${reportCode(task)}）的附件保存（共 ${count} 个）。`;
 }
 
 const attach: CardActionHandler = async (ctx) => {

@@ -39,10 +39,11 @@ const submitSummary: CardActionHandler = async (ctx) => {
   if (!result.ok) return { toast: { type: 'warning', content: `该申请刚刚有了变化（当前状态：${result.current.status}），请发送「查询 ${codeText(app)}」查看。` } };
   const filed = await deps.summaries.get(app.id);
   const card = summaryResultCard({ app: result.app, summary: checked.summary, filedBy: ctx.operatorOpenId, filedAt: filed?.filedAt ?? deps.now(), timezone });
+  const centreCopy = summaryResultCard({ app: result.app, summary: checked.summary, filedBy: ctx.operatorOpenId, filedAt: filed?.filedAt ?? deps.now(), timezone, forCentre: true });
   for (const target of await centreTargets(deps, app.tenantKey)) {
     const ref = { tenantKey: app.tenantKey, key: `summary:${app.id}:${target.kind}:${target.id}` };
-    if (target.kind === 'chat') await deps.messenger.sendToChat(ref, target.id, { type: 'card', card });
-    else await deps.messenger.sendToUser(ref, target.id, { type: 'card', card });
+    if (target.kind === 'chat') await deps.messenger.sendToChat(ref, target.id, { type: 'card', card: centreCopy });
+    else await deps.messenger.sendToUser(ref, target.id, { type: 'card', card: centreCopy });
   }
   ctx.log.info({ applicationId: app.id }, 'evaluation summary filed');
   return { toast: { type: 'success', content: `已提交 ${codeText(app)} 的活动评估总结` }, card };

@@ -202,11 +202,11 @@ describe('weekly summary', () => {
     const upload = h.fake.calls.find((c) => c.path === '/open-apis/im/v1/images')!;
     expect(upload.rawBody.includes(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(true);
     expect(visibleText(centre[0].content)).toContain('已通过 2');
-    const baotou = cardsTo('chat', BAOTOU_CHAT, '每周小结 · 「包头市」');
+    const baotou = cardsTo('chat', BAOTOU_CHAT, '每周小结 · 包头市');
     expect(baotou).toHaveLength(1);
     expect(visibleText(baotou[0].content)).toContain('已通过 1');
     expect(visibleText(baotou[0].content)).not.toContain('赤峰市科协');
-    expect(cardsTo('chat', CHIFENG_CHAT, '每周小结 · 「赤峰市」')).toHaveLength(1);
+    expect(cardsTo('chat', CHIFENG_CHAT, '每周小结 · 赤峰市')).toHaveLength(1);
     // Again that week (a rerun, or the hourly cron): nothing new. The next week: again.
     expect(await job('weekly-summary', monday().plus({ days: 2 }).toUTC().toISO()!)).toContain('0 queued');
     expect(await job('weekly-summary', monday().plus({ days: 7 }).toUTC().toISO()!)).toContain('3 queued');

@@ -287,3 +287,13 @@ describe('summaryResultCard', () => {
     expectValidCard(card);
   });
 });
+
+describe('summaryResultCard for the centre', () => {
+  it('tells the centre where photos go instead of asking it to send them privately', () => {
+    const filer = visibleText(summaryResultCard(resultView()));
+    const centre = visibleText(summaryResultCard(resultView({ forCentre: true })));
+    expect(filer).toContain('活动照片、签到表可在与我的私聊中以图片或文件发给我。');
+    expect(centre).not.toContain('私聊中');
+    expect(centre).toContain('申请人发给机器人的活动照片、签到表会转发到这里。');
+  });
+});

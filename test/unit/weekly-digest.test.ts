@@ -172,6 +172,16 @@ describe('weeklyFigures', () => {
     expect(ids(f.submitted)).toEqual([1, 12]);
   });
 
+  it('counts an application reviewed twice in the week once, with its latest decision', () => {
+    const twice = [...EVENTS, ev(12, 'approve', WEEK_START + 5 * DAY + HOUR)];
+    const g = weeklyFigures(input({ events: twice }));
+    expect(g.decided.map((d) => [d.app.id, d.action])).toEqual([
+      [2, 'approve'],
+      [12, 'approve'],
+      [14, 'reject'],
+    ]);
+  });
+
   it('lists the decisions (approve, return, reject) of the window, with their action', () => {
     expect(f.decided.map((d) => [d.app.id, d.action])).toEqual([
       [2, 'approve'],
