@@ -29,7 +29,7 @@ export function helpCard(view: HelpCardView): CardJson {
   if (contact) elements.push(markdown(contact));
   elements.push(divider());
   if (view.chatType === 'group') {
-    elements.push(note(`在群聊中请先 @我 再输入指令。本群当前${view.binding ? `绑定：**${escapeMarkdown(view.binding)}**` : '尚未绑定盟市或中心'}。`));
+    elements.push(note(`在群聊中请先 @我 再输入指令。本群当前${view.binding ? `绑定：**${escapeMarkdown(view.binding === '中心' ? '科创服务中心' : view.binding)}**` : '尚未绑定盟市或中心'}。`));
   } else {
     elements.push(note('在私聊中直接输入指令即可；在群聊中请先 @我。'));
   }

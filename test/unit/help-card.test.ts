@@ -48,6 +48,10 @@ describe('helpCard', () => {
     expect(helpLine).not.toContain('限中心管理员');
   });
 
+  it('names the centre in full when the group is the centre\'s', () => {
+    expect(visibleText(helpCard({ commands: COMMANDS, isAdmin: true, chatType: 'group', binding: '中心' }))).toContain('绑定：**科创服务中心**');
+  });
+
   it('shows the group binding, or that there is none', () => {
     expect(visibleText(helpCard({ commands: COMMANDS, isAdmin: true, chatType: 'group', binding: '包头市' }))).toContain('绑定：**包头市**');
     expect(visibleText(helpCard({ commands: COMMANDS, isAdmin: true, chatType: 'group' }))).toContain('尚未绑定盟市或中心');
