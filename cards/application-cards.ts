@@ -1,11 +1,11 @@
 import type { ApplicationEvent } from '../src/db/entities/application-event.entity';
 import type { Application } from '../src/db/entities/application.entity';
-import { activityLabel, findActivity } from '../src/domain/activity-menu';
-import { actionLabel, filerActions, isApplicationAction, type ApplicationStatus, type FilerAction } from '../src/domain/application-status';
+import { activityLabel, DEFAULT_KIND, findActivity, isActivityKind, KIND_NAMES } from '../src/domain/activity-menu';
+import { actionLabel, filerActions, isApplicationAction, MAX_REASON_LENGTH, type ApplicationStatus, type FilerAction } from '../src/domain/application-status';
 import { formatInstant } from '../src/domain/calendar';
 import { codeOf, SYSTEM_ACTOR, topicsOf } from '../src/services/application-record';
 import { button, buttonRow, card, pager, CardElement, CardJson, divider, HeaderColour, markdown, note } from './card-kit';
-import { escapeClipped, escapeMarkdown } from './markdown';
+import { clipAtWord, escapeClipped, escapeMarkdown } from './markdown';
 
 /**
  * Cards that show an application: the filer's card (confirmation, status, their buttons), the
@@ -46,18 +46,25 @@ function dates(app: Application): string {
   return `${app.startDate} 至 ${app.endDate}（${days} 天）`;
 }
 
+/** 对外交流活动 may leave the breakdown empty: then only what was given is shown. */
+function headcountText(app: Application): string {
+  const parts = [`${app.headcount} 人`];
+  if (app.coreCount !== null) parts[0] += `，其中第（2）（3）类人员 ${app.coreCount} 人`;
+  if (app.enterpriseCount !== null) {
+    parts.push(`参与企业 ${app.enterpriseCount} 家${app.keyIndustryCount !== null ? `，其中十大产业企业 ${app.keyIndustryCount} 家` : ''}`);
+  }
+  return parts.join('；');
+}
+
 /** The lines everybody needs to recognise an application. */
 export function summaryLines(app: Application): string[] {
   const lines = [
+    `**活动类别**：${KIND_NAMES[isActivityKind(app.kind) ? app.kind : DEFAULT_KIND]}`,
     `**申请单位**：${esc(app.orgName)}`,
     `**盟市 / 地点**：${esc(app.region, '（未选择）')} · ${esc(app.venue)}`,
     `**活动时间**：${dates(app)}`,
   ];
-  if (app.headcount !== null) {
-    lines.push(
-      `**活动人数**：${app.headcount} 人，其中第（2）（3）类人员 ${app.coreCount ?? 0} 人；参与企业 ${app.enterpriseCount ?? 0} 家，其中十大产业企业 ${app.keyIndustryCount ?? 0} 家`,
-    );
-  }
+  if (app.headcount !== null) lines.push(`**活动人数**：${headcountText(app)}`);
   return lines;
 }
 
@@ -88,7 +95,8 @@ const DECIDED: ReadonlySet<ApplicationStatus> = new Set(['已通过', '已退回
 function decisionLine(app: Application, timezone: string): string | undefined {
   if (!app.decidedBy || app.decidedAt === null || !DECIDED.has(app.status)) return undefined;
   const verb = app.status === '已退回' ? '退回修改' : app.status === '未通过' ? '不予受理' : '通过';
-  const reason = app.decisionReason ? `，原因：${escapeMarkdown(app.decisionReason)}` : '';
+  // A decision comes with 审核意见 (an approval has no 原因).
+  const reason = app.decisionReason ? `，审核意见：${escapeMarkdown(app.decisionReason)}` : '';
   return `**审核**：${mention(app.decidedBy)} 于 ${formatInstant(app.decidedAt, timezone)} ${verb}${reason}`;
 }
 
@@ -170,7 +178,8 @@ function historyLine(e: ApplicationEvent, timezone: string): string {
   const what = AUDIT_WORDS[e.action] ?? (isApplicationAction(e.action) ? actionLabel(e.action) : e.action);
   const move = e.fromStatus && e.fromStatus !== e.toStatus ? `（${e.fromStatus} → ${e.toStatus}）` : '';
   const reason = e.reason && [...e.reason].length > HISTORY_REASON_CHARS ? `${[...e.reason].slice(0, HISTORY_REASON_CHARS).join('')}…` : e.reason;
-  const why = reason && e.action !== 'attach' ? `，原因：${escapeMarkdown(reason)}` : '';
+  const label = e.action === 'approve' || e.action === 'return' || e.action === 'reject' ? '审核意见' : '原因';
+  const why = reason && e.action !== 'attach' ? `，${label}：${escapeMarkdown(reason)}` : '';
   return `- ${formatInstant(e.at, timezone)} ${mention(e.actorOpenId)} ${what}${move}${why}`;
 }
 
@@ -213,7 +222,7 @@ export function reviewCard(view: ReviewCardView): CardJson {
         input_type: 'multiline_text',
         rows: 2,
         auto_resize: true,
-        max_length: 500,
+        max_length: MAX_REASON_LENGTH,
         placeholder: { tag: 'plain_text', content: '审核意见：退回修改或不予受理时必填，通过时可不填' },
         ...(view.reason ? { default_value: view.reason } : {}),
       },
@@ -275,16 +284,24 @@ export function applicationListCard(view: ApplicationListView): CardJson {
     elements.push(markdown(`${view.scopeNote}：还没有申请。发送「申请」可以填写活动申请表。`));
   } else {
     elements.push(markdown(`${view.scopeNote}：共 ${view.total} 份，第 ${view.page + 1}/${pages} 页，最新的在前。`));
-    elements.push(
-      markdown(
-        view.items
-          .map((a) => `- **${displayCode(a)}**　${esc(a.orgName)} · ${esc(a.region, '未选盟市')} · ${a.startDate ? dates(a) : '日期未填'} · **${a.status}**`)
-          .join('\n'),
-      ),
-    );
+    const line = (a: Application) => `- **${displayCode(a)}**　${esc(a.orgName)} · ${esc(a.region, '未选盟市')} · ${a.startDate ? dates(a) : '日期未填'} · **${a.status}**`;
+    // A list that spans campaign years (December: this season's and next season's) says which is which.
+    const yearOf = (a: Application) => a.codeYear ?? (a.startDate ? Number(a.startDate.slice(0, 4)) : undefined);
+    const years = new Set(view.items.map(yearOf).filter((y) => y !== undefined));
+    const lines: string[] = [];
+    let current: number | undefined;
+    for (const a of view.items) {
+      const year = yearOf(a);
+      if (years.size > 1 && year !== undefined && year !== current) {
+        lines.push(`**${year} 年度**`);
+        current = year;
+      }
+      lines.push(line(a));
+    }
+    elements.push(markdown(lines.join('\n')));
     const drafts = view.items.filter((a) => a.status === '草稿' && a.filerOpenId === view.viewerOpenId);
     if (drafts.length) {
-      elements.push(buttonRow(drafts.map((d) => button(`继续填写：${[...(d.orgName ?? '未命名草稿')].slice(0, 12).join('')}`, { action: 'application.resume', id: d.id }, 'primary'))));
+      elements.push(buttonRow(drafts.map((d) => button(`继续填写：${clipAtWord(d.orgName ?? '未命名草稿', 12)}`, { action: 'application.resume', id: d.id }, 'primary'))));
     }
     const nav = pager(view.pageValue, view.page, pages);
     if (nav) elements.push(nav);

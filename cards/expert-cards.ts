@@ -1,6 +1,7 @@
 import { button, buttonRow, card, CardElement, CardJson, markdown, note } from './card-kit';
 import { errorBanner, fieldBlock, form, multiSelectStatic, type Option, selectStatic, submitButton, textInput } from './form-kit';
 import { clip, escapeClipped } from './markdown';
+import { EXPERT_IMPORT_LIMITS } from '../src/domain/expert-import';
 
 /**
  * Cards for the expert pool (专家库): the admin's form to register one expert, the list, and
@@ -41,12 +42,12 @@ const PLACEHOLDERS: Readonly<Record<ExpertField, string>> = {
   open_id: 'ou_ 开头，可在飞书管理后台查到；没有可不填',
 };
 
-/** The columns' sizes. */
+/** What the rules allow (EXPERT_IMPORT_LIMITS, the same for the form and a spreadsheet). */
 const MAX_LENGTH: Readonly<Record<Exclude<ExpertField, 'fields'>, number>> = {
-  name: 50,
-  organisation: 200,
-  contact: 200,
-  open_id: 128,
+  name: EXPERT_IMPORT_LIMITS.name,
+  organisation: EXPERT_IMPORT_LIMITS.organisation,
+  contact: EXPERT_IMPORT_LIMITS.contact,
+  open_id: EXPERT_IMPORT_LIMITS.openId,
 };
 
 /** How to send a spreadsheet instead: the same text on the form and the import result. */
@@ -112,7 +113,7 @@ const EXPERT_LIST_BYTES = 20_000;
 
 function expertLine(e: ExpertListItem): string {
   const fields = e.fieldsText ? escapeClipped(e.fieldsText, 30) : '（未填领域）';
-  return `- **${escapeClipped(e.name, 20)}** · ${escapeClipped(e.organisation, 24)} · ${fields} · ${escapeClipped(e.contact, 30)}${e.hasFeishu ? ' · 飞书' : ''}`;
+  return `- **${escapeClipped(e.name, 20)}** · ${escapeClipped(e.organisation, 24)} · ${fields} · ${escapeClipped(e.contact, 30)}${e.hasFeishu ? ' · 已关联飞书账号' : ''}`;
 }
 
 export function expertListCard(view: ExpertListView): CardJson {
@@ -211,7 +212,7 @@ export function importResultCard(view: ImportResultView): CardJson {
     markdown(`文件「${escapeClipped(view.fileName, 60)}」：新增 **${view.added}** 位专家，更新 **${view.updated}** 位。`),
   ];
   if (view.errors.length > 0) {
-    const lines = view.errors.slice(0, IMPORT_ERRORS_SHOWN).map((e) => `- 第 ${e.row} 行：${escapeClipped(e.message, 100)}`);
+    const lines = view.errors.slice(0, IMPORT_ERRORS_SHOWN).map((e) => `- ${escapeClipped(e.message, 100)}`); // each message names its row already
     const more = view.errors.length - IMPORT_ERRORS_SHOWN;
     if (more > 0) lines.push(`- …还有 ${more} 条`);
     elements.push(markdown(`<font color='red'>**有 ${view.errors.length} 行未导入**</font>\n${lines.join('\n')}`));

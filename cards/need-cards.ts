@@ -5,6 +5,7 @@ import { mention } from './application-cards';
 import { buttonRow, card, CardElement, CardJson, divider, HeaderColour, markdown, note } from './card-kit';
 import { errorBanner, errorLine, fieldBlock, form, type Option, plainText, selectStatic, submitButton, textInput } from './form-kit';
 import { clip, escapeClipped, escapeMarkdown } from './markdown';
+import { NEED_LIMITS } from '../src/domain/need-rules';
 
 /**
  * Cards for enterprise needs (企业需求): the filing form, the need's card (with the centre's
@@ -64,11 +65,14 @@ const NEED_PLACEHOLDERS: Readonly<Record<NeedField, string>> = {
   mobile: '11 位手机号码，专家将通过它与您联系',
 };
 
-/** The client stops typing at max_length; these are the columns' sizes, at least the rules' limits. */
+/**
+ * The client stops typing at max_length: what the rules allow (need-rules.ts), so nobody types
+ * 200 characters to be told 100. The mobile has room for spaces and +86.
+ */
 const NEED_MAX_LENGTH: Partial<Record<NeedField, number>> = {
-  enterprise_name: 200,
-  description: 1000,
-  contact_name: 100,
+  enterprise_name: NEED_LIMITS.enterprise_name.max,
+  description: NEED_LIMITS.description.max,
+  contact_name: NEED_LIMITS.contact_name.max,
   mobile: 20,
 };
 

@@ -5,15 +5,29 @@ import { escapeClipped, escapeMarkdown } from './markdown';
 
 /** The reminders the scheduled jobs send. Pure data. */
 
+/** Whole days from one calendar date to another. */
+function daysFromTo(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** 明天开始 rather than "1 天后开始". */
+export function startsIn(days: number): string {
+  if (days <= 0) return '今天开始';
+  if (days === 1) return '明天开始';
+  if (days === 2) return '后天开始';
+  return `${days} 天后开始`;
+}
+
 export function draftDeadlineCard(app: Application, deadline: string, daysLeft: number): CardJson {
   const when = daysLeft <= 0 ? '**今天是最后一天**' : `还剩 **${daysLeft} 天**`;
+  const leadDays = app.startDate ? daysFromTo(deadline, app.startDate) : undefined;
   return card({
     title: daysLeft <= 0 ? '申请今天截止' : `申请截止提醒 · 还剩 ${daysLeft} 天`,
     colour: daysLeft <= 0 ? 'red' : 'orange',
     summary: `申请草稿将于 ${deadline} 截止提交`,
     elements: [
       markdown(
-        `您有一份尚未提交的申请草稿。活动计划于 **${app.startDate}** 开始，按通知要求须在活动开始前提交，最晚 **${deadline}**，${when}。`,
+        `您有一份尚未提交的申请草稿。活动计划于 **${app.startDate}** 开始，按通知要求，申请须在活动开始 ${leadDays ?? 10} 日前提交，即最晚 **${deadline}**，${when}。`,
       ),
       markdown(summaryLines(app).join('\n')),
       button('继续填写', { action: 'application.resume', id: app.id }, 'primary'),
@@ -24,10 +38,10 @@ export function draftDeadlineCard(app: Application, deadline: string, daysLeft: 
 
 export function upcomingActivityCard(app: Application, daysBefore: number): CardJson {
   return card({
-    title: `活动提醒 · ${daysBefore} 天后开始`,
+    title: `活动提醒 · ${startsIn(daysBefore)}`,
     subtitle: app.orgName ?? undefined,
     colour: daysBefore <= 1 ? 'orange' : 'blue',
-    summary: `${displayCode(app)} ${daysBefore} 天后开始`,
+    summary: `${displayCode(app)} ${startsIn(daysBefore)}`,
     elements: [
       markdown(`**${displayCode(app)}** 将于 **${app.startDate}** 开始，请做好场地、人员和专家接待准备。`),
       markdown([...summaryLines(app), `**联系人**：${escapeMarkdown(app.contactName ?? '')} ${escapeMarkdown(app.mobile ?? '')}`].join('\n')),
@@ -61,8 +75,11 @@ export function overdueSummariesCard(apps: Application[], days: number, shown = 
   });
 }
 
-/** 近期活动: what starts soon, in date order. */
-export function upcomingActivitiesCard(view: { apps: Application[]; label: string; from: string; until: string; days: number }, shown = 20): CardJson {
+/**
+ * 近期活动: what starts soon, in date order. `who` is the subject of the sentence: 您, a 盟市's
+ * name, or 全区.
+ */
+export function upcomingActivitiesCard(view: { apps: Application[]; who: string; from: string; until: string; days: number }, shown = 20): CardJson {
   const lines = view.apps
     .slice(0, shown)
     .map((a) => `- **${a.startDate}${a.endDate && a.endDate !== a.startDate ? ` 至 ${a.endDate}` : ''}** ${displayCode(a)} ${escapeClipped(a.orgName ?? '', 30)} · ${escapeMarkdown(a.region ?? '')} · ${escapeClipped(a.venue ?? '', 30)}（${a.headcount ?? '?'} 人）`);
@@ -70,12 +87,12 @@ export function upcomingActivitiesCard(view: { apps: Application[]; label: strin
   return card({
     title: `近期活动 · 未来 ${view.days} 天`,
     colour: 'turquoise',
-    summary: `${view.label}近期活动 ${view.apps.length} 项`,
+    summary: `近期活动 ${view.apps.length} 项`,
     elements: [
       markdown(
         view.apps.length
-          ? `${view.label}已通过审核、将于 ${view.from} 至 ${view.until} 之间开始的活动共 ${view.apps.length} 项：\n${lines.join('\n')}`
-          : `${view.label}在 ${view.from} 至 ${view.until} 之间没有已通过审核的活动。`,
+          ? `${view.who}有 ${view.apps.length} 项已通过审核的活动将于 ${view.from} 至 ${view.until} 之间开始：\n${lines.join('\n')}`
+          : `${view.from} 至 ${view.until} 之间，${view.who}没有将要开始的已通过审核的活动。`,
       ),
       note('发送「查询 编号」查看详情。'),
     ],

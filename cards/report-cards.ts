@@ -74,7 +74,7 @@ export function reportTaskCard(view: { task: ReportTask; code: string; timezone:
     colour: 'blue',
     summary: `报送任务：${task.title}`,
     elements: [
-      markdown(`科创服务中心请「${escapeMarkdown(view.region)}」报送以下材料：`),
+      markdown(`科创服务中心请${escapeMarkdown(view.region)}报送以下材料：`),
       markdown(taskLines(task, view.code, view.timezone).join('\n')),
       button('提交', { action: REPORT_OPEN_ACTION, task: task.id }, 'primary'),
       note('点击「提交」后，报送表会私聊发给您；截止前可重新提交，截止后提交会标记为逾期。'),
@@ -88,7 +88,7 @@ export function reportSubmitFormCard(view: { task: ReportTask; code: string; tim
   const { task } = view;
   const expects = task.expects as ReportExpects;
   const elements: CardElement[] = [markdown(taskLines(task, view.code, view.timezone).join('\n'))];
-  if (view.previous) elements.push(note(`「${escapeMarkdown(view.region)}」已于 ${formatInstant(view.previous.submittedAt, view.timezone)} 提交过（第 ${view.previous.times} 次），再次提交会替换文字内容，已发送的文件保留。`));
+  if (view.previous) elements.push(note(`${escapeMarkdown(view.region)}已于 ${formatInstant(view.previous.submittedAt, view.timezone)} 提交过（第 ${view.previous.times} 次），再次提交会替换文字内容，已发送的文件保留。`));
   elements.push(
     form('report_submit_form', [
       ...fieldBlock({
@@ -112,7 +112,7 @@ export function reportReceiptCard(view: { task: ReportTask; code: string; timezo
     colour: submission.late ? 'orange' : 'green',
     summary: `报送回执：${task.title}`,
     elements: [
-      markdown(`「${escapeMarkdown(submission.region)}」已于 ${formatInstant(submission.submittedAt, view.timezone)} 提交${submission.times > 1 ? `（第 ${submission.times} 次）` : ''}${late}。`),
+      markdown(`${escapeMarkdown(submission.region)}已于 ${formatInstant(submission.submittedAt, view.timezone)} 提交${submission.times > 1 ? `（第 ${submission.times} 次）` : ''}${late}。`),
       markdown(`**编号**：${view.code}\n**内容**：${submission.text ? escapeMarkdown(submission.text) : '（无文字）'}\n**附件**：${view.fileCount} 个`),
       note(task.expects === 'text' ? '截止前可再次点击群里的「提交」修改。' : '附件请在与我的私聊中直接发送文件或图片。截止前可再次点击群里的「提交」修改。'),
     ],
@@ -157,7 +157,7 @@ export function reportReminderCard(view: { task: ReportTask; code: string; timez
     colour: view.today ? 'red' : 'orange',
     summary: `报送提醒：${view.task.title}`,
     elements: [
-      markdown(`「${escapeMarkdown(view.region)}」尚未报送「${escapeMarkdown(view.task.title)}」，${when}（${formatInstant(view.task.deadlineAt, view.timezone)}）。`),
+      markdown(`${escapeMarkdown(view.region)}尚未报送「${escapeMarkdown(view.task.title)}」，${when}（${formatInstant(view.task.deadlineAt, view.timezone)}）。`),
       markdown(taskLines(view.task, view.code, view.timezone).join('\n')),
       button('提交', { action: REPORT_OPEN_ACTION, task: view.task.id }, 'primary'),
     ],

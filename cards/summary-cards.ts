@@ -44,6 +44,8 @@ export interface SummaryResultView {
   /** Epoch ms. */
   filedAt: number;
   timezone: string;
+  /** The centre's copy: it is told where the photos go, not asked to send them. */
+  forCentre?: boolean;
 }
 
 const PLACEHOLDERS: Readonly<Record<SummaryField, string>> = {
@@ -79,7 +81,9 @@ export function summaryFormCard(view: SummaryFormView): CardJson {
   elements.push(
     markdown(
       '活动已举办，请按实际情况填写活动评估总结。提交后申请状态变为「已总结」。' +
-        `人员和企业比例按通知要求（第（2）（3）类人员 ${rules.corePercent}% 以上、十大产业企业 ${rules.keyIndustryPercent}% 以上）重新核对，未达标也可以提交，总结中会如实注明。`,
+        (app.kind === '对外交流'
+          ? '对外交流活动不考核人员和企业比例，按实际人数填写即可。'
+          : `人员和企业比例按通知要求（第（2）（3）类人员 ${rules.corePercent}% 以上、十大产业企业 ${rules.keyIndustryPercent}% 以上）重新核对，未达标也可以提交，总结中会如实注明。`),
     ),
   );
   elements.push(markdown([`**编号**：${code}　**状态**：${app.status}`, ...summaryLines(app)].join('\n')));
@@ -89,7 +93,7 @@ export function summaryFormCard(view: SummaryFormView): CardJson {
     fieldBlock({
       label: SUMMARY_LABELS[field],
       optional: field === 'followup_needs',
-      component: component(field, view.values[field]),
+      component: component(field, view.values[field], rules),
       hint: HINTS[field]?.(rules),
       error: errors[field],
     }),
@@ -119,7 +123,7 @@ const FORM_ORDER: readonly SummaryField[] = [
   'followup_needs',
 ];
 
-function component(field: SummaryField, value: string | undefined): CardElement {
+function component(field: SummaryField, value: string | undefined, rules: { maxHeadcount: number }): CardElement {
   const placeholder = PLACEHOLDERS[field];
   if (field === 'satisfaction') {
     // Best first; a typed value counts without its surrounding spaces.
@@ -130,7 +134,8 @@ function component(field: SummaryField, value: string | undefined): CardElement 
   return textInput({
     name: field,
     placeholder,
-    maxLength: multiline ? SUMMARY_MAX_LENGTH[field as keyof typeof SUMMARY_MAX_LENGTH] : 1000,
+    // Counts: at most maxHeadcount, with room for full-width digits or a unit typed after them.
+    maxLength: multiline ? SUMMARY_MAX_LENGTH[field as keyof typeof SUMMARY_MAX_LENGTH] : String(rules.maxHeadcount).length + 2,
     multiline: multiline ? { rows: 4, maxRows: 10 } : undefined,
     value,
   });
@@ -147,9 +152,15 @@ function block(label: string, text: string): string {
 export function summaryResultCard(view: SummaryResultView): CardJson {
   const { app, summary: s, timezone } = view;
   const code = titleCode(app);
-  const keyRatio = s.keyIndustryApplicable
-    ? `${s.keyIndustryPercentText}（要求 ${s.keyIndustryPercentRequired}% 以上）${verdict(s.keyIndustryRatioMet)}`
-    : "<font color='grey'>不适用</font>（没有企业参加）";
+  // The notice's ratios are for 企业创新能力提升活动 only (五（一）); 对外交流活动 has none.
+  const outreach = app.kind === '对外交流';
+  const notApplicable = "<font color='grey'>不适用</font>（对外交流活动不考核比例）";
+  const coreRatio = outreach ? notApplicable : `${s.corePercentText}（要求 ${s.corePercentRequired}% 以上）${verdict(s.coreRatioMet)}`;
+  const keyRatio = outreach
+    ? notApplicable
+    : s.keyIndustryApplicable
+      ? `${s.keyIndustryPercentText}（要求 ${s.keyIndustryPercentRequired}% 以上）${verdict(s.keyIndustryRatioMet)}`
+      : "<font color='grey'>不适用</font>（没有企业参加）";
   const elements: CardElement[] = [
     markdown(`**编号**：${code}　**状态**：已总结\n**提交人**：${mention(view.filedBy)} 于 ${formatInstant(view.filedAt, timezone)} 提交`),
     markdown(summaryLines(app).join('\n')),
@@ -157,7 +168,7 @@ export function summaryResultCard(view: SummaryResultView): CardJson {
     markdown(
       [
         `**实际参加人数**：${s.actualHeadcount} 人，其中第（2）（3）类人员 ${s.actualCoreCount} 人`,
-        `**（2）（3）类人员占比**：${s.corePercentText}（要求 ${s.corePercentRequired}% 以上）${verdict(s.coreRatioMet)}`,
+        `**（2）（3）类人员占比**：${coreRatio}`,
         `**实际参与企业数**：${s.actualEnterpriseCount} 家，其中自治区十大产业企业 ${s.actualKeyIndustryCount} 家`,
         `**十大产业企业占比**：${keyRatio}`,
         `**满意度**：${SATISFACTION_LABELS[s.satisfaction]}`,
@@ -165,7 +176,11 @@ export function summaryResultCard(view: SummaryResultView): CardJson {
     ),
     markdown(block(SUMMARY_LABELS.outcomes, s.outcomes)),
     markdown(block(SUMMARY_LABELS.followup_needs, s.followupNeeds)),
-    note('活动照片、签到表可在与我的私聊中以图片或文件发给我。'),
+    note(
+      view.forCentre
+        ? '申请人发给机器人的活动照片、签到表会转发到这里。'
+        : '活动照片、签到表可在与我的私聊中以图片或文件发给我。',
+    ),
   ];
   const title = `活动评估总结已提交 · ${code}`;
   return card({ title, subtitle: app.orgName ?? undefined, colour: 'green', summary: title, elements });

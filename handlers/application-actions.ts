@@ -7,7 +7,9 @@ import type { Attachment } from '../src/services/application-service';
 import { codeOf } from '../src/services/application-record';
 import { attachToApplication } from './attachment-received';
 import {
+  campaignYearOf,
   codeText,
+  earlierSubmissionOf,
   formCard,
   formValuesOf,
   mayAct,
@@ -17,6 +19,7 @@ import {
   todayOf,
 } from './application-flow';
 import { listView, scopeFromValue } from './query-command';
+import { contactLine } from '../cards/contact-line';
 import type { CardActionContext, CardActionHandler, CardActionResult } from './types';
 
 /**
@@ -74,7 +77,9 @@ const submit: CardActionHandler = async (ctx) => {
 
   const form = ctx.formValue ?? {};
   const mode = !app || app.status === '草稿' ? (app ? 'draft' : 'new') : 'edit';
-  const checked = checkApplicationForm(form, { today: todayOf(deps), campaignYear: deps.settings.campaignYear, rules: deps.settings.rules });
+  const earlier = await earlierSubmissionOf(deps, app);
+  const year = campaignYearOf(deps, app);
+  const checked = checkApplicationForm(form, { today: todayOf(deps), campaignYear: year, rules: deps.settings.rules, earlier });
   if (!checked.ok) {
     // A fresh form or a draft is kept, so that nothing typed is lost even if the card is.
     if (!app || app.status === '草稿') {
@@ -88,7 +93,7 @@ const submit: CardActionHandler = async (ctx) => {
     ctx.log.info({ fields: Object.keys(checked.errors) }, 'application form failed its checks');
     return {
       toast: { type: 'warning', content: `有 ${count} 项需要修改，请查看表单中的红色提示` },
-      card: formCard(deps, { target, values: form as Record<string, string | string[]>, mode, errors: checked.errors, code: app ? codeOf(app) : undefined }),
+      card: formCard(deps, { target, values: form as Record<string, string | string[]>, mode, errors: checked.errors, code: app ? codeOf(app) : undefined, app, earlier }),
     };
   }
 
@@ -100,7 +105,7 @@ const submit: CardActionHandler = async (ctx) => {
       formToken: 'form' in target ? target.form : null,
       app,
       checked: checked.application,
-      year: tx.settings.campaignYear,
+      year,
     });
     if (!change.ok) return change;
     await sendReviewCards(tx, change.app, ctx.log);
@@ -132,7 +137,8 @@ const edit: CardActionHandler = async (ctx) => {
   if (!canTransition(app.status, 'resubmit')) {
     return { toast: { type: 'warning', content: `该申请当前状态为「${app.status}」，不能修改。` }, card: statusCard(ctx, app) };
   }
-  return { card: formCard(ctx.deps, { target: { id: app.id }, values: formValuesOf(ctx.deps, app), mode: 'edit', code: codeOf(app) }) };
+  const earlier = await earlierSubmissionOf(ctx.deps, app);
+  return { card: formCard(ctx.deps, { target: { id: app.id }, values: formValuesOf(ctx.deps, app), mode: 'edit', code: codeOf(app), app, earlier }) };
 };
 
 const resume: CardActionHandler = async (ctx) => {
@@ -189,7 +195,9 @@ const review: CardActionHandler = async (ctx) => {
     const change = await tx.applications.transition(app, decision, ctx.operatorOpenId, reason.trim() || null);
     if (!change.ok) return change;
     await refreshReviewCards(tx, change.app, ctx.messageId);
-    await notifyFiler(tx, change.app, DECISION_BANNERS[decision]);
+    // A returned or rejected filer may want to talk to somebody: the centre's contact, when configured.
+    const contact = decision === 'approve' ? undefined : contactLine(tx.settings.contact);
+    await notifyFiler(tx, change.app, contact ? `${DECISION_BANNERS[decision]}\n${contact}` : DECISION_BANNERS[decision]);
     return change;
   });
   if (!result.ok) return alreadyMoved(ctx, result.current);

@@ -5,8 +5,8 @@ import { applicationFormCard, FormTarget } from '../cards/application-form-card'
 import type { Application } from '../src/db/entities/application.entity';
 import type { ApplicationField } from '../src/domain/application-fields';
 import { resolveApplicationRules } from '../src/domain/application-rule-config';
-import { applicationToFormValues, earliestStartDate, type ApplicationErrors } from '../src/domain/application-rules';
-import { localDate } from '../src/domain/calendar';
+import { applicationToFormValues, campaignYearOn, firstAllowedStart, type ApplicationErrors, type EarlierSubmission } from '../src/domain/application-rules';
+import { calendarYearOf, localDate } from '../src/domain/calendar';
 import { CENTRE } from '../src/domain/regions';
 import type { Logger } from '../src/logger';
 import type { OutboundMessage } from '../src/platform/port';
@@ -20,18 +20,59 @@ import type { HandlerDeps } from './types';
  * twice (a retried event, a double click) sends it once.
  */
 
-export function todayOf(deps: HandlerDeps): string {
+export function todayOf(deps: Pick<HandlerDeps, 'now' | 'settings'>): string {
   return localDate(new Date(deps.now()), deps.settings.timezone);
+}
+
+/**
+ * The campaign year a new filing belongs to: CAMPAIGN_YEAR, or the season that is running or
+ * the next one (see campaignYearOn). An application already numbered keeps its own year.
+ */
+export function campaignYearOf(deps: Pick<HandlerDeps, 'now' | 'settings'>, app?: Application | null): number {
+  if (app?.codeYear) return app.codeYear;
+  return deps.settings.campaignYear ?? campaignYearOn(todayOf(deps), deps.settings.rules);
+}
+
+/**
+ * The year needs and report tasks are numbered in: CAMPAIGN_YEAR, or the calendar year (a
+ * year-end report task in December belongs to the year it reports on, not to the next season).
+ */
+export function numberingYearOf(deps: Pick<HandlerDeps, 'now' | 'settings'>): number {
+  return calendarYearOf(deps.settings, new Date(deps.now()));
+}
+
+/**
+ * A submitted application being changed: the day it was first submitted (from its audit
+ * trail) and its start date, from which the 10-day rule counts (see leadDayOf).
+ */
+export async function earlierSubmissionOf(deps: HandlerDeps, app: Application | null): Promise<EarlierSubmission | undefined> {
+  if (!app || app.status === '草稿' || !app.startDate) return undefined;
+  const first = (await deps.applications.history(app.id)).find((e) => e.action === 'submit');
+  const at = first?.at ?? app.submittedAt;
+  if (at === null || at === undefined) return undefined;
+  return { firstSubmittedOn: localDate(new Date(at), deps.settings.timezone), startDate: app.startDate };
 }
 
 export function formCard(
   deps: HandlerDeps,
-  opts: { target: FormTarget; values: Partial<Record<ApplicationField, string | string[]>>; mode: 'new' | 'draft' | 'edit'; errors?: ApplicationErrors; code?: string },
+  opts: {
+    target: FormTarget;
+    values: Partial<Record<ApplicationField, string | string[]>>;
+    mode: 'new' | 'draft' | 'edit';
+    errors?: ApplicationErrors;
+    code?: string;
+    app?: Application | null;
+    earlier?: EarlierSubmission;
+  },
 ) {
+  const { app, ...view } = opts;
+  const year = campaignYearOf(deps, app);
+  const today = todayOf(deps);
   return applicationFormCard({
-    ...opts,
-    campaignYear: deps.settings.campaignYear,
-    earliestStart: earliestStartDate(todayOf(deps), deps.settings.rules),
+    ...view,
+    campaignYear: year,
+    earliestStart: firstAllowedStart(today, year, deps.settings.rules),
+    keepingDatesFrom: opts.earlier && opts.earlier.firstSubmittedOn < today ? opts.earlier.firstSubmittedOn : undefined,
     rules: resolveApplicationRules(deps.settings.rules),
   });
 }

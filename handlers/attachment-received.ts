@@ -1,6 +1,6 @@
 import { button, card, markdown, note } from '../cards/card-kit';
 
-import { escapeMarkdown } from '../cards/markdown';
+import { clipAtWord, escapeMarkdown } from '../cards/markdown';
 import type { Application } from '../src/db/entities/application.entity';
 import type { OutboundMessage } from '../src/platform/port';
 import type { Attachment } from '../src/services/application-service';
@@ -96,10 +96,10 @@ function choiceButton(c: Candidate, attachment: Attachment, primary: boolean) {
   const file = { kind: attachment.kind, key: attachment.key, name: attachment.name, msg: attachment.messageId };
   const type = primary ? 'primary' : 'default';
   if (c.kind === 'report') {
-    return button(`报送：${[...c.task.title].slice(0, 12).join('')}（${c.submission.region}）`, { action: REPORT_ATTACH_ACTION, submission: c.submission.id, ...file }, type);
+    return button(`报送：${clipAtWord(c.task.title, 14)}（${c.submission.region}）`, { action: REPORT_ATTACH_ACTION, submission: c.submission.id, ...file }, type);
   }
   const what = c.scan ? '盖章扫描件' : '活动照片/签到表';
-  return button(`${codeText(c.app)} ${[...(c.app.orgName ?? '')].slice(0, 10).join('')}（${what}）`, { action: 'application.attach', id: c.app.id, ...file }, type);
+  return button(`${codeText(c.app)} ${clipAtWord(c.app.orgName ?? '', 12)}（${what}）`, { action: 'application.attach', id: c.app.id, ...file }, type);
 }
 
 /** Handles an image or file sent in a private chat; `reply` answers the message. */

@@ -6,6 +6,7 @@ import { parseRegion, type Region } from '../src/domain/regions';
 import { loadYearData } from '../src/services/figures-data';
 import { applicationWorkbook, needWorkbook } from '../src/services/figures-exports';
 import { adminInCentre, sendGenerated } from './figures-flow';
+import { numberingYearOf } from './application-flow';
 import type { Command } from './types';
 
 /**
@@ -50,7 +51,7 @@ export const exportCommand: Command = {
   adminOnly: true,
   async run(ctx) {
     if (!(await adminInCentre(ctx))) return ctx.reply({ type: 'text', text: EXPORT_REFUSAL });
-    const filter = parseExportArgs(ctx.args, ctx.deps.settings.campaignYear);
+    const filter = parseExportArgs(ctx.args, numberingYearOf(ctx.deps));
     if ('error' in filter) return ctx.reply({ type: 'text', text: filter.error });
     const { tenantKey } = ctx.message;
     const tz = ctx.deps.settings.timezone;

@@ -11,6 +11,6 @@ export const helpCommand: Command = {
       ctx.message.chatType === 'group'
         ? (await ctx.deps.bindings.find(ctx.message.tenantKey, ctx.message.chatId))?.scope
         : undefined;
-    await ctx.reply({ type: 'card', card: helpCard({ commands: ctx.commands, chatType: ctx.message.chatType, binding }) });
+    await ctx.reply({ type: 'card', card: helpCard({ commands: ctx.commands, chatType: ctx.message.chatType, binding, isAdmin: ctx.isAdmin, contact: ctx.deps.settings.contact }) });
   },
 };

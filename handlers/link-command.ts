@@ -1,7 +1,7 @@
 import { sanitizeForText } from '../cards/markdown';
 import { needCodeOf, parseNeedCode } from '../src/domain/need-status';
 import { codeOf, parseCode } from '../src/services/application-record';
-import { refreshReviewCards } from './application-flow';
+import { numberingYearOf, refreshReviewCards } from './application-flow';
 import { refreshNeedCards } from './need-flow';
 import type { Command } from './types';
 
@@ -17,7 +17,7 @@ export const linkCommand: Command = {
   async run(ctx) {
     const say = (text: string) => ctx.reply({ type: 'text', text });
     if (!ctx.isAdmin) return say('抱歉，只有科创服务中心的管理员可以关联需求和申请。');
-    const year = ctx.deps.settings.campaignYear;
+    const year = numberingYearOf(ctx.deps);
     const words = ctx.args.split(/\s+/).filter(Boolean);
     const needCode = words.map((w) => parseNeedCode(w)).find(Boolean);
     const appCode = words.map((w) => parseCode(w)).find(Boolean);

@@ -58,7 +58,7 @@ export const messageHandler = (commands: readonly Command[]): EventHandler => as
 
 async function helpFor(msg: ChatMessage, deps: HandlerDeps, commands: readonly Command[], unrecognised: string) {
   const binding = msg.chatType === 'group' ? (await deps.bindings.find(msg.tenantKey, msg.chatId))?.scope : undefined;
-  return helpCard({ commands, chatType: msg.chatType, binding, unrecognised: unrecognised || undefined });
+  return helpCard({ commands, chatType: msg.chatType, binding, unrecognised: unrecognised || undefined, isAdmin: deps.admins.has(msg.senderOpenId), contact: deps.settings.contact });
 }
 
 async function mentionsBot(mentions: Array<{ id?: { open_id?: string } }>, deps: HandlerDeps): Promise<boolean> {

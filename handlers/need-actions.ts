@@ -7,7 +7,7 @@ import { sanitizeForText } from '../cards/markdown';
 import { checkNeedForm, pickNeedValues } from '../src/domain/need-rules';
 import { canNeedTransition, needActionLabel, needNoteError, nextNeedStatus, type NeedAction, type NeedStatus } from '../src/domain/need-status';
 import { fieldsOf } from '../src/services/expert-service';
-import { centreTargets } from './application-flow';
+import { centreTargets, numberingYearOf } from './application-flow';
 import { needForm, needListPage } from './need-command';
 import { needCardFor, needCode, newNeedCardKey, refreshNeedCards } from './need-flow';
 import type { CardActionContext, CardActionHandler, CardActionResult, HandlerDeps } from './types';
@@ -44,7 +44,7 @@ const submit: CardActionHandler = async (ctx) => {
   }
   // The numbered need, its audit row and the centre's cards: one commit.
   const { need, created } = await deps.atomically(async (tx) => {
-    const filed = await tx.needs.create({ tenantKey: ctx.tenantKey, filerOpenId: ctx.operatorOpenId, formToken: token, year: tx.settings.campaignYear, need: checked.need });
+    const filed = await tx.needs.create({ tenantKey: ctx.tenantKey, filerOpenId: ctx.operatorOpenId, formToken: token, year: numberingYearOf(tx), need: checked.need });
     if (!filed.created) return filed;
     const centreCard = await needCardFor(tx, filed.need, { admin: true, banner: '**新的企业需求**，请对接专家。' });
     for (const target of await centreTargets(tx, filed.need.tenantKey)) {

@@ -46,7 +46,7 @@ async function scopeOf(deps: HandlerDeps, tenantKey: string, chatId: string | un
 export async function needListView(deps: HandlerDeps, tenantKey: string, viewer: string, scope: NeedScope, page: number): Promise<NeedListView> {
   const filter = { tenantKey, ...(scope.kind === 'mine' ? { filerOpenId: viewer } : {}), ...(scope.kind === 'region' ? { region: scope.region } : {}) };
   const { items, total, counts } = await deps.needs.list(filter, page, PAGE_SIZE);
-  const who = scope.kind === 'mine' ? '您提交的企业需求' : scope.kind === 'region' ? `「${scope.region}」的企业需求` : '全区企业需求';
+  const who = scope.kind === 'mine' ? '您提交的企业需求' : scope.kind === 'region' ? `${scope.region}的企业需求` : '全区企业需求';
   return {
     title: scope.kind === 'mine' ? '我的企业需求' : '企业需求列表',
     scopeNote: who,

@@ -4,7 +4,7 @@ import type { Application } from '../src/db/entities/application.entity';
 import { CENTRE, parseRegion, type Region } from '../src/domain/regions';
 import { parseCode } from '../src/services/application-record';
 import { parseNeedCode } from '../src/domain/need-status';
-import { linkedNeedsOf } from './application-flow';
+import { campaignYearOf, linkedNeedsOf, numberingYearOf } from './application-flow';
 import { mayViewNeed } from './need-command';
 import { needCardFor } from './need-flow';
 import type { CardActionContext, Command, CommandContext, HandlerDeps } from './types';
@@ -62,7 +62,7 @@ export async function listView(deps: HandlerDeps, tenantKey: string, viewer: str
     page = Math.ceil(result.total / PAGE_SIZE) - 1;
     result = await deps.applications.list(filter, page, PAGE_SIZE);
   }
-  const titles = { mine: ['我的申请', '您的申请'], all: ['全部申请', '全区申请'], region: [`${scope.kind === 'region' ? scope.region : ''}的申请`, `「${scope.kind === 'region' ? scope.region : ''}」的申请`] };
+  const titles = { mine: ['我的申请', '您的申请'], all: ['全部申请', '全区申请'], region: [`${scope.kind === 'region' ? scope.region : ''}的申请`, `${scope.kind === 'region' ? scope.region : ''}的申请`] };
   const [title, scopeNote] = titles[scope.kind];
   return {
     title,
@@ -110,7 +110,7 @@ export const queryCommand: Command = {
     }
     const code = parseCode(ctx.args);
     if (!code) {
-      await ctx.reply({ type: 'text', text: `「${sanitizeForText(ctx.args)}」不是有效的申请编号。申请编号形如 SQ${ctx.deps.settings.campaignYear}-0001，需求编号形如 XQ${ctx.deps.settings.campaignYear}-0001；发送「查询」可查看申请列表。` });
+      await ctx.reply({ type: 'text', text: `「${sanitizeForText(ctx.args)}」不是有效的申请编号。申请编号形如 SQ${campaignYearOf(ctx.deps)}-0001，需求编号形如 XQ${numberingYearOf(ctx.deps)}-0001；发送「查询」可查看申请列表。` });
       return;
     }
     const app = await ctx.deps.applications.findByCode(tenantKey, code.year, code.seq);

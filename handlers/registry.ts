@@ -4,7 +4,7 @@
  */
 import { APPLICATION_ACTIONS } from './application-actions';
 import { applyCommand } from './apply-command';
-import { bindCommand } from './bind-command';
+import { bindCommand, unbindCommand } from './bind-command';
 import { onBotAdded } from './bot-added';
 import { helpCommand } from './help-command';
 import { messageHandler } from './message-received';
@@ -39,6 +39,7 @@ export const COMMANDS: readonly Command[] = [
   circularCommand,
   yearEndCommand,
   bindCommand,
+  unbindCommand,
 ];
 
 export const EVENT_HANDLERS: Readonly<Record<string, EventHandler>> = {

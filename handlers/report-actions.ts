@@ -20,7 +20,7 @@ import { checkReportTaskForm, reportTextError, type ReportExpects } from '../src
 import type { Attachment } from '../src/services/application-service';
 import { regionsOf } from '../src/services/report-service';
 import { buildWorkbook } from '../src/services/sheet-writing';
-import { centreTargets, formTokenFor, forwardToCentre } from './application-flow';
+import { centreTargets, formTokenFor, forwardToCentre, numberingYearOf } from './application-flow';
 import { progressCardFor, progressOf, REPORT_CODE_PREFIX, refreshProgressCards, reportCode } from './report-flow';
 import type { CardActionContext, CardActionHandler, CardActionResult, Command, HandlerDeps } from './types';
 import type { CardJson } from '../cards/card-kit';
@@ -74,7 +74,7 @@ export const progressCommand: Command = {
     }
     const code = parseCodeWith(REPORT_CODE_PREFIX, ctx.args);
     const task = code ? await ctx.deps.reports.findByCode(tenantKey, code.year, code.seq) : null;
-    if (!task) return ctx.reply({ type: 'text', text: `没有找到报送任务「${sanitizeForText(ctx.args)}」。编号形如 BS${ctx.deps.settings.campaignYear}-0001；发送「报送进度」查看全部任务。` });
+    if (!task) return ctx.reply({ type: 'text', text: `没有找到报送任务「${sanitizeForText(ctx.args)}」。编号形如 BS${numberingYearOf(ctx.deps)}-0001；发送「报送进度」查看全部任务。` });
     const key = `report:${task.id}:progress:reply:${ctx.message.messageId}`;
     await ctx.deps.messenger.reply({ tenantKey, key }, ctx.message.messageId, chatId, { type: 'card', card: await progressCardFor(ctx.deps, task) });
     await ctx.deps.reports.addProgressKeys(task, [key]);
@@ -127,7 +127,7 @@ const publish: CardActionHandler = async (ctx) => {
   }
   // The numbered task, the group cards and the centre's progress cards: one commit.
   const { task, created, reached, progress } = await deps.atomically(async (tx) => {
-    const made = await tx.reports.create({ tenantKey: ctx.tenantKey, formToken: token, year: tx.settings.campaignYear, createdBy: ctx.operatorOpenId, task: checked.task });
+    const made = await tx.reports.create({ tenantKey: ctx.tenantKey, formToken: token, year: numberingYearOf(tx), createdBy: ctx.operatorOpenId, task: checked.task });
     if (!made.created) return { ...made, reached: 0, progress: await progressCardFor(tx, made.task) };
     return { ...made, ...(await announceTask(tx, made.task, ctx)) };
   });
@@ -228,7 +228,7 @@ export async function attachToReport(deps: HandlerDeps, submission: ReportSubmis
     if (fresh) await refreshProgressCards(tx, fresh);
     return n;
   });
-  return `已收到，作为「${submission.region}」报送「${task.title}」（${reportCode(task)}）的附件保存（共 ${count} 个）。`;
+  return `已收到，作为${submission.region}报送「${task.title}」（${reportCode(task)}）的附件保存（共 ${count} 个）。`;
 }
 
 const attach: CardActionHandler = async (ctx) => {

@@ -41,10 +41,11 @@ const submitSummary: CardActionHandler = async (ctx) => {
     if (!result.ok) return result;
     const filed = await tx.summaries.get(app.id);
     const card = summaryResultCard({ app: result.app, summary: checked.summary, filedBy: ctx.operatorOpenId, filedAt: filed?.filedAt ?? tx.now(), timezone });
+    const centreCopy = summaryResultCard({ app: result.app, summary: checked.summary, filedBy: ctx.operatorOpenId, filedAt: filed?.filedAt ?? tx.now(), timezone, forCentre: true });
     for (const target of await centreTargets(tx, app.tenantKey)) {
       const ref = { tenantKey: app.tenantKey, key: `summary:${app.id}:${target.kind}:${target.id}` };
-      if (target.kind === 'chat') await tx.messenger.sendToChat(ref, target.id, { type: 'card', card });
-      else await tx.messenger.sendToUser(ref, target.id, { type: 'card', card });
+      if (target.kind === 'chat') await tx.messenger.sendToChat(ref, target.id, { type: 'card', card: centreCopy });
+      else await tx.messenger.sendToUser(ref, target.id, { type: 'card', card: centreCopy });
     }
     return { ok: true as const, card };
   });

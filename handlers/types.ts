@@ -1,6 +1,7 @@
 import type { Logger } from '../src/logger';
 import type { ChatPlatform, OutboundMessage } from '../src/platform/port';
 import type { ApplicationRulesOverride } from '../src/domain/application-rule-config';
+import type { CentreContact } from '../src/config';
 import type { ApplicationService } from '../src/services/application-service';
 import type { BindingService } from '../src/services/binding-service';
 import type { SummaryService } from '../src/services/summary-service';
@@ -33,12 +34,15 @@ export interface HandlerDeps {
 
 /** The deployment's settings that handlers need (from the configuration). */
 export interface Settings {
-  campaignYear: number;
+  /** CAMPAIGN_YEAR when set; else it follows the clock (see campaignYearOf in application-flow.ts). */
+  campaignYear?: number;
   /** SCHEDULE_TIMEZONE: which calendar day "today" is, and how instants are shown. */
   timezone: string;
   rules?: ApplicationRulesOverride;
   /** CIRCULAR_TO_REGIONS and YEAR_END_FIGURES_DATE (issue 13); absent: off and '12-01'. */
   figures?: { circularToRegions: boolean; yearEndDate: string };
+  /** CENTRE_CONTACT_*: shown on the help card and on returned or rejected applications. */
+  contact?: CentreContact;
 }
 
 /** A verified, recorded event, as the inbox hands it to its handler. */

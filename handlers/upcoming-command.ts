@@ -24,7 +24,7 @@ export const upcomingCommand: Command = {
       ...(scope.kind === 'mine' ? { filerOpenId: senderOpenId } : {}),
       ...(scope.kind === 'region' ? { region: scope.region } : {}),
     });
-    const label = scope.kind === 'mine' ? '您的' : scope.kind === 'region' ? `「${scope.region}」的` : '全区';
-    await ctx.reply({ type: 'card', card: upcomingActivitiesCard({ apps, label, from: today, until, days }) });
+    const who = scope.kind === 'mine' ? '您' : scope.kind === 'region' ? scope.region : '全区';
+    await ctx.reply({ type: 'card', card: upcomingActivitiesCard({ apps, who, from: today, until, days }) });
   },
 };

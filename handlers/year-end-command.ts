@@ -2,6 +2,7 @@ import { sanitizeForText } from '../cards/markdown';
 import { parseRegion, type Region } from '../src/domain/regions';
 import { yearEndFiles, yearEndIntro } from '../src/jobs/year-end';
 import { placeOf, sendGenerated } from './figures-flow';
+import { numberingYearOf } from './application-flow';
 import type { Command } from './types';
 
 /**
@@ -33,7 +34,7 @@ export const yearEndCommand: Command = {
     const adminHere = ctx.isAdmin && (place.kind === 'p2p' || place.kind === 'centre' || (place.kind === 'region' && place.region === scope));
     const allowed = scope === '全区' ? ctx.isAdmin && (place.kind === 'p2p' || place.kind === 'centre') : adminHere || (place.kind === 'region' && place.region === scope);
     if (!allowed) return ctx.reply({ type: 'text', text: scope === '全区' ? YEAR_END_REFUSALS.all : YEAR_END_REFUSALS.region(scope) });
-    const year = ctx.deps.settings.campaignYear;
+    const year = numberingYearOf(ctx.deps);
     const sent = await sendGenerated(ctx, `${scope}${year}年年度数据`, () => yearEndFiles(ctx.deps, ctx.message.tenantKey, scope, new Date(ctx.deps.now())));
     if (sent) await ctx.reply({ type: 'text', text: yearEndIntro(scope, year) });
   },

@@ -26,7 +26,12 @@ export interface Config {
   /** No app credentials: nothing is sent; what would be sent is logged. */
   dryRun: boolean;
   adminOpenIds: ReadonlySet<string>;
-  campaignYear: number;
+  /**
+   * CAMPAIGN_YEAR when set. Unset, the year follows the clock: the season that is running or
+   * the next one (see `campaignYearOn` in src/domain/application-rules.ts), computed for each
+   * filing, so a bot running through December needs no restart.
+   */
+  campaignYear: number | undefined;
   timezone: string;
   logLevel: string;
   /** Local hour (SCHEDULE_TIMEZONE) at which reminders and the weekly digest fall due. */
@@ -55,6 +60,8 @@ export interface Config {
   circularToRegions: boolean;
   /** YEAR_END_FIGURES_DATE ('MM-DD'): when each 盟市's group gets its year-end figures. */
   yearEndFiguresDate: string;
+  /** The centre's contact (the notice's 联系方式), shown on the help card and on returned or rejected applications. */
+  centreContact: CentreContact;
   // --- DingTalk (issue 12) ---
   /** Undefined when DINGTALK_CLIENT_ID/DINGTALK_CLIENT_SECRET are not set (DingTalk off). */
   dingtalk: DingTalkConfig | undefined;
@@ -72,6 +79,13 @@ export interface DingTalkConfig {
   baseUrl: string;
   /** Staff ids (userid) of the centre's administrators on DingTalk. */
   adminStaffIds: ReadonlySet<string>;
+}
+
+/** Each part optional: an empty value is not shown. */
+export interface CentreContact {
+  name?: string;
+  phone?: string;
+  email?: string;
 }
 
 export class ConfigError extends Error {
@@ -102,10 +116,6 @@ function isMonthDay(value: string): boolean {
   if (!m) return false;
   const days = new Date(Date.UTC(2027, Number(m[1]), 0)).getUTCDate();
   return Number(m[1]) >= 1 && Number(m[1]) <= 12 && Number(m[2]) >= 1 && Number(m[2]) <= days;
-}
-
-function yearIn(timezone: string, now: Date): number {
-  return Number(new Intl.DateTimeFormat('en-US', { timeZone: timezone, year: 'numeric' }).format(now));
 }
 
 const schema = z.object({
@@ -168,6 +178,13 @@ const schema = z.object({
     .trim()
     .default('12-01')
     .refine(isMonthDay, { message: "expected a day of the year as 'MM-DD', e.g. '12-01'" }),
+  CENTRE_CONTACT_NAME: optionalText.refine((v) => v === undefined || [...v].length <= 30, { message: 'expected a name of at most 30 characters' }),
+  CENTRE_CONTACT_PHONE: optionalText.refine((v) => v === undefined || /^[0-9+\-() ]{5,30}$/.test(v), {
+    message: "expected a phone number such as '0471-6939381'",
+  }),
+  CENTRE_CONTACT_EMAIL: optionalText.refine((v) => v === undefined || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), {
+    message: "expected an e-mail address such as 'zzqkczx@126.com'",
+  }),
   // --- DingTalk (issue 12) ---
   DINGTALK_CLIENT_ID: optionalText,
   DINGTALK_CLIENT_SECRET: optionalText,
@@ -206,7 +223,7 @@ function dingtalkConfig(e: z.infer<typeof schema>): DingTalkConfig | undefined {
   };
 }
 
-export function loadConfig(env: Record<string, string | undefined>, now: Date = new Date()): Config {
+export function loadConfig(env: Record<string, string | undefined>): Config {
   // `PORT=` in an env file means "not set", for every variable alike.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
   const parsed = schema.safeParse(present);
@@ -253,7 +270,7 @@ export function loadConfig(env: Record<string, string | undefined>, now: Date = 
     },
     dryRun,
     adminOpenIds: new Set(e.ADMIN_OPEN_IDS),
-    campaignYear: e.CAMPAIGN_YEAR ? Number(e.CAMPAIGN_YEAR) : yearIn(e.SCHEDULE_TIMEZONE, now),
+    campaignYear: e.CAMPAIGN_YEAR ? Number(e.CAMPAIGN_YEAR) : undefined,
     timezone: e.SCHEDULE_TIMEZONE,
     logLevel: e.LOG_LEVEL,
     reminderHour: e.REMINDER_HOUR,
@@ -271,6 +288,11 @@ export function loadConfig(env: Record<string, string | undefined>, now: Date = 
     circularToRegions: e.CIRCULAR_TO_REGIONS === '1',
     yearEndFiguresDate: e.YEAR_END_FIGURES_DATE,
     dingtalk,
+    centreContact: {
+      ...(e.CENTRE_CONTACT_NAME ? { name: e.CENTRE_CONTACT_NAME } : {}),
+      ...(e.CENTRE_CONTACT_PHONE ? { phone: e.CENTRE_CONTACT_PHONE } : {}),
+      ...(e.CENTRE_CONTACT_EMAIL ? { email: e.CENTRE_CONTACT_EMAIL } : {}),
+    },
   };
 }
 

@@ -1,14 +1,44 @@
 /**
- * The activity menu of the 2026 notice (section 四 活动内容). A filer picks the content of an
- * activity from it; the centre staffs the expert team accordingly.
+ * The activity menu of the 2026 notice: the two kinds of activity of section 五 (活动安排) and
+ * the content of each, section 四 (活动内容) for 企业创新能力提升活动 and 五（二） for 对外交流活动.
+ * A filer picks the content of an activity from it; the centre staffs the expert team accordingly.
+ *
+ * The form shows ONE multi-select with the content of both kinds, each option prefixed by its
+ * group (专题讲座 / 互动交流 / 考察调研 belong to 能力提升, 对外交流活动 to 对外交流), next to a
+ * select for the kind. A card JSON 2.0 form cannot change one select's options when another
+ * changes without a round trip through a callback (and a half-typed form would be lost on the
+ * way), so the server checks instead that the content chosen belongs to the kind chosen, and
+ * says so under the field when it does not.
  *
  * Option values are ASCII and stable: they are stored with applications and travel in card
  * callbacks, so the Chinese wording may be corrected later without breaking stored data.
  * The texts are the notice's own, without the list punctuation (；/。) that ends each item.
  */
 
-export const ACTIVITY_GROUPS = ['专题讲座', '互动交流', '考察调研'] as const;
+/** The form's `kind` values (a contract), and how the notice names each kind. */
+export const ACTIVITY_KINDS = ['能力提升', '对外交流'] as const;
+export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
+export const KIND_NAMES: Readonly<Record<ActivityKind, string>> = {
+  能力提升: '企业创新能力提升活动',
+  对外交流: '对外交流活动',
+};
+/** Applications filed before the kind existed, and forms that do not send one, are this kind. */
+export const DEFAULT_KIND: ActivityKind = '能力提升';
+
+export function isActivityKind(value: unknown): value is ActivityKind {
+  return typeof value === 'string' && (ACTIVITY_KINDS as readonly string[]).includes(value);
+}
+
+export const ACTIVITY_GROUPS = ['专题讲座', '互动交流', '考察调研', '对外交流活动'] as const;
 export type ActivityGroup = (typeof ACTIVITY_GROUPS)[number];
+
+/** Which kind each group of content belongs to. */
+export const GROUP_KIND: Readonly<Record<ActivityGroup, ActivityKind>> = {
+  专题讲座: '能力提升',
+  互动交流: '能力提升',
+  考察调研: '能力提升',
+  对外交流活动: '对外交流',
+};
 
 export interface ActivityOption {
   readonly value: string;
@@ -38,6 +68,14 @@ export const ACTIVITY_MENU = [
   { value: 'survey-1', group: '考察调研', number: 1, text: '深入园区和企业开展需求挖掘分析，推动精准对接' },
   { value: 'survey-2', group: '考察调研', number: 2, text: '园企科协走访调研、交流研讨' },
   { value: 'survey-3', group: '考察调研', number: 3, text: '各盟市企业创新能力提升和政策落地情况' },
+  { value: 'outreach-1', group: '对外交流活动', number: 1, text: '博士创新站与科技小院交流活动' },
+  { value: 'outreach-2', group: '对外交流活动', number: 2, text: '区内外交流合作与成果推介活动' },
+  {
+    value: 'outreach-3',
+    group: '对外交流活动',
+    number: 3,
+    text: '组织参加中国科协举办的全国园区科协、民营企业科协、国有企业科协负责人提能行动主题活动',
+  },
 ] as const satisfies readonly ActivityOption[];
 
 export type ActivityValue = (typeof ACTIVITY_MENU)[number]['value'];
@@ -55,6 +93,19 @@ export function isActivityValue(value: string): value is ActivityValue {
 /** The options of one group, in the notice's order. */
 export function activitiesOf(group: ActivityGroup): ActivityOption[] {
   return ACTIVITY_MENU.filter((o) => o.group === group);
+}
+
+/** The content of one kind, in the notice's order. */
+export function activitiesOfKind(kind: ActivityKind): ActivityOption[] {
+  return ACTIVITY_MENU.filter((o) => GROUP_KIND[o.group] === kind);
+}
+
+/** The chosen values that do not belong to `kind`. */
+export function valuesNotOfKind(values: readonly ActivityValue[], kind: ActivityKind): ActivityValue[] {
+  return values.filter((v) => {
+    const option = findActivity(v);
+    return option !== undefined && GROUP_KIND[option.group] !== kind;
+  });
 }
 
 /** How an option reads in a select or a summary: "专题讲座 4. 科技政策落地宣讲解读". */

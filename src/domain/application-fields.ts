@@ -5,6 +5,7 @@
 
 /** The form's component names, in the order the card shows them (the notice's, with the counts together and the contact last): a contract with the card and with stored drafts. */
 export const APPLICATION_FIELDS = [
+  'kind',
   'org_name',
   'region',
   'venue',
@@ -26,6 +27,7 @@ export type ApplicationField = (typeof APPLICATION_FIELDS)[number];
 
 /** Labels as the notice's form names them, for cards and for the messages below. */
 export const FIELD_LABELS: Readonly<Record<ApplicationField, string>> = {
+  kind: '活动类别',
   org_name: '申请单位名称',
   region: '所在盟市',
   venue: '活动地点',

@@ -10,7 +10,7 @@ import {
 } from './application-rule-config';
 import { formatFeishuDate, isoOf, parseFeishuDate, requireDate, toDate } from './calendar';
 import { APPLICATION_FIELDS, FIELD_LABELS, pickFormValues, type ApplicationField, type FormValue } from './application-fields';
-import { validateActivityValues, type ActivityValue } from './activity-menu';
+import { DEFAULT_KIND, isActivityKind, KIND_NAMES, validateActivityValues, valuesNotOfKind, type ActivityKind, type ActivityValue } from './activity-menu';
 import { parseRegion, type Region } from './regions';
 
 /**
@@ -29,10 +29,32 @@ export interface ApplicationContext {
   today: string;
   campaignYear: number;
   rules?: ApplicationRulesOverride;
+  /** A resubmission after 退回修改 (or a change while 待审核): when it was first filed, for which dates. */
+  earlier?: EarlierSubmission;
+}
+
+export interface EarlierSubmission {
+  /** The calendar day of the first submission, in SCHEDULE_TIMEZONE. */
+  firstSubmittedOn: string;
+  /** The start date as submitted before this change. */
+  startDate: string;
+}
+
+/**
+ * The day the lead days count from. The notice asks for the form 10 days before the activity;
+ * an application returned for corrections was on time when first filed, so a resubmission
+ * counts from the first submission, unless it moves the activity earlier than before (then
+ * the centre gets less time than it had, and the lead days count from today).
+ */
+export function leadDayOf(today: string, start: string | undefined, earlier: EarlierSubmission | undefined): string {
+  if (!earlier || start === undefined || start < earlier.startDate) return today;
+  return earlier.firstSubmittedOn < today ? earlier.firstSubmittedOn : today;
 }
 
 /** A form that passed every check: trimmed text, parsed numbers, dates as 'YYYY-MM-DD'. */
 export interface CheckedApplication {
+  /** 企业创新能力提升活动 or 对外交流活动: the participant ratios apply to the first only. */
+  kind: ActivityKind;
   orgName: string;
   region: Region;
   venue: string;
@@ -41,9 +63,10 @@ export interface CheckedApplication {
   /** end − start + 1. */
   days: number;
   headcount: number;
-  coreCount: number;
-  enterpriseCount: number;
-  keyIndustryCount: number;
+  /** Required for 能力提升; for 对外交流 optional (null when left empty). */
+  coreCount: number | null;
+  enterpriseCount: number | null;
+  keyIndustryCount: number | null;
   audience: string;
   needs: string;
   /** Menu values in menu order, without duplicates. */
@@ -66,6 +89,31 @@ export function earliestStartDate(today: string, rules: ApplicationRulesOverride
   return isoOf(requireDate('today', today).plus({ days: resolveApplicationRules(rules).leadDays }));
 }
 
+/**
+ * The campaign year a filing made on `today` belongs to, when CAMPAIGN_YEAR is not set: the
+ * season that is running or the next one. A season (3 月 1 日–11 月 30 日) is over for filing
+ * once no start date is left in it (today + lead days is past its last day: from 21 November
+ * with the defaults); from then on, and through December, it is next year's.
+ */
+export function campaignYearOn(today: string, rules: ApplicationRulesOverride = {}): number {
+  const r = resolveApplicationRules(rules);
+  const year = requireDate('today', today).year;
+  return earliestStartDate(today, rules) > `${year}-${r.window.end}` ? year + 1 : year;
+}
+
+/**
+ * The first start date the rules allow a filing counted from `filedOn` in `campaignYear`:
+ * filedOn + lead days, but not before the season opens; undefined when the season has no date
+ * left. `filedOn` is today, or for a resubmission the first submission's day (see leadDayOf).
+ */
+export function firstAllowedStart(filedOn: string, campaignYear: number, rules: ApplicationRulesOverride = {}): string | undefined {
+  const r = resolveApplicationRules(rules);
+  const byLead = earliestStartDate(filedOn, rules);
+  const opens = `${campaignYear}-${r.window.start}`;
+  const first = byLead < opens ? opens : byLead;
+  return first > `${campaignYear}-${r.window.end}` ? undefined : first;
+}
+
 /** The last day on which an activity starting on `startDate` may still be filed (for reminders). */
 export function filingDeadline(startDate: string, rules: ApplicationRulesOverride = {}): string {
   return isoOf(requireDate('startDate', startDate).minus({ days: resolveApplicationRules(rules).leadDays }));
@@ -84,15 +132,16 @@ function lengthOf(s: string): number {
 /** Form values that reopen a checked application for 修改. */
 export function applicationToFormValues(app: CheckedApplication, offsetOrZone: string): Record<ApplicationField, string | string[]> {
   return {
+    kind: app.kind,
     org_name: app.orgName,
     region: app.region,
     venue: app.venue,
     start_date: formatFeishuDate(app.startDate, offsetOrZone),
     end_date: formatFeishuDate(app.endDate, offsetOrZone),
     headcount: String(app.headcount),
-    core_count: String(app.coreCount),
-    enterprise_count: String(app.enterpriseCount),
-    key_industry_count: String(app.keyIndustryCount),
+    core_count: app.coreCount === null ? '' : String(app.coreCount),
+    enterprise_count: app.enterpriseCount === null ? '' : String(app.enterpriseCount),
+    key_industry_count: app.keyIndustryCount === null ? '' : String(app.keyIndustryCount),
     audience: app.audience,
     needs: app.needs,
     topics: [...app.topics],
@@ -143,6 +192,13 @@ export function checkApplicationForm(form: FormValue, ctx: ApplicationContext): 
     texts[field] = value;
   }
 
+  // A form without a kind (a card sent before the field existed) is the first kind, as are old applications.
+  const rawKind = textOf(form, 'kind');
+  const kind: ActivityKind | undefined = rawKind === '' ? DEFAULT_KIND : isActivityKind(rawKind) ? rawKind : undefined;
+  if (!kind) errors.kind = '请选择活动类别';
+  // The notice's participant ratios are for 企业创新能力提升活动 (五（一）); 对外交流活动 has none.
+  const ratiosApply = kind !== '对外交流';
+
   const region = parseRegion(textOf(form, 'region'));
   if (!region) errors.region = '请选择活动所在盟市';
 
@@ -152,6 +208,7 @@ export function checkApplicationForm(form: FormValue, ctx: ApplicationContext): 
     const raw = halfWidthDigits(textOf(form, field));
     const label = FIELD_LABELS[field];
     counts[field] = undefined;
+    if (raw === '' && field !== 'headcount' && !ratiosApply) continue;
     if (raw === '') errors[field] = `请填写${label}`;
     else if (!/^\d+$/.test(raw) || /^0+$/.test(raw)) errors[field] = `${label}需为正整数（只填数字）`;
     // Compare as text first: a 30-digit number is not safely a Number.
@@ -162,7 +219,7 @@ export function checkApplicationForm(form: FormValue, ctx: ApplicationContext): 
   const { headcount, core_count: core, enterprise_count: enterprises, key_industry_count: keyIndustry } = counts;
   if (headcount !== undefined && core !== undefined) {
     if (core > headcount) errors.core_count = '第（2）（3）类人员人数不能超过活动总人数';
-    else if (core * 100 < headcount * rules.corePercent) {
+    else if (ratiosApply && core * 100 < headcount * rules.corePercent) {
       errors.core_count = `第（2）（3）类人员需占活动总人数的 ${rules.corePercent}% 以上（当前 ${percentText(core, headcount)}）`;
     }
   }
@@ -172,7 +229,7 @@ export function checkApplicationForm(form: FormValue, ctx: ApplicationContext): 
   }
   if (enterprises !== undefined && keyIndustry !== undefined) {
     if (keyIndustry > enterprises) errors.key_industry_count = '自治区十大产业企业数不能超过参与企业数';
-    else if (keyIndustry * 100 < enterprises * rules.keyIndustryPercent) {
+    else if (ratiosApply && keyIndustry * 100 < enterprises * rules.keyIndustryPercent) {
       errors.key_industry_count = `自治区十大产业企业需占参与企业总数的 ${rules.keyIndustryPercent}% 以上（当前 ${percentText(keyIndustry, enterprises)}）`;
     }
   }
@@ -185,15 +242,17 @@ export function checkApplicationForm(form: FormValue, ctx: ApplicationContext): 
 
   const startIso = parseFeishuDate(textOf(form, 'start_date'));
   const start = startIso === undefined ? undefined : toDate(startIso);
+  const leadFrom = leadDayOf(ctx.today, startIso, ctx.earlier);
+  const fromFirst = leadFrom !== ctx.today;
   if (!start) errors.start_date = '请选择活动开始日期';
-  else if (start.diff(today, 'days').days < rules.leadDays) {
-    // Point at a date that would pass, which the window may push later than today + lead.
-    const byLead = today.plus({ days: rules.leadDays });
-    const earliest = byLead < windowStart ? windowStart : byLead;
+  else if (fromFirst && start <= today) errors.start_date = '活动开始日期已过，请重新选择日期';
+  else if (start.diff(requireDate('leadFrom', leadFrom), 'days').days < rules.leadDays) {
+    // Point at a date that would pass, which the window may push later than the lead days alone.
+    const earliest = firstAllowedStart(ctx.today, year, rules);
     errors.start_date =
-      earliest > windowEnd
+      earliest === undefined
         ? `活动开始日期需在提交之日起至少 ${rules.leadDays} 天之后，${year} 年度已没有可选的开始日期`
-        : `活动开始日期需在提交之日起至少 ${rules.leadDays} 天之后（最早可选 ${isoOf(earliest)}）`;
+        : `活动开始日期需在提交之日起至少 ${rules.leadDays} 天之后（最早可选 ${earliest}）`;
   } else if (outsideWindow(start)) errors.start_date = windowMessage;
 
   const endIso = parseFeishuDate(textOf(form, 'end_date'));
@@ -218,6 +277,12 @@ export function checkApplicationForm(form: FormValue, ctx: ApplicationContext): 
   const topics = validateActivityValues(topicList);
   if (!topics.ok) errors.topics = '活动内容中有无效的选项，请重新选择';
   else if (topics.values.length === 0) errors.topics = '请至少选择一项活动内容';
+  else if (kind && valuesNotOfKind(topics.values, kind).length > 0) {
+    errors.topics =
+      kind === '对外交流'
+        ? '对外交流活动请只选择以「对外交流活动」开头的内容'
+        : `${KIND_NAMES['能力提升']}请选择专题讲座、互动交流或考察调研中的内容（以「对外交流活动」开头的内容属于对外交流活动）`;
+  }
 
   // Contact. Spaces, dashes and a +86 prefix are how people write numbers, not part of them.
   const mobile = normaliseMobile(textOf(form, 'mobile'));
@@ -235,6 +300,7 @@ export function checkApplicationForm(form: FormValue, ctx: ApplicationContext): 
   return {
     ok: true,
     application: {
+      kind: kind as ActivityKind,
       orgName: texts.org_name,
       region: region as Region,
       venue: texts.venue,
@@ -242,9 +308,10 @@ export function checkApplicationForm(form: FormValue, ctx: ApplicationContext): 
       endDate: endIso as string,
       days: days as number,
       headcount: headcount as number,
-      coreCount: core as number,
-      enterpriseCount: enterprises as number,
-      keyIndustryCount: keyIndustry as number,
+      // Only 对外交流 may leave these empty, and then they are null.
+      coreCount: core ?? null,
+      enterpriseCount: enterprises ?? null,
+      keyIndustryCount: keyIndustry ?? null,
       audience: texts.audience,
       needs: texts.needs,
       topics: (topics as { ok: true; values: ActivityValue[] }).values,

@@ -88,7 +88,7 @@ export const MAX_REASON_LENGTH = 500;
 export function reasonError(action: ApplicationAction, reason: string | undefined): string | undefined {
   const text = (reason ?? '').trim();
   if (requiresReason(action) && text === '') return `请填写${TRANSITIONS[action].label}的原因`;
-  if ([...text].length > MAX_REASON_LENGTH) return `原因不能超过 ${MAX_REASON_LENGTH} 字`;
+  if ([...text].length > MAX_REASON_LENGTH) return `审核意见不能超过 ${MAX_REASON_LENGTH} 字`;
   return undefined;
 }
 

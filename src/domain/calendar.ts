@@ -59,3 +59,12 @@ export function requireDate(name: string, iso: string): DateTime {
 export function formatInstant(ms: number, timezone: string): string {
   return DateTime.fromMillis(ms, { zone: timezone }).toFormat('yyyy-MM-dd HH:mm');
 }
+
+/**
+ * The year records are numbered and figures are counted in: CAMPAIGN_YEAR when set, else the
+ * calendar year of `now` in the time zone (a year-end report or export in December belongs to
+ * the season just ended, not to the next one that filings already point at).
+ */
+export function calendarYearOf(settings: { campaignYear?: number; timezone: string }, now: Date): number {
+  return settings.campaignYear ?? Number(localDate(now, settings.timezone).slice(0, 4));
+}

@@ -16,7 +16,7 @@ export type NeedField = (typeof NEED_FIELDS)[number];
 export const NEED_LABELS: Readonly<Record<NeedField, string>> = Object.freeze({
   enterprise_name: '企业名称',
   region: '所在盟市',
-  industry: '所属产业',
+  industry: '行业',
   need_type: '需求类型',
   description: '需求描述',
   contact_name: '联系人',
@@ -89,8 +89,8 @@ export function checkNeedForm(form: FormValue, opts: NeedCheckOptions = {}): Nee
   if (!region) errors.region = '请选择企业所在盟市';
 
   const industry = textOf(form, 'industry');
-  if (industry === '') errors.industry = '请选择所属产业';
-  else if (!isIndustryValue(industry, industries)) errors.industry = '所属产业的选项已失效，请重新选择';
+  if (industry === '') errors.industry = '请选择行业';
+  else if (!isIndustryValue(industry, industries)) errors.industry = '行业的选项已失效，请重新选择';
 
   const needType = textOf(form, 'need_type');
   if (needType === '') errors.need_type = '请选择需求类型';

@@ -4,7 +4,8 @@ import type { CardElement, CardJson } from '../../cards/card-kit';
 import { centreTargets } from '../../handlers/application-flow';
 import type { HandlerDeps } from '../../handlers/types';
 import type { Logger } from '../logger';
-import { isoOf, localDate, requireDate } from '../domain/calendar';
+import { calendarYearOf, isoOf, localDate, requireDate } from '../domain/calendar';
+import { isChineseWorkingDay } from '../domain/working-days';
 import { parseRegion, type Region } from '../domain/regions';
 import { circularRanks, circularRows, circularSheet, circularTotals, type CircularRow } from '../services/figures-circular';
 import { isEmpty, loadYearData } from '../services/figures-data';
@@ -23,13 +24,9 @@ import type { Job } from './job-runner';
 /** The bot's cron looks every hour; what a run sends depends only on what is due and not done. */
 export const CIRCULAR_CRON = '15 * * * *';
 
-/**
- * The one place the circular asks whether a day is a working day. src/domain/calendar.ts has
- * no working-day helper yet, so this is Monday–Friday; when the Chinese working-day calendar
- * (holidays and 调休, issue 11) lands, call it here and only here.
- */
+/** The one place the circular asks whether a day is a working day: China's calendar (holidays and 调休). */
 export function isWorkingDay(date: string): boolean {
-  return requireDate('date', date).weekday <= 5;
+  return isChineseWorkingDay(date);
 }
 
 /** The first working day of a month ('YYYY-MM'). */
@@ -52,7 +49,7 @@ export interface CircularContent {
 
 /** The circular of a tenant's campaign year as of an instant. */
 export async function circularContent(deps: HandlerDeps, tenantKey: string, now: Date, log: Logger): Promise<CircularContent> {
-  const year = deps.settings.campaignYear;
+  const year = calendarYearOf(deps.settings, now);
   const asOf = localDate(now, deps.settings.timezone);
   const data = await loadYearData(deps, tenantKey, year);
   const rows = circularRows(data, now.getTime());

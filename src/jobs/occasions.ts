@@ -3,6 +3,7 @@ import type { Application } from '../db/entities/application.entity';
 import { filingDeadline } from '../domain/application-rules';
 import type { ApplicationRulesOverride } from '../domain/application-rule-config';
 import { isoOf, requireDate } from '../domain/calendar';
+import { isChineseWorkingDay, type WorkingDayTest } from '../domain/working-days';
 import type { ReminderSchedule } from './schedule-config';
 
 /**
@@ -52,13 +53,17 @@ export function summaryOccasions(app: Application, s: ReminderSchedule): Planned
   ];
 }
 
-/** The working day (Mon–Fri) on which a submission has waited more than `days` working days. */
-export function nudgeDay(submittedOn: string, days: number): string {
+/**
+ * The working day on which a submission has waited more than `days` working days, as China
+ * counts them (holidays off, 调休 weekend days on; see working-days.ts). `isWorkingDay` is
+ * replaceable so that the counting itself can be tested on a plain Mon–Fri week.
+ */
+export function nudgeDay(submittedOn: string, days: number, isWorkingDay: WorkingDayTest = isChineseWorkingDay): string {
   let d = requireDate('submittedOn', submittedOn);
   let counted = 0;
   while (counted <= days) {
     d = d.plus({ days: 1 });
-    if (d.weekday <= 5) counted += 1;
+    if (isWorkingDay(isoOf(d))) counted += 1;
   }
   return isoOf(d);
 }

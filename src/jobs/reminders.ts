@@ -6,6 +6,7 @@ import { filingDeadline } from '../domain/application-rules';
 import { resolveApplicationRules } from '../domain/application-rule-config';
 import { localDate, requireDate } from '../domain/calendar';
 import { parseRegion } from '../domain/regions';
+import { COVERED_YEARS, isYearCovered } from '../domain/working-days';
 import { SYSTEM_ACTOR } from '../services/application-record';
 import type { Job, JobContext } from './job-runner';
 import { reportReminders } from './report-reminders';
@@ -76,6 +77,12 @@ async function reviewNudge(ctx: JobContext, app: Application) {
   const submittedOn = localDate(new Date(app.submittedAt), timezone);
   const occasion: PlannedOccasion = { occasion: `review-nudge-${app.submittedAt}`, series: 'review-nudge', due: nudgeDay(submittedOn, days) };
   for (const o of await dueOccasions(ctx, app, [occasion])) {
+    if (!isYearCovered(Number(submittedOn.slice(0, 4))) || !isYearCovered(Number(o.due.slice(0, 4)))) {
+      ctx.log.warn(
+        { applicationId: app.id, submittedOn, coveredYears: COVERED_YEARS },
+        'working days counted Mon–Fri: the chinese-days package has no holiday data for this year yet; update it',
+      );
+    }
     const card = reviewNudgeCard(app, submittedOn, days);
     for (const target of await centreTargets(ctx.deps, app.tenantKey)) {
       const key = `${subjectOf(app)}:${o.occasion}:${target.kind}:${target.id}`;

@@ -60,10 +60,16 @@ export function weeklyFigures(input: WeeklyInput): WeeklyFigures {
     .filter((e) => e.action === 'submit' && inWeek(e.at))
     .map((e) => byId.get(e.applicationId))
     .filter((a): a is Application => a !== undefined);
-  const decided = input.events
-    .filter((e) => ['approve', 'return', 'reject'].includes(e.action) && inWeek(e.at))
-    .map((e) => ({ app: byId.get(e.applicationId), action: e.action }))
-    .filter((d): d is { app: Application; action: string } => d.app !== undefined);
+  // Applications reviewed, each once with its latest decision of the week (returned on Monday,
+  // approved on Thursday counts as one application, 通过), not every decision.
+  const latestDecision = new Map<number, { app: Application; action: string; at: number }>();
+  for (const e of input.events) {
+    if (!['approve', 'return', 'reject'].includes(e.action) || !inWeek(e.at)) continue;
+    const app = byId.get(e.applicationId);
+    const seen = latestDecision.get(e.applicationId);
+    if (app && (!seen || e.at >= seen.at)) latestDecision.set(e.applicationId, { app, action: e.action, at: e.at });
+  }
+  const decided = [...latestDecision.values()].map(({ app, action }) => ({ app, action }));
   const upcoming = visible
     .filter((a) => a.status === '已通过' && a.startDate !== null && a.startDate >= input.today && a.startDate <= horizon)
     .sort((a, b) => (a.startDate! < b.startDate! ? -1 : a.startDate! > b.startDate! ? 1 : a.id - b.id));

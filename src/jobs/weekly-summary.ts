@@ -56,7 +56,7 @@ export const weeklySummary: Job = async (ctx) => {
           const region = parseRegion(binding.scope);
           if (!region) continue;
           const needs = await ctx.deps.needs.openAndMatched(tenantKey, region);
-          card = weeklyCard({ scope: `「${region}」`, figures: figuresFor(apps.filter((a) => a.region === region)), upcomingDays: s.digestUpcomingDays, commandDays: s.upcomingCommandDays, needs });
+          card = weeklyCard({ scope: region, figures: figuresFor(apps.filter((a) => a.region === region)), upcomingDays: s.digestUpcomingDays, commandDays: s.upcomingCommandDays, needs });
         }
         await ctx.sendToChat(`${subject}:${occasion}`, tenantKey, binding.chatId, { type: 'card', card });
         await ctx.record(subject, occasion, 'sent');

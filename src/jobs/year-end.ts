@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { HandlerDeps } from '../../handlers/types';
+import { calendarYearOf } from '../domain/calendar';
 import { parseRegion, type Region } from '../domain/regions';
 import { loadYearData, ofRegion } from '../services/figures-data';
 import { yearEndDocx } from '../services/figures-docx';
@@ -18,7 +19,7 @@ export const DEFAULT_YEAR_END_DATE = '12-01';
 
 /** The .docx and the .xlsx of a 盟市's (or the whole region's) figures for the campaign year. */
 export async function yearEndFiles(deps: HandlerDeps, tenantKey: string, scope: Region | '全区', now: Date): Promise<Array<{ name: string; buffer: Buffer }>> {
-  const all = await loadYearData(deps, tenantKey, deps.settings.campaignYear);
+  const all = await loadYearData(deps, tenantKey, calendarYearOf(deps.settings, now));
   const data = scope === '全区' ? all : ofRegion(all, scope);
   const figures = yearEndFigures(data, scope, now.getTime(), deps.settings.timezone);
   return [
@@ -31,7 +32,8 @@ export const yearEndIntro = (scope: string, year: number) =>
   `${scope}${year}年企业创新能力提升行动年度数据：举办的活动（时间、地点、内容、参加人数和两项比例）、合计、企业需求对接、参与专家和报送任务完成情况，Word 表格可直接用于落实情况报告，另附 Excel。`;
 
 export const yearEnd: Job = async (ctx) => {
-  const { timezone, campaignYear } = ctx.deps.settings;
+  const { timezone } = ctx.deps.settings;
+  const campaignYear = calendarYearOf(ctx.deps.settings, ctx.now);
   const monthDay = ctx.deps.settings.figures?.yearEndDate ?? DEFAULT_YEAR_END_DATE;
   const due = DateTime.fromISO(`${campaignYear}-${monthDay}`, { zone: timezone }).set({ hour: ctx.deps.schedule.hour });
   if (!due.isValid) throw new RangeError(`year-end: invalid YEAR_END_FIGURES_DATE '${monthDay}'`);

@@ -1,5 +1,5 @@
 import type { Application } from '../db/entities/application.entity';
-import type { ActivityValue } from '../domain/activity-menu';
+import { DEFAULT_KIND, isActivityKind, type ActivityValue } from '../domain/activity-menu';
 import { pickFormValues, type ApplicationField } from '../domain/application-fields';
 import type { CheckedApplication } from '../domain/application-rules';
 import { formatCode, parseCodeWith } from '../domain/codes';
@@ -25,6 +25,7 @@ export function parseCode(text: string): { year: number; seq: number } | undefin
 export function checkedOf(app: Application): CheckedApplication | undefined {
   if (app.orgName === null || app.startDate === null || app.endDate === null || app.headcount === null) return undefined;
   return {
+    kind: isActivityKind(app.kind) ? app.kind : DEFAULT_KIND,
     orgName: app.orgName,
     region: parseRegion(app.region ?? '') ?? ('' as never),
     venue: app.venue ?? '',
@@ -32,9 +33,9 @@ export function checkedOf(app: Application): CheckedApplication | undefined {
     endDate: app.endDate,
     days: dayCount(app.startDate, app.endDate),
     headcount: app.headcount,
-    coreCount: app.coreCount ?? 0,
-    enterpriseCount: app.enterpriseCount ?? 0,
-    keyIndustryCount: app.keyIndustryCount ?? 0,
+    coreCount: app.coreCount,
+    enterpriseCount: app.enterpriseCount,
+    keyIndustryCount: app.keyIndustryCount,
     audience: app.audience ?? '',
     needs: app.needs ?? '',
     topics: topicsOf(app),

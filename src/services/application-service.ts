@@ -143,6 +143,7 @@ export class ApplicationService {
     const c = input.checked;
     const now = this.now();
     const values: Record<string, unknown> = {
+      kind: c.kind,
       orgName: c.orgName,
       region: c.region,
       venue: c.venue,

@@ -36,6 +36,15 @@ export class BindingService {
     return this.repo.find({ order: { id: 'ASC' } });
   }
 
+  /** Removes a chat's binding; the scope it had, or undefined when it had none. */
+  async unbind(tenantKey: string, chatId: string): Promise<string | undefined> {
+    const existing = await this.find(tenantKey, chatId);
+    if (!existing) return undefined;
+    const result = await this.repo.delete({ id: existing.id });
+    // Two 解绑 at once: only the one that deleted the row reports it.
+    return result.affected === 0 ? undefined : existing.scope;
+  }
+
   async bind(tenantKey: string, chatId: string, scope: BindingScope, boundBy: string): Promise<BindResult> {
     const now = this.now();
     const existing = await this.find(tenantKey, chatId);

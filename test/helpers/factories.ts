@@ -25,6 +25,7 @@ export function makeApp(over: Partial<Application> = {}): Application {
     filerOpenId: 'ou_filer1',
     status: '待审核',
     version: 3,
+    kind: '能力提升',
     orgName: '包头稀土高新区某某科技有限公司',
     region: '包头市',
     venue: '包头稀土高新区某某园区报告厅',
@@ -103,6 +104,7 @@ export function makeNeedEvent(i: number, over: Partial<NeedEvent> = {}): NeedEve
 /** A checked application, as checkApplicationForm would produce it. */
 export function checked(overrides: Partial<CheckedApplication> = {}): CheckedApplication {
   return {
+    kind: '能力提升',
     orgName: '包头市科学技术协会',
     region: '包头市',
     venue: '包头稀土高新区科技创新中心报告厅',

@@ -20,7 +20,7 @@ export function runJob(h: Harness, args: string[], env: Record<string, string> =
   return runJobIn(h.dbDir, args, {
     ...testEnv(h.fake, h.dbDir),
     ADMIN_OPEN_IDS: h.config.adminOpenIds.size ? [...h.config.adminOpenIds].join(',') : '',
-    CAMPAIGN_YEAR: String(h.config.campaignYear),
+    CAMPAIGN_YEAR: h.config.campaignYear ? String(h.config.campaignYear) : '',
     LOG_LEVEL: 'warn',
     JOB_DELIVERY_WAIT_SECONDS: '15',
     ...env,

@@ -59,13 +59,13 @@ describe('reminders for an approved activity (10–11 June)', () => {
     expect(out).toContain('delivered 2');
     expect(cardsTo('chat', BAOTOU_CHAT, '3 天后开始')).toHaveLength(1);
     expect(cardsTo('user', FILER, '3 天后开始')).toHaveLength(1);
-    expect(cardsTo('chat', CHIFENG_CHAT, '天后开始')).toHaveLength(0);
+    expect(cardsTo('chat', CHIFENG_CHAT, '活动提醒')).toHaveLength(0);
     const text = visibleText(cardsTo('chat', BAOTOU_CHAT, '3 天后开始')[0].content);
     for (const expected of [`SQ${YEAR}-0001`, '包头市科学技术协会', `${YEAR}-06-10 至 ${YEAR}-06-11`, '包头稀土高新区创新中心报告厅', '100 人']) expect(text).toContain(expected);
 
     expect(await job('reminders', at9('06-07', 15))).toContain('0 queued');
     await job('reminders', at9('06-09'));
-    expect(cardsTo('chat', BAOTOU_CHAT, '1 天后开始')).toHaveLength(1);
+    expect(cardsTo('chat', BAOTOU_CHAT, '明天开始')).toHaveLength(1);
     expect(cardsTo('chat', BAOTOU_CHAT, '3 天后开始')).toHaveLength(1);
   });
 
@@ -78,7 +78,7 @@ describe('reminders for an approved activity (10–11 June)', () => {
   it('after downtime sends only the latest reminder that is still due', async () => {
     const out = await job('reminders', at9('06-09', 10));
     expect(out).toContain('2 queued, 1 skipped');
-    expect(cardsTo('chat', BAOTOU_CHAT, '1 天后开始')).toHaveLength(1);
+    expect(cardsTo('chat', BAOTOU_CHAT, '明天开始')).toHaveLength(1);
     expect(cardsTo('chat', BAOTOU_CHAT, '3 天后开始')).toHaveLength(0);
     expect(await h.bot.ds.query("SELECT occasion, outcome FROM job_occasions ORDER BY occasion")).toEqual([
       { occasion: 'before-1', outcome: 'sent' },
@@ -207,11 +207,11 @@ describe('weekly summary', () => {
     ]);
     expect(h.fake.calls.some((c) => c.path === '/open-apis/im/v1/images')).toBe(false);
     expect(visibleText(centre[0].content)).toContain('已通过 2');
-    const baotou = cardsTo('chat', BAOTOU_CHAT, '每周小结 · 「包头市」');
+    const baotou = cardsTo('chat', BAOTOU_CHAT, '每周小结 · 包头市');
     expect(baotou).toHaveLength(1);
     expect(visibleText(baotou[0].content)).toContain('已通过 1');
     expect(visibleText(baotou[0].content)).not.toContain('赤峰市科协');
-    expect(cardsTo('chat', CHIFENG_CHAT, '每周小结 · 「赤峰市」')).toHaveLength(1);
+    expect(cardsTo('chat', CHIFENG_CHAT, '每周小结 · 赤峰市')).toHaveLength(1);
     // Again that week (a rerun, or the hourly cron): nothing new. The next week: again.
     expect(await job('weekly-summary', monday().plus({ days: 2 }).toUTC().toISO()!)).toContain('0 queued');
     expect(await job('weekly-summary', monday().plus({ days: 7 }).toUTC().toISO()!)).toContain('3 queued');

@@ -181,7 +181,7 @@ function pgSuite(url: string): void {
       const [reply] = replies(h);
       expect(reply.parentId).toBe(evt.event.message.message_id);
       expect(reply.msgType).toBe('interactive');
-      expect(visibleText(reply.content)).toContain('绑定 <盟市名> / 绑定 中心');
+      expect(visibleText(reply.content)).toContain('查询 / 查询 <编号>');
 
       const rows = await h.bot.ds.getRepository(InboundEvent).findBy({ dedupKey: `msg:${evt.event.message.message_id}` });
       expect(rows.map((r) => [r.status, r.attempts])).toEqual([['done', 1]]);
@@ -265,7 +265,7 @@ function pgSuite(url: string): void {
       expect(binding).toMatchObject({ tenantKey, chatId, scope: '包头市', boundBy: ADMIN_OPEN_ID });
       expect(typeof binding!.createdAt).toBe('number');
       expect(Math.abs(binding!.createdAt - Date.now())).toBeLessThan(60_000);
-      expect(String(replies(h)[0].content.text)).toContain('已将本群绑定为「包头市」的工作群');
+      expect(String(replies(h)[0].content.text)).toContain('已将本群绑定为包头市的工作群');
       expect((await h.bot.bindings.chatsFor(tenantKey, '包头市')).map((b) => b.chatId)).toEqual([chatId]);
 
       const rebind = messageEvent({ text: '绑定 中心', chatType: 'group', chatId, mentionBot: true, senderOpenId: ADMIN_OPEN_ID });
@@ -273,7 +273,7 @@ function pgSuite(url: string): void {
       await waitForReplies(h, 2, 'the rebind confirmation');
       await settled(h);
       expect((await h.bot.bindings.find(tenantKey, chatId))?.scope).toBe('中心');
-      expect(String(replies(h)[1].content.text)).toContain('从「包头市」改绑');
+      expect(String(replies(h)[1].content.text)).toContain('从包头市的工作群改绑');
 
       // Two binds of one new chat at once: one inserts, the other hits the unique index and updates.
       const raced = newId('oc_');

@@ -84,7 +84,7 @@ it('publishes to three 盟市, takes two submissions, reminds only the third, an
 
   const receipt = await submitFor('包头市');
   expect(receipt.toast).toEqual({ type: 'success', content: `已提交 BS${YEAR}-0001` });
-  expect(visibleText(receipt.card.data)).toContain('「包头市」已于');
+  expect(visibleText(receipt.card.data)).toContain('包头市已于');
   await submitFor('赤峰市');
   // The centre's card updates in place.
   await h.fake.waitFor(() => h.fake.patches.some((p) => p.messageId === centreCard.messageId && visibleText(p.content).includes('已提交 2/3')), 'the progress card updated');
@@ -131,7 +131,7 @@ it('lets a 盟市 resubmit, takes files sent afterwards, marks a late one, and e
   evt.event.message.content = JSON.stringify({ file_key: 'file_v3_report', file_name: '包头市落实情况报告.pdf' });
   await h.post('/feishu/events', evt);
   await h.fake.waitFor(() => d.repliesTo(evt.event.message.message_id).length === 1, 'the file receipt');
-  expect(d.repliesTo(evt.event.message.message_id)[0].content.text).toContain('作为「包头市」报送「年度落实情况报告」');
+  expect(d.repliesTo(evt.event.message.message_id)[0].content.text).toContain('作为包头市报送「年度落实情况报告」');
   await h.fake.waitFor(() => d.toChat(CENTRE_CHAT).some((m) => m.msgType === 'forward' && m.content.forwardedFrom === evt.event.message.message_id), 'the file forwarded to the centre');
 
   // A group not targeted cannot submit; a group's 提交 always submits for its own 盟市.

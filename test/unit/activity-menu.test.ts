@@ -2,6 +2,10 @@ import {
   ACTIVITY_GROUPS,
   ACTIVITY_MENU,
   activitiesOf,
+  activitiesOfKind,
+  ACTIVITY_KINDS,
+  KIND_NAMES,
+  valuesNotOfKind,
   activityLabel,
   findActivity,
   isActivityValue,
@@ -9,24 +13,38 @@ import {
 } from '../../src/domain/activity-menu';
 
 describe('ACTIVITY_MENU', () => {
-  it('has the notice’s three groups in order', () => {
-    expect(ACTIVITY_GROUPS).toEqual(['专题讲座', '互动交流', '考察调研']);
+  it('has the notice’s three groups of content and 对外交流活动, in order', () => {
+    expect(ACTIVITY_GROUPS).toEqual(['专题讲座', '互动交流', '考察调研', '对外交流活动']);
   });
 
-  it('has 8 lectures, 3 exchanges and 3 surveys, numbered from 1 in the notice’s order', () => {
+  it('has 8 lectures, 3 exchanges, 3 surveys and 3 对外交流活动, numbered from 1 in the notice’s order', () => {
     expect(activitiesOf('专题讲座').map((o) => o.number)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(activitiesOf('互动交流').map((o) => o.number)).toEqual([1, 2, 3]);
     expect(activitiesOf('考察调研').map((o) => o.number)).toEqual([1, 2, 3]);
-    expect(ACTIVITY_MENU).toHaveLength(14);
+    expect(activitiesOf('对外交流活动').map((o) => o.number)).toEqual([1, 2, 3]);
+    expect(ACTIVITY_MENU).toHaveLength(17);
+  });
+
+  it('puts the first three groups under 能力提升 and 对外交流活动 under 对外交流', () => {
+    expect(activitiesOfKind('能力提升')).toHaveLength(14);
+    expect(activitiesOfKind('对外交流').map((o) => o.value)).toEqual(['outreach-1', 'outreach-2', 'outreach-3']);
+    expect(ACTIVITY_KINDS).toEqual(['能力提升', '对外交流']);
+    expect(KIND_NAMES).toEqual({ 能力提升: '企业创新能力提升活动', 对外交流: '对外交流活动' });
+  });
+
+  it('finds the content that does not belong to a kind', () => {
+    expect(valuesNotOfKind(['lecture-1', 'outreach-2'], '能力提升')).toEqual(['outreach-2']);
+    expect(valuesNotOfKind(['lecture-1', 'outreach-2'], '对外交流')).toEqual(['lecture-1']);
+    expect(valuesNotOfKind(['outreach-1'], '对外交流')).toEqual([]);
   });
 
   it('has stable ASCII values derived from group and number', () => {
-    const prefix = { 专题讲座: 'lecture', 互动交流: 'exchange', 考察调研: 'survey' } as const;
+    const prefix = { 专题讲座: 'lecture', 互动交流: 'exchange', 考察调研: 'survey', 对外交流活动: 'outreach' } as const;
     for (const o of ACTIVITY_MENU) {
       expect(o.value).toMatch(/^[a-z]+-\d$/);
       expect(o.value).toBe(`${prefix[o.group]}-${o.number}`);
     }
-    expect(new Set(ACTIVITY_MENU.map((o) => o.value)).size).toBe(14);
+    expect(new Set(ACTIVITY_MENU.map((o) => o.value)).size).toBe(17);
   });
 
   it('carries the 2026 notice’s wording, without list punctuation', () => {
@@ -45,6 +63,9 @@ describe('ACTIVITY_MENU', () => {
       ['survey-1', '深入园区和企业开展需求挖掘分析，推动精准对接'],
       ['survey-2', '园企科协走访调研、交流研讨'],
       ['survey-3', '各盟市企业创新能力提升和政策落地情况'],
+      ['outreach-1', '博士创新站与科技小院交流活动'],
+      ['outreach-2', '区内外交流合作与成果推介活动'],
+      ['outreach-3', '组织参加中国科协举办的全国园区科协、民营企业科协、国有企业科协负责人提能行动主题活动'],
     ]);
     for (const o of ACTIVITY_MENU) expect(o.text).not.toMatch(/[；。;.\s]$/);
   });

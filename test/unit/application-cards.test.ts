@@ -134,6 +134,7 @@ describe('applicationFormCard', () => {
       .filter((n) => n.name !== undefined && n.tag !== 'button')
       .map((n) => n.name);
     expect(named).toEqual([
+      'kind',
       'org_name',
       'region',
       'venue',
@@ -178,16 +179,49 @@ describe('applicationFormCard', () => {
     expect(region).not.toHaveProperty('initial_option');
   });
 
-  it('uses date pickers for the dates and a multi-select of the 14 menu items for the topics', () => {
+  it('uses date pickers for the dates and a multi-select of the 17 menu items (both kinds) for the topics', () => {
     const card = applicationFormCard(formView());
     expect(one(card, 'start_date').tag).toBe('date_picker');
     expect(one(card, 'end_date').tag).toBe('date_picker');
     const topics = one(card, 'topics');
     expect(topics.tag).toBe('multi_select_static');
     expect(topics.options.map((o: Node) => o.value)).toEqual(ACTIVITY_MENU.map((o) => o.value));
-    expect(topics.options).toHaveLength(14);
+    expect(topics.options).toHaveLength(17);
     expect(topics.options[3].text).toEqual({ tag: 'plain_text', content: '专题讲座 4. 科技政策落地宣讲解读' });
+    expect(topics.options[14].text).toEqual({ tag: 'plain_text', content: '对外交流活动 1. 博士创新站与科技小院交流活动' });
     expect(topics.selected_values).toEqual([]);
+  });
+
+  it('asks for the kind with the contract values, the common kind preselected on a new form', () => {
+    const kind = one(applicationFormCard(formView()), 'kind');
+    expect(kind.tag).toBe('select_static');
+    expect(kind.options.map((o: Node) => [o.value, o.text.content])).toEqual([
+      ['能力提升', '企业创新能力提升活动'],
+      ['对外交流', '对外交流活动'],
+    ]);
+    expect(kind.initial_option).toBe('能力提升');
+    expect(one(applicationFormCard(formView({ values: { kind: '对外交流' } })), 'kind').initial_option).toBe('对外交流');
+  });
+
+  it('gives every text input the max_length its rule allows', () => {
+    const card = applicationFormCard(formView());
+    const limits = Object.fromEntries(
+      APPLICATION_FIELDS.map((f) => [f, one(card, f).max_length]).filter(([, v]) => v !== undefined),
+    );
+    expect(limits).toEqual({
+      org_name: 100,
+      venue: 100,
+      headcount: 6,
+      core_count: 6,
+      enterprise_count: 6,
+      key_industry_count: 6,
+      audience: 300,
+      needs: 1000,
+      contact_name: 30,
+      mobile: 20,
+      email: 100,
+      remarks: 500,
+    });
   });
 
   it('uses multi-line inputs for audience, needs and remarks and single-line inputs for the rest', () => {
@@ -245,7 +279,7 @@ describe('applicationFormCard', () => {
       for (const field of APPLICATION_FIELDS) {
         const c = one(empty, field);
         expect(c).not.toHaveProperty('default_value');
-        expect(c).not.toHaveProperty('initial_option');
+        if (field !== 'kind') expect(c).not.toHaveProperty('initial_option');
         expect(c).not.toHaveProperty('initial_date');
       }
     });
@@ -305,7 +339,7 @@ describe('applicationFormCard', () => {
         const inner = content.slice(content.indexOf('⚠ ') + 2, content.lastIndexOf('</font>'));
         expect(decode(inner)).toBe(message);
         // Nothing the user typed survives as markup: only entities, no raw specials.
-        expect(inner.replace(/&#\d+;/g, '')).not.toMatch(/[<>*[\]()`#_~&]/);
+        expect(inner.replace(/&#\d+;/g, '')).not.toMatch(/[<>*[\]`~&]/);
       }
     });
 
@@ -345,8 +379,19 @@ describe('applicationFormCard', () => {
     const intro = markdownContents(applicationFormCard(formView()))[0];
     expect(intro).toContain('2027 年 3 月 1 日至 11 月 30 日');
     expect(intro).toContain('持续 1–3 天');
-    expect(intro).toContain('至少 10 天');
+    expect(intro).toContain('申请需在活动开始 10 日前提交');
     expect(intro).toContain('**2027-03-11**');
+  });
+
+  it('says when the season has no start date left', () => {
+    const intro = markdownContents(applicationFormCard(formView({ earliestStart: undefined })))[0];
+    expect(intro).toContain('（2027 年度已没有可选的开始日期）');
+  });
+
+  it('tells a resubmission that the 10 days count from the first submission unless the dates move earlier', () => {
+    const texts = markdownContents(applicationFormCard(formView({ mode: 'edit', target: { id: 9 }, code: 'SQ2027-0003', keepingDatesFrom: '2027-06-01' })));
+    expect(texts[1]).toBe('本申请首次提交于 **2027-06-01**。修改后活动开始日期不早于原定日期的，10 日从首次提交之日算起；改到更早的日期，则从重新提交之日算起。');
+    expect(markdownContents(applicationFormCard(formView({ mode: 'edit', target: { id: 9 }, code: 'SQ2027-0003' })))[1]).not.toContain('首次提交');
   });
 
   it.each([
@@ -385,7 +430,7 @@ describe('applicationFormCard', () => {
     expectValidCard(card);
     expect(bytes(card)).toBeLessThan(MAX_CARD_BYTES);
     expect(components(card).length).toBeLessThan(MAX_COMPONENTS);
-    expect(markdownContents(card).filter((c) => c.includes('⚠'))).toHaveLength(16);
+    expect(markdownContents(card).filter((c) => c.includes('⚠'))).toHaveLength(17);
   });
 });
 
@@ -547,10 +592,10 @@ describe('applicationCard', () => {
   it('names the reviewer with a mention and escapes the reason', () => {
     const card = applicationCard(appView(makeApp({ ...ATTACHED, ...RETURNED })));
     const line = markdownContents(card).find((c) => c.startsWith('**审核**'))!;
-    expect(line).toContain('<at id=ou_admin1></at> 于 2027-05-21 09:30 退回修改，原因：');
-    const reason = line.slice(line.indexOf('原因：') + 3);
+    expect(line).toContain('<at id=ou_admin1></at> 于 2027-05-21 09:30 退回修改，审核意见：');
+    const reason = line.slice(line.indexOf('审核意见：') + 5);
     expect(decode(reason)).toBe(NASTY_REASON);
-    expect(reason.replace(/&#\d+;/g, '')).not.toMatch(/[<>*[\]()`#_~&]/);
+    expect(reason.replace(/&#\d+;/g, '')).not.toMatch(/[<>*[\]`~&]/);
     expect(JSON.stringify(card)).not.toContain('<at id=all>');
   });
 
@@ -562,16 +607,16 @@ describe('applicationCard', () => {
     expect(text).toContain('**活动内容**：\n- 专题讲座 4. 科技政策落地宣讲解读\n- 考察调研 3. 各盟市企业创新能力提升和政策落地情况');
     expect(text).not.toContain('retired-item');
     expect(text).toContain('**备注**：会场可容纳 150 人');
-    expect(md.some((c) => c === '**审核**：<at id=ou_admin2></at> 于 2027-05-23 10:00 通过，原因：材料齐全')).toBe(true);
+    expect(md.some((c) => c === '**审核**：<at id=ou_admin2></at> 于 2027-05-23 10:00 通过，审核意见：材料齐全')).toBe(true);
     expect(text).toContain('（图片，2027-05-23 11:30 收到）');
     const history = md.find((c) => c.startsWith('**办理记录**'))!.split('\n').slice(1);
     expect(history).toHaveLength(HISTORY.length);
     expect(history[0]).toBe('- 2027-05-20 08:30 <at id=ou_filer1></at> 保存草稿');
     expect(history[1]).toBe('- 2027-05-20 09:30 <at id=ou_filer1></at> 提交（草稿 → 待审核）');
-    expect(history[2]).toMatch(/^- 2027-05-21 09:30 <at id=ou_admin1><\/at> 退回修改（待审核 → 已退回），原因：/);
-    expect(decode(history[2].slice(history[2].indexOf('原因：') + 3))).toBe(NASTY_REASON);
+    expect(history[2]).toMatch(/^- 2027-05-21 09:30 <at id=ou_admin1><\/at> 退回修改（待审核 → 已退回），审核意见：/);
+    expect(decode(history[2].slice(history[2].indexOf('审核意见：') + 5))).toBe(NASTY_REASON);
     expect(history[3]).toBe('- 2027-05-22 09:30 <at id=ou_filer1></at> 重新提交（已退回 → 待审核）');
-    expect(history[4]).toBe('- 2027-05-23 10:00 <at id=ou_admin2></at> 通过（待审核 → 已通过），原因：材料齐全');
+    expect(history[4]).toBe('- 2027-05-23 10:00 <at id=ou_admin2></at> 通过（待审核 → 已通过），审核意见：材料齐全');
     // An attachment's reason is its file name: not shown as a reason, and no move.
     expect(history[5]).toBe('- 2027-05-23 11:30 <at id=ou_filer1></at> 附上盖章扫描件');
     expect(buttons(card)).toHaveLength(0);
@@ -630,11 +675,11 @@ describe('mention', () => {
   it.each([
     ['all', 'all'],
     ['ou_', 'ou&#95;'],
-    ['on_union1', 'on&#95;union1'],
-    ['ou_x></at><at id=all', 'ou&#95;x&#62;&#60;&#47;at&#62;&#60;at id=all'],
-    ['ou_x y', 'ou&#95;x y'],
-    ['ou_x\n', 'ou&#95;x\n'],
-    ['**ou_bold**', '&#42;&#42;ou&#95;bold&#42;&#42;'],
+    ['on_union1', 'on_union1'],
+    ['ou_x></at><at id=all', 'ou_x&#62;&#60;/at&#62;&#60;at id=all'],
+    ['ou_x y', 'ou_x y'],
+    ['ou_x\n', 'ou_x\n'],
+    ['**ou_bold**', '&#42;&#42;ou_bold&#42;&#42;'],
   ])('escapes anything else: %j', (id, expected) => {
     expect(mention(id)).toBe(expected);
     expect(mention(id)).not.toContain('<at');
@@ -724,7 +769,7 @@ describe('reviewCard', () => {
     expect(byName(card, 'reason')).toHaveLength(0);
     const line = markdownContents(card).find((c) => c.startsWith('**审核**'))!;
     expect(line).toContain('<at id=ou_admin2></at> 于 2027-05-21 09:30 通过');
-    expect(decode(line)).toContain('原因：同意 <at id=all></at>');
+    expect(decode(line)).toContain('审核意见：同意 <at id=all></at>');
     expect(JSON.stringify(card)).not.toContain('<at id=all>');
     expect((card as Node).header).toMatchObject({ title: { content: '申请 SQ2027-0012 · 已通过' }, template: 'green' });
   });
@@ -735,7 +780,7 @@ describe('reviewCard', () => {
   ])('after %s: names the decision', (_name, over, verb) => {
     const card = reviewCard({ app: makeApp(over), timezone: TZ });
     expect(buttons(card)).toHaveLength(0);
-    expect(markdownContents(card).find((c) => c.startsWith('**审核**'))).toContain(`<at id=ou_admin1></at> 于 2027-05-21 09:30 ${verb}，原因：`);
+    expect(markdownContents(card).find((c) => c.startsWith('**审核**'))).toContain(`<at id=ou_admin1></at> 于 2027-05-21 09:30 ${verb}，审核意见：`);
   });
 
   it('when superseded while 待审核: no buttons and a note that the card is outdated', () => {
@@ -821,7 +866,7 @@ describe('applicationListCard', () => {
     const card = applicationListCard(listView());
     const resume = buttons(card).filter((b) => b.text.content.startsWith('继续填写'));
     expect(resume).toHaveLength(1);
-    expect(resume[0].text.content).toBe('继续填写：我的草稿单位名称很长很长');
+    expect(resume[0].text.content).toBe('继续填写：我的草稿单位名称很长很…');
     expect(callbackValue(resume[0])).toEqual({ action: 'application.resume', id: 30 });
     const asOther = applicationListCard(listView({ viewerOpenId: 'ou_someone_else' }));
     const theirs = buttons(asOther).filter((b) => b.text.content.startsWith('继续填写'));

@@ -1,7 +1,10 @@
 import {
   APPLICATION_FIELDS,
   applicationToFormValues,
+  campaignYearOn,
   checkApplicationForm,
+  firstAllowedStart,
+  leadDayOf,
   DEFAULT_APPLICATION_RULES,
   earliestStartDate,
   FIELD_LABELS,
@@ -125,6 +128,7 @@ describe('a valid form', () => {
     expect(check(validForm())).toEqual({
       ok: true,
       application: {
+        kind: '能力提升',
         orgName: '包头市科学技术协会',
         region: '包头市',
         venue: '包头稀土高新区科技创新中心报告厅',
@@ -214,7 +218,8 @@ describe('an empty form', () => {
   const errors = errorsOf({});
 
   it('has one message for every required field, keyed by field, in the form’s order', () => {
-    expect(Object.keys(errors)).toEqual(APPLICATION_FIELDS.filter((f) => f !== 'remarks'));
+    // No kind is the first kind (cards sent before the field existed), so it has no message.
+    expect(Object.keys(errors)).toEqual(APPLICATION_FIELDS.filter((f) => f !== 'remarks' && f !== 'kind'));
   });
 
   it('says what to fill in, in Chinese', () => {
@@ -524,6 +529,76 @@ describe('earliestStartDate / filingDeadline', () => {
   });
 });
 
+describe('the year boundary: campaignYearOn and firstAllowedStart', () => {
+  it.each([
+    ['2026-01-05', 2026, '2026-03-01'], // before the season: this year's, from its first day
+    ['2026-02-25', 2026, '2026-03-07'], // today + 10 is already in the season
+    ['2026-06-01', 2026, '2026-06-11'], // the season is running
+    ['2026-11-20', 2026, '2026-11-30'], // the last day a filing can still make it
+    ['2026-11-21', 2027, '2027-03-01'], // nothing left this season: next year's
+    ['2026-12-01', 2027, '2027-03-01'], // December: next year's
+    ['2026-12-31', 2027, '2027-03-01'],
+  ])('on %s the campaign year is %i and the first allowed start %s', (today, year, first) => {
+    expect(campaignYearOn(today)).toBe(year);
+    expect(firstAllowedStart(today, year)).toBe(first);
+  });
+
+  it('has no first start when an explicit year is over', () => {
+    expect(firstAllowedStart('2026-12-01', 2026)).toBeUndefined();
+    expect(firstAllowedStart('2026-11-21', 2026)).toBeUndefined();
+  });
+
+  it('in December accepts next season\'s dates and says which date would pass', () => {
+    const ctx = { today: '2026-12-01', campaignYear: campaignYearOn('2026-12-01') };
+    const march = validForm({ start_date: '2027-03-10 +0800', end_date: '2027-03-11 +0800' });
+    expect(checkApplicationForm(march, ctx).ok).toBe(true);
+    const december = validForm({ start_date: '2026-12-05 +0800', end_date: '2026-12-06 +0800' });
+    expect(errorsOf(december, ctx).start_date).toBe('活动开始日期需在提交之日起至少 10 天之后（最早可选 2027-03-01）');
+  });
+
+  it('follows the configured season and lead days', () => {
+    expect(campaignYearOn('2026-11-28', { leadDays: 2 })).toBe(2026);
+    expect(campaignYearOn('2026-11-29', { leadDays: 2 })).toBe(2027);
+    expect(campaignYearOn('2026-10-25', { window: { end: '10-31' } })).toBe(2027);
+  });
+});
+
+describe('resubmission after 退回修改: the 10 days count from the first submission', () => {
+  // First filed 2027-06-01 for 06-15; returned; resubmitted 06-07, 8 days before the start.
+  const earlier = { firstSubmittedOn: '2027-06-01', startDate: '2027-06-15' };
+  const ctx = { today: '2027-06-07', campaignYear: 2027, earlier };
+
+  it('keeps the original dates', () => {
+    expect(errorsOf(validForm(dates('2027-06-15', '2027-06-16')), ctx)).toEqual({});
+  });
+
+  it('allows later dates', () => {
+    expect(errorsOf(validForm(dates('2027-06-16', '2027-06-16')), ctx)).toEqual({});
+  });
+
+  it('counts from today when the activity moves earlier', () => {
+    expect(errorsOf(validForm(dates('2027-06-14', '2027-06-14')), ctx).start_date).toBe(
+      '活动开始日期需在提交之日起至少 10 天之后（最早可选 2027-06-17）',
+    );
+  });
+
+  it('refuses a start that has passed', () => {
+    const late = { today: '2027-06-16', campaignYear: 2027, earlier };
+    expect(errorsOf(validForm(dates('2027-06-15', '2027-06-16')), late).start_date).toBe('活动开始日期已过，请重新选择日期');
+    expect(errorsOf(validForm(dates('2027-06-16', '2027-06-16')), late).start_date).toBe('活动开始日期已过，请重新选择日期');
+  });
+
+  it.each([
+    ['2027-06-07', '2027-06-15', undefined, '2027-06-07'],
+    ['2027-06-07', '2027-06-15', earlier, '2027-06-01'],
+    ['2027-06-07', '2027-06-20', earlier, '2027-06-01'],
+    ['2027-06-07', '2027-06-14', earlier, '2027-06-07'],
+    ['2027-06-07', undefined, earlier, '2027-06-07'],
+  ])('leadDayOf(today %s, start %s) counts from %s', (today, start, e, from) => {
+    expect(leadDayOf(today, start, e)).toBe(from);
+  });
+});
+
 describe('participants: groups (2)+(3) ≥ 80 % of the head count', () => {
   it.each([
     ['100', '80'], // exactly 80 %
@@ -825,7 +900,46 @@ describe('all messages', () => {
   it('report every failing field at once, in the form’s order', () => {
     const result = check(BAD_FORMS[1][0], CTX);
     expect(result.ok).toBe(false);
-    if (!result.ok) expect(Object.keys(result.errors)).toEqual(APPLICATION_FIELDS.filter((f) => f !== 'headcount' && f !== 'enterprise_count'));
+    if (!result.ok) expect(Object.keys(result.errors)).toEqual(APPLICATION_FIELDS.filter((f) => f !== 'headcount' && f !== 'enterprise_count' && f !== 'kind'));
+  });
+});
+
+describe('活动类别 (kind)', () => {
+  const outreach = (over: FormValue = {}) => validForm({ kind: '对外交流', topics: ['outreach-2'], ...over });
+
+  it('accepts 对外交流 with its own content, and without the participant breakdown', () => {
+    const app = applicationOf(outreach({ core_count: '', enterprise_count: '', key_industry_count: '' }));
+    expect(app.kind).toBe('对外交流');
+    expect(app.topics).toEqual(['outreach-2']);
+    expect([app.coreCount, app.enterpriseCount, app.keyIndustryCount]).toEqual([null, null, null]);
+  });
+
+  it('does not apply the 80 % / 60 % rules to 对外交流', () => {
+    const app = applicationOf(outreach({ headcount: '100', core_count: '10', enterprise_count: '20', key_industry_count: '1' }));
+    expect([app.coreCount, app.enterpriseCount, app.keyIndustryCount]).toEqual([10, 20, 1]);
+  });
+
+  it('still checks that the parts do not exceed the whole for 对外交流', () => {
+    expect(errorsOf(outreach({ headcount: '10', core_count: '11' })).core_count).toBe('第（2）（3）类人员人数不能超过活动总人数');
+  });
+
+  it('applies the 80 % / 60 % rules to 能力提升 and requires the breakdown', () => {
+    expect(errorsOf(validForm({ kind: '能力提升', core_count: '10' })).core_count).toMatch(/^第（2）（3）类人员需占活动总人数的 80% 以上/);
+    expect(errorsOf(validForm({ kind: '能力提升', core_count: '' })).core_count).toBe('请填写第（2）（3）类人员人数');
+  });
+
+  it('applies the 10-day rule to both kinds', () => {
+    expect(errorsOf(outreach(dates('2027-06-15'))).start_date).toBe('活动开始日期需在提交之日起至少 10 天之后（最早可选 2027-06-20）');
+  });
+
+  it('checks the content against the kind', () => {
+    expect(errorsOf(outreach({ topics: ['outreach-1', 'lecture-1'] })).topics).toBe('对外交流活动请只选择以「对外交流活动」开头的内容');
+    expect(errorsOf(validForm({ kind: '能力提升', topics: ['outreach-1'] })).topics).toMatch(/^企业创新能力提升活动请选择专题讲座、互动交流或考察调研中的内容/);
+  });
+
+  it('takes a missing kind as 能力提升 and refuses an unknown one', () => {
+    expect(applicationOf(validForm({ kind: undefined })).kind).toBe('能力提升');
+    expect(errorsOf(validForm({ kind: '交流' })).kind).toBe('请选择活动类别');
   });
 });
 

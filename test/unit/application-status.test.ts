@@ -124,8 +124,8 @@ describe('reasons', () => {
 
   it('limits a reason to MAX_REASON_LENGTH characters', () => {
     expect(reasonError('return', '因'.repeat(MAX_REASON_LENGTH))).toBeUndefined();
-    expect(reasonError('return', '因'.repeat(MAX_REASON_LENGTH + 1))).toBe(`原因不能超过 ${MAX_REASON_LENGTH} 字`);
-    expect(reasonError('approve', '好'.repeat(MAX_REASON_LENGTH + 1))).toBe(`原因不能超过 ${MAX_REASON_LENGTH} 字`);
+    expect(reasonError('return', '因'.repeat(MAX_REASON_LENGTH + 1))).toBe(`审核意见不能超过 ${MAX_REASON_LENGTH} 字`);
+    expect(reasonError('approve', '好'.repeat(MAX_REASON_LENGTH + 1))).toBe(`审核意见不能超过 ${MAX_REASON_LENGTH} 字`);
   });
 });
 

@@ -3,9 +3,9 @@ import { Config, ConfigError, loadConfig } from '../../src/config';
 const CREDENTIALS = { FEISHU_APP_ID: 'cli_a1b2c3d4e5', FEISHU_APP_SECRET: 'secret-value' };
 
 /** The ConfigError that loadConfig throws for `env` (fails the test if it does not throw one). */
-function configError(env: Record<string, string | undefined>, now?: Date): ConfigError {
+function configError(env: Record<string, string | undefined>): ConfigError {
   try {
-    loadConfig(env, now);
+    loadConfig(env);
   } catch (err) {
     expect(err).toBeInstanceOf(ConfigError);
     return err as ConfigError;
@@ -14,10 +14,9 @@ function configError(env: Record<string, string | undefined>, now?: Date): Confi
 }
 
 describe('loadConfig defaults', () => {
-  const now = new Date('2026-06-15T12:00:00Z');
   let config: Config;
   beforeAll(() => {
-    config = loadConfig({}, now);
+    config = loadConfig({});
   });
 
   it('uses the documented defaults', () => {
@@ -43,33 +42,23 @@ describe('loadConfig defaults', () => {
     expect(config.adminOpenIds.size).toBe(0);
   });
 
-  it('takes the campaign year from `now` in the schedule time zone', () => {
-    expect(config.campaignYear).toBe(2026);
+  it('leaves the campaign year to the clock (campaignYearOn) when CAMPAIGN_YEAR is not set', () => {
+    expect(config.campaignYear).toBeUndefined();
   });
 
   it('treats empty and blank optional variables as unset', () => {
-    const c = loadConfig({ FEISHU_APP_ID: '', FEISHU_APP_SECRET: '  ', FEISHU_ENCRYPT_KEY: '', CAMPAIGN_YEAR: '' }, now);
+    const c = loadConfig({ FEISHU_APP_ID: '', FEISHU_APP_SECRET: '  ', FEISHU_ENCRYPT_KEY: '', CAMPAIGN_YEAR: '' });
     expect(c.dryRun).toBe(true);
     expect(c.feishu.encryptKey).toBeUndefined();
-    expect(c.campaignYear).toBe(2026);
+    expect(c.campaignYear).toBeUndefined();
   });
 });
 
 describe('CAMPAIGN_YEAR', () => {
-  // 17:00 UTC on 31 December is 01:00 on 1 January in Shanghai (UTC+8).
-  const newYearsEveUtc = new Date('2026-12-31T17:00:00Z');
-
-  it('defaults to the current year in the schedule time zone, not in UTC', () => {
-    expect(loadConfig({}, newYearsEveUtc).campaignYear).toBe(2027);
+  it('an explicit value is kept', () => {
+    expect(loadConfig({ CAMPAIGN_YEAR: '2025' }).campaignYear).toBe(2025);
   });
-
-  it('follows SCHEDULE_TIMEZONE', () => {
-    expect(loadConfig({ SCHEDULE_TIMEZONE: 'UTC' }, newYearsEveUtc).campaignYear).toBe(2026);
-  });
-
-  it('an explicit value wins', () => {
-    expect(loadConfig({ CAMPAIGN_YEAR: '2025' }, newYearsEveUtc).campaignYear).toBe(2025);
-  });
+  // Which year applies when it is not set, at chosen dates: campaignYearOn in application-rules.test.ts.
 });
 
 describe('credentials', () => {
@@ -259,5 +248,23 @@ describe('operations settings (issue 15)', () => {
     [{ METRICS_TOKEN: 'short' }, 'METRICS_TOKEN'],
   ])('refuses %j, naming %s', (env, variable) => {
     expect(configError(env).variable).toBe(variable);
+  });
+});
+
+describe('CENTRE_CONTACT_*', () => {
+  it('defaults to no contact', () => {
+    expect(loadConfig({}).centreContact).toEqual({});
+  });
+
+  it('reads each part', () => {
+    const c = loadConfig({ CENTRE_CONTACT_NAME: '师丽丽', CENTRE_CONTACT_PHONE: '0471-6939381', CENTRE_CONTACT_EMAIL: 'zzqkczx@126.com' });
+    expect(c.centreContact).toEqual({ name: '师丽丽', phone: '0471-6939381', email: 'zzqkczx@126.com' });
+  });
+
+  it.each([
+    ['CENTRE_CONTACT_PHONE', 'call me'],
+    ['CENTRE_CONTACT_EMAIL', 'not-an-email'],
+  ])('names %s when it is malformed', (variable, value) => {
+    expect(configError({ [variable]: value }).variable).toBe(variable);
   });
 });

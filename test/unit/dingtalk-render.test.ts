@@ -18,7 +18,7 @@ describe('DingTalk rendering of the bot\'s messages', () => {
   });
 
   test('a help card with unrecognised user text: title, trusted bold kept, user text escaped', () => {
-    const msg = renderCard(helpCard({ commands: [{ usage: '查询', description: '查看申请' }], chatType: 'p2p', unrecognised: '[x](http://e) *hi*' }));
+    const msg = renderCard(helpCard({ commands: [{ usage: '查询', description: '查看申请' }], chatType: 'p2p', unrecognised: '[x](http://e) *hi*', isAdmin: false }));
     expect(msg.msgKey).toBe('sampleMarkdown');
     expect(msg.msgParam.title).toBe('企业创新助手 · 使用帮助');
     expect(msg.msgParam.text.startsWith('### 企业创新助手 · 使用帮助')).toBe(true);

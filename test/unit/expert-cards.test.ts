@@ -114,7 +114,7 @@ describe('expertListCard', () => {
     const text = visibleText(card);
     expect(text).toContain('领域「新材料」：共 2 位专家');
     expect(text).toContain('**专家1** · 内蒙古大学 · 新材料、现代能源 · 13900139000\n');
-    expect(text).toContain('**专家2** · 内蒙古大学 · （未填领域） · 13900139000 · 飞书');
+    expect(text).toContain('**专家2** · 内蒙古大学 · （未填领域） · 13900139000 · 已关联飞书账号');
     expect(text).toContain('「专家 <领域>」');
     expect(text).toContain('「专家 添加」');
     expect(buttons(card)).toHaveLength(0);
@@ -154,7 +154,7 @@ describe('importResultCard', () => {
 
   it('matches the snapshots', () => {
     expect(importResultCard(view())).toMatchSnapshot('clean');
-    expect(importResultCard(view({ errors: [{ row: 4, message: '缺少姓名' }, { row: 9, message: '领域「航天」不在列表中' }] }))).toMatchSnapshot('with errors');
+    expect(importResultCard(view({ errors: [{ row: 4, message: '第 4 行：缺少姓名' }, { row: 9, message: '第 9 行：领域「航天」不在列表中' }] }))).toMatchSnapshot('with errors');
   });
 
   it('says what was imported', () => {
@@ -165,11 +165,13 @@ describe('importResultCard', () => {
   });
 
   it('lists the first 20 errors, then how many more', () => {
-    const errors = Array.from({ length: 26 }, (_, i) => ({ row: i + 2, message: `第${i + 2}行的问题` }));
+    // The import's messages name their row (expert-import.ts); the card does not repeat it.
+    const errors = Array.from({ length: 26 }, (_, i) => ({ row: i + 2, message: `第 ${i + 2} 行：请填写姓名` }));
     const card = importResultCard(view({ errors }));
     const text = visibleText(card);
     expect(text).toContain('有 26 行未导入');
-    expect(text).toContain('- 第 21 行：第21行的问题');
+    expect(text).toContain('- 第 21 行：请填写姓名');
+    expect(text).not.toContain('第 21 行：第 21 行');
     expect(text).not.toContain('第 22 行');
     expect(text).toContain('还有 6 条');
     expect((card as Node).header.template).toBe('orange');

@@ -39,6 +39,11 @@ describe('the circular', () => {
     expect(isWorkingDay('2027-08-07')).toBe(false);
   });
 
+  it('counts working days as China does: after the National Day week, and a 调休 Sunday', () => {
+    expect(firstWorkingDay('2026-10')).toBe('2026-10-08'); // 10-01…10-07 are holidays
+    expect(firstWorkingDay('2026-01')).toBe('2026-01-04'); // 01-01…01-03 holidays, Sunday 01-04 worked
+  });
+
   it('ranks by held, then summarised, approved, filed; equal figures share a place', () => {
     const row = (region: (typeof REGIONS)[number], held: number, summarised: number, approved: number, filed: number): CircularRow => ({
       region, held, summarised, approved, filed, participants: 0, coreMet: 0, keyIndustryMet: 0, needsFiled: 0, needsMatched: 0, needsSolved: 0, reportsOnTime: 0, reportsLate: 0, reportsMissing: 0,

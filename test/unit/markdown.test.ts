@@ -1,11 +1,38 @@
-import { escapeMarkdown, sanitizeForText } from '../../cards/markdown';
+import { clipAtWord, escapeMarkdown, sanitizeForText } from '../../cards/markdown';
 
-const SPECIALS = '&<>*~-!/\\[]()#:+"\'`$_|{}.@';
+/** What Feishu's card markdown interprets anywhere in a line. */
+const ALWAYS = '&<>*~[]`$|\\';
 const decode = (s: string) => s.replace(/&#(\d+);/g, (_, code) => String.fromCharCode(Number(code)));
 
 describe('escapeMarkdown', () => {
-  it.each([...SPECIALS].map((ch) => [ch, `&#${ch.charCodeAt(0)};`]))('%j → %s', (ch, entity) => {
-    expect(escapeMarkdown(ch)).toBe(entity);
+  it.each([...ALWAYS].map((ch) => [ch, `&#${ch.charCodeAt(0)};`]))('%j → %s anywhere', (ch, entity) => {
+    expect(escapeMarkdown(`a${ch}b`)).toBe(`a${entity}b`);
+  });
+
+  it.each([
+    ['zhangmin@btkx.cn', 'zhangmin@btkx.cn'],
+    ['zhang_min@btkx.cn', 'zhang_min@btkx.cn'],
+    ['申请表盖章.pdf', '申请表盖章.pdf'],
+    ['scan_01-final (2).pdf', 'scan_01-final (2).pdf'],
+    ['2027-06-10 10:05', '2027-06-10 10:05'],
+    ['https://example.com/a?b=1', 'https://example.com/a?b=1'],
+    ['0471-6939381', '0471-6939381'],
+    ['1+1=2! 好：是', '1+1=2! 好：是'],
+  ])('leaves %j as typed', (text, out) => {
+    expect(escapeMarkdown(text)).toBe(out);
+  });
+
+  it('escapes an underscore at a word edge (emphasis) but not inside a word', () => {
+    expect(escapeMarkdown('_斜体_')).toBe('&#95;斜体&#95;');
+    expect(escapeMarkdown('__粗__')).toBe('&#95;&#95;粗&#95;&#95;');
+    expect(escapeMarkdown('a_b')).toBe('a_b');
+    expect(escapeMarkdown('a_ b')).toBe('a&#95; b');
+  });
+
+  it('escapes # at the start of a line (a heading), not inside one', () => {
+    expect(escapeMarkdown('# 标题')).toBe('&#35; 标题');
+    expect(escapeMarkdown('第一行\n  ## 二')).toBe('第一行\n  &#35;# 二');
+    expect(escapeMarkdown('编号 #3')).toBe('编号 #3');
   });
 
   it('escapes & once: "a&b" → "a&#38;b"', () => {
@@ -14,7 +41,7 @@ describe('escapeMarkdown', () => {
 
   it('escapes an entity the user typed, so it shows as typed', () => {
     expect(escapeMarkdown('&lt;')).toBe('&#38;lt;');
-    expect(escapeMarkdown('&#60;')).toBe('&#38;&#35;60;');
+    expect(escapeMarkdown('&#60;')).toBe('&#38;#60;');
     expect(decode(escapeMarkdown('&#60;'))).toBe('&#60;');
   });
 
@@ -23,24 +50,22 @@ describe('escapeMarkdown', () => {
     expect(escapeMarkdown(text)).toBe(text);
   });
 
-  it('leaves no special character raw: everything outside entities is plain', () => {
-    const text = `**bold** [link](https://evil.example) <at id=all></at> ${SPECIALS} ~~x~~ # h`;
-    const escaped = escapeMarkdown(text);
-    const outsideEntities = escaped.replace(/&#\d+;/g, '');
-    for (const ch of SPECIALS) expect(outsideEntities).not.toContain(ch);
+  it('keeps links, mentions, tags, emphasis and code inert: none of their syntax survives raw', () => {
+    const text = "**bold** [link](https://evil.example) ![img](img_v2) <at id=all></at> <font color='red'>x</font> ~~x~~ `c` $x$ a|b";
+    const outsideEntities = escapeMarkdown(text).replace(/&#\d+;/g, '');
+    for (const ch of ALWAYS) expect(outsideEntities).not.toContain(ch);
   });
 
   it('round-trips: decoding the entities gives the original text', () => {
-    const text = `用户输入 ${SPECIALS} <font color='red'>x</font> &amp; &#38;`;
+    const text = `用户输入 ${ALWAYS} _x_ # h <font color='red'>x</font> &amp; &#38; a@b.cn`;
     expect(decode(escapeMarkdown(text))).toBe(text);
   });
 
   it('"<at id=all></at>" cannot survive as a mention', () => {
     const escaped = escapeMarkdown('<at id=all></at>');
-    expect(escaped).not.toContain('<at');
     expect(escaped).not.toContain('<');
     expect(escaped).not.toContain('>');
-    expect(escaped).toBe('&#60;at id=all&#62;&#60;&#47;at&#62;');
+    expect(escaped).toBe('&#60;at id=all&#62;&#60;/at&#62;');
   });
 
   it('returns an empty string for an empty string', () => {
@@ -78,5 +103,21 @@ describe('sanitizeForText', () => {
     const out = sanitizeForText('<'.repeat(50), 10);
     expect(out).toBe('＜'.repeat(10) + '…');
     expect(out.length).toBe(11);
+  });
+});
+
+describe('clipAtWord', () => {
+  it('keeps short text whole', () => {
+    expect(clipAtWord('年度总结', 14)).toBe('年度总结');
+  });
+
+  it('cuts at a word boundary with an ellipsis, not mid-word', () => {
+    // 2026|年|企业|创新|能力|提升|行动|… : 14 characters would end inside 行动.
+    expect(clipAtWord('2026年企业创新能力提升行动年度总结', 14)).toBe('2026年企业创新能力提升…');
+    expect([...clipAtWord('2026年企业创新能力提升行动年度总结', 14)].length).toBeLessThanOrEqual(14);
+  });
+
+  it('cuts inside a single word longer than the limit', () => {
+    expect(clipAtWord('abcdefghijklmnopqrstuvwxyz', 10)).toBe('abcdefghi…');
   });
 });

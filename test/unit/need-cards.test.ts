@@ -577,3 +577,13 @@ describe('needNoticeCard', () => {
     }
   });
 });
+
+describe('needFormCard input lengths', () => {
+  it('stops typing where the rules stop accepting', () => {
+    const inputs = (needFormCard(formView()) as any).body.elements
+      .flatMap((e: any) => e.elements ?? [e])
+      .filter((e: any) => e.tag === 'input');
+    const limits = Object.fromEntries(inputs.map((i: any) => [i.name, i.max_length]));
+    expect(limits).toEqual({ enterprise_name: 100, description: 1000, contact_name: 30, mobile: 20 });
+  });
+});

@@ -49,7 +49,7 @@ describe('the form’s contract', () => {
     expect(NEED_LABELS).toEqual({
       enterprise_name: '企业名称',
       region: '所在盟市',
-      industry: '所属产业',
+      industry: '行业',
       need_type: '需求类型',
       description: '需求描述',
       contact_name: '联系人',
@@ -120,7 +120,7 @@ describe('checkNeedForm: every field checked at once', () => {
     expect(result.errors).toEqual({
       enterprise_name: '请填写企业名称（不超过 100 字）',
       region: '请选择企业所在盟市',
-      industry: '请选择所属产业',
+      industry: '请选择行业',
       need_type: '请选择需求类型',
       description: '请填写需求描述（10–1000 字）',
       contact_name: '请填写联系人（不超过 30 字）',
@@ -134,7 +134,7 @@ describe('checkNeedForm: every field checked at once', () => {
       errorsOf(validForm({ enterprise_name: '   ', contact_name: ['王明'], industry: ['rare-earth'], need_type: '\u3000' })),
     ).toEqual({
       enterprise_name: '请填写企业名称（不超过 100 字）',
-      industry: '请选择所属产业',
+      industry: '请选择行业',
       need_type: '请选择需求类型',
       contact_name: '请填写联系人（不超过 30 字）',
     });
@@ -170,13 +170,13 @@ describe('region: one of the 14', () => {
 
 describe('industry: one of the options', () => {
   it('reports a value that is not an option (a stale card or a forged callback)', () => {
-    expect(errorsOf(validForm({ industry: 'space' }))).toEqual({ industry: '所属产业的选项已失效，请重新选择' });
+    expect(errorsOf(validForm({ industry: 'space' }))).toEqual({ industry: '行业的选项已失效，请重新选择' });
   });
 
   it('takes the value, not the label or an alias: the select sends values', () => {
-    expect(errorsOf(validForm({ industry: '稀土及新材料' }))).toEqual({ industry: '所属产业的选项已失效，请重新选择' });
-    expect(errorsOf(validForm({ industry: '稀土' }))).toEqual({ industry: '所属产业的选项已失效，请重新选择' });
-    expect(errorsOf(validForm({ industry: 'Rare-Earth' }))).toEqual({ industry: '所属产业的选项已失效，请重新选择' });
+    expect(errorsOf(validForm({ industry: '稀土及新材料' }))).toEqual({ industry: '行业的选项已失效，请重新选择' });
+    expect(errorsOf(validForm({ industry: '稀土' }))).toEqual({ industry: '行业的选项已失效，请重新选择' });
+    expect(errorsOf(validForm({ industry: 'Rare-Earth' }))).toEqual({ industry: '行业的选项已失效，请重新选择' });
   });
 
   it('checks against the configured list', () => {
@@ -185,7 +185,7 @@ describe('industry: one of the options', () => {
       { value: 'other', label: '其他' },
     ]);
     expect(needOf(validForm({ industry: 'dairy' }), { industries }).industry).toBe('dairy');
-    expect(errorsOf(validForm({ industry: 'rare-earth' }), { industries })).toEqual({ industry: '所属产业的选项已失效，请重新选择' });
+    expect(errorsOf(validForm({ industry: 'rare-earth' }), { industries })).toEqual({ industry: '行业的选项已失效，请重新选择' });
   });
 
   it('takes an unresolved { value, label } list too', () => {

@@ -10,6 +10,7 @@ import {
   upcomingOccasions,
   type PlannedOccasion,
 } from '../../src/jobs/occasions';
+import { COVERED_YEARS, isChineseWorkingDay, isWeekday, isYearCovered } from '../../src/domain/working-days';
 import { DEFAULT_REMINDER_SCHEDULE, type ReminderSchedule } from '../../src/jobs/schedule-config';
 import { makeApp as makeApplication } from '../helpers/factories';
 
@@ -184,7 +185,7 @@ describe('summaryOccasions', () => {
 // ---------------------------------------------------------------------------------------------
 // 催办
 
-describe('nudgeDay (2 working days)', () => {
+describe('nudgeDay (2 working days) on a plain Mon–Fri week', () => {
   it.each([
     ['Monday', '2027-05-31', '2027-06-03', 'Thursday'],
     ['Tuesday', '2027-06-01', '2027-06-04', 'Friday'],
@@ -194,7 +195,7 @@ describe('nudgeDay (2 working days)', () => {
     ['Saturday', '2027-06-05', '2027-06-09', 'Wednesday'],
     ['Sunday', '2027-06-06', '2027-06-09', 'Wednesday'],
   ])('submitted on a %s (%s) → %s (%s)', (_day, submittedOn, expected) => {
-    expect(nudgeDay(submittedOn, 2)).toBe(expected);
+    expect(nudgeDay(submittedOn, 2, isWeekday)).toBe(expected);
   });
 
   /** Mon–Fri strictly between two dates, by the machine-independent UTC calendar. */
@@ -214,7 +215,7 @@ describe('nudgeDay (2 working days)', () => {
     for (let i = 0; i < 14; i += 1) {
       const submittedOn = new Date(Date.UTC(2027, 4, 31 + i)).toISOString().slice(0, 10);
       for (let days = 0; days <= 5; days += 1) {
-        const due = nudgeDay(submittedOn, days);
+        const due = nudgeDay(submittedOn, days, isWeekday);
         expect([1, 2, 3, 4, 5]).toContain(weekday(due));
         expect(workingDaysBetween(submittedOn, due)).toBe(days);
       }
@@ -222,11 +223,48 @@ describe('nudgeDay (2 working days)', () => {
   });
 
   it('crosses month and year ends (Thu 2027-12-30 → Tue 2028-01-04)', () => {
-    expect(nudgeDay('2027-12-30', 2)).toBe('2028-01-04');
+    expect(nudgeDay('2027-12-30', 2, isWeekday)).toBe('2028-01-04');
   });
 
   it('rejects a malformed date', () => {
     expect(() => nudgeDay('2027-6-1', 2)).toThrow(RangeError);
+  });
+});
+
+describe('working days as China counts them (chinese-days)', () => {
+  it('the National Day week 2026 (10-01 to 10-07) has no working day', () => {
+    for (let d = 1; d <= 7; d += 1) expect(isChineseWorkingDay(`2026-10-0${d}`)).toBe(false);
+  });
+
+  it('the 调休 days around it count: Sunday 2026-09-20 and Saturday 2026-10-10', () => {
+    expect(isWeekday('2026-09-20')).toBe(false);
+    expect(isChineseWorkingDay('2026-09-20')).toBe(true);
+    expect(isWeekday('2026-10-10')).toBe(false);
+    expect(isChineseWorkingDay('2026-10-10')).toBe(true);
+  });
+
+  it('an ordinary week is Mon–Fri', () => {
+    expect(['2026-06-08', '2026-06-09', '2026-06-10', '2026-06-11', '2026-06-12', '2026-06-13', '2026-06-14'].map(isChineseWorkingDay)).toEqual([
+      true, true, true, true, true, false, false,
+    ]);
+  });
+
+  it('催办: submitted Wed 2026-09-30, 2 working days pass on Thu 10-08 and Fri 10-09, nudged Sat 10-10 (a 调休 working day)', () => {
+    expect(nudgeDay('2026-09-30', 2)).toBe('2026-10-10');
+  });
+
+  it('a 调休 Sunday counts: submitted Fri 2026-09-18, waits Sun 09-20 and Mon 09-21, nudged Tue 09-22', () => {
+    expect(nudgeDay('2026-09-18', 2)).toBe('2026-09-22');
+  });
+
+  it('covers the package\'s years and falls back to Mon–Fri beyond them', () => {
+    expect(COVERED_YEARS.first).toBeLessThanOrEqual(2026);
+    expect(isYearCovered(2026)).toBe(true);
+    const beyond = COVERED_YEARS.last + 1;
+    expect(isYearCovered(beyond)).toBe(false);
+    // 1 October of a year without data: counted like any other weekday.
+    const oct1 = `${beyond}-10-01`;
+    expect(isChineseWorkingDay(oct1)).toBe(isWeekday(oct1));
   });
 });
 

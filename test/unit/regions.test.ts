@@ -1,4 +1,4 @@
-import { CENTRE, parseBindingScope, parseRegion, REGIONS } from '../../src/domain/regions';
+import { CENTRE, parseBindingScope, parseRegion, REGIONS, SHORT_NAMES } from '../../src/domain/regions';
 
 describe('REGIONS', () => {
   it('has exactly the 14 leagues and cities, without duplicates', () => {
@@ -69,5 +69,33 @@ describe('parseBindingScope', () => {
 
   it.each(['', '中', '中心中心', '北京'])('rejects %j', (name) => {
     expect(parseBindingScope(name)).toBeUndefined();
+  });
+});
+
+describe('short names (SHORT_NAMES)', () => {
+  it.each([
+    ['呼市', '呼和浩特市'],
+    ['包头', '包头市'],
+    ['鄂尔多斯', '鄂尔多斯市'],
+    ['鄂市', '鄂尔多斯市'],
+    ['锡盟', '锡林郭勒盟'],
+    ['巴盟', '巴彦淖尔市'],
+    ['阿盟', '阿拉善盟'],
+    ['兴安盟', '兴安盟'],
+    ['乌盟', '乌兰察布市'],
+    ['满洲里', '满洲里市'],
+    ['二连', '二连浩特市'],
+  ])('%s → %s', (short, full) => {
+    expect(parseRegion(short)).toBe(full);
+    expect(parseBindingScope(` ${short} `)).toBe(full);
+  });
+
+  it('every short name points at one of the 14', () => {
+    for (const full of Object.values(SHORT_NAMES)) expect(REGIONS).toContain(full);
+  });
+
+  it('does not take an object property for a name', () => {
+    expect(parseRegion('constructor')).toBeUndefined();
+    expect(parseRegion('toString')).toBeUndefined();
   });
 });

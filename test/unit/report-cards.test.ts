@@ -305,7 +305,7 @@ describe('reportSubmitFormCard', () => {
   it('says when it was submitted before, and prefills the previous text; typed text wins over it', () => {
     const card = reportSubmitFormCard(view({ previous }));
     expectValidCard(card);
-    expect(visibleText(card)).toContain('「包头市」已于 2027-12-05 15:30 提交过（第 2 次）');
+    expect(visibleText(card)).toContain('包头市已于 2027-12-05 15:30 提交过（第 2 次）');
     expect(one(card, 'text').default_value).toBe('上次提交的内容');
     expect(one(reportSubmitFormCard(view({ previous, text: '新的内容' })), 'text').default_value).toBe('新的内容');
   });
@@ -363,7 +363,7 @@ describe('reportReceiptCard', () => {
     expectValidCard(card);
     expect((card as Node).header).toMatchObject({ title: { content: '报送回执 · 2027 年落实情况报告' }, template: 'green' });
     const text = visibleText(card);
-    expect(text).toContain('「包头市」已于 2027-12-05 15:30 提交。');
+    expect(text).toContain('包头市已于 2027-12-05 15:30 提交。');
     expect(text).toContain('**附件**：2 个');
     expect(text).toContain(CODE);
     expect(text).not.toContain('逾期');
@@ -375,7 +375,7 @@ describe('reportReceiptCard', () => {
     const card = reportReceiptCard(view(LATE));
     expectValidCard(card);
     expect((card as Node).header.template).toBe('orange');
-    expect(visibleText(card)).toContain('「包头市」已于 2027-12-09 19:00 提交（第 3 次）');
+    expect(visibleText(card)).toContain('包头市已于 2027-12-09 19:00 提交（第 3 次）');
     expect(visibleText(card)).toContain('截止后提交，已标记为逾期');
   });
 
@@ -471,7 +471,7 @@ describe('reportReminderCard', () => {
     const card = reportReminderCard(view({ daysLeft: 1 }));
     expectValidCard(card);
     expect((card as Node).header).toMatchObject({ title: { content: '报送提醒 · 还剩 1 天' }, template: 'orange' });
-    expect(visibleText(card)).toContain('「赤峰市」尚未报送「2027 年落实情况报告」，还剩 **1 天**（2027-12-09 17:00）。');
+    expect(visibleText(card)).toContain('赤峰市尚未报送「2027 年落实情况报告」，还剩 **1 天**（2027-12-09 17:00）。');
     expect(callbackValue(buttons(card)[0])).toEqual({ action: 'report.open', task: 5 });
   });
 

@@ -188,7 +188,7 @@ describe('reportReminders', () => {
       `job:reminders:report:${task.id}:赤峰市:deadline-3:oc_chifeng_2`,
     ]);
     expect(three.sent.every((m) => m.tenantKey === TENANT)).toBe(true);
-    expect(visibleText(three.sent[0].card)).toContain('「包头市」尚未报送「年度落实情况报告」，还剩 **3 天**（2027-12-09 17:00）');
+    expect(visibleText(three.sent[0].card)).toContain('包头市尚未报送「年度落实情况报告」，还剩 **3 天**（2027-12-09 17:00）');
     for (const m of three.sent) expectValidCard(m.card);
     expect(three.result).toMatchObject({ sent: 3, skipped: 1, failures: 0 });
     expect(await ledger()).toEqual([`reminders ${s('包头市')} deadline-3 sent`, `reminders ${s('赤峰市')} deadline-3 sent`, `reminders ${s('通辽市')} deadline-3 skipped`]);

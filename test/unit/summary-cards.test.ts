@@ -253,6 +253,16 @@ describe('summaryResultCard', () => {
     expect(notMet).toMatch(/79\.9%（要求 80% 以上）<font color='red'>未达标/);
   });
 
+  it('shows both ratios as not applicable for 对外交流活动, and the form says they are not assessed', () => {
+    const text = visibleText(summaryResultCard(resultView({ app: makeApp({ status: '已总结', kind: '对外交流' }) })));
+    expect(text).toContain('**活动类别**：对外交流活动');
+    expect(text).toContain("（2）（3）类人员占比**：<font color='grey'>不适用</font>（对外交流活动不考核比例）");
+    expect(text).toContain("十大产业企业占比**：<font color='grey'>不适用</font>（对外交流活动不考核比例）");
+    expect(text).not.toContain('未达标');
+    const form = visibleText(summaryFormCard(formView({ app: makeApp({ status: '已举办', kind: '对外交流' }) })));
+    expect(form).toContain('对外交流活动不考核人员和企业比例');
+  });
+
   it('shows the key-industry ratio as not applicable without enterprises, and a missing follow-up as (无)', () => {
     const text = visibleText(summaryResultCard(RESULTS[1][1]));
     expect(text).toContain('十大产业企业占比**：<font color=\'grey\'>不适用</font>（没有企业参加）');
@@ -275,5 +285,15 @@ describe('summaryResultCard', () => {
       }),
     );
     expectValidCard(card);
+  });
+});
+
+describe('summaryResultCard for the centre', () => {
+  it('tells the centre where photos go instead of asking it to send them privately', () => {
+    const filer = visibleText(summaryResultCard(resultView()));
+    const centre = visibleText(summaryResultCard(resultView({ forCentre: true })));
+    expect(filer).toContain('活动照片、签到表可在与我的私聊中以图片或文件发给我。');
+    expect(centre).not.toContain('私聊中');
+    expect(centre).toContain('申请人发给机器人的活动照片、签到表会转发到这里。');
   });
 });

@@ -173,6 +173,16 @@ describe('weeklyFigures', () => {
     expect(ids(f.submitted)).toEqual([1, 12]);
   });
 
+  it('counts an application reviewed twice in the week once, with its latest decision', () => {
+    const twice = [...EVENTS, ev(12, 'approve', WEEK_START + 5 * DAY + HOUR)];
+    const g = weeklyFigures(input({ events: twice }));
+    expect(g.decided.map((d) => [d.app.id, d.action])).toEqual([
+      [2, 'approve'],
+      [12, 'approve'],
+      [14, 'reject'],
+    ]);
+  });
+
   it('lists the decisions (approve, return, reject) of the window, with their action', () => {
     expect(f.decided.map((d) => [d.app.id, d.action])).toEqual([
       [2, 'approve'],
@@ -457,7 +467,7 @@ describe('upcomingActivityCard', () => {
     expect(visibleText(three)).toContain('**SQ2027-0040** 将于 **2027-06-20** 开始');
     expect(visibleText(three)).toContain('**联系人**：李四**<at id=all></at>** 13900139000');
     const one = upcomingActivityCard(APPROVED, 1) as Node;
-    expect(one.header.title.content).toBe('活动提醒 · 1 天后开始');
+    expect(one.header.title.content).toBe('活动提醒 · 明天开始');
     expect(one.header.template).toBe('orange');
     expect(buttons(one)).toEqual([]);
   });
@@ -472,7 +482,7 @@ describe('upcomingActivityCard', () => {
 describe('reminder cards with missing columns', () => {
   it('never show null or undefined', () => {
     const bare = makeApp({ id: 90, codeSeq: 90, orgName: null, region: null, venue: null, contactName: null, mobile: null, headcount: null });
-    for (const c of [upcomingActivityCard(bare, 1), reviewNudgeCard(bare, '2027-06-03', 2), overdueSummariesCard([bare], 10), upcomingActivitiesCard({ apps: [bare], label: '全区', from: '2027-06-14', until: '2027-07-13', days: 30 })]) {
+    for (const c of [upcomingActivityCard(bare, 1), reviewNudgeCard(bare, '2027-06-03', 2), overdueSummariesCard([bare], 10), upcomingActivitiesCard({ apps: [bare], who: '全区', from: '2027-06-14', until: '2027-07-13', days: 30 })]) {
       expectValidCard(c);
       expect(JSON.stringify(c)).not.toMatch(/null|undefined/);
     }
@@ -529,12 +539,13 @@ describe('overdueSummariesCard', () => {
 });
 
 describe('upcomingActivitiesCard', () => {
-  const view = { label: '「包头市」', from: '2027-06-14', until: '2027-07-13', days: 30 };
+  const view = { who: '包头市', from: '2027-06-14', until: '2027-07-13', days: 30 };
 
   it('says when there is nothing (snapshot)', () => {
     const c = upcomingActivitiesCard({ ...view, apps: [] });
     expectValidCard(c);
-    expect(visibleText(c)).toContain('「包头市」在 2027-06-14 至 2027-07-13 之间没有已通过审核的活动。');
+    expect(visibleText(c)).toContain('2027-06-14 至 2027-07-13 之间，包头市没有将要开始的已通过审核的活动。');
+    expect(visibleText(upcomingActivitiesCard({ ...view, who: '您', apps: [] }))).toContain('之间，您没有将要开始的已通过审核的活动。');
     expect(c).toMatchSnapshot();
   });
 
@@ -547,7 +558,7 @@ describe('upcomingActivitiesCard', () => {
     expectValidCard(c);
     expect(c.header.title.content).toBe('近期活动 · 未来 30 天');
     const text = visibleText(c);
-    expect(text).toContain('将于 2027-06-14 至 2027-07-13 之间开始的活动共 2 项');
+    expect(text).toContain('包头市有 2 项已通过审核的活动将于 2027-06-14 至 2027-07-13 之间开始：');
     expect(text).toContain('- **2027-06-14 至 2027-06-15** SQ2027-0002');
     expect(text).toContain('- **2027-06-20** SQ2027-0005'); // one day: no range
     expect(text).toContain('（? 人）');
@@ -567,6 +578,6 @@ describe('upcomingActivitiesCard', () => {
     const c = upcomingActivitiesCard({ ...view, apps });
     expectValidCard(c);
     expect(visibleText(c)).toContain('- 还有 3 项，发送「查询」查看');
-    expect(visibleText(c)).toContain('共 23 项');
+    expect(visibleText(c)).toContain('有 23 项已通过审核的活动');
   });
 });

@@ -1,6 +1,7 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import { epochMs } from '../epoch-ms';
 import type { ApplicationStatus } from '../../domain/application-status';
+import type { ActivityKind } from '../../domain/activity-menu';
 
 /**
  * An activity application (申请表). A draft keeps what the filer typed in `draftForm` and may
@@ -39,6 +40,10 @@ export class Application {
 
   @Column({ type: 'integer' })
   version!: number;
+
+  /** 能力提升 or 对外交流 (activity-menu.ts); applications from before the kind existed are 能力提升. */
+  @Column({ type: 'varchar', length: 8, default: '能力提升' })
+  kind!: ActivityKind;
 
   @Column({ name: 'org_name', type: 'varchar', length: 200, nullable: true })
   orgName!: string | null;

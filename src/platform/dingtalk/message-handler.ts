@@ -89,7 +89,7 @@ export async function handleRobotMessage(evt: StoredEvent, base: HandlerDeps, bi
   const match = matchCommand(text, ctx.commands);
   if (!match) {
     const binding = group ? (await bindings.find(msg.tenantKey, msg.chatId))?.scope : undefined;
-    await reply({ type: 'card', card: helpCard({ commands: ctx.commands, chatType: msg.chatType, binding, unrecognised: text || undefined }) });
+    await reply({ type: 'card', card: helpCard({ commands: ctx.commands, chatType: msg.chatType, binding, unrecognised: text || undefined, isAdmin: ctx.adminStaffIds.has(staffId), contact: deps.settings.contact }) });
     return;
   }
   log.info({ command: match.command.word, chatType: msg.chatType, platform: DINGTALK_PLATFORM, staffId }, 'command');
