@@ -19,7 +19,7 @@ export const YEAR_END_REFUSALS = {
 export const yearEndCommand: Command = {
   word: '年度数据',
   usage: '年度数据 <盟市> / 年度数据 全区',
-  description: '生成本年度落实情况报告所需的数据（Word 表格和 Excel）：活动、合计、需求对接、专家、报送；盟市群可查本盟市，全区限中心管理员',
+  description: '生成本年度落实情况报告所需的数据（Word 表格和 Excel）：活动、合计、需求对接、专家、报送；在盟市群中查本盟市的数据，全区的数据由中心管理员查询',
   async run(ctx) {
     const place = await placeOf(ctx);
     const arg = ctx.args.trim();
