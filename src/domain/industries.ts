@@ -1,5 +1,5 @@
 /**
- * The region's key industries (产业), the options of the need form's 所属产业 select and the
+ * The region's key industries (产业), the options of the need form's 行业 select and the
  * fields (领域) an expert is registered for, so that needs and experts can be matched.
  *
  * Values are ASCII and stable: they are stored with needs and experts and travel in card

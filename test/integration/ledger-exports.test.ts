@@ -126,7 +126,7 @@ it('exports the needs with their experts; the centre’s group may ask too', asy
   await h.fake.waitFor(() => filesIn(d, id).length === 1, 'the file');
   const sheet = (await readWorkbook(uploadedFiles(h.fake)[0].bytes)).worksheets[0];
   const rows = rowsOf(sheet);
-  expect(rows[0].slice(0, 9)).toEqual(['编号', '企业名称', '所在盟市', '所属产业', '需求类型', '需求描述', '联系人', '手机号码', '状态']);
+  expect(rows[0].slice(0, 9)).toEqual(['编号', '企业名称', '所在盟市', '行业', '需求类型', '需求描述', '联系人', '手机号码', '状态']);
   expect(rows).toHaveLength(3);
   const first = sheet.getRow(2);
   expect(first.getCell(1).value).toBe(`XQ${YEAR}-0001`);

@@ -29,7 +29,7 @@ describe('DingTalk rendering of the bot\'s messages', () => {
 
   test('Feishu entities in trusted markdown are decoded and re-escaped for DingTalk', () => {
     const msg = renderCard(card({ title: 'T', elements: [markdown(`机构：${escapeMarkdown('A_B <i>')}`)] }));
-    expect(msg.msgParam.text).toContain('机构：A＿B ＜i＞');
+    expect(msg.msgParam.text).toContain('机构：A_B ＜i＞');
   });
 
   test('a button with a text command becomes an ActionCard link that sends it; the command is printed too', () => {
