@@ -31,6 +31,12 @@ export interface Config {
   jobDeliveryWaitSeconds: number;
   /** Largest request body the webhooks accept, in bytes. */
   maxBodyBytes: number;
+  /**
+   * TEST_CLOCK_AT (tests only): the instant (ms) the bot's clock starts at; it runs on from
+   * there. Undefined in production: loadConfig refuses it unless NODE_ENV=test and the Open API
+   * is on a loopback address (or dry-run).
+   */
+  testClockAt: number | undefined;
 }
 
 export class ConfigError extends Error {
@@ -103,7 +109,24 @@ const schema = z.object({
   JOB_DELIVERY_WAIT_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(1024 * 1024),
+  NODE_ENV: optionalText,
+  TEST_CLOCK_AT: optionalText.refine((v) => v === undefined || parseInstant(v) !== undefined, {
+    message: "expected an ISO instant with an offset, such as '2027-06-01T00:30:00+08:00'",
+  }),
 });
+
+/** An ISO 8601 instant that names its offset (Z or ±hh:mm): never read in the machine's zone. */
+function parseInstant(v: string): number | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v)) return undefined;
+  const ms = Date.parse(v);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** 127.0.0.0/8, ::1 or localhost: where the tests' fake Open API listens. */
+function isLoopback(baseUrl: string): boolean {
+  const host = new URL(baseUrl).hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
 
 export function loadConfig(env: Record<string, string | undefined>, now: Date = new Date()): Config {
   // `PORT=` in an env file means "not set", for every variable alike.
@@ -127,6 +150,17 @@ export function loadConfig(env: Record<string, string | undefined>, now: Date = 
     );
   }
 
+  // A shifted clock would accept replayed requests and misdate everything: tests only, never
+  // against the real Open API.
+  const testClockAt = e.TEST_CLOCK_AT === undefined ? undefined : parseInstant(e.TEST_CLOCK_AT);
+  if (testClockAt !== undefined) {
+    if (e.NODE_ENV !== 'test') throw new ConfigError('TEST_CLOCK_AT', 'is for tests only: it is refused unless NODE_ENV=test');
+    if (!dryRun && !isLoopback(e.FEISHU_BASE_URL)) {
+      throw new ConfigError('TEST_CLOCK_AT', 'is for tests only: it is refused when FEISHU_BASE_URL is not a loopback address');
+    }
+    now = new Date(testClockAt);
+  }
+
   return {
     port: e.PORT,
     databaseUrl: e.DATABASE_URL,
@@ -147,6 +181,7 @@ export function loadConfig(env: Record<string, string | undefined>, now: Date = 
     reminderHour: e.REMINDER_HOUR,
     jobDeliveryWaitSeconds: e.JOB_DELIVERY_WAIT_SECONDS,
     maxBodyBytes: e.MAX_BODY_BYTES,
+    testClockAt,
   };
 }
 

@@ -1,4 +1,5 @@
 import { createBot } from './bot';
+import { clockStartingAt } from './clock';
 import { loadConfigOrExit } from './config';
 import { createLogger } from './logger';
 
@@ -16,7 +17,10 @@ async function main(): Promise<void> {
   }
   if (config.adminOpenIds.size === 0) logger.warn('ADMIN_OPEN_IDS is empty: nobody can bind groups or review.');
 
-  const bot = await createBot(config, logger);
+  if (config.testClockAt !== undefined) {
+    logger.warn({ testClockAt: new Date(config.testClockAt).toISOString() }, '*** TEST CLOCK: the bot runs on a shifted clock (TEST_CLOCK_AT, NODE_ENV=test). ***');
+  }
+  const bot = await createBot(config, logger, { now: clockStartingAt(config.testClockAt) });
   const port = await bot.listen(config.port);
   logger.info({ port, platform: bot.platform.name, database: config.databaseUrl.split(':')[0] }, 'bot listening');
 

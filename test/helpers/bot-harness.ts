@@ -7,6 +7,7 @@ import { Config, loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { FakeFeishu } from './fake-feishu';
 import { BuildOptions, buildFeishuRequest } from './feishu-signer';
+import { TestClock } from './test-clock';
 
 /** The doc fixtures' Verification Token, so their payloads verify as they are. */
 export const TEST_TOKEN = 'rvaYgkND1GOiu5MM0E1rncYC6PLtF7JV';
@@ -20,12 +21,16 @@ export interface HarnessOptions {
   /** Reuse a database (to restart the bot on it). */
   dbDir?: string;
   fake?: FakeFeishu;
+  /** The bot's clock, which the harness also signs with; default the real time. */
+  clock?: TestClock;
 }
 
 export interface Harness {
   url: string;
   bot: Bot;
   fake: FakeFeishu;
+  /** The bot's clock: requests are signed with it too. */
+  clock: TestClock;
   config: Config;
   dbDir: string;
   /** Every log line the bot wrote, as text. */
@@ -65,7 +70,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const fake = opts.fake ?? (await new FakeFeishu().start());
   const dbDir = opts.dbDir ?? mkdtempSync(join(tmpdir(), 'innovation-bot-'));
   const env = { ...testEnv(fake, dbDir), ...opts.env };
-  const config = loadConfig(env);
+  const clock = opts.clock ?? new TestClock();
+  const config = loadConfig(env, new Date(clock.now()));
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -73,7 +79,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       done();
     },
   });
-  const bot = await createBot(config, createLogger(config.logLevel, sink), { ...FAST_RETRIES, ...opts.bot });
+  const bot = await createBot(config, createLogger(config.logLevel, sink), { ...FAST_RETRIES, now: clock.now, ...opts.bot });
   const port = await bot.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
   let botStopped = false;
@@ -94,12 +100,13 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     url,
     bot,
     fake,
+    clock,
     config,
     dbDir,
     logs,
     postRaw,
     post(path, payload, buildOpts) {
-      const req = buildFeishuRequest(payload, { encryptKey: config.feishu.encryptKey, ...buildOpts });
+      const req = buildFeishuRequest(payload, { encryptKey: config.feishu.encryptKey, now: clock.now, ...buildOpts });
       return postRaw(path, req.body, req.headers);
     },
     async stopBot() {

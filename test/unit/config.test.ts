@@ -185,3 +185,40 @@ describe('parsed values', () => {
     expect(loadConfig({ SCHEDULE_TIMEZONE: 'Asia/Urumqi' }).timezone).toBe('Asia/Urumqi');
   });
 });
+
+describe('TEST_CLOCK_AT (the tests-only clock)', () => {
+  const LOOPBACK = { ...CREDENTIALS, FEISHU_ENCRYPT_KEY: 'k', FEISHU_BASE_URL: 'http://127.0.0.1:4567' };
+  const AT = '2027-06-01T00:30:00+08:00';
+
+  it('is honoured with NODE_ENV=test and a loopback Open API, and sets the default campaign year', () => {
+    const config = loadConfig({ ...LOOPBACK, NODE_ENV: 'test', TEST_CLOCK_AT: AT }, new Date('2026-01-01T00:00:00Z'));
+    expect(config.testClockAt).toBe(Date.parse(AT));
+    expect(config.campaignYear).toBe(2027);
+    expect(loadConfig({ NODE_ENV: 'test', TEST_CLOCK_AT: AT }).testClockAt).toBe(Date.parse(AT)); // dry-run
+    expect(loadConfig({ ...LOOPBACK, NODE_ENV: 'test', FEISHU_BASE_URL: 'http://localhost:1', TEST_CLOCK_AT: AT }).testClockAt).toBe(Date.parse(AT));
+  });
+
+  it('is unset by default', () => {
+    expect(loadConfig({ ...LOOPBACK, NODE_ENV: 'test' }).testClockAt).toBeUndefined();
+  });
+
+  it('is refused outside NODE_ENV=test', () => {
+    for (const NODE_ENV of [undefined, 'production', 'development', '']) {
+      const err = configError({ ...LOOPBACK, NODE_ENV, TEST_CLOCK_AT: AT });
+      expect(err.message).toBe('TEST_CLOCK_AT: is for tests only: it is refused unless NODE_ENV=test');
+    }
+  });
+
+  it('is refused when the credentials point at a real (non-loopback) Open API', () => {
+    for (const FEISHU_BASE_URL of [undefined, 'https://open.feishu.cn', 'http://10.0.0.1:80', 'http://127.0.0.1.evil.com']) {
+      const err = configError({ ...LOOPBACK, FEISHU_BASE_URL, NODE_ENV: 'test', TEST_CLOCK_AT: AT });
+      expect(err.message).toBe('TEST_CLOCK_AT: is for tests only: it is refused when FEISHU_BASE_URL is not a loopback address');
+    }
+  });
+
+  it('needs an instant with its offset', () => {
+    for (const TEST_CLOCK_AT of ['2027-06-01 00:30', '2027-06-01T00:30:00', 'tomorrow']) {
+      expect(configError({ NODE_ENV: 'test', TEST_CLOCK_AT }).variable).toBe('TEST_CLOCK_AT');
+    }
+  });
+});
