@@ -68,6 +68,9 @@ export const FAST_RETRIES: BotOptions = {
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const fake = opts.fake ?? (await new FakeFeishu().start());
+  // The SDK keeps a token until 3 min before its expiry: with 181 s it fetches a new one after
+  // a second, so every test that runs longer exercises the refresh.
+  if (!opts.fake) fake.tokenExpireSeconds = 181;
   const dbDir = opts.dbDir ?? mkdtempSync(join(tmpdir(), 'innovation-bot-'));
   const env = { ...testEnv(fake, dbDir), ...opts.env };
   const clock = opts.clock ?? new TestClock();
@@ -119,6 +122,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       botStopped = true;
       if (!opts.fake) await fake.stop();
       if (!opts.dbDir) rmSync(dbDir, { recursive: true, force: true });
+      // Every request the bot made must have passed the strict fake (cards, shapes, ids, tokens).
+      if (fake.violations.length > 0) throw new Error(`the fake Open API refused what the bot sent:\n${fake.violations.join('\n')}`);
     },
   };
 }
