@@ -100,8 +100,10 @@ describe('through the outbox', () => {
     h = await startHarness();
     for (let i = 0; i < 3; i += 1) await h.bot.outbox.sendToChat({ tenantKey: 't', key: 'same-work' }, 'oc_x', { type: 'text', text: '一次' });
     await h.fake.waitFor(() => h.fake.delivered.length === 1, 'the message');
-    await new Promise((r) => setTimeout(r, 200));
-    expect(h.fake.messageCalls()).toHaveLength(1);
+    // A message queued after them is the marker: once it is out, so would any repeat be (one chat, in order).
+    await h.bot.outbox.sendToChat({ tenantKey: 't', key: 'marker' }, 'oc_x', { type: 'text', text: '标记' });
+    await h.fake.waitFor(() => h.fake.delivered.length === 2, 'the marker');
+    expect(h.fake.messageCalls()).toHaveLength(2);
   });
 });
 
