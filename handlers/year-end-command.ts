@@ -12,7 +12,7 @@ import type { Command } from './types';
  */
 
 export const YEAR_END_REFUSALS = {
-  region: (region: string) => `「${region}」的年度数据只在该盟市的工作群中或由中心管理员查看。`,
+  region: (region: string) => `您无权在这里查看${region}的年度数据：请在${region}的工作群中发送，或请科创服务中心的管理员查看。`,
   all: '全区年度数据只有科创服务中心的管理员可以查看，请在私聊或中心工作群中使用「年度数据 全区」。',
 };
 

@@ -65,6 +65,12 @@ export interface Config {
   // --- DingTalk (issue 12) ---
   /** Undefined when DINGTALK_CLIENT_ID/DINGTALK_CLIENT_SECRET are not set (DingTalk off). */
   dingtalk: DingTalkConfig | undefined;
+  /**
+   * TEST_CLOCK_AT (tests only): the instant (ms) the bot's clock starts at; it runs on from
+   * there. Undefined in production: loadConfig refuses it unless NODE_ENV=test and the Open API
+   * is on a loopback address (or dry-run).
+   */
+  testClockAt: number | undefined;
 }
 
 /** How DingTalk reaches the bot: an outbound Stream WebSocket, or HTTP callbacks to /dingtalk/events. */
@@ -185,6 +191,10 @@ const schema = z.object({
   CENTRE_CONTACT_EMAIL: optionalText.refine((v) => v === undefined || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), {
     message: "expected an e-mail address such as 'zzqkczx@126.com'",
   }),
+  NODE_ENV: optionalText,
+  TEST_CLOCK_AT: optionalText.refine((v) => v === undefined || parseInstant(v) !== undefined, {
+    message: "expected an ISO instant with an offset, such as '2027-06-01T00:30:00+08:00'",
+  }),
   // --- DingTalk (issue 12) ---
   DINGTALK_CLIENT_ID: optionalText,
   DINGTALK_CLIENT_SECRET: optionalText,
@@ -223,6 +233,20 @@ function dingtalkConfig(e: z.infer<typeof schema>): DingTalkConfig | undefined {
   };
 }
 
+
+/** An ISO 8601 instant that names its offset (Z or ±hh:mm): never read in the machine's zone. */
+function parseInstant(v: string): number | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(v)) return undefined;
+  const ms = Date.parse(v);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** 127.0.0.0/8, ::1 or localhost: where the tests' fake Open API listens. */
+function isLoopback(baseUrl: string): boolean {
+  const host = new URL(baseUrl).hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
 export function loadConfig(env: Record<string, string | undefined>): Config {
   // `PORT=` in an env file means "not set", for every variable alike.
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
@@ -253,6 +277,19 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       'FEISHU_ENCRYPT_KEY',
       'with app credentials set, set FEISHU_ENCRYPT_KEY (recommended) or FEISHU_VERIFICATION_TOKEN so inbound requests can be verified',
     );
+  }
+
+  // A shifted clock would accept replayed requests and misdate everything: tests only, never
+  // against the real Open API.
+  const testClockAt = e.TEST_CLOCK_AT === undefined ? undefined : parseInstant(e.TEST_CLOCK_AT);
+  if (testClockAt !== undefined) {
+    if (e.NODE_ENV !== 'test') throw new ConfigError('TEST_CLOCK_AT', 'is for tests only: it is refused unless NODE_ENV=test');
+    if (!dryRun && !isLoopback(e.FEISHU_BASE_URL)) {
+      throw new ConfigError('TEST_CLOCK_AT', 'is for tests only: it is refused when FEISHU_BASE_URL is not a loopback address');
+    }
+    if (e.DINGTALK_CLIENT_ID && !isLoopback(e.DINGTALK_BASE_URL)) {
+      throw new ConfigError('TEST_CLOCK_AT', 'is for tests only: it is refused when DINGTALK_BASE_URL is not a loopback address');
+    }
   }
 
   return {
@@ -293,6 +330,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ...(e.CENTRE_CONTACT_PHONE ? { phone: e.CENTRE_CONTACT_PHONE } : {}),
       ...(e.CENTRE_CONTACT_EMAIL ? { email: e.CENTRE_CONTACT_EMAIL } : {}),
     },
+    testClockAt,
   };
 }
 

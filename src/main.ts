@@ -1,4 +1,5 @@
 import { createBot } from './bot';
+import { clockStartingAt } from './clock';
 import { ENV_FILE, loadProcessConfigOrExit } from './config';
 import { createLogger } from './logger';
 
@@ -26,7 +27,10 @@ async function main(): Promise<void> {
     logger.warn('BACKUP_DIR is set but the database is PostgreSQL: there is no nightly backup; back it up with pg_dump (README, Operations).');
   }
 
-  const bot = await createBot(config, logger);
+  if (config.testClockAt !== undefined) {
+    logger.warn({ testClockAt: new Date(config.testClockAt).toISOString() }, '*** TEST CLOCK: the bot runs on a shifted clock (TEST_CLOCK_AT, NODE_ENV=test). ***');
+  }
+  const bot = await createBot(config, logger, { now: clockStartingAt(config.testClockAt) });
   const port = await bot.listen(config.port);
   logger.info(
     { port, platform: bot.platform.name, database: config.databaseUrl.split(':')[0], feishuEvents: config.feishu.eventMode },

@@ -7,6 +7,7 @@ import { Config, loadConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { FakeFeishu } from './fake-feishu';
 import { BuildOptions, buildFeishuRequest } from './feishu-signer';
+import { TestClock } from './test-clock';
 
 /** The doc fixtures' Verification Token, so their payloads verify as they are. */
 export const TEST_TOKEN = 'rvaYgkND1GOiu5MM0E1rncYC6PLtF7JV';
@@ -20,12 +21,16 @@ export interface HarnessOptions {
   /** Reuse a database (to restart the bot on it). */
   dbDir?: string;
   fake?: FakeFeishu;
+  /** The bot's clock, which the harness also signs with; default the real time. */
+  clock?: TestClock;
 }
 
 export interface Harness {
   url: string;
   bot: Bot;
   fake: FakeFeishu;
+  /** The bot's clock: requests are signed with it too. */
+  clock: TestClock;
   config: Config;
   dbDir: string;
   /** Every log line the bot wrote, as text. */
@@ -63,8 +68,12 @@ export const FAST_RETRIES: BotOptions = {
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const fake = opts.fake ?? (await new FakeFeishu().start());
+  // The SDK keeps a token until 3 min before its expiry: with 181 s it fetches a new one after
+  // a second, so every test that runs longer exercises the refresh.
+  if (!opts.fake) fake.tokenExpireSeconds = 181;
   const dbDir = opts.dbDir ?? mkdtempSync(join(tmpdir(), 'innovation-bot-'));
   const env = { ...testEnv(fake, dbDir), ...opts.env };
+  const clock = opts.clock ?? new TestClock();
   const config = loadConfig(env);
   const logs: string[] = [];
   const sink = new Writable({
@@ -73,7 +82,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       done();
     },
   });
-  const bot = await createBot(config, createLogger(config.logLevel, sink), { ...FAST_RETRIES, ...opts.bot });
+  const bot = await createBot(config, createLogger(config.logLevel, sink), { ...FAST_RETRIES, now: clock.now, ...opts.bot });
   const port = await bot.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${port}`;
   let botStopped = false;
@@ -94,12 +103,13 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     url,
     bot,
     fake,
+    clock,
     config,
     dbDir,
     logs,
     postRaw,
     post(path, payload, buildOpts) {
-      const req = buildFeishuRequest(payload, { encryptKey: config.feishu.encryptKey, ...buildOpts });
+      const req = buildFeishuRequest(payload, { encryptKey: config.feishu.encryptKey, now: clock.now, ...buildOpts });
       return postRaw(path, req.body, req.headers);
     },
     async stopBot() {
@@ -112,6 +122,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
       botStopped = true;
       if (!opts.fake) await fake.stop();
       if (!opts.dbDir) rmSync(dbDir, { recursive: true, force: true });
+      // Every request the bot made must have passed the strict fake (cards, shapes, ids, tokens).
+      if (fake.violations.length > 0) throw new Error(`the fake Open API refused what the bot sent:\n${fake.violations.join('\n')}`);
     },
   };
 }

@@ -41,8 +41,10 @@ export interface BuiltRequest {
 
 export interface BuildOptions {
   encryptKey?: string;
-  /** Seconds since the epoch for X-Lark-Request-Timestamp; default now. */
+  /** Seconds since the epoch for X-Lark-Request-Timestamp; default `now()`. */
   timestamp?: number;
+  /** The clock to sign with (the bot's clock in the test); default the real one. */
+  now?: () => number;
   /** Leave the signature headers off (an unsigned request). */
   unsigned?: boolean;
   /** Send the payload in plain JSON even though an encrypt key is given. */
@@ -55,7 +57,7 @@ export function buildFeishuRequest(payload: unknown, opts: BuildOptions = {}): B
   const body = opts.encryptKey && !opts.plain ? JSON.stringify({ encrypt: encrypt(json, opts.encryptKey) }) : json;
   const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
   if (opts.encryptKey && !opts.unsigned) {
-    const timestamp = String(opts.timestamp ?? Math.floor(Date.now() / 1000));
+    const timestamp = String(opts.timestamp ?? Math.floor((opts.now ?? Date.now)() / 1000));
     const nonce = randomBytes(8).toString('hex');
     headers['x-lark-request-timestamp'] = timestamp;
     headers['x-lark-request-nonce'] = nonce;

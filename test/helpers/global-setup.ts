@@ -1,15 +1,43 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MAIN_JS } from './bot-process';
 
+const ROOT = join(__dirname, '..', '..');
+/** What `tsconfig.build.json` compiles, and the files that change how it compiles. */
+const SOURCE_DIRS = ['src', 'handlers', 'cards', 'bench'];
+const SOURCE_FILES = ['tsconfig.json', 'tsconfig.build.json', 'package.json'];
+
+/** The newest modification time (ms) of any file under `dir`, 0 when there is none. */
+function newestUnder(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestUnder(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Whether dist/ is missing or older than any source it is built from (tsc rewrites every output). */
+export function buildIsStale(): boolean {
+  if (!existsSync(MAIN_JS)) return true;
+  const built = statSync(MAIN_JS).mtimeMs;
+  const sources = Math.max(
+    ...SOURCE_DIRS.map((d) => newestUnder(join(ROOT, d))),
+    ...SOURCE_FILES.map((f) => (existsSync(join(ROOT, f)) ? statSync(join(ROOT, f)).mtimeMs : 0)),
+  );
+  return sources > built;
+}
+
 /**
- * Process-level tests run the compiled bot. `npm test` compiles first (tsc also type-checks
- * the tests); a bare `npx jest` on a fresh checkout builds here.
+ * Process-level tests run the compiled bot (dist/). `npm test` compiles first (tsc also
+ * type-checks the tests); a bare `npx jest` builds here whenever dist/ is missing or any source
+ * is newer than it, so those tests never run old code after a change.
  */
 export default async function globalSetup(): Promise<void> {
-  if (!existsSync(MAIN_JS)) {
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(__dirname, '..', '..', 'tsconfig.build.json')], {
+  if (buildIsStale()) {
+    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], {
       stdio: 'inherit',
     });
   }

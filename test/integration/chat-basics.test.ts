@@ -40,8 +40,11 @@ describe('group chat', () => {
   it('ignores messages that do not @-mention the bot', async () => {
     await h.post('/feishu/events', messageEvent({ text: '帮助', chatId: groupChat }));
     await h.post('/feishu/events', messageEvent({ text: '帮助', chatId: groupChat, mentionOther: true }));
-    await new Promise((r) => setTimeout(r, 300));
-    expect(h.fake.messageCalls()).toHaveLength(0);
+    // A later private message's reply is the marker that the two before it were handled.
+    const marker = messageEvent({ text: '帮助', chatType: 'p2p' });
+    await h.post('/feishu/events', marker);
+    await h.fake.waitFor(() => h.fake.delivered.some((m) => m.parentId === marker.event.message.message_id), 'the marker’s reply');
+    expect(h.fake.messageCalls()).toHaveLength(1);
   });
 
   it('answers when @-mentioned, recognising itself by the open_id from bot info', async () => {
@@ -127,7 +130,9 @@ describe('everything else gets an answer, never silence', () => {
       event: { chat_id: 'oc_x' },
     });
     expect(res.status).toBe(200);
-    await new Promise((r) => setTimeout(r, 200));
-    expect(h.fake.messageCalls()).toHaveLength(0);
+    const marker = messageEvent({ text: '帮助', chatType: 'p2p' });
+    await h.post('/feishu/events', marker);
+    await h.fake.waitFor(() => h.fake.delivered.some((m) => m.parentId === marker.event.message.message_id), 'the marker’s reply');
+    expect(h.fake.messageCalls()).toHaveLength(1);
   });
 });

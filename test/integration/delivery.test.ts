@@ -29,8 +29,11 @@ describe('repeated deliveries (FEISHU.md §1.6)', () => {
     try {
       const res = await again.post('/feishu/events', messageEvent({ text: '帮助', chatType: 'p2p', messageId }));
       expect(res.status).toBe(200);
-      await new Promise((r) => setTimeout(r, 300));
-      expect(replies(fake)).toHaveLength(1);
+      // A later message's reply is the marker: anything the repeat caused would have come by now.
+      const marker = messageEvent({ text: '帮助', chatType: 'p2p' });
+      await again.post('/feishu/events', marker);
+      await fake.waitFor(() => replies(fake).some((m) => m.parentId === marker.event.message.message_id), 'the marker’s reply');
+      expect(replies(fake).filter((m) => m.parentId === messageId)).toHaveLength(1);
     } finally {
       await again.close();
       await fake.stop();
@@ -43,8 +46,10 @@ describe('repeated deliveries (FEISHU.md §1.6)', () => {
     await h.post('/feishu/events', evt);
     await h.post('/feishu/events', evt);
     await h.fake.waitFor(() => replies(h.fake).length === 1, 'the reply');
-    await new Promise((r) => setTimeout(r, 200));
-    expect(replies(h.fake)).toHaveLength(1);
+    const marker = messageEvent({ text: '帮助', chatType: 'p2p' });
+    await h.post('/feishu/events', marker);
+    await h.fake.waitFor(() => replies(h.fake).some((m) => m.parentId === marker.event.message.message_id), 'the marker’s reply');
+    expect(replies(h.fake).filter((m) => m.parentId === evt.event.message.message_id)).toHaveLength(1);
   });
 
   it('processes an event recorded before a crash when the bot comes back', async () => {

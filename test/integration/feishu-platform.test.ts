@@ -6,6 +6,9 @@ import { FAKE_BOT_OPEN_ID, FAKE_TOKEN, FakeFeishu } from '../helpers/fake-feishu
 
 /** The platform port's operations, through the real SDK client, as the fake Open API receives them. */
 
+/** The smallest card that passes the card checks (the fake refuses any other). */
+const CARD = { schema: '2.0', config: { update_multi: true }, header: { title: { tag: 'plain_text', content: '审核' } }, body: { elements: [{ tag: 'markdown', content: '待审核' }] } };
+
 let fake: FakeFeishu;
 let platform: FeishuPlatform;
 
@@ -27,12 +30,13 @@ it('fetches one tenant token and uses it for every call', async () => {
   await platform.sendToChat('oc_1', { type: 'text', text: '你好' }, 'k1');
   await platform.sendToUser('ou_1', { type: 'text', text: '你好' }, 'k2');
   expect(fake.calls.filter((c) => c.path === '/open-apis/auth/v3/tenant_access_token/internal')).toHaveLength(1);
-  for (const call of fake.messageCalls()) expect(call.headers.authorization).toBe(`Bearer ${FAKE_TOKEN}`);
+  for (const call of fake.messageCalls()) expect(call.headers.authorization).toBe(`Bearer ${fake.tokens[0].token}`);
+  expect(fake.tokens[0].token.startsWith(FAKE_TOKEN)).toBe(true);
 });
 
 it('sends to a chat by chat_id and to a person by open_id, with the uuid', async () => {
   const a = await platform.sendToChat('oc_chat', { type: 'text', text: '群消息' }, 'key-a');
-  const b = await platform.sendToUser('ou_person', { type: 'card', card: { schema: '2.0', body: { elements: [] } } }, 'key-b');
+  const b = await platform.sendToUser('ou_person', { type: 'card', card: CARD }, 'key-b');
   expect(a.messageId).toMatch(/^om_/);
   expect(fake.delivered[0]).toMatchObject({ receiveIdType: 'chat_id', receiveId: 'oc_chat', msgType: 'text', content: { text: '群消息' }, uuid: 'key-a' });
   expect(fake.delivered[1]).toMatchObject({ receiveIdType: 'open_id', receiveId: 'ou_person', msgType: 'interactive', uuid: 'key-b' });
@@ -40,9 +44,10 @@ it('sends to a chat by chat_id and to a person by open_id, with the uuid', async
 });
 
 it('updates a card in place with PATCH', async () => {
-  const card = { schema: '2.0', config: { update_multi: true }, body: { elements: [{ tag: 'markdown', content: '已通过' }] } };
-  await platform.updateCard('om_card_1', card);
-  expect(fake.patches).toEqual([{ messageId: 'om_card_1', content: card }]);
+  const sent = await platform.sendToChat('oc_chat', { type: 'card', card: CARD }, 'key-card');
+  const card = { ...CARD, body: { elements: [{ tag: 'markdown', content: '已通过' }] } };
+  await platform.updateCard(sent.messageId, card);
+  expect(fake.patches).toEqual([{ messageId: sent.messageId, content: card }]);
 });
 
 it('uploads an image and a file as multipart and returns their keys', async () => {
@@ -81,19 +86,24 @@ describe('through the outbox', () => {
 
   it('queues a card update and a private message and delivers both', async () => {
     h = await startHarness();
-    await h.bot.outbox.updateCard({ tenantKey: 't', key: 'update-1' }, 'om_review_card', { schema: '2.0', body: { elements: [] } });
+    await h.bot.outbox.sendToChat({ tenantKey: 't', key: 'review-1' }, 'oc_centre', { type: 'card', card: CARD });
+    await h.fake.waitFor(() => h.fake.delivered.length === 1, 'the review card');
+    const reviewCard = h.fake.delivered[0].messageId;
+    await h.bot.outbox.updateCard({ tenantKey: 't', key: 'update-1' }, reviewCard, CARD);
     await h.bot.outbox.sendToUser({ tenantKey: 't', key: 'dm-1' }, 'ou_filer', { type: 'text', text: '您的申请已通过' });
-    await h.fake.waitFor(() => h.fake.patches.length === 1 && h.fake.delivered.length === 1, 'both operations');
-    expect(h.fake.patches[0].messageId).toBe('om_review_card');
-    expect(h.fake.delivered[0]).toMatchObject({ receiveIdType: 'open_id', receiveId: 'ou_filer' });
+    await h.fake.waitFor(() => h.fake.patches.length === 1 && h.fake.delivered.length === 2, 'both operations');
+    expect(h.fake.patches[0].messageId).toBe(reviewCard);
+    expect(h.fake.delivered[1]).toMatchObject({ receiveIdType: 'open_id', receiveId: 'ou_filer' });
   });
 
   it('queues a message once however often the same work enqueues it', async () => {
     h = await startHarness();
     for (let i = 0; i < 3; i += 1) await h.bot.outbox.sendToChat({ tenantKey: 't', key: 'same-work' }, 'oc_x', { type: 'text', text: '一次' });
     await h.fake.waitFor(() => h.fake.delivered.length === 1, 'the message');
-    await new Promise((r) => setTimeout(r, 200));
-    expect(h.fake.messageCalls()).toHaveLength(1);
+    // A message queued after them is the marker: once it is out, so would any repeat be (one chat, in order).
+    await h.bot.outbox.sendToChat({ tenantKey: 't', key: 'marker' }, 'oc_x', { type: 'text', text: '标记' });
+    await h.fake.waitFor(() => h.fake.delivered.length === 2, 'the marker');
+    expect(h.fake.messageCalls()).toHaveLength(2);
   });
 });
 

@@ -4,6 +4,9 @@ import { visibleText } from '../helpers/card-text';
 import { buttonValue, Driver, hasButton, nodesOf, validForm, YEAR } from '../helpers/application-driver';
 import { runJob } from '../helpers/job-process';
 
+// Each `npm run job` here is its own node process (a few seconds each on a busy 2-core machine).
+jest.setTimeout(90_000);
+
 /**
  * The scheduled jobs as operators and cron run them: `npm run job -- <name> --now <ISO-8601>`
  * beside the running bot, on the same database, against the fake Open API. Each occasion at the

@@ -6,6 +6,9 @@ import { buttonValue, Driver, hasButton, YEAR } from '../helpers/application-dri
 import { messageEvent } from '../helpers/events';
 import { runJob } from '../helpers/job-process';
 
+// Each `npm run job` here is its own node process (a few seconds each on a busy 2-core machine).
+jest.setTimeout(90_000);
+
 /**
  * Report collections as people use them: the centre publishes a task to three 盟市, two submit,
  * only the third is reminded, and the centre sees who is missing without asking anyone.

@@ -110,9 +110,9 @@ it('年度数据 全区 for an admin covers every 盟市; the 盟市 are kept ap
 
   // Refusals: another 盟市's group, 全区 for anyone but an admin in private or the centre's group.
   const [other] = await d.ask('年度数据 包头市', { senderOpenId: CHIFENG_STAFF, chatType: 'group', chatId: CHIFENG_CHAT });
-  expect(other.content.text).toBe('「包头市」的年度数据只在该盟市的工作群中或由中心管理员查看。');
+  expect(other.content.text).toBe('您无权在这里查看包头市的年度数据：请在包头市的工作群中发送，或请科创服务中心的管理员查看。');
   const [privately] = await d.ask('年度数据 包头市', { senderOpenId: BAOTOU_STAFF });
-  expect(privately.content.text).toBe('「包头市」的年度数据只在该盟市的工作群中或由中心管理员查看。');
+  expect(privately.content.text).toBe('您无权在这里查看包头市的年度数据：请在包头市的工作群中发送，或请科创服务中心的管理员查看。');
   const [all] = await d.ask('年度数据 全区', { senderOpenId: BAOTOU_STAFF, chatType: 'group', chatId: BAOTOU_CHAT });
   expect(all.content.text).toBe('全区年度数据只有科创服务中心的管理员可以查看，请在私聊或中心工作群中使用「年度数据 全区」。');
   const [adminInRegion] = await d.ask('年度数据 全区', { senderOpenId: ADMIN_OPEN_ID, chatType: 'group', chatId: BAOTOU_CHAT });

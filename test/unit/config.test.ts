@@ -268,3 +268,41 @@ describe('CENTRE_CONTACT_*', () => {
     expect(configError({ [variable]: value }).variable).toBe(variable);
   });
 });
+
+describe('TEST_CLOCK_AT (the tests-only clock)', () => {
+  const LOOPBACK = { ...CREDENTIALS, FEISHU_ENCRYPT_KEY: 'k', FEISHU_BASE_URL: 'http://127.0.0.1:4567' };
+  const AT = '2027-06-01T00:30:00+08:00';
+
+  it('is honoured with NODE_ENV=test and a loopback Open API (the campaign year then follows that clock)', () => {
+    const config = loadConfig({ ...LOOPBACK, NODE_ENV: 'test', TEST_CLOCK_AT: AT });
+    expect(config.testClockAt).toBe(Date.parse(AT));
+    expect(config.campaignYear).toBeUndefined();
+    expect(loadConfig({ NODE_ENV: 'test', TEST_CLOCK_AT: AT }).testClockAt).toBe(Date.parse(AT)); // dry-run
+    expect(() => loadConfig({ NODE_ENV: 'test', TEST_CLOCK_AT: AT, DINGTALK_CLIENT_ID: 'ding', DINGTALK_CLIENT_SECRET: 's' })).toThrow('DINGTALK_BASE_URL');
+    expect(loadConfig({ ...LOOPBACK, NODE_ENV: 'test', FEISHU_BASE_URL: 'http://localhost:1', TEST_CLOCK_AT: AT }).testClockAt).toBe(Date.parse(AT));
+  });
+
+  it('is unset by default', () => {
+    expect(loadConfig({ ...LOOPBACK, NODE_ENV: 'test' }).testClockAt).toBeUndefined();
+  });
+
+  it('is refused outside NODE_ENV=test', () => {
+    for (const NODE_ENV of [undefined, 'production', 'development', '']) {
+      const err = configError({ ...LOOPBACK, NODE_ENV, TEST_CLOCK_AT: AT });
+      expect(err.message).toBe('TEST_CLOCK_AT: is for tests only: it is refused unless NODE_ENV=test');
+    }
+  });
+
+  it('is refused when the credentials point at a real (non-loopback) Open API', () => {
+    for (const FEISHU_BASE_URL of [undefined, 'https://open.feishu.cn', 'http://10.0.0.1:80', 'http://127.0.0.1.evil.com']) {
+      const err = configError({ ...LOOPBACK, FEISHU_BASE_URL, NODE_ENV: 'test', TEST_CLOCK_AT: AT });
+      expect(err.message).toBe('TEST_CLOCK_AT: is for tests only: it is refused when FEISHU_BASE_URL is not a loopback address');
+    }
+  });
+
+  it('needs an instant with its offset', () => {
+    for (const TEST_CLOCK_AT of ['2027-06-01 00:30', '2027-06-01T00:30:00', 'tomorrow']) {
+      expect(configError({ NODE_ENV: 'test', TEST_CLOCK_AT }).variable).toBe('TEST_CLOCK_AT');
+    }
+  });
+});

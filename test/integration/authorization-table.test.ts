@@ -1,0 +1,300 @@
+import { randomBytes } from 'node:crypto';
+import { CARD_ACTIONS, COMMANDS } from '../../handlers/registry';
+import { ADMIN_OPEN_ID, Harness, startHarness } from '../helpers/bot-harness';
+import { Driver, validForm, YEAR } from '../helpers/application-driver';
+import { cardActionEvent } from '../helpers/events';
+import { visibleText } from '../helpers/card-text';
+
+/**
+ * Who may do what, for every card action and command in the registry, tried as each role
+ * through the real HTTP surface: an outsider, a member of another 盟市 (clicking in that 盟市's
+ * group), the filer (a 包头市 member, in 包头市's group where a group matters) and an admin.
+ * Where the role may not: an error toast and no change to anything stored (applications, needs,
+ * experts, reports, bindings, audit trails, messages queued). Where it may: no error, and the
+ * change (or, for the read-only rows, the answer). A replayed callback changes nothing.
+ *
+ * ADDING A CARD ACTION: add one line to ACTIONS below (the suite fails until every registry key
+ * has a row); ADDING A COMMAND: one line to COMMAND_ROWS.
+ */
+
+type Role = 'outsider' | 'other' | 'filer' | 'admin';
+const ROLES: Role[] = ['outsider', 'other', 'filer', 'admin'];
+const EVERYONE = ROLES;
+
+const FILER = 'ou_authz_filer_0000000000000000001';
+const OPEN_ID: Record<Role, string> = {
+  outsider: 'ou_authz_outsider_000000000000000001',
+  other: 'ou_authz_chifeng_member_000000000001',
+  filer: FILER,
+  admin: ADMIN_OPEN_ID,
+};
+const CENTRE_CHAT = 'oc_authz_centre_00000000000000000001';
+const BAOTOU_CHAT = 'oc_authz_baotou_00000000000000000001';
+const CHIFENG_CHAT = 'oc_authz_chifeng_0000000000000000001';
+/** Where each role clicks: an unbound private chat, 赤峰市's group, 包头市's group, the admin's private chat. */
+const CHAT: Record<Role, string> = { outsider: 'oc_authz_p2p_outsider_0000000000001', other: CHIFENG_CHAT, filer: BAOTOU_CHAT, admin: 'oc_authz_p2p_admin_00000000000000001' };
+
+interface Click {
+  value: Record<string, unknown>;
+  form?: Record<string, unknown>;
+}
+
+interface Row {
+  /** Makes a fresh subject (as the filer or an admin) and returns the click to try on it. */
+  setup: (w: World) => Promise<Click>;
+  may: readonly Role[];
+  /** Answers without changing anything stored, even when allowed (lists, opening a form). */
+  readOnly?: boolean;
+  /** Roles that may act today but should not: tracked gaps, run as `it.failing`. */
+  gap?: { roles: readonly Role[]; issue: string };
+  /** The same callback twice changes something today: a tracked gap, run as `it.failing`. */
+  replayGap?: string;
+}
+
+const NEED_FORM = { enterprise_name: '包头稀土永磁科技有限公司', region: '包头市', industry: 'rare-earth', need_type: '技术难题', description: '烧结钕铁硼磁体的晶界扩散工艺一致性不足，希望专家指导', contact_name: '李工', mobile: '13900139000' };
+const EXPERT_FORM = { name: '周敏', organisation: '内蒙古工业大学', fields: ['equipment'], contact: '13700001234', open_id: '' };
+const SUMMARY_FORM = { actual_headcount: '90', actual_core_count: '80', actual_enterprise_count: '20', actual_key_industry_count: '15', satisfaction: '5', outcomes: '解决了两项工艺难题', followup_needs: '' };
+const FILE = { kind: 'file', key: 'file_v3_authz_scan', name: '申请表（盖章）.pdf', msg: 'om_authz_scan_message_000000000001' };
+const token = () => randomBytes(9).toString('hex');
+
+/** Subjects made fresh for each try. */
+class World {
+  constructor(readonly h: Harness, readonly d: Driver) {}
+
+  private async one<T>(sql: string, params: unknown[] = []): Promise<T> {
+    const rows = await this.h.bot.ds.query(sql, params);
+    return rows[rows.length - 1] as T;
+  }
+
+  /** A submitted application (待审核) of the filer's. */
+  async application(): Promise<{ id: number; version: number }> {
+    const answer = await this.d.file(FILER);
+    expect(answer.toast.type).toBe('success');
+    return this.one('SELECT id, version FROM applications ORDER BY id');
+  }
+
+  async draft(): Promise<{ id: number }> {
+    await this.d.file(FILER, { mobile: '12' });
+    return this.one("SELECT id FROM applications WHERE status = '草稿' ORDER BY id");
+  }
+
+  /** An application whose activity has been held (as the reminders job leaves it). */
+  async held(): Promise<{ id: number }> {
+    const app = await this.application();
+    await this.h.bot.ds.query("UPDATE applications SET status = '已举办' WHERE id = ?", [app.id]);
+    return app;
+  }
+
+  async need(): Promise<{ id: number; version: number }> {
+    const answer = await this.d.click({ action: 'need.submit', form: token() }, FILER, NEED_FORM, { chatId: `oc_p2p_${FILER}`, messageId: lastCardId() });
+    expect(answer.toast.type).toBe('success');
+    return this.one('SELECT id, version FROM needs ORDER BY id');
+  }
+
+  async expert(): Promise<{ id: number }> {
+    const row = await this.one<{ id: number } | undefined>('SELECT id FROM experts ORDER BY id');
+    if (row) return row;
+    await this.d.click({ action: 'expert.add', form: token() }, ADMIN_OPEN_ID, EXPERT_FORM, { chatId: CHAT.admin, messageId: lastCardId() });
+    return this.one('SELECT id FROM experts ORDER BY id');
+  }
+
+  /** A report task for 包头市 only. */
+  async task(): Promise<{ id: number }> {
+    const answer = await this.d.click({ action: 'report.publish', form: token() }, ADMIN_OPEN_ID, publishForm(), { chatId: CHAT.admin, messageId: lastCardId() });
+    expect(answer.toast.type).toBe('success');
+    return this.one('SELECT id FROM report_tasks ORDER BY id');
+  }
+
+  /** A report form issued to the filer for 包头市 (提交 clicked in 包头市's group): its token. */
+  async reportForm(): Promise<string> {
+    const task = await this.task();
+    const opened = await this.d.click({ action: 'report.open', task: task.id }, FILER, undefined, { chatId: BAOTOU_CHAT, messageId: lastCardId() });
+    expect(opened.toast.type).toBe('success');
+    return (await this.one<{ token: string }>('SELECT token FROM report_forms WHERE task_id = ? AND issued_to = ? ORDER BY id', [task.id, FILER])).token;
+  }
+
+  /** 包头市's submission to a fresh task, by the filer. */
+  async submission(): Promise<{ id: number }> {
+    const form = await this.reportForm();
+    const answer = await this.d.click({ action: 'report.submit', form }, FILER, { text: '包头市落实情况报告' }, { chatId: `oc_p2p_${FILER}`, messageId: lastCardId() });
+    expect(answer.toast.type).toBe('success');
+    return this.one('SELECT id FROM report_submissions ORDER BY id');
+  }
+
+  /** A fresh expert (so that each try can delete one). */
+  async freshExpert(): Promise<{ id: number; updated_at: number }> {
+    await this.d.click({ action: 'expert.add', form: token() }, ADMIN_OPEN_ID, { ...EXPERT_FORM, name: `专家${token().slice(0, 4)}` }, { chatId: CHAT.admin, messageId: lastCardId() });
+    return this.one('SELECT id, updated_at FROM experts ORDER BY id');
+  }
+}
+
+const publishForm = () => ({ title: '年度落实情况报告', description: '请报送本盟市落实情况报告', deadline: `${YEAR}-11-20 17:00 +0800`, regions: ['包头市'], expects: 'text' });
+
+/** One row per registered card action: who may, and a fresh subject to try it on. */
+const ACTIONS: Record<string, Row> = {
+  'application.submit': { may: ['filer', 'admin'], replayGap: 'a replayed 提交修改 resubmits again (new version, new review card)', setup: async (w) => ({ value: { action: 'application.submit', id: (await w.application()).id }, form: validForm({ venue: '包头市科技馆报告厅' }) }) },
+  'application.edit': { may: ['filer', 'admin'], readOnly: true, setup: async (w) => ({ value: { action: 'application.edit', id: (await w.application()).id } }) },
+  'application.resume': { may: ['filer'], readOnly: true, setup: async (w) => ({ value: { action: 'application.resume', id: (await w.draft()).id } }) },
+  'application.withdraw': { may: ['filer', 'admin'], setup: async (w) => ({ value: { action: 'application.withdraw', id: (await w.application()).id } }) },
+  'application.review': { may: ['admin'], setup: async (w) => { const a = await w.application(); return { value: { action: 'application.review', id: a.id, decision: 'approve', v: a.version } }; } },
+  'application.list': { may: ['filer', 'admin'], readOnly: true, setup: async () => ({ value: { action: 'application.list', scope: 'region', region: '包头市', page: 0 } }) },
+  'application.attach': { may: ['filer'], setup: async (w) => ({ value: { action: 'application.attach', id: (await w.application()).id, ...FILE } }) },
+  'summary.submit': { may: ['filer', 'admin'], setup: async (w) => ({ value: { action: 'summary.submit', id: (await w.held()).id }, form: SUMMARY_FORM }) },
+  'need.submit': { may: EVERYONE, setup: async () => ({ value: { action: 'need.submit', form: token() }, form: NEED_FORM }) },
+  'need.match_open': { may: ['admin'], readOnly: true, setup: async (w) => { const n = await w.need(); return { value: { action: 'need.match_open', id: n.id, v: n.version } }; } },
+  'need.match': { may: ['admin'], setup: async (w) => { const e = await w.expert(); const n = await w.need(); return { value: { action: 'need.match', id: n.id, v: n.version }, form: { expert: String(e.id), note: '本周内电话联系企业' } }; } },
+  'need.status': { may: ['admin'], setup: async (w) => { const n = await w.need(); return { value: { action: 'need.status', id: n.id, to: 'close', v: n.version }, form: { note: '企业已自行解决' } }; } },
+  'need.list': { may: ['filer', 'admin'], readOnly: true, setup: async () => ({ value: { action: 'need.list', scope: 'region', region: '包头市', page: 0 } }) },
+  // Asking and cancelling only show a card; confirming deletes (admins only, tied to the version seen).
+  'expert.delete': { may: ['admin'], readOnly: true, setup: async (w) => ({ value: { action: 'expert.delete' }, form: { expert: String((await w.freshExpert()).id) } }) },
+  'expert.delete_confirm': { may: ['admin'], setup: async (w) => { const e = await w.freshExpert(); return { value: { action: 'expert.delete_confirm', id: e.id, v: Number(e.updated_at) } }; } },
+  'expert.delete_cancel': { may: ['admin'], readOnly: true, setup: async (w) => ({ value: { action: 'expert.delete_cancel', id: (await w.freshExpert()).id } }) },
+  'expert.add': { may: ['admin'], replayGap: 'a replayed 添加专家 updates the expert again', setup: async () => ({ value: { action: 'expert.add', form: token() }, form: { ...EXPERT_FORM, name: `专家${token().slice(0, 4)}` } }) },
+  'report.publish': { may: ['admin'], setup: async () => ({ value: { action: 'report.publish', form: token() }, form: publishForm() }) },
+  // Opening the form sends it privately: a queued message is its effect. Decided by the group clicked in.
+  'report.open': { may: ['filer'], setup: async (w) => ({ value: { action: 'report.open', task: (await w.task()).id } }) },
+  // Only the person the form was issued to (in 包头市's group) may submit it; a replay counts once.
+  'report.submit': { may: ['filer'], setup: async (w) => ({ value: { action: 'report.submit', form: await w.reportForm() }, form: { text: '包头市落实情况报告' } }) },
+  'report.attach': { may: ['filer'], setup: async (w) => ({ value: { action: 'report.attach', submission: (await w.submission()).id, ...FILE } }) },
+  'report.export': { may: ['admin'], setup: async (w) => ({ value: { action: 'report.export', task: (await w.task()).id } }) },
+};
+
+/** Everything stored that an action could change, as comparable text (delivery bookkeeping left out). */
+async function stored(h: Harness): Promise<Record<string, unknown>> {
+  const tables = ['applications', 'application_events', 'activity_summaries', 'activity_files', 'needs', 'need_events', 'experts', 'report_tasks', 'report_submissions', 'report_files', 'report_forms', 'chat_bindings'];
+  const out: Record<string, unknown> = {};
+  for (const t of tables) out[t] = await h.bot.ds.query(`SELECT * FROM ${t} ORDER BY id`);
+  out.outbox = (await h.bot.ds.query('SELECT idempotency_key, operation, target, payload FROM outbox_messages ORDER BY id')) as unknown[];
+  return JSON.parse(JSON.stringify(out));
+}
+
+/** Waits until every event is processed and every message sent (so nothing changes meanwhile). */
+async function quiet(): Promise<void> {
+  const busy = async () =>
+    Number((await h.bot.ds.query("SELECT count(*) AS n FROM inbound_events WHERE status IN ('received', 'processing')"))[0].n) +
+    Number((await h.bot.ds.query("SELECT count(*) AS n FROM outbox_messages WHERE status IN ('pending', 'sending')"))[0].n);
+  await h.fake.waitFor(async () => (await busy()) === 0, 'the bot idle');
+}
+
+let h: Harness;
+let d: Driver;
+let w: World;
+
+beforeAll(async () => {
+  h = await startHarness({ env: { CAMPAIGN_YEAR: String(YEAR) } });
+  d = new Driver(h);
+  w = new World(h, d);
+  await d.bindAll({ [CENTRE_CHAT]: '中心', [BAOTOU_CHAT]: '包头市', [CHIFENG_CHAT]: '赤峰市' });
+});
+afterAll(async () => {
+  await h.close();
+});
+
+/** The card clicked: one the bot sent (its updates are PATCHed later). */
+const lastCardId = () => [...h.fake.delivered].reverse().find((m) => m.msgType === 'interactive')!.messageId;
+
+const post = (click: Click, role: Role, eventJson?: Record<string, any>) => {
+  const evt = eventJson ?? cardActionEvent(click.value, OPEN_ID[role], click.form, { chatId: CHAT[role], messageId: lastCardId() });
+  return h.post('/feishu/cards', evt).then((res) => ({ res, evt }));
+};
+
+it('has a row for every registered card action, and no row for one that does not exist', () => {
+  expect(Object.keys(ACTIONS).sort()).toEqual(Object.keys(CARD_ACTIONS).sort());
+});
+
+describe.each(Object.entries(ACTIONS))('%s', (action, row) => {
+  for (const role of ROLES) {
+    const allowed = row.may.includes(role);
+    const isGap = !allowed && row.gap?.roles.includes(role);
+    const test = isGap ? it.failing : it;
+    test(`${allowed ? 'lets' : 'refuses'} the ${role}${isGap ? ` (known gap: ${row.gap!.issue})` : ''}`, async () => {
+      const click = await row.setup(w);
+      await quiet();
+      const before = await stored(h);
+      const { res, evt } = await post(click, role);
+      expect(res.status).toBe(200);
+      const toast = res.body.toast as { type: string; content: string } | undefined;
+      if (!allowed) {
+        expect(toast?.type).toBe('error');
+        expect(await stored(h)).toEqual(before);
+        return;
+      }
+      expect(toast?.type ?? 'none').not.toBe('error');
+      await quiet();
+      const after = await stored(h);
+      if (row.readOnly) expect(res.body.card ?? toast).toBeDefined();
+      else expect(after).not.toEqual(before);
+    });
+  }
+
+  const replayer = row.may[row.may.length - 1];
+  (row.replayGap ? it.failing : it)(`changes nothing when the ${replayer}'s callback is replayed${row.replayGap ? ` (known gap: ${row.replayGap})` : ''}`, async () => {
+    const click = await row.setup(w);
+    await quiet();
+    const { evt } = await post(click, replayer);
+    await quiet();
+    const after = await stored(h);
+    // The same signed callback again (a replay, Feishu's retry, a double click).
+    expect((await post(click, replayer, evt)).res.status).toBe(200);
+    await quiet();
+    expect(await stored(h)).toEqual(after);
+  });
+});
+
+/** Commands: who may use each (the others are told so and nothing is stored). */
+const COMMAND_ROWS: Record<string, { may: readonly Role[]; text?: string }> = {
+  帮助: { may: EVERYONE },
+  申请: { may: EVERYONE },
+  需求: { may: EVERYONE },
+  查询: { may: EVERYONE },
+  近期活动: { may: EVERYONE },
+  需求列表: { may: EVERYONE },
+  待审: { may: ['admin'] },
+  专家: { may: ['admin'] },
+  关联: { may: ['admin'], text: '关联 XQ2099-0001 SQ2099-0001' },
+  发起报送: { may: ['admin'] },
+  报送进度: { may: ['admin'] },
+  导出: { may: ['admin'], text: '导出 申请' },
+  通报: { may: ['admin'] },
+  // A 盟市's own figures in its group; the whole region's only for admins.
+  年度数据: { may: ['filer', 'admin'], text: '年度数据 包头市' },
+  绑定: { may: ['admin'], text: '绑定 包头市' },
+  解绑: { may: ['admin'] },
+};
+
+/** The words of a refusal in any command's reply. */
+const REFUSED = /只有(科创服务)?中心的?(管理员|工作人员)|无权|只在中心工作群|仅限|管理员才能/;
+/** Where each role sends commands: the outsider in an unbound group, others as for clicks. */
+const COMMAND_CHAT: Record<Role, { chatId: string; chatType: 'p2p' | 'group' }> = {
+  outsider: { chatId: 'oc_authz_unbound_group_000000000001', chatType: 'group' },
+  other: { chatId: CHIFENG_CHAT, chatType: 'group' },
+  filer: { chatId: BAOTOU_CHAT, chatType: 'group' },
+  admin: { chatId: CHAT.admin, chatType: 'p2p' },
+};
+
+it('has a row for every registered command', () => {
+  expect(Object.keys(COMMAND_ROWS).sort()).toEqual(COMMANDS.map((c) => c.word).sort());
+});
+
+describe.each(Object.entries(COMMAND_ROWS))('command %s', (word, row) => {
+  for (const role of ROLES) {
+    const allowed = row.may.includes(role);
+    it(`${allowed ? 'answers' : 'refuses'} the ${role}`, async () => {
+      await quiet();
+      const before = await stored(h);
+      const [reply] = await d.ask(row.text ?? word, { senderOpenId: OPEN_ID[role], ...COMMAND_CHAT[role] });
+      await quiet();
+      const text = reply.msgType === 'text' ? reply.content.text : visibleText(reply.content);
+      if (allowed) {
+        expect(text).not.toMatch(REFUSED);
+      } else {
+        expect(text).toMatch(REFUSED);
+        const after = (await stored(h)) as Record<string, any>;
+        const was = before as Record<string, any>;
+        // Only the refusal itself was queued.
+        expect({ ...after, outbox: undefined }).toEqual({ ...was, outbox: undefined });
+        expect(after.outbox.length - was.outbox.length).toBe(1);
+      }
+    });
+  }
+});
