@@ -92,8 +92,10 @@ describe.each(ZONES)('in $timezone', (zone) => {
 
     const submitAt = async (instant: string, text: string) => {
       clock.set(instant);
+      // Each 提交 in the group issues a new one-use form privately: wait for this one.
+      const formsBefore = d.toUser(STAFF).filter((m) => hasButton(m.content, '提交')).length;
       await d.click(buttonValue(task.content, '提交'), STAFF, undefined, { chatId: BAOTOU_CHAT, messageId: task.messageId });
-      await h.fake.waitFor(() => d.toUser(STAFF).some((m) => hasButton(m.content, '提交')), 'the private form');
+      await h.fake.waitFor(() => d.toUser(STAFF).filter((m) => hasButton(m.content, '提交')).length > formsBefore, 'the private form');
       const privateForm = d.toUser(STAFF).filter((m) => hasButton(m.content, '提交')).pop()!;
       return d.click(buttonValue(privateForm.content, '提交'), STAFF, { text });
     };
