@@ -1,6 +1,6 @@
 import { applicationCard } from '../cards/application-cards';
 import { CANCEL_ACTION, cancelFormCard, cancelledNoticeCard, CHANGE_DECIDE_ACTION, CHANGE_SUBMIT_ACTION, changeFormCard, changeReviewCard, type ChangeErrors, type ChangeField } from '../cards/change-cards';
-import { sanitizeForText } from '../cards/markdown';
+import { escapeMarkdown, sanitizeForText } from '../cards/markdown';
 import type { Application } from '../src/db/entities/application.entity';
 import { resolveApplicationRules } from '../src/domain/application-rule-config';
 import { checkApplicationForm, earliestStartDate } from '../src/domain/application-rules';
@@ -164,7 +164,7 @@ const decideChange: CardActionHandler = async (ctx) => {
       change.app,
       agree
         ? `<font color='green'>**中心同意改期。**</font>活动改为 ${r.new.startDate} 至 ${r.new.endDate} 举办，活动提醒将按新的日期发送。`
-        : `<font color='red'>**中心不同意改期**</font>，活动仍按原安排举办。原因：${sanitizeForText(reason)}`,
+        : `<font color='red'>**中心不同意改期**</font>，活动仍按原安排举办。原因：${escapeMarkdown(reason)}`,
     );
     return change;
   });
@@ -195,7 +195,7 @@ export async function cancelApplication(deps: HandlerDeps, app: Application, act
     const region = parseRegion(cancelled.region ?? '');
     if (region) targets.push(...(await tx.bindings.chatsFor(cancelled.tenantKey, region)).map((c) => ({ kind: 'chat' as const, id: c.chatId })));
     for (const target of targets) await sendTo(tx, cancelled.tenantKey, target, `cancel:${cancelled.id}:${target.kind}:${target.id}`, notice);
-    if (cancelled.filerOpenId !== actor) await notifyFiler(tx, cancelled, `中心管理员取消了您的这项活动。原因：${sanitizeForText(reason)}`);
+    if (cancelled.filerOpenId !== actor) await notifyFiler(tx, cancelled, `中心管理员取消了您的这项活动。原因：${escapeMarkdown(reason)}`);
     return change;
   });
   if (result.ok) log.info({ applicationId: app.id }, 'activity cancelled');
