@@ -90,6 +90,19 @@ async function sendTo(deps: HandlerDeps, tenantKey: string, target: { kind: 'cha
   else await deps.messenger.sendToUser({ tenantKey, key }, target.id, message);
 }
 
+/**
+ * The filer's earlier private cards of this application (notifyFiler's, one per version) are
+ * brought up to date, so that no card of a cancelled or moved activity still shows old dates or
+ * buttons. Cards that were never delivered have no message to update.
+ */
+async function refreshFilerCards(deps: HandlerDeps, app: Application): Promise<void> {
+  const card = applicationCard({ app, timezone: deps.settings.timezone, filerButtons: true });
+  for (let v = 1; v < app.version; v++) {
+    const messageId = await deps.messenger.sentMessageId({ tenantKey: app.tenantKey, key: `notify:${app.id}:v${v}` });
+    if (messageId) await deps.messenger.updateCard({ tenantKey: app.tenantKey, key: `notify:${app.id}:v${v}:at:v${app.version}` }, messageId, card);
+  }
+}
+
 const openChange: CardActionHandler = async (ctx) => {
   const app = await load(ctx);
   if (!isApp(app)) return app;
@@ -158,6 +171,7 @@ const decideChange: CardActionHandler = async (ctx) => {
     const change = await tx.applications.decideChange(app, agree, ctx.operatorOpenId, reason || null);
     if (!change.ok) return change;
     await refreshReviewCards(tx, change.app, ctx.messageId);
+    await refreshFilerCards(tx, change.app);
     const r = changeRequestOf(change.app)!;
     await notifyFiler(
       tx,
@@ -190,6 +204,7 @@ export async function cancelApplication(deps: HandlerDeps, app: Application, act
     if (!change.ok) return change;
     const cancelled = change.app;
     await refreshReviewCards(tx, cancelled, exceptMessageId);
+    await refreshFilerCards(tx, cancelled);
     const notice: OutboundMessage = { type: 'card', card: cancelledNoticeCard(cancelled, tx.settings.timezone) };
     const targets = await centreTargets(tx, cancelled.tenantKey);
     const region = parseRegion(cancelled.region ?? '');

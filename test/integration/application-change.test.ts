@@ -126,6 +126,17 @@ describe('申请改期', () => {
     expect(visibleText(cardsTo(d.toUser(FILER), '专家团队七月已有安排')[0].content)).toContain('中心不同意改期');
   });
 
+  it('cancelling while a change waits closes the change card too; its buttons then change nothing', async () => {
+    await requestChange(NEW_DATES);
+    await h.fake.waitFor(() => changeCards().length === 1, 'the change review card');
+    const card = changeCards()[0];
+    await d.ask(`取消 ${CODE} 企业停产`, { senderOpenId: FILER, ...P2P });
+    await h.fake.waitFor(() => h.fake.patches.some((p) => p.messageId === card.messageId && visibleText(p.content).includes('活动已取消') && !hasButton(p.content, '同意改期')), 'the change card updated');
+    const late = await d.click(buttonValue(card.content, '同意改期'), ADMIN_OPEN_ID, { reason: '' }, { chatId: CENTRE_CHAT, messageId: card.messageId });
+    expect(late.toast.type).toBe('warning');
+    expect(await row()).toMatchObject({ status: '已取消', start_date: `${YEAR}-06-10` });
+  });
+
   it('refuses somebody who is neither the filer nor an admin, and a start date before tomorrow', async () => {
     const opened = await d.click(buttonValue(filerCard('申请改期')!.content, '申请改期'), OTHER);
     expect(opened.toast).toEqual({ type: 'error', content: '您无权操作这份申请：只有申请人本人或中心管理员可以操作。' });
@@ -158,6 +169,9 @@ describe('取消活动', () => {
     await h.fake.waitFor(() => cardsTo(d.toChat(CENTRE_CHAT), '活动已取消').length === 1 && cardsTo(d.toChat(BAOTOU_CHAT), '活动已取消').length === 1, 'the centre and the group told');
     const review = reviewCards()[0];
     await h.fake.waitFor(() => h.fake.patches.some((p) => p.messageId === review.messageId && visibleText(p.content).includes('场地临时无法使用')), 'the review card updated');
+    // The filer's own earlier card (the approval notice) no longer offers 申请改期.
+    const notice = d.toUser(FILER).find((m) => hasButton(m.content, '申请改期'))!;
+    await h.fake.waitFor(() => h.fake.patches.some((p) => p.messageId === notice.messageId && !hasButton(p.content, '申请改期') && visibleText(p.content).includes('活动已取消')), 'the filer’s card updated');
 
     // Cancelling again changes nothing.
     const [again] = await d.ask(`取消 ${CODE} 再取消一次`, { senderOpenId: FILER, ...P2P });
