@@ -3,7 +3,7 @@ import type { Application } from '../src/db/entities/application.entity';
 import { activityLabel, DEFAULT_KIND, findActivity, isActivityKind, KIND_NAMES } from '../src/domain/activity-menu';
 import { actionLabel, filerActions, isApplicationAction, MAX_REASON_LENGTH, type ApplicationStatus, type FilerAction } from '../src/domain/application-status';
 import { formatInstant } from '../src/domain/calendar';
-import { codeOf, SYSTEM_ACTOR, topicsOf } from '../src/services/application-record';
+import { changeRequestOf, codeOf, SYSTEM_ACTOR, topicsOf } from '../src/services/application-record';
 import { button, buttonRow, card, pager, CardElement, CardJson, divider, HeaderColour, markdown, note } from './card-kit';
 import { clipAtWord, escapeClipped, escapeMarkdown } from './markdown';
 
@@ -22,6 +22,7 @@ export const STATUS_COLOURS: Readonly<Record<ApplicationStatus, HeaderColour>> =
   已撤回: 'grey',
   已举办: 'turquoise',
   已总结: 'green',
+  已取消: 'grey',
 };
 
 /** Names a person in card markdown: Feishu renders the open_id as the person's name. */
@@ -104,7 +105,29 @@ export const FILER_BUTTONS: Readonly<Record<FilerAction, { action: string; type:
   继续填写: { action: 'application.resume', type: 'primary' },
   修改: { action: 'application.edit', type: 'default' },
   撤回: { action: 'application.withdraw', type: 'danger', confirm: { title: '撤回申请', text: '撤回后需要重新填写提交。确定撤回这份申请吗？' } },
+  申请改期: { action: 'application.change', type: 'default' },
+  取消活动: { action: 'application.cancel_form', type: 'danger' },
 };
+
+/** After approval an admin may act for the filer: these buttons are shown to admins too. */
+const CHANGE_ACTIONS: readonly FilerAction[] = ['申请改期', '取消活动'];
+
+/** Who cancelled and why, on every card of a cancelled activity. */
+export function cancelLine(app: Application, timezone: string): string | undefined {
+  if (app.status !== '已取消') return undefined;
+  const when = app.cancelledAt !== null ? ` 于 ${formatInstant(app.cancelledAt, timezone)}` : '';
+  return `<font color='grey'>**活动已取消**</font>：${mention(app.cancelledBy)}${when} 取消，原因：${esc(app.cancelReason, '（未说明）')}`;
+}
+
+/** A change request after approval, as the filer's and detail cards show it. */
+function changeLine(app: Application): string | undefined {
+  const request = changeRequestOf(app);
+  if (!request || app.status !== '已通过') return undefined;
+  const to = `${request.new.startDate} 至 ${request.new.endDate} · ${escapeMarkdown(request.new.venue)} · ${request.new.headcount} 人`;
+  if (request.state === '待审核') return `**改期申请**：<font color='orange'>等待中心审核</font>（改为 ${to}）`;
+  if (request.state === '不同意') return `**改期申请**：<font color='red'>中心不同意</font>（${to}），原因：${esc(request.reason ?? null, '（未说明）')}`;
+  return undefined;
+}
 
 export interface ApplicationCardView {
   app: Application;
@@ -113,8 +136,10 @@ export interface ApplicationCardView {
   banner?: string;
   /** The audit trail, for the detail card. */
   history?: ApplicationEvent[];
-  /** Show the filer's buttons (修改 / 撤回 / 继续填写). */
+  /** Show the filer's buttons (修改 / 撤回 / 继续填写 / 申请改期 / 取消活动). */
   filerButtons: boolean;
+  /** An admin looking (privately): 申请改期 / 取消活动 on the filer's behalf. */
+  adminButtons?: boolean;
   /** Enterprise needs linked to it, for the expert team to prepare. */
   linkedNeeds?: LinkedNeed[];
 }
@@ -145,6 +170,10 @@ export function applicationCard(view: ApplicationCardView): CardJson {
   const decision = decisionLine(app, timezone);
   if (decision) elements.push(markdown(decision));
   if (app.status !== '草稿') elements.push(markdown(attachmentLine(app, timezone)));
+  const cancelled = cancelLine(app, timezone);
+  if (cancelled) elements.push(markdown(cancelled));
+  const change = changeLine(app);
+  if (change) elements.push(markdown(change));
   const linked = linkedNeedsLine(view.linkedNeeds);
   if (linked) elements.push(markdown(linked));
   if (view.history) {
@@ -158,8 +187,8 @@ export function applicationCard(view: ApplicationCardView): CardJson {
   if (view.filerButtons && app.status !== '草稿' && app.draftForm) {
     elements.push(note('您有一次未通过检查、尚未提交的修改；点击「修改」可以接着改。'));
   }
-  if (view.filerButtons) {
-    const actions = filerActions(app.status);
+  if (view.filerButtons || view.adminButtons) {
+    const actions = filerActions(app.status).filter((a) => view.filerButtons || CHANGE_ACTIONS.includes(a));
     if (actions.length) elements.push(buttonRow(actions.map((a) => button(a, { action: FILER_BUTTONS[a].action, id: app.id }, FILER_BUTTONS[a].type, FILER_BUTTONS[a].confirm))));
   }
   const code = codeOf(app);
@@ -173,12 +202,13 @@ const HISTORY_SHOWN = 12;
 const HISTORY_REASON_CHARS = 80;
 
 const AUDIT_WORDS: Record<string, string> = { draft: '保存草稿', attach: '附上盖章扫描件' };
+const CHANGE_EVENTS = new Set(['request_change', 'approve_change']);
 
 function historyLine(e: ApplicationEvent, timezone: string): string {
   const what = AUDIT_WORDS[e.action] ?? (isApplicationAction(e.action) ? actionLabel(e.action) : e.action);
   const move = e.fromStatus && e.fromStatus !== e.toStatus ? `（${e.fromStatus} → ${e.toStatus}）` : '';
   const reason = e.reason && [...e.reason].length > HISTORY_REASON_CHARS ? `${[...e.reason].slice(0, HISTORY_REASON_CHARS).join('')}…` : e.reason;
-  const label = e.action === 'approve' || e.action === 'return' || e.action === 'reject' ? '审核意见' : '原因';
+  const label = e.action === 'approve' || e.action === 'return' || e.action === 'reject' ? '审核意见' : CHANGE_EVENTS.has(e.action) ? '内容' : '原因';
   const why = reason && e.action !== 'attach' ? `，${label}：${escapeMarkdown(reason)}` : '';
   return `- ${formatInstant(e.at, timezone)} ${mention(e.actorOpenId)} ${what}${move}${why}`;
 }
@@ -250,6 +280,7 @@ export function reviewCard(view: ReviewCardView): CardJson {
     const decision = decisionLine(app, timezone);
     if (view.superseded && app.status === '待审核') elements.push(note('申请人已修改并重新提交，这张卡片已过期，请在新的审核卡片上处理。'));
     else if (app.status === '已撤回') elements.push(note('申请人已撤回这份申请，无需审核。'));
+    else if (app.status === '已取消') elements.push(markdown(cancelLine(app, timezone)!));
     else if (decision) elements.push(markdown(decision));
     else elements.push(note(`当前状态：${app.status}，无需审核。`));
   }

@@ -5,7 +5,8 @@ import { applicationFormCard, FormTarget } from '../cards/application-form-card'
 import type { Application } from '../src/db/entities/application.entity';
 import type { ApplicationField } from '../src/domain/application-fields';
 import { resolveApplicationRules } from '../src/domain/application-rule-config';
-import { applicationToFormValues, campaignYearOn, firstAllowedStart, type ApplicationErrors, type EarlierSubmission } from '../src/domain/application-rules';
+import { applicationToFormValues, campaignYearOn, earliestStartDate, firstAllowedStart, type ApplicationErrors, type EarlierSubmission } from '../src/domain/application-rules';
+import { changeReviewCard, changeRulesText } from '../cards/change-cards';
 import { calendarYearOf, localDate } from '../src/domain/calendar';
 import { CENTRE } from '../src/domain/regions';
 import type { Logger } from '../src/logger';
@@ -157,11 +158,32 @@ export async function refreshReviewCards(deps: HandlerDeps, app: Application, ex
   for (const key of reviewKeysOf(app)) {
     const messageId = await deps.messenger.sentMessageId({ tenantKey: app.tenantKey, key });
     if (!messageId || messageId === exceptMessageId) continue;
+    const changeRound = changeRoundOf(key);
+    if (changeRound !== undefined) {
+      const card = changeReviewCard({ app, timezone: deps.settings.timezone, rulesText: changeRulesTextFor(deps, app), round: changeRound });
+      await deps.messenger.updateCard({ tenantKey: app.tenantKey, key: `${key}:v${app.version}` }, messageId, card);
+      continue;
+    }
     const superseded = !key.startsWith(`review:${round}:`);
     const card = reviewCard({ app, timezone: deps.settings.timezone, superseded, linkedNeeds: await linkedNeedsOf(deps, app) });
     // The version names the update; `cause` tells apart updates for changes elsewhere (a linked need).
     await deps.messenger.updateCard({ tenantKey: app.tenantKey, key: `${key}:v${app.version}${cause ? `:${cause}` : ''}` }, messageId, card);
   }
+}
+
+/** Change review cards' keys: `change:<application id>:<round>:<target>`. */
+export function changeKeyFor(app: Application, round: number, suffix: string): string {
+  return `change:${app.id}:${round}:${suffix}`;
+}
+
+function changeRoundOf(key: string): number | undefined {
+  const m = /^change:\d+:(\d+):/.exec(key);
+  return m ? Number(m[1]) : undefined;
+}
+
+/** The rules a change after approval follows: start from tomorrow on, within its season, 1–3 days. */
+export function changeRulesTextFor(deps: Pick<HandlerDeps, 'now' | 'settings'>, app: Application): string {
+  return changeRulesText(resolveApplicationRules(deps.settings.rules), campaignYearOf(deps, app), earliestStartDate(todayOf(deps), { leadDays: 1 }));
 }
 
 /** The enterprise needs linked to an application, as its cards list them. */

@@ -122,7 +122,9 @@ export const queryCommand: Command = {
     const history = await ctx.deps.applications.history(app.id);
     const filerButtons = ctx.message.chatType === 'p2p' && app.filerOpenId === senderOpenId;
     const linkedNeeds = await linkedNeedsOf(ctx.deps, app);
-    await ctx.reply({ type: 'card', card: applicationCard({ app, timezone: ctx.deps.settings.timezone, history, filerButtons, linkedNeeds }) });
+    // An admin privately may change or cancel an approved activity for its filer.
+    const adminButtons = ctx.message.chatType === 'p2p' && ctx.isAdmin;
+    await ctx.reply({ type: 'card', card: applicationCard({ app, timezone: ctx.deps.settings.timezone, history, filerButtons, adminButtons, linkedNeeds }) });
   },
 };
 

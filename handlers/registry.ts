@@ -3,6 +3,7 @@
  * handler file and one line here; the help card lists commands from this registry.
  */
 import { APPLICATION_ACTIONS } from './application-actions';
+import { cancelCommand, CHANGE_ACTIONS, changeCommand } from './application-change';
 import { applyCommand } from './apply-command';
 import { bindCommand, unbindCommand } from './bind-command';
 import { onBotAdded } from './bot-added';
@@ -28,6 +29,8 @@ export const COMMANDS: readonly Command[] = [
   applyCommand,
   needCommand,
   queryCommand,
+  changeCommand,
+  cancelCommand,
   upcomingCommand,
   needListCommand,
   pendingCommand,
@@ -50,6 +53,7 @@ export const EVENT_HANDLERS: Readonly<Record<string, EventHandler>> = {
 /** Keyed by the `action` field of a button's callback value, named `noun.verb`. */
 export const CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = {
   ...APPLICATION_ACTIONS,
+  ...CHANGE_ACTIONS,
   ...SUMMARY_ACTIONS,
   ...NEED_ACTIONS,
   ...EXPERT_ACTIONS,

@@ -6,10 +6,10 @@
  * recorded and sent is the service's business.
  */
 
-export const APPLICATION_STATUSES = ['草稿', '待审核', '已退回', '已通过', '未通过', '已撤回', '已举办', '已总结'] as const;
+export const APPLICATION_STATUSES = ['草稿', '待审核', '已退回', '已通过', '未通过', '已撤回', '已举办', '已总结', '已取消'] as const;
 export type ApplicationStatus = (typeof APPLICATION_STATUSES)[number];
 
-export const APPLICATION_ACTIONS = ['submit', 'resubmit', 'approve', 'return', 'reject', 'withdraw', 'hold', 'summarise'] as const;
+export const APPLICATION_ACTIONS = ['submit', 'resubmit', 'approve', 'return', 'reject', 'withdraw', 'hold', 'summarise', 'request_change', 'approve_change', 'refuse_change', 'cancel'] as const;
 export type ApplicationAction = (typeof APPLICATION_ACTIONS)[number];
 
 interface Transition {
@@ -32,6 +32,13 @@ const TRANSITIONS: Readonly<Record<ApplicationAction, Transition>> = {
   withdraw: { from: ['草稿', '待审核', '已退回'], to: '已撤回', needsReason: false, label: '撤回' },
   hold: { from: ['已通过'], to: '已举办', needsReason: false, label: '标记为已举办' },
   summarise: { from: ['已举办'], to: '已总结', needsReason: false, label: '提交活动评估总结' },
+  // After approval plans may still change: new dates (venue, head count) go back to the centre
+  // as a change request while the activity stays approved; the centre agrees or refuses it.
+  request_change: { from: ['已通过'], to: '已通过', needsReason: false, label: '申请改期' },
+  approve_change: { from: ['已通过'], to: '已通过', needsReason: false, label: '同意改期' },
+  refuse_change: { from: ['已通过'], to: '已通过', needsReason: true, label: '不同意改期' },
+  // Cancelling ends it for good: no reminders, no summary; the centre and the 盟市 group are told.
+  cancel: { from: ['待审核', '已退回', '已通过'], to: '已取消', needsReason: true, label: '取消活动' },
 };
 
 export function isApplicationStatus(value: string): value is ApplicationStatus {
@@ -99,7 +106,7 @@ export const REVIEW_BUTTONS = [
   { text: '不予受理', action: 'reject' },
 ] as const satisfies readonly { text: string; action: ApplicationAction }[];
 
-export type FilerAction = '继续填写' | '修改' | '撤回';
+export type FilerAction = '继续填写' | '修改' | '撤回' | '申请改期' | '取消活动';
 
 /**
  * The buttons a filer gets on their own application, each with the transition it leads to, in
@@ -110,9 +117,17 @@ export const FILER_ACTIONS: Readonly<Record<FilerAction, ApplicationAction>> = {
   继续填写: 'submit',
   修改: 'resubmit',
   撤回: 'withdraw',
+  申请改期: 'request_change',
+  取消活动: 'cancel',
 };
 
-/** What the filer may do in `status`: 修改 while 待审核 or 已退回, 撤回 before approval, 继续填写 a draft. */
+/**
+ * What the filer may do in `status`: 修改 while 待审核 or 已退回, 撤回 before approval, 继续填写 a
+ * draft, 申请改期 and 取消活动 once approved. Before approval 撤回 is the simpler way out, so the
+ * card offers 取消活动 only when 撤回 is no longer possible (the command 取消 works either way).
+ */
 export function filerActions(status: ApplicationStatus): FilerAction[] {
-  return (Object.keys(FILER_ACTIONS) as FilerAction[]).filter((text) => canTransition(status, FILER_ACTIONS[text]));
+  return (Object.keys(FILER_ACTIONS) as FilerAction[]).filter(
+    (text) => canTransition(status, FILER_ACTIONS[text]) && !(text === '取消活动' && canTransition(status, 'withdraw')),
+  );
 }

@@ -36,7 +36,10 @@ export function draftOccasions(app: Application, s: ReminderSchedule, rules?: Ap
 
 export function upcomingOccasions(app: Application, s: ReminderSchedule): PlannedOccasion[] {
   if (!app.startDate) return [];
-  return s.activityDaysBefore.map((n) => ({ occasion: `before-${n}`, series: 'before', due: addDays(app.startDate!, -n), usefulUntil: app.startDate! }));
+  // After an approved date change the occasions are those of the new dates: keyed apart from the
+  // old ones (already sent or skipped), so the new dates are reminded and the old ones never fire.
+  const dates = app.dateChanges > 0 ? `@${app.startDate}` : '';
+  return s.activityDaysBefore.map((n) => ({ occasion: `before-${n}${dates}`, series: 'before', due: addDays(app.startDate!, -n), usefulUntil: app.startDate! }));
 }
 
 /** The day after the activity ends: it becomes 已举办 and the summary is asked for. */

@@ -79,3 +79,43 @@ export function reviewKeysOf(app: Application): string[] {
 
 /** Who the scheduled jobs act as in the audit trail (e.g. 已通过 → 已举办). */
 export const SYSTEM_ACTOR = 'system';
+
+/** The values a change after approval may move. */
+export interface ChangeValues {
+  startDate: string;
+  endDate: string;
+  venue: string;
+  headcount: number;
+}
+
+/**
+ * A change request after approval: the values before and after, side by side, and where it
+ * stands. `round` numbers the requests of one application (its review cards' keys carry it).
+ */
+export interface ChangeRequest {
+  round: number;
+  state: '待审核' | '已同意' | '不同意' | '已撤销';
+  old: ChangeValues;
+  new: ChangeValues;
+  /** The filer's (or admin's) explanation, optional. */
+  note: string | null;
+  requestedBy: string;
+  requestedAt: number;
+  decidedBy?: string;
+  decidedAt?: number;
+  /** Why the centre refused. */
+  reason?: string | null;
+}
+
+export function changeRequestOf(app: Application): ChangeRequest | undefined {
+  try {
+    const parsed = JSON.parse(app.changeRequest ?? 'null');
+    return parsed && typeof parsed === 'object' && typeof parsed.round === 'number' ? (parsed as ChangeRequest) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function changeValuesOf(app: Application): ChangeValues {
+  return { startDate: app.startDate ?? '', endDate: app.endDate ?? '', venue: app.venue ?? '', headcount: app.headcount ?? 0 };
+}

@@ -8,7 +8,7 @@ import type { CheckedApplication } from '../domain/application-rules';
 import { canTransition, nextStatus, type ApplicationAction, type ApplicationStatus } from '../domain/application-status';
 import { parseFeishuDate } from '../domain/calendar';
 import { parseRegion } from '../domain/regions';
-import { reviewKeysOf } from './application-record';
+import { changeRequestOf, changeValuesOf, reviewKeysOf, type ChangeRequest, type ChangeValues } from './application-record';
 
 /**
  * Applications in the database: drafts, submissions, decisions, attachments, the audit trail.
@@ -197,6 +197,50 @@ export class ApplicationService {
     return this.update(app, values, { action, actorOpenId, reason });
   }
 
+  /**
+   * A change after approval goes to the centre: the activity stays 已通过 with its dates as
+   * they are until the centre agrees. A newer request replaces one still waiting.
+   */
+  async requestChange(app: Application, values: ChangeValues, note: string | null, actorOpenId: string): Promise<ChangeResult> {
+    if (!canTransition(app.status, 'request_change')) return { ok: false, current: app };
+    const now = this.now();
+    const request: ChangeRequest = {
+      round: (changeRequestOf(app)?.round ?? 0) + 1,
+      state: '待审核',
+      old: changeValuesOf(app),
+      new: values,
+      note,
+      requestedBy: actorOpenId,
+      requestedAt: now,
+    };
+    return this.update(app, { changeRequest: JSON.stringify(request), updatedAt: now }, { action: 'request_change', actorOpenId, reason: note ?? describeChange(request) });
+  }
+
+  /** The centre's answer to the waiting change request: agreeing moves the dates, venue and head count. */
+  async decideChange(app: Application, agree: boolean, actorOpenId: string, reason: string | null): Promise<ChangeResult> {
+    const action: ApplicationAction = agree ? 'approve_change' : 'refuse_change';
+    const request = changeRequestOf(app);
+    if (!canTransition(app.status, action) || request?.state !== '待审核') return { ok: false, current: app };
+    const now = this.now();
+    const decided: ChangeRequest = { ...request, state: agree ? '已同意' : '不同意', decidedBy: actorOpenId, decidedAt: now, reason };
+    const values: Record<string, unknown> = { changeRequest: JSON.stringify(decided), updatedAt: now };
+    if (agree) {
+      Object.assign(values, { startDate: request.new.startDate, endDate: request.new.endDate, venue: request.new.venue, headcount: request.new.headcount });
+      if (request.new.startDate !== request.old.startDate || request.new.endDate !== request.old.endDate) values.dateChanges = app.dateChanges + 1;
+    }
+    return this.update(app, values, { action, actorOpenId, reason: agree ? describeChange(request) : reason });
+  }
+
+  /** 取消活动: ends it (a change request still waiting is withdrawn with it). */
+  async cancel(app: Application, actorOpenId: string, reason: string): Promise<ChangeResult> {
+    if (!canTransition(app.status, 'cancel')) return { ok: false, current: app };
+    const now = this.now();
+    const request = changeRequestOf(app);
+    const values: Record<string, unknown> = { cancelReason: reason, cancelledBy: actorOpenId, cancelledAt: now, updatedAt: now };
+    if (request?.state === '待审核') values.changeRequest = JSON.stringify({ ...request, state: '已撤销' });
+    return this.update(app, values, { action: 'cancel', actorOpenId, reason });
+  }
+
   async attach(app: Application, attachment: Attachment, actorOpenId: string): Promise<ChangeResult> {
     const now = this.now();
     return this.update(
@@ -339,6 +383,16 @@ export class ApplicationService {
   private async audit(applicationId: number, action: string, from: string | null, to: string, actorOpenId: string, reason: string | null): Promise<void> {
     await this.events.insert({ applicationId, action, fromStatus: from, toStatus: to, actorOpenId, reason, at: this.now() });
   }
+}
+
+/** The change in one line, for the audit trail. */
+export function describeChange(request: Pick<ChangeRequest, 'old' | 'new'>): string {
+  const parts: string[] = [];
+  const { old: a, new: b } = request;
+  if (a.startDate !== b.startDate || a.endDate !== b.endDate) parts.push(`日期 ${a.startDate}~${a.endDate} → ${b.startDate}~${b.endDate}`);
+  if (a.venue !== b.venue) parts.push(`地点 ${a.venue} → ${b.venue}`);
+  if (a.headcount !== b.headcount) parts.push(`人数 ${a.headcount} → ${b.headcount}`);
+  return parts.join('；') || '内容不变';
 }
 
 function text(v: string | string[] | undefined, max: number): string | null {

@@ -541,22 +541,31 @@ describe('applicationCard', () => {
     ['待审核', ['修改', '撤回']],
     ['已退回', ['修改', '撤回']],
     ['草稿', ['继续填写', '撤回']],
-    ['已通过', []],
+    ['已通过', ['申请改期', '取消活动']],
     ['未通过', []],
     ['已撤回', []],
     ['已举办', []],
     ['已总结', []],
+    ['已取消', []],
   ])('gives the filer the buttons of filerActions in %s', (status, expected) => {
     expect(filerActions(status)).toEqual(expected);
     const app = makeApp(status === '草稿' ? DRAFT : { status });
     const card = applicationCard(appView(app));
     expect(buttonTexts(card)).toEqual(expected);
-    const actions: Record<string, string> = { 修改: 'application.edit', 撤回: 'application.withdraw', 继续填写: 'application.resume' };
+    const actions: Record<string, string> = {
+      修改: 'application.edit',
+      撤回: 'application.withdraw',
+      继续填写: 'application.resume',
+      申请改期: 'application.change',
+      取消活动: 'application.cancel_form',
+    };
     for (const b of buttons(card)) {
       expect(callbackValue(b)).toEqual({ action: actions[b.text.content], id: 7 });
       expect(b).not.toHaveProperty('form_action_type');
     }
     expect(buttonTexts(applicationCard(appView(app, { filerButtons: false })))).toEqual([]);
+    // An admin (not the filer) gets only the change buttons.
+    expect(buttonTexts(applicationCard(appView(app, { filerButtons: false, adminButtons: true })))).toEqual(expected.filter((t) => t === '申请改期' || t === '取消活动'));
   });
 
   it('asks before withdrawing, and only then', () => {

@@ -22,24 +22,25 @@ import {
 /** The expected machine, written out independently of the implementation's table. */
 const EXPECTED: Record<ApplicationStatus, Partial<Record<ApplicationAction, ApplicationStatus>>> = {
   草稿: { submit: '待审核', withdraw: '已撤回' },
-  待审核: { resubmit: '待审核', approve: '已通过', return: '已退回', reject: '未通过', withdraw: '已撤回' },
-  已退回: { resubmit: '待审核', withdraw: '已撤回' },
-  已通过: { hold: '已举办' },
+  待审核: { resubmit: '待审核', approve: '已通过', return: '已退回', reject: '未通过', withdraw: '已撤回', cancel: '已取消' },
+  已退回: { resubmit: '待审核', withdraw: '已撤回', cancel: '已取消' },
+  已通过: { hold: '已举办', request_change: '已通过', approve_change: '已通过', refuse_change: '已通过', cancel: '已取消' },
   未通过: {},
   已撤回: {},
   已举办: { summarise: '已总结' },
   已总结: {},
+  已取消: {},
 };
 
 const PAIRS = APPLICATION_STATUSES.flatMap((status) => APPLICATION_ACTIONS.map((action) => [status, action] as const));
 
 describe('statuses and actions', () => {
   it('has the contract’s status words, in lifecycle order', () => {
-    expect(APPLICATION_STATUSES).toEqual(['草稿', '待审核', '已退回', '已通过', '未通过', '已撤回', '已举办', '已总结']);
+    expect(APPLICATION_STATUSES).toEqual(['草稿', '待审核', '已退回', '已通过', '未通过', '已撤回', '已举办', '已总结', '已取消']);
   });
 
   it('has the named transitions', () => {
-    expect(APPLICATION_ACTIONS).toEqual(['submit', 'resubmit', 'approve', 'return', 'reject', 'withdraw', 'hold', 'summarise']);
+    expect(APPLICATION_ACTIONS).toEqual(['submit', 'resubmit', 'approve', 'return', 'reject', 'withdraw', 'hold', 'summarise', 'request_change', 'approve_change', 'refuse_change', 'cancel']);
   });
 
   it.each([...APPLICATION_STATUSES])('recognises %s', (s) => expect(isApplicationStatus(s)).toBe(true));
@@ -49,7 +50,7 @@ describe('statuses and actions', () => {
 });
 
 describe('every (status, action) pair', () => {
-  it('covers all 64 pairs', () => expect(PAIRS).toHaveLength(64));
+  it('covers all 108 pairs', () => expect(PAIRS).toHaveLength(108));
 
   it.each(PAIRS.filter(([s, a]) => EXPECTED[s][a] !== undefined).map(([s, a]) => [s, a, EXPECTED[s][a]]))(
     '%s --%s--> %s',
@@ -87,6 +88,16 @@ describe('the lifecycle, walked', () => {
     expect(seen).toEqual(['草稿', '待审核', '已退回', '待审核', '待审核', '已通过', '已举办', '已总结']);
   });
 
+  it('an approved activity can be changed or cancelled; a cancelled one is final', () => {
+    const seen = (['request_change', 'refuse_change', 'request_change', 'approve_change', 'cancel'] as ApplicationAction[]).reduce<ApplicationStatus[]>(
+      (acc, a) => [...acc, nextStatus(acc[acc.length - 1], a)],
+      ['已通过'],
+    );
+    expect(seen).toEqual(['已通过', '已通过', '已通过', '已通过', '已通过', '已取消']);
+    expect(APPLICATION_STATUSES.filter((s) => canTransition(s, 'cancel'))).toEqual(['待审核', '已退回', '已通过']);
+    expect(allowedActions('已取消')).toEqual([]);
+  });
+
   it('withdrawal is possible before approval only', () => {
     expect(APPLICATION_STATUSES.filter((s) => canTransition(s, 'withdraw'))).toEqual(['草稿', '待审核', '已退回']);
   });
@@ -95,6 +106,7 @@ describe('the lifecycle, walked', () => {
     ['未通过', true],
     ['已撤回', true],
     ['已总结', true],
+    ['已取消', true],
     ['草稿', false],
     ['待审核', false],
     ['已退回', false],
@@ -105,7 +117,7 @@ describe('the lifecycle, walked', () => {
 
 describe('reasons', () => {
   it('return and reject need a reason; nothing else does', () => {
-    expect(APPLICATION_ACTIONS.filter(requiresReason)).toEqual(['return', 'reject']);
+    expect(APPLICATION_ACTIONS.filter(requiresReason)).toEqual(['return', 'reject', 'refuse_change', 'cancel']);
   });
 
   it.each([
@@ -118,6 +130,11 @@ describe('reasons', () => {
     ['approve', undefined, undefined],
     ['approve', '', undefined],
     ['approve', '同意，请按时举办', undefined],
+    ['cancel', '  ', '请填写取消活动的原因'],
+    ['cancel', '场地临时无法使用', undefined],
+    ['refuse_change', '', '请填写不同意改期的原因'],
+    ['approve_change', '', undefined],
+    ['request_change', '', undefined],
   ] as const)('%s with %j → %j', (action, reason, message) => {
     expect(reasonError(action, reason)).toBe(message);
   });
@@ -143,17 +160,18 @@ describe('buttons', () => {
     ['草稿', ['继续填写', '撤回']],
     ['待审核', ['修改', '撤回']],
     ['已退回', ['修改', '撤回']],
-    ['已通过', []],
+    ['已通过', ['申请改期', '取消活动']],
     ['未通过', []],
     ['已撤回', []],
     ['已举办', []],
     ['已总结', []],
+    ['已取消', []],
   ] as const)('the filer may, in %s: %j', (status, actions) => {
     expect(filerActions(status)).toEqual(actions);
   });
 
   it('filer buttons lead to submit / resubmit / withdraw', () => {
-    expect(FILER_ACTIONS).toEqual({ 继续填写: 'submit', 修改: 'resubmit', 撤回: 'withdraw' });
+    expect(FILER_ACTIONS).toEqual({ 继续填写: 'submit', 修改: 'resubmit', 撤回: 'withdraw', 申请改期: 'request_change', 取消活动: 'cancel' });
   });
 
   it('every action has a Chinese label', () => {

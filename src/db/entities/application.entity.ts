@@ -127,6 +127,23 @@ export class Application {
   @Column({ name: 'decision_reason', type: 'text', nullable: true })
   decisionReason!: string | null;
 
+  /** JSON of the latest change request after approval (see ChangeRequest in application-record.ts). */
+  @Column({ name: 'change_request', type: 'text', nullable: true })
+  changeRequest!: string | null;
+
+  /** How many date changes were approved: reminder occasions of earlier dates are keyed apart. */
+  @Column({ name: 'date_changes', type: 'integer', default: 0 })
+  dateChanges!: number;
+
+  @Column({ name: 'cancel_reason', type: 'text', nullable: true })
+  cancelReason!: string | null;
+
+  @Column({ name: 'cancelled_by', type: 'varchar', length: 128, nullable: true })
+  cancelledBy!: string | null;
+
+  @Column({ name: 'cancelled_at', type: 'bigint', nullable: true, transformer: epochMs })
+  cancelledAt!: number | null;
+
   @Column({ name: 'submitted_at', type: 'bigint', nullable: true, transformer: epochMs })
   submittedAt!: number | null;
 
