@@ -55,6 +55,7 @@ const NEED_FORM = { enterprise_name: '包头稀土永磁科技有限公司', reg
 const EXPERT_FORM = { name: '周敏', organisation: '内蒙古工业大学', fields: ['equipment'], contact: '13700001234', open_id: '' };
 const SUMMARY_FORM = { actual_headcount: '90', actual_core_count: '80', actual_enterprise_count: '20', actual_key_industry_count: '15', satisfaction: '5', outcomes: '解决了两项工艺难题', followup_needs: '' };
 const FILE = { kind: 'file', key: 'file_v3_authz_scan', name: '申请表（盖章）.pdf', msg: 'om_authz_scan_message_000000000001' };
+const CHANGE_FORM = { start_date: `${YEAR}-07-20 +0800`, end_date: `${YEAR}-07-21 +0800`, venue: '包头市科技馆多功能厅', headcount: '100', note: '场地冲突，推迟一个月' };
 const token = () => randomBytes(9).toString('hex');
 
 /** Subjects made fresh for each try. */
@@ -105,6 +106,23 @@ class World {
     return this.one('SELECT id FROM report_tasks ORDER BY id');
   }
 
+  /** An approved application (已通过) of the filer's. */
+  async approved(): Promise<{ id: number; version: number }> {
+    const a = await this.application();
+    const decided = await this.d.click({ action: 'application.review', id: a.id, decision: 'approve', v: a.version }, ADMIN_OPEN_ID, undefined, { chatId: CHAT.admin, messageId: lastCardId() });
+    expect(decided.toast.type).toBe('success');
+    return this.one('SELECT id, version FROM applications WHERE id = ?', [a.id]);
+  }
+
+  /** An approved application with a change (改期) waiting for the centre: the click to decide it. */
+  async changeRequested(): Promise<{ id: number; version: number; round: number }> {
+    const a = await this.approved();
+    const asked = await this.d.click({ action: 'application.change_submit', id: a.id, v: a.version }, FILER, CHANGE_FORM, { chatId: `oc_p2p_${FILER}`, messageId: lastCardId() });
+    expect(asked.toast.type).toBe('success');
+    const row = await this.one<{ id: number; version: number; change_request: string }>('SELECT id, version, change_request FROM applications WHERE id = ?', [a.id]);
+    return { id: row.id, version: row.version, round: JSON.parse(row.change_request).round };
+  }
+
   /** A report form issued to the filer for 包头市 (提交 clicked in 包头市's group): its token. */
   async reportForm(): Promise<string> {
     const task = await this.task();
@@ -139,6 +157,12 @@ const ACTIONS: Record<string, Row> = {
   'application.review': { may: ['admin'], setup: async (w) => { const a = await w.application(); return { value: { action: 'application.review', id: a.id, decision: 'approve', v: a.version } }; } },
   'application.list': { may: ['filer', 'admin'], readOnly: true, setup: async () => ({ value: { action: 'application.list', scope: 'region', region: '包头市', page: 0 } }) },
   'application.attach': { may: ['filer'], setup: async (w) => ({ value: { action: 'application.attach', id: (await w.application()).id, ...FILE } }) },
+  // 改期 and 取消 after approval: the filer or an admin asks; only an admin decides a change.
+  'application.change': { may: ['filer', 'admin'], readOnly: true, setup: async (w) => ({ value: { action: 'application.change', id: (await w.approved()).id } }) },
+  'application.change_submit': { may: ['filer', 'admin'], setup: async (w) => { const a = await w.approved(); return { value: { action: 'application.change_submit', id: a.id, v: a.version }, form: CHANGE_FORM }; } },
+  'application.change_decide': { may: ['admin'], setup: async (w) => { const a = await w.changeRequested(); return { value: { action: 'application.change_decide', id: a.id, decision: 'agree', round: a.round, v: a.version } }; } },
+  'application.cancel_form': { may: ['filer', 'admin'], readOnly: true, setup: async (w) => ({ value: { action: 'application.cancel_form', id: (await w.approved()).id } }) },
+  'application.cancel': { may: ['filer', 'admin'], setup: async (w) => { const a = await w.approved(); return { value: { action: 'application.cancel', id: a.id, v: a.version }, form: { reason: '场地无法落实，活动取消' } }; } },
   'summary.submit': { may: ['filer', 'admin'], setup: async (w) => ({ value: { action: 'summary.submit', id: (await w.held()).id }, form: SUMMARY_FORM }) },
   'need.submit': { may: EVERYONE, setup: async () => ({ value: { action: 'need.submit', form: token() }, form: NEED_FORM }) },
   'need.match_open': { may: ['admin'], readOnly: true, setup: async (w) => { const n = await w.need(); return { value: { action: 'need.match_open', id: n.id, v: n.version } }; } },
@@ -258,6 +282,9 @@ const COMMAND_ROWS: Record<string, { may: readonly Role[]; text?: string }> = {
   通报: { may: ['admin'] },
   // A 盟市's own figures in its group; the whole region's only for admins.
   年度数据: { may: ['filer', 'admin'], text: '年度数据 包头市' },
+  // On an application of nobody's here (SQ2099-0001 does not exist): everyone is told so, nothing changes.
+  改期: { may: EVERYONE, text: '改期 SQ2099-0001' },
+  取消: { may: EVERYONE, text: '取消 SQ2099-0001 场地无法落实' },
   绑定: { may: ['admin'], text: '绑定 包头市' },
   解绑: { may: ['admin'] },
 };
