@@ -1,4 +1,6 @@
 import { reportProgressCard, type RegionProgress } from '../cards/report-cards';
+import type { ReportFile } from '../src/db/entities/report-file.entity';
+import type { ReportSubmission } from '../src/db/entities/report-submission.entity';
 import type { ReportTask } from '../src/db/entities/report-task.entity';
 import { formatCode } from '../src/domain/codes';
 import { parseRegion } from '../src/domain/regions';
@@ -13,7 +15,31 @@ export function reportCode(task: ReportTask): string {
   return formatCode(REPORT_CODE_PREFIX, task.codeYear, task.codeSeq);
 }
 
-/** Every targeted 盟市: submitted, late or missing, with when and how many files. */
+/** Whether the task asks for files (附件, or 文字说明和附件): then a text alone is not a submission yet. */
+export function needsFile(task: ReportTask): boolean {
+  return task.expects === 'file' || task.expects === 'both';
+}
+
+export type SubmissionState = 'missing' | 'awaiting' | 'submitted' | 'late';
+
+/**
+ * Where a 盟市 stands on a task, the one rule the progress card, 报送进度, the export and the
+ * reminders share: a task that asks for files counts a submission as 已提交 only once a file
+ * has arrived (until then 待补附件); it is late when it was completed after the deadline.
+ */
+export function submissionState(task: ReportTask, sub: ReportSubmission | null | undefined, files: readonly ReportFile[]): SubmissionState {
+  if (!sub) return 'missing';
+  const own = files.filter((f) => f.submissionId === sub.id);
+  if (!needsFile(task)) return sub.late ? 'late' : 'submitted';
+  if (own.length === 0) return 'awaiting';
+  const firstFileAt = Math.min(...own.map((f) => f.at));
+  return sub.late || firstFileAt > task.deadlineAt ? 'late' : 'submitted';
+}
+
+/** The state words, as the export and the cards write them. */
+export const STATE_WORDS: Readonly<Record<SubmissionState, string>> = { missing: '未提交', awaiting: '待补附件', submitted: '已提交', late: '逾期提交' };
+
+/** Every targeted 盟市: submitted, late, awaiting files or missing, with when and how many files. */
 export async function progressOf(deps: HandlerDeps, task: ReportTask): Promise<RegionProgress[]> {
   const subs = await deps.reports.submissionsOf(task.id);
   const files = await deps.reports.filesOf(subs.map((s) => s.id));
@@ -23,7 +49,7 @@ export async function progressOf(deps: HandlerDeps, task: ReportTask): Promise<R
     const reachable = (await deps.bindings.chatsFor(task.tenantKey, parseRegion(region) ?? (region as never))).length > 0;
     rows.push({
       region,
-      state: !sub ? 'missing' : sub.late ? 'late' : 'submitted',
+      state: submissionState(task, sub, files),
       submittedAt: sub?.submittedAt,
       times: sub?.times,
       files: sub ? files.filter((f) => f.submissionId === sub.id).length : 0,
