@@ -167,7 +167,7 @@ export function reportReminderCard(view: { task: ReportTask; code: string; timez
       markdown(`${what}，${when}（${formatInstant(view.task.deadlineAt, view.timezone)}）。`),
       markdown(taskLines(view.task, view.code, view.timezone).join('\n')),
       button('提交', { action: REPORT_OPEN_ACTION, task: view.task.id }, 'primary'),
-      note(view.awaitingFiles ? '附件请在与我的私聊中直接发送文件或图片，收到后才计为已提交。「提交」可获取新的报送表。' : '点击「提交」，报送表会私聊发给您（这是一张新卡片，按钮在 14 天内有效）。'),
+      note(view.awaitingFiles ? '附件请在与我的私聊中直接发送文件或图片，收到后才计为已提交。「提交」可获取新的报送表。' : '点击「提交」，报送表会私聊发给您；也可随时在本群发送「报送」获取。'),
     ],
   });
 }

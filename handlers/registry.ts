@@ -17,6 +17,7 @@ import { needCommand, needListCommand } from './need-command';
 import { EXPERT_ACTIONS, expertCommand } from './expert-command';
 import { linkCommand } from './link-command';
 import { progressCommand, publishCommand, REPORT_ACTIONS } from './report-actions';
+import { reportCommand } from './report-command';
 import { exportCommand } from './export-command';
 import { circularCommand } from './circular-command';
 import { yearEndCommand } from './year-end-command';
@@ -29,6 +30,7 @@ export const COMMANDS: readonly Command[] = [
   needCommand,
   queryCommand,
   upcomingCommand,
+  reportCommand,
   needListCommand,
   pendingCommand,
   expertCommand,

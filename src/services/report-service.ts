@@ -128,6 +128,11 @@ export class ReportService {
     return this.forms.findOneByOrFail(key);
   }
 
+  /** The form most recently issued to this person: which 盟市 group they last asked from (`报送` in private). */
+  lastFormOf(tenantKey: string, issuedTo: string): Promise<ReportForm | null> {
+    return this.forms.findOne({ where: { tenantKey, issuedTo }, order: { issuedAt: 'DESC', id: 'DESC' } });
+  }
+
   findForm(tenantKey: string, token: string): Promise<ReportForm | null> {
     return this.forms.findOneBy({ tenantKey, token });
   }
