@@ -116,7 +116,7 @@ export function reportReceiptCard(view: { task: ReportTask; code: string; timezo
       markdown(`${escapeMarkdown(submission.region)}已于 ${formatInstant(submission.submittedAt, view.timezone)} 提交${submission.times > 1 ? `（第 ${submission.times} 次）` : ''}${late}。`),
       markdown(`**编号**：${view.code}\n**内容**：${submission.text ? escapeMarkdown(submission.text) : '（无文字）'}\n**附件**：${view.fileCount} 个`),
       ...(awaiting ? [markdown(`<font color='orange'>待补附件</font>：这项报送要求附件，请在与我的私聊中发送文件或图片，收到后才计为已提交。`)] : []),
-      note(task.expects === 'text' ? '截止前可再次点击群里的「提交」修改。' : '附件请在与我的私聊中直接发送文件或图片。截止前可再次点击群里的「提交」修改。'),
+      note(task.expects === 'text' ? '截止前可在群里再次点击「提交」或发送「报送」修改。' : '附件请在与我的私聊中直接发送文件或图片。截止前可在群里再次点击「提交」或发送「报送」修改。'),
     ],
   });
 }

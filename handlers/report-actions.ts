@@ -160,7 +160,7 @@ const open: CardActionHandler = async (ctx) => {
   return { toast: { type: 'success', content: '报送表已私聊发给您，请在私聊中填写提交。' } };
 };
 
-const STALE_FORM = '这张报送表已失效，请在本盟市工作群里重新点击「提交」。';
+const STALE_FORM = '这张报送表已失效，请在本盟市工作群里发送「报送」获取新的报送表。';
 
 /**
  * 提交 on the private form. Who may submit for which 盟市 is decided on the server, never by the

@@ -51,7 +51,10 @@ async function publish(expects: 'text' | 'both') {
   }, { chatId: 'oc_p2p_admin', messageId: form.messageId });
   expect(answer.toast.type).toBe('success');
   await h.fake.waitFor(() => d.toChat(CENTRE_CHAT).some((m) => visibleText(m.content).includes('报送进度')), 'the centre’s progress card');
-  return d.toChat(CENTRE_CHAT).find((m) => visibleText(m.content).includes('报送进度'))!;
+  const card = d.toChat(CENTRE_CHAT).find((m) => visibleText(m.content).includes('报送进度'))!;
+  // The outbox records the sent card (and its time) just after Feishu answered.
+  await h.fake.waitFor(async () => (await h.bot.ds.query("SELECT id FROM outbox_messages WHERE result_id = ? AND status = 'sent'", [card.messageId])).length === 1, 'the progress card recorded as sent');
+  return card;
 }
 
 /** The newest private form card sent to `staff`. */
@@ -111,7 +114,7 @@ it('re-posts the centre’s progress card once it is older than 13 days, and pat
   const before = d.toChat(CENTRE_CHAT).length;
   await d.ask('报送', { chatType: 'group', chatId: BAOTOU_CHAT, senderOpenId: BAOTOU });
   const form = await newestForm(BAOTOU, 0);
-  await d.click(buttonValue(form.content, '提交'), BAOTOU, { text: '包头市报告' });
+  expect((await d.click(buttonValue(form.content, '提交'), BAOTOU, { text: '包头市报告' })).toast.type).toBe('success');
   await h.fake.waitFor(() => d.toChat(CENTRE_CHAT).some((m) => visibleText(m.content).includes('已提交 1/2')), 'the re-posted progress card');
   const sent = d.toChat(CENTRE_CHAT).slice(before);
   expect(sent.map((m) => (m.msgType === 'text' ? m.content.text : 'card'))).toEqual(['原卡片已超过 13 天，无法再更新，已重新发送最新内容（以下方卡片为准）。', 'card']);
@@ -121,7 +124,9 @@ it('re-posts the centre’s progress card once it is older than 13 days, and pat
   const reposted = sent[1];
   await d.ask('报送', { chatType: 'group', chatId: CHIFENG_CHAT, senderOpenId: CHIFENG });
   const chifengForm = await newestForm(CHIFENG, 0);
-  await d.click(buttonValue(chifengForm.content, '提交'), CHIFENG, { text: '赤峰市报告' });
+  // The re-post is recorded as sent before the next change can patch it.
+  await h.fake.waitFor(async () => (await h.bot.ds.query("SELECT id FROM outbox_messages WHERE result_id = ? AND status = 'sent'", [reposted.messageId])).length === 1, 'the re-post recorded as sent');
+  expect((await d.click(buttonValue(chifengForm.content, '提交'), CHIFENG, { text: '赤峰市报告' })).toast.type).toBe('success');
   await h.fake.waitFor(() => h.fake.patches.some((p) => p.messageId === reposted.messageId && visibleText(p.content).includes('已提交 2/2')), 'the re-posted card patched');
   expect(h.fake.patches.filter((p) => p.messageId === centreCard.messageId)).toEqual([]);
   expect(d.toChat(CENTRE_CHAT).slice(before)).toHaveLength(2);
