@@ -28,6 +28,9 @@ export const reportCommand: Command = {
   description: '在本盟市工作群（或私聊）列出本盟市待报送的任务，并把每项的报送表私聊发给您',
   async run(ctx) {
     const { tenantKey, chatType, chatId, senderOpenId } = ctx.message;
+    // The forms are Feishu cards, tied to a Feishu group; DingTalk (whose ids carry no ou_ prefix,
+    // as the DingTalk messenger tells them apart) has no form wizard yet (README).
+    if (!/^ou_/.test(senderOpenId)) return ctx.reply({ type: 'text', text: '报送表暂不能在钉钉中填写。请在飞书的本盟市工作群里发送「报送」，或联系科创服务中心。' });
     let region: Region | undefined;
     let groupChat: string;
     let viaHistory = false;
