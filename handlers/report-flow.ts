@@ -1,10 +1,10 @@
 import { reportProgressCard, type RegionProgress } from '../cards/report-cards';
-import type { ReportFile } from '../src/db/entities/report-file.entity';
-import type { ReportSubmission } from '../src/db/entities/report-submission.entity';
 import type { ReportTask } from '../src/db/entities/report-task.entity';
 import { formatCode } from '../src/domain/codes';
 import { parseRegion } from '../src/domain/regions';
-import { progressKeysOf, regionsOf } from '../src/services/report-service';
+import { progressKeysOf, regionsOf, submissionState } from '../src/services/report-service';
+
+export { needsFile, STATE_WORDS, submissionState, type SubmissionState } from '../src/services/report-service';
 import type { HandlerDeps } from './types';
 
 /** What the report commands, card actions and the reminders job share. */
@@ -14,30 +14,6 @@ export const REPORT_CODE_PREFIX = 'BS';
 export function reportCode(task: ReportTask): string {
   return formatCode(REPORT_CODE_PREFIX, task.codeYear, task.codeSeq);
 }
-
-/** Whether the task asks for files (附件, or 文字说明和附件): then a text alone is not a submission yet. */
-export function needsFile(task: ReportTask): boolean {
-  return task.expects === 'file' || task.expects === 'both';
-}
-
-export type SubmissionState = 'missing' | 'awaiting' | 'submitted' | 'late';
-
-/**
- * Where a 盟市 stands on a task, the one rule the progress card, 报送进度, the export and the
- * reminders share: a task that asks for files counts a submission as 已提交 only once a file
- * has arrived (until then 待补附件); it is late when it was completed after the deadline.
- */
-export function submissionState(task: ReportTask, sub: ReportSubmission | null | undefined, files: readonly ReportFile[]): SubmissionState {
-  if (!sub) return 'missing';
-  const own = files.filter((f) => f.submissionId === sub.id);
-  if (!needsFile(task)) return sub.late ? 'late' : 'submitted';
-  if (own.length === 0) return 'awaiting';
-  const firstFileAt = Math.min(...own.map((f) => f.at));
-  return sub.late || firstFileAt > task.deadlineAt ? 'late' : 'submitted';
-}
-
-/** The state words, as the export and the cards write them. */
-export const STATE_WORDS: Readonly<Record<SubmissionState, string>> = { missing: '未提交', awaiting: '待补附件', submitted: '已提交', late: '逾期提交' };
 
 /** Every targeted 盟市: submitted, late, awaiting files or missing, with when and how many files. */
 export async function progressOf(deps: HandlerDeps, task: ReportTask): Promise<RegionProgress[]> {
