@@ -62,7 +62,7 @@ export const reportCommand: Command = {
     });
     const lines = shown.map(({ task, word }) => `· ${reportCode(task)}「${sanitizeForText(task.title)}」截止 ${formatInstant(task.deadlineAt, tz)}（${word}）`);
     const more = open.length - shown.length;
-    const where = chatType === 'group' ? '已私聊发给您' : '见下方';
+    const where = chatType === 'group' ? '已私聊发给您' : '已在本私聊中发给您';
     await ctx.reply({
       type: 'text',
       text: `${intro}${region}有 ${open.length} 项报送任务待处理，报送表${where}：\n${lines.join('\n')}${more > 0 ? `\n还有 ${more} 项，提交后再次发送「报送」即可。` : ''}`,
