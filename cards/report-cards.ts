@@ -106,6 +106,7 @@ export function reportSubmitFormCard(view: { task: ReportTask; code: string; tim
 
 export function reportReceiptCard(view: { task: ReportTask; code: string; timezone: string; submission: ReportSubmission; fileCount: number }): CardJson {
   const { task, submission } = view;
+  const awaiting = (task.expects === 'file' || task.expects === 'both') && view.fileCount === 0;
   const late = submission.late ? `<font color='orange'>（截止后提交，已标记为逾期）</font>` : '';
   return card({
     title: `报送回执 · ${task.title}`,
@@ -114,12 +115,13 @@ export function reportReceiptCard(view: { task: ReportTask; code: string; timezo
     elements: [
       markdown(`${escapeMarkdown(submission.region)}已于 ${formatInstant(submission.submittedAt, view.timezone)} 提交${submission.times > 1 ? `（第 ${submission.times} 次）` : ''}${late}。`),
       markdown(`**编号**：${view.code}\n**内容**：${submission.text ? escapeMarkdown(submission.text) : '（无文字）'}\n**附件**：${view.fileCount} 个`),
-      note(task.expects === 'text' ? '截止前可再次点击群里的「提交」修改。' : '附件请在与我的私聊中直接发送文件或图片。截止前可再次点击群里的「提交」修改。'),
+      ...(awaiting ? [markdown(`<font color='orange'>待补附件</font>：这项报送要求附件，请在与我的私聊中发送文件或图片，收到后才计为已提交。`)] : []),
+      note(task.expects === 'text' ? '截止前可在群里再次点击「提交」或发送「报送」修改。' : '附件请在与我的私聊中直接发送文件或图片。截止前可在群里再次点击「提交」或发送「报送」修改。'),
     ],
   });
 }
 
-export type RegionProgress = { region: string; state: 'submitted' | 'late' | 'missing'; submittedAt?: number; times?: number; files: number; reachable: boolean };
+export type RegionProgress = { region: string; state: 'submitted' | 'late' | 'awaiting' | 'missing'; submittedAt?: number; times?: number; files: number; reachable: boolean };
 
 /** The centre's view: every targeted 盟市, submitted / late / missing; updated in place. */
 export function reportProgressCard(view: { task: ReportTask; code: string; timezone: string; rows: RegionProgress[]; now: number }): CardJson {
@@ -127,51 +129,58 @@ export function reportProgressCard(view: { task: ReportTask; code: string; timez
   const submitted = rows.filter((r) => r.state === 'submitted').length;
   const late = rows.filter((r) => r.state === 'late').length;
   const missing = rows.filter((r) => r.state === 'missing');
+  const awaiting = rows.filter((r) => r.state === 'awaiting').length;
   const closed = view.now > task.deadlineAt;
   const line = (r: RegionProgress) => {
     const when = r.submittedAt ? ` ${formatInstant(r.submittedAt, view.timezone)}` : '';
     const files = r.files ? `，附件 ${r.files} 个` : '';
     if (r.state === 'submitted') return `- ${r.region}：<font color='green'>已提交</font>${when}${files}`;
     if (r.state === 'late') return `- ${r.region}：<font color='orange'>逾期提交</font>${when}${files}`;
+    if (r.state === 'awaiting') return `- ${r.region}：<font color='orange'>待补附件</font>（文字已于${when} 提交，尚未收到附件）`;
     return `- ${r.region}：<font color='red'>未提交</font>${r.reachable ? '' : '（未绑定工作群，收不到任务）'}`;
   };
   return card({
     title: `报送进度 · ${task.title}`,
-    colour: missing.length === 0 ? 'green' : closed ? 'red' : 'blue',
+    colour: missing.length + awaiting === 0 ? 'green' : closed ? 'red' : 'blue',
     summary: `报送进度：已提交 ${submitted + late}/${rows.length}`,
     elements: [
       markdown(taskLines(task, view.code, view.timezone).join('\n')),
       divider(),
-      markdown(`**已提交 ${submitted + late}/${rows.length}**${late ? `（其中逾期 ${late}）` : ''}，${closed ? '已截止' : '进行中'}，未提交 ${missing.length}`),
+      markdown(`**已提交 ${submitted + late}/${rows.length}**${late ? `（其中逾期 ${late}）` : ''}，${closed ? '已截止' : '进行中'}，${awaiting ? `待补附件 ${awaiting}，` : ''}未提交 ${missing.length}`),
       markdown(rows.map(line).join('\n')),
       buttonRow([button('导出全部报送', { action: REPORT_EXPORT_ACTION, task: task.id })]),
-      note(`发送「报送进度 ${view.code}」可随时查看。只提醒未提交的盟市。`),
+      note(`发送「报送进度 ${view.code}」可随时查看。只提醒未提交和待补附件的盟市。`),
     ],
   });
 }
 
-export function reportReminderCard(view: { task: ReportTask; code: string; timezone: string; region: string; today: boolean; daysLeft: number }): CardJson {
+export function reportReminderCard(view: { task: ReportTask; code: string; timezone: string; region: string; today: boolean; daysLeft: number; awaitingFiles?: boolean }): CardJson {
+  const what = view.awaitingFiles
+    ? `${escapeMarkdown(view.region)}已提交「${escapeMarkdown(view.task.title)}」的文字说明，但尚未发送附件（待补附件）`
+    : `${escapeMarkdown(view.region)}尚未报送「${escapeMarkdown(view.task.title)}」`;
   const when = view.today ? '**今天截止**' : `还剩 **${view.daysLeft} 天**`;
   return card({
     title: view.today ? `报送今天截止 · ${view.task.title}` : `报送提醒 · 还剩 ${view.daysLeft} 天`,
     colour: view.today ? 'red' : 'orange',
     summary: `报送提醒：${view.task.title}`,
     elements: [
-      markdown(`${escapeMarkdown(view.region)}尚未报送「${escapeMarkdown(view.task.title)}」，${when}（${formatInstant(view.task.deadlineAt, view.timezone)}）。`),
+      markdown(`${what}，${when}（${formatInstant(view.task.deadlineAt, view.timezone)}）。`),
       markdown(taskLines(view.task, view.code, view.timezone).join('\n')),
       button('提交', { action: REPORT_OPEN_ACTION, task: view.task.id }, 'primary'),
+      note(view.awaitingFiles ? '附件请在与我的私聊中直接发送文件或图片，收到后才计为已提交。「提交」可获取新的报送表。' : '点击「提交」，报送表会私聊发给您；也可随时在本群发送「报送」获取。'),
     ],
   });
 }
 
-export function reportOverdueCard(view: { task: ReportTask; code: string; timezone: string; missing: string[] }): CardJson {
+export function reportOverdueCard(view: { task: ReportTask; code: string; timezone: string; missing: string[]; awaiting?: readonly string[] }): CardJson {
+  const awaiting = new Set(view.awaiting ?? []);
   return card({
     title: `报送已截止 · ${view.missing.length} 个盟市未提交`,
     colour: 'red',
     summary: `报送已截止：${view.task.title}`,
     elements: [
       markdown(`「${escapeMarkdown(view.task.title)}」（${view.code}）已于 ${formatInstant(view.task.deadlineAt, view.timezone)} 截止，以下盟市尚未提交：`),
-      markdown(view.missing.map((r) => `- ${r}`).join('\n')),
+      markdown(view.missing.map((r) => `- ${r}${awaiting.has(r) ? '（待补附件：只提交了文字说明）' : ''}`).join('\n')),
       note(`发送「报送进度 ${view.code}」查看详情。截止后的提交会标记为逾期。`),
     ],
   });

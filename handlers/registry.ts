@@ -18,6 +18,7 @@ import { needCommand, needListCommand } from './need-command';
 import { EXPERT_ACTIONS, expertCommand } from './expert-command';
 import { linkCommand } from './link-command';
 import { progressCommand, publishCommand, REPORT_ACTIONS } from './report-actions';
+import { reportCommand } from './report-command';
 import { exportCommand } from './export-command';
 import { circularCommand } from './circular-command';
 import { yearEndCommand } from './year-end-command';
@@ -32,6 +33,7 @@ export const COMMANDS: readonly Command[] = [
   changeCommand,
   cancelCommand,
   upcomingCommand,
+  reportCommand,
   needListCommand,
   pendingCommand,
   expertCommand,

@@ -21,7 +21,7 @@ import type { Attachment } from '../src/services/application-service';
 import { regionsOf } from '../src/services/report-service';
 import { buildWorkbook } from '../src/services/sheet-writing';
 import { centreTargets, formTokenFor, forwardToCentre, numberingYearOf } from './application-flow';
-import { progressCardFor, progressOf, REPORT_CODE_PREFIX, refreshProgressCards, reportCode } from './report-flow';
+import { needsFile, progressCardFor, progressOf, REPORT_CODE_PREFIX, refreshProgressCards, reportCode, STATE_WORDS, submissionState } from './report-flow';
 import type { CardActionContext, CardActionHandler, CardActionResult, Command, HandlerDeps } from './types';
 import type { CardJson } from '../cards/card-kit';
 
@@ -68,7 +68,7 @@ export const progressCommand: Command = {
       const items = [];
       for (const task of tasks) {
         const rows = await progressOf(ctx.deps, task);
-        items.push({ code: reportCode(task), title: task.title, deadline: formatInstant(task.deadlineAt, ctx.deps.settings.timezone), done: rows.filter((r) => r.state !== 'missing').length, total: rows.length });
+        items.push({ code: reportCode(task), title: task.title, deadline: formatInstant(task.deadlineAt, ctx.deps.settings.timezone), done: rows.filter((r) => r.state === 'submitted' || r.state === 'late').length, total: rows.length });
       }
       return ctx.reply({ type: 'card', card: reportTaskListCard(items) });
     }
@@ -160,7 +160,7 @@ const open: CardActionHandler = async (ctx) => {
   return { toast: { type: 'success', content: '报送表已私聊发给您，请在私聊中填写提交。' } };
 };
 
-const STALE_FORM = '这张报送表已失效，请在本盟市工作群里重新点击「提交」。';
+const STALE_FORM = '这张报送表已失效，请在本盟市工作群里发送「报送」获取新的报送表。';
 
 /**
  * 提交 on the private form. Who may submit for which 盟市 is decided on the server, never by the
@@ -202,8 +202,11 @@ const submit: CardActionHandler = async (ctx) => {
   if (!result) return alreadySubmitted(ctx, task, region);
   const files = (await deps.reports.filesOf([result.submission.id])).length;
   ctx.log.info({ taskId: task.id, region, late: result.submission.late, times: result.submission.times }, 'report submitted');
+  const awaiting = needsFile(task) && files === 0;
   return {
-    toast: result.submission.late ? { type: 'warning', content: '已提交，截止时间已过，标记为逾期' } : { type: 'success', content: `已提交 ${code}` },
+    toast: awaiting
+      ? { type: 'warning', content: `已收到文字说明，待补附件：请在私聊中发送文件，收到后才计为已提交（${code}）` }
+      : result.submission.late ? { type: 'warning', content: '已提交，截止时间已过，标记为逾期' } : { type: 'success', content: `已提交 ${code}` },
     card: reportReceiptCard({ task, code, timezone: deps.settings.timezone, submission: result.submission, fileCount: files }),
   };
 };
@@ -228,7 +231,8 @@ export async function attachToReport(deps: HandlerDeps, submission: ReportSubmis
     if (fresh) await refreshProgressCards(tx, fresh);
     return n;
   });
-  return `已收到，作为${submission.region}报送「${task.title}」（${reportCode(task)}）的附件保存（共 ${count} 个）。`;
+  const completed = needsFile(task) && count === 1 ? `${submission.region}的这项报送现已计为已提交。` : '';
+  return `已收到，作为${submission.region}报送「${task.title}」（${reportCode(task)}）的附件保存（共 ${count} 个）。${completed}`;
 }
 
 const attach: CardActionHandler = async (ctx) => {
@@ -267,7 +271,7 @@ const exportAll: CardActionHandler = async (ctx: CardActionContext) => {
         const sub = subs.find((s) => s.region === region);
         return [
           region,
-          !sub ? '未提交' : sub.late ? '逾期提交' : '已提交',
+          STATE_WORDS[submissionState(task, sub, files)],
           sub ? formatInstant(sub.submittedAt, tz) : '',
           sub?.times ?? 0,
           sub?.text ?? '',

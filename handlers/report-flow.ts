@@ -2,7 +2,9 @@ import { reportProgressCard, type RegionProgress } from '../cards/report-cards';
 import type { ReportTask } from '../src/db/entities/report-task.entity';
 import { formatCode } from '../src/domain/codes';
 import { parseRegion } from '../src/domain/regions';
-import { progressKeysOf, regionsOf } from '../src/services/report-service';
+import { progressKeysOf, regionsOf, submissionState } from '../src/services/report-service';
+
+export { needsFile, STATE_WORDS, submissionState, type SubmissionState } from '../src/services/report-service';
 import type { HandlerDeps } from './types';
 
 /** What the report commands, card actions and the reminders job share. */
@@ -13,7 +15,7 @@ export function reportCode(task: ReportTask): string {
   return formatCode(REPORT_CODE_PREFIX, task.codeYear, task.codeSeq);
 }
 
-/** Every targeted 盟市: submitted, late or missing, with when and how many files. */
+/** Every targeted 盟市: submitted, late, awaiting files or missing, with when and how many files. */
 export async function progressOf(deps: HandlerDeps, task: ReportTask): Promise<RegionProgress[]> {
   const subs = await deps.reports.submissionsOf(task.id);
   const files = await deps.reports.filesOf(subs.map((s) => s.id));
@@ -23,7 +25,7 @@ export async function progressOf(deps: HandlerDeps, task: ReportTask): Promise<R
     const reachable = (await deps.bindings.chatsFor(task.tenantKey, parseRegion(region) ?? (region as never))).length > 0;
     rows.push({
       region,
-      state: !sub ? 'missing' : sub.late ? 'late' : 'submitted',
+      state: submissionState(task, sub, files),
       submittedAt: sub?.submittedAt,
       times: sub?.times,
       files: sub ? files.filter((f) => f.submissionId === sub.id).length : 0,

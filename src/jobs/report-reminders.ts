@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { reportOverdueCard, reportReminderCard } from '../../cards/report-cards';
 import { centreTargets } from '../../handlers/application-flow';
-import { reportCode } from '../../handlers/report-flow';
+import { reportCode, submissionState } from '../../handlers/report-flow';
 import type { ReportTask } from '../db/entities/report-task.entity';
 import { isoOf } from '../domain/calendar';
 import { parseRegion } from '../domain/regions';
@@ -36,8 +36,12 @@ async function chase(ctx: JobContext, task: ReportTask) {
   const { timezone } = ctx.deps.settings;
   const deadlineDay = DateTime.fromMillis(task.deadlineAt, { zone: timezone }).toISODate() as string;
   const before = ctx.now.getTime() < task.deadlineAt;
-  const submitted = new Set((await ctx.deps.reports.submissionsOf(task.id)).map((s) => s.region));
-  const missing = regionsOf(task).filter((r) => !submitted.has(r));
+  // A submission still waiting for its files (待补附件) is chased like a missing one.
+  const subs = await ctx.deps.reports.submissionsOf(task.id);
+  const files = await ctx.deps.reports.filesOf(subs.map((s) => s.id));
+  const stateOf = (region: string) => submissionState(task, subs.find((s) => s.region === region), files);
+  const missing = regionsOf(task).filter((r) => stateOf(r) === 'missing' || stateOf(r) === 'awaiting');
+  const awaiting = missing.filter((r) => stateOf(r) === 'awaiting');
   const code = reportCode(task);
 
   for (const region of missing) {
@@ -59,7 +63,7 @@ async function chase(ctx: JobContext, task: ReportTask) {
       }
       const chats = await ctx.deps.bindings.chatsFor(task.tenantKey, parseRegion(region)!);
       const daysLeft = Math.round(DateTime.fromISO(deadlineDay, { zone: 'utc' }).diff(DateTime.fromISO(ctx.today, { zone: 'utc' }), 'days').days);
-      const card = reportReminderCard({ task, code, timezone, region, today: daysLeft <= 0, daysLeft });
+      const card = reportReminderCard({ task, code, timezone, region, today: daysLeft <= 0, daysLeft, awaitingFiles: awaiting.includes(region) });
       for (const chat of chats) await ctx.sendToChat(`${subject}:${o.occasion}:${chat.chatId}`, task.tenantKey, chat.chatId, { type: 'card', card });
       await ctx.record(subject, o.occasion, chats.length ? 'sent' : 'skipped');
     }
@@ -69,7 +73,7 @@ async function chase(ctx: JobContext, task: ReportTask) {
   const subject = `report:${task.id}`;
   if (!before && !(await ctx.done(subject, 'overdue'))) {
     const targets = missing.length > 0 ? await centreTargets(ctx.deps, task.tenantKey) : [];
-    const card = reportOverdueCard({ task, code, timezone, missing });
+    const card = reportOverdueCard({ task, code, timezone, missing, awaiting });
     for (const target of targets) {
       const key = `${subject}:overdue:${target.kind}:${target.id}`;
       if (target.kind === 'chat') await ctx.sendToChat(key, task.tenantKey, target.id, { type: 'card', card });

@@ -9,7 +9,7 @@ import { DEFAULT_APPLICATION_RULES } from '../domain/application-rule-config';
 import { findActivity, activityLabel } from '../domain/activity-menu';
 import { formatCode } from '../domain/codes';
 import type { Region } from '../domain/regions';
-import { regionsOf } from './report-service';
+import { needsFile, regionsOf, submissionState } from './report-service';
 
 /**
  * Everything the centre's figures are computed from (the 导出 exports, the monthly 通报, the
@@ -42,7 +42,17 @@ export async function loadYearData(deps: Pick<HandlerDeps, 'applications' | 'sum
   const experts = new Map((await deps.experts.list(tenantKey)).map((e) => [e.id, e]));
   const tasks = (await deps.reports.recent(tenantKey, ALL)).filter((t) => t.codeYear === year).sort((a, b) => a.codeSeq - b.codeSeq);
   const submissions: ReportSubmission[] = [];
-  for (const task of tasks) submissions.push(...(await deps.reports.submissionsOf(task.id)));
+  for (const task of tasks) {
+    // The same rule as the progress card (issue 11 item 8): a text alone to a task that asks for
+    // files is not a submission yet (待补附件); one completed by a file after the deadline is late.
+    const subs = await deps.reports.submissionsOf(task.id);
+    const files = needsFile(task) ? await deps.reports.filesOf(subs.map((s) => s.id)) : [];
+    for (const sub of subs) {
+      const state = submissionState(task, sub, files);
+      if (state === 'awaiting') continue;
+      submissions.push(state === 'late' && !sub.late ? { ...sub, late: true } : sub);
+    }
+  }
   return { year, apps, summaries, needs, experts, tasks, submissions };
 }
 

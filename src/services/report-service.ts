@@ -41,6 +41,30 @@ export function progressKeysOf(task: ReportTask): string[] {
   }
 }
 
+/** Whether the task asks for files (附件, or 文字说明和附件): then a text alone is not a submission yet. */
+export function needsFile(task: ReportTask): boolean {
+  return task.expects === 'file' || task.expects === 'both';
+}
+
+export type SubmissionState = 'missing' | 'awaiting' | 'submitted' | 'late';
+
+/**
+ * Where a 盟市 stands on a task, the one rule the progress card, 报送进度, the export and the
+ * reminders share: a task that asks for files counts a submission as 已提交 only once a file
+ * has arrived (until then 待补附件); it is late when it was completed after the deadline.
+ */
+export function submissionState(task: ReportTask, sub: ReportSubmission | null | undefined, files: readonly ReportFile[]): SubmissionState {
+  if (!sub) return 'missing';
+  const own = files.filter((f) => f.submissionId === sub.id);
+  if (!needsFile(task)) return sub.late ? 'late' : 'submitted';
+  if (own.length === 0) return 'awaiting';
+  const firstFileAt = Math.min(...own.map((f) => f.at));
+  return sub.late || firstFileAt > task.deadlineAt ? 'late' : 'submitted';
+}
+
+/** The state words, as the export and the cards write them. */
+export const STATE_WORDS: Readonly<Record<SubmissionState, string>> = { missing: '未提交', awaiting: '待补附件', submitted: '已提交', late: '逾期提交' };
+
 export class ReportService {
   private readonly tasks: Repository<ReportTask>;
   private readonly submissions: Repository<ReportSubmission>;
@@ -126,6 +150,11 @@ export class ReportService {
       if (!isUniqueViolation(err)) throw err;
     }
     return this.forms.findOneByOrFail(key);
+  }
+
+  /** The form most recently issued to this person: which 盟市 group they last asked from (`报送` in private). */
+  lastFormOf(tenantKey: string, issuedTo: string): Promise<ReportForm | null> {
+    return this.forms.findOne({ where: { tenantKey, issuedTo }, order: { issuedAt: 'DESC', id: 'DESC' } });
   }
 
   findForm(tenantKey: string, token: string): Promise<ReportForm | null> {

@@ -278,6 +278,8 @@ const COMMAND_ROWS: Record<string, { may: readonly Role[]; text?: string }> = {
   关联: { may: ['admin'], text: '关联 XQ2099-0001 SQ2099-0001' },
   发起报送: { may: ['admin'] },
   报送进度: { may: ['admin'] },
+  // Anyone: in a 盟市's group it sends that 盟市's open forms to the asker; elsewhere it explains where to ask.
+  报送: { may: EVERYONE },
   导出: { may: ['admin'], text: '导出 申请' },
   通报: { may: ['admin'] },
   // A 盟市's own figures in its group; the whole region's only for admins.

@@ -177,6 +177,14 @@ describe('DingTalk over Stream', () => {
     expect(texts.join('\n')).toContain('此表单暂不能在钉钉中填写');
   });
 
+  test('报送 on DingTalk says plainly that the report form is not available yet', async () => {
+    await start('stream');
+    await dt.pushRobotMessage(robotMessage({ text: '报送', staffId: USER_STAFF }));
+    await until('the answer', () => dt.callsTo(BATCH).length >= 1);
+    const texts = dt.callsTo(BATCH).map((c) => JSON.stringify(c.msgParam));
+    expect(texts.join('\n')).toContain('报送表暂不能在钉钉中填写');
+  });
+
   test('a disconnect frame makes the client reconnect', async () => {
     await start('stream');
     const ping = dingtalkFixture('stream-system-ping.json');

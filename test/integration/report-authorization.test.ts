@@ -70,7 +70,7 @@ it('changes nothing for forged callbacks from somebody in no 盟市 group', asyn
   const task = Number(buttonValue(taskCard(CHATS['包头市'])!.content, '提交').task);
   // The old card's shape, naming the task and the 盟市 outright.
   const named = await d.click({ action: 'report.submit', task, region: '包头市' }, OUTSIDER, { text: '伪造的内容' }, { chatId: 'oc_p2p_outsider' });
-  expect(named.toast).toEqual({ type: 'error', content: '这张报送表已失效，请在本盟市工作群里重新点击「提交」。' });
+  expect(named.toast).toEqual({ type: 'error', content: '这张报送表已失效，请在本盟市工作群里发送「报送」获取新的报送表。' });
   // A token made up, and a real one issued to a 包头市 member (seen over a shoulder, say).
   const madeUp = await d.click({ action: 'report.submit', form: 'AAAAAAAAAAAAAAAAAAAAAAAA' }, OUTSIDER, { text: '伪造的内容' });
   expect(madeUp.toast.type).toBe('error');

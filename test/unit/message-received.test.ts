@@ -84,6 +84,12 @@ describe('matchCommand', () => {
     expect(match?.args).toBe('包头市');
   });
 
+  it('tells 报送 (anyone) from 报送进度 (the centre) in the real registry', () => {
+    expect(matchCommand('报送', COMMANDS)?.command.word).toBe('报送');
+    expect(matchCommand('报送进度', COMMANDS)?.command.word).toBe('报送进度');
+    expect(matchCommand('报送进度 BS2027-0001', COMMANDS)).toMatchObject({ command: { word: '报送进度' }, args: 'BS2027-0001' });
+  });
+
   it('matches nothing with no commands', () => {
     expect(matchCommand('帮助', [])).toBeUndefined();
   });

@@ -144,7 +144,7 @@ async function publish(deadline: string, opts: { regions?: string[]; tenantKey?:
     formToken: `tok-${++tokens}`,
     year: 2027,
     createdBy: ADMIN,
-    task: { title: opts.title ?? '年度落实情况报告', description: '请报送落实情况', deadlineAt, regions: opts.regions ?? REGIONS, expects: 'both' },
+    task: { title: opts.title ?? '年度落实情况报告', description: '请报送落实情况', deadlineAt, regions: opts.regions ?? REGIONS, expects: 'text' },
   });
   return task;
 }

@@ -42,7 +42,8 @@ export class OutboxMessage extends LeasedWork {
   @Column({ type: 'varchar', length: 16, default: 'feishu' })
   platform!: string;
 
-  /** The message_id Feishu returned. */
+  /** The message_id Feishu returned (indexed: a card's age is looked up by it before an update). */
+  @Index('ix_outbox_messages_result_id')
   @Column({ name: 'result_id', type: 'varchar', length: 128, nullable: true })
   resultId!: string | null;
 }

@@ -1,0 +1,89 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { openDatabase } from '../../src/db/data-source';
+import { OutboxMessage } from '../../src/db/entities/outbox-message.entity';
+import { createLogger } from '../../src/logger';
+import { DryRunPlatform } from '../../src/platform/dry-run-platform';
+import { CARD_REPOSTED_NOTICE, idempotencyKeyOf, OutboxService } from '../../src/services/outbox-service';
+
+/**
+ * The outbox's one rule for old cards (issue 11 item 4), on a real SQLite database: a card it
+ * sent more than 13 days ago is re-sent to the same chat or person instead of patched, later
+ * updates follow the re-post, and a re-post not yet delivered goes out with the newest card.
+ * The outbox is not started: what is asserted is what was queued. (End to end through the HTTP
+ * surface: test/integration/report-card-age.test.ts.)
+ */
+
+const TENANT = 'tenant-repost';
+const DAY = 86_400_000;
+const NOW = Date.parse('2027-06-15T02:00:00Z');
+
+let dir: string;
+let ds: DataSource;
+let outbox: OutboxService;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'card-repost-'));
+  ds = await openDatabase(`sqlite:${join(dir, 'bot.sqlite')}`);
+  outbox = new OutboxService(ds, new DryRunPlatform(createLogger('silent')), createLogger('silent'), undefined, () => NOW);
+});
+afterEach(async () => {
+  await ds.destroy();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** A card this outbox delivered `daysAgo` days ago, as Feishu's `messageId`. */
+async function sent(key: string, operation: 'send_chat' | 'send_user' | 'reply', target: string, rateKey: string, messageId: string, daysAgo: number) {
+  const at = NOW - daysAgo * DAY;
+  await ds.getRepository(OutboxMessage).insert({
+    tenantKey: TENANT, platform: 'feishu', idempotencyKey: idempotencyKeyOf(TENANT, key), operation, target, rateKey,
+    payload: JSON.stringify({ type: 'card', card: { v: 0 } }), status: 'sent', attempts: 1, nextAttemptAt: at, leaseUntil: null,
+    lastError: null, createdAt: at, sentAt: at, resultId: messageId,
+  });
+}
+
+const queued = async () =>
+  (await ds.getRepository(OutboxMessage).find({ where: { status: 'pending' }, order: { id: 'ASC' } })).map((r) => ({ operation: r.operation, target: r.target, payload: JSON.parse(r.payload) }));
+
+it('patches a card sent 12 days ago', async () => {
+  await sent('progress', 'send_chat', 'oc_centre', 'chat:oc_centre', 'om_young', 12);
+  await outbox.updateCard({ tenantKey: TENANT, key: 'progress:v2' }, 'om_young', { v: 2 });
+  expect(await queued()).toEqual([{ operation: 'update_card', target: 'om_young', payload: { type: 'card', card: { v: 2 } } }]);
+});
+
+it('re-sends a card older than 13 days to the chat a reply was in, says why, and follows the re-post afterwards', async () => {
+  await sent('form-reply', 'reply', 'om_asked', 'chat:oc_admin_p2p', 'om_old', 14);
+  await outbox.updateCard({ tenantKey: TENANT, key: 'progress:v2' }, 'om_old', { v: 2 });
+  expect(await queued()).toEqual([
+    { operation: 'send_chat', target: 'oc_admin_p2p', payload: { type: 'text', text: CARD_REPOSTED_NOTICE } },
+    { operation: 'send_chat', target: 'oc_admin_p2p', payload: { type: 'card', card: { v: 2 } } },
+  ]);
+
+  // Another change before the re-post went out: nothing new is queued, the re-post carries it.
+  await outbox.updateCard({ tenantKey: TENANT, key: 'progress:v3' }, 'om_old', { v: 3 });
+  const rows = await queued();
+  expect(rows).toHaveLength(2);
+  expect(rows[1].payload).toEqual({ type: 'card', card: { v: 3 } });
+
+  // Once the re-post is delivered, updates of the old card patch the new one.
+  await ds.getRepository(OutboxMessage).update({ idempotencyKey: idempotencyKeyOf(TENANT, 'repost:om_old') }, { status: 'sent', sentAt: NOW, resultId: 'om_new' });
+  await ds.getRepository(OutboxMessage).update({ status: 'pending' }, { status: 'sent' });
+  await outbox.updateCard({ tenantKey: TENANT, key: 'progress:v4' }, 'om_old', { v: 4 });
+  expect(await queued()).toEqual([{ operation: 'update_card', target: 'om_new', payload: { type: 'card', card: { v: 4 } } }]);
+});
+
+it('re-sends an old private card to the person', async () => {
+  await sent('review', 'send_user', 'ou_admin', 'user:ou_admin', 'om_private', 20);
+  await outbox.updateCard({ tenantKey: TENANT, key: 'review:v5' }, 'om_private', { v: 5 });
+  expect((await queued()).map((r) => [r.operation, r.target])).toEqual([
+    ['send_user', 'ou_admin'],
+    ['send_user', 'ou_admin'],
+  ]);
+});
+
+it('patches a message it did not send (its age is unknown)', async () => {
+  await outbox.updateCard({ tenantKey: TENANT, key: 'x:v1' }, 'om_elsewhere', { v: 1 });
+  expect(await queued()).toEqual([{ operation: 'update_card', target: 'om_elsewhere', payload: { type: 'card', card: { v: 1 } } }]);
+});
