@@ -22,7 +22,11 @@ async function main(): Promise<void> {
       logger.warn('*** Inbound requests are NOT verified: set FEISHU_ENCRYPT_KEY before exposing this server. ***');
     }
   }
-  if (config.adminOpenIds.size === 0) logger.warn('ADMIN_OPEN_IDS is empty: nobody can bind groups or review.');
+  if (config.adminOpenIds.size === 0) {
+    // In the playground its sample centre admin (王老师) may review; nobody else may.
+    const playground = config.dryRun && !config.dingtalk;
+    logger.warn(`ADMIN_OPEN_IDS is empty: nobody${playground ? " but the playground's sample admin" : ''} can bind groups or review.`);
+  }
   if (config.backupDir && !config.databaseUrl.startsWith('sqlite:')) {
     logger.warn('BACKUP_DIR is set but the database is PostgreSQL: there is no nightly backup; back it up with pg_dump (README, Operations).');
   }

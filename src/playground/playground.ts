@@ -137,7 +137,6 @@ export function createPlayground(deps: PlaygroundDeps): Playground {
       groups: GROUPS,
       jobs: Object.entries(JOBS).map(([name, j]) => ({ name, description: j.description })),
       timezone: config.timezone,
-      campaignYear: config.campaignYear,
       now: deps.routes.now(),
     };
   });
