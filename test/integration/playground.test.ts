@@ -87,7 +87,7 @@ it('serves the page, its scripts and the VChart bundle in dry-run mode', async (
   }
   const state: any = await (await fetch(`${h.url}/playground/api/state`)).json();
   expect(state.people.map((p: any) => p.key)).toEqual(['admin', 'baotou', 'chifeng', 'enterprise']);
-  expect(state.campaignYear).toBe(YEAR);
+  expect(state.groups.length).toBeGreaterThan(0);
 });
 
 it('binds its groups on start and makes its centre admin an admin', async () => {
