@@ -6,6 +6,7 @@ import { formatInstant } from '../src/domain/calendar';
 import { changeRequestOf, codeOf, SYSTEM_ACTOR, topicsOf } from '../src/services/application-record';
 import { button, buttonRow, card, pager, CardElement, CardJson, divider, HeaderColour, markdown, note } from './card-kit';
 import { clipAtWord, escapeClipped, escapeMarkdown } from './markdown';
+import { textInput } from './form-kit';
 
 /**
  * Cards that show an application: the filer's card (confirmation, status, their buttons), the
@@ -244,18 +245,7 @@ export function reviewCard(view: ReviewCardView): CardJson {
   const open = app.status === '待审核' && !view.superseded;
   if (open) {
     const formElements: CardElement[] = [
-      {
-        tag: 'input',
-        name: 'reason',
-        required: false,
-        width: 'fill',
-        input_type: 'multiline_text',
-        rows: 2,
-        auto_resize: true,
-        max_length: MAX_REASON_LENGTH,
-        placeholder: { tag: 'plain_text', content: '审核意见：退回修改或不予受理时必填，通过时可不填' },
-        ...(view.reason ? { default_value: view.reason } : {}),
-      },
+      textInput({ name: 'reason', placeholder: '审核意见：退回修改或不予受理时必填，通过时可不填', maxLength: MAX_REASON_LENGTH, multiline: { rows: 2 }, value: view.reason }),
     ];
     if (view.reasonError) formElements.push(markdown(`<font color='red'>⚠ ${escapeMarkdown(view.reasonError)}</font>`));
     const decisions = [

@@ -110,18 +110,7 @@ export function changeReviewCard(view: ChangeReviewView): CardJson {
   if (open) {
     elements.push(note(view.rulesText));
     const formElements: CardElement[] = [
-      {
-        tag: 'input',
-        name: 'reason',
-        required: false,
-        width: 'fill',
-        input_type: 'multiline_text',
-        rows: 2,
-        auto_resize: true,
-        max_length: MAX_REASON_LENGTH,
-        placeholder: plainText('不同意时必填原因，同意时可不填'),
-        ...(view.reason ? { default_value: view.reason } : {}),
-      },
+      textInput({ name: 'reason', placeholder: '不同意时必填原因，同意时可不填', maxLength: MAX_REASON_LENGTH, multiline: { rows: 2 }, value: view.reason }),
     ];
     if (view.reasonError) formElements.push(markdown(`<font color='red'>⚠ ${escapeMarkdown(view.reasonError)}</font>`));
     const buttons = [

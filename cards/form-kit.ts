@@ -106,8 +106,8 @@ export interface TextInput {
   name: string;
   placeholder: string;
   maxLength: number;
-  /** A multi-line box: its height in rows, growing with the text up to maxRows. */
-  multiline?: { rows: number; maxRows: number };
+  /** A multi-line box: its height in rows, growing with the text (up to maxRows when given). */
+  multiline?: { rows: number; maxRows?: number };
   /** The value as typed, prefilled when it is a non-empty string. */
   value?: string;
 }
@@ -121,7 +121,7 @@ export function textInput({ name, placeholder, maxLength, multiline, value }: Te
     width: 'fill',
     placeholder: plainText(placeholder),
     max_length: maxLength,
-    ...(multiline ? { input_type: 'multiline_text', rows: multiline.rows, auto_resize: true, max_rows: multiline.maxRows } : {}),
+    ...(multiline ? { input_type: 'multiline_text', rows: multiline.rows, auto_resize: true, ...(multiline.maxRows ? { max_rows: multiline.maxRows } : {}) } : {}),
     ...(typeof value === 'string' && value ? { default_value: value } : {}),
   };
 }
