@@ -6,6 +6,7 @@ import type { DataSource } from 'typeorm';
 import { openDatabase } from '../../src/db/data-source';
 import { InboundEvent } from '../../src/db/entities/inbound-event.entity';
 import { createLogger } from '../../src/logger';
+import type { FeishuEnvelope } from '../../src/platform/feishu/inbound';
 import { PlatformError } from '../../src/platform/port';
 import { DEFAULT_INBOX_OPTIONS, InboxService } from '../../src/services/inbox-service';
 
@@ -28,7 +29,7 @@ afterEach(async () => {
 
 const quiet = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
 const OPTIONS = { ...DEFAULT_INBOX_OPTIONS, pollIntervalMs: 10, concurrency: 1, retry: { baseDelayMs: 1000, maxDelayMs: 60_000, maxAttempts: 4 } };
-const envelope = (eventId: string) => ({ schema: '2.0', eventId, eventType: 'im.message.receive_v1', tenantKey: 't', event: { message: { message_id: `om_${eventId}`, chat_id: 'oc_1' } } });
+const envelope = (eventId: string): FeishuEnvelope => ({ schema: '2.0', eventId, eventType: 'im.message.receive_v1', tenantKey: 't', event: { message: { message_id: `om_${eventId}`, chat_id: 'oc_1' } } });
 
 /** An inbox whose clock stands still until the test moves it. */
 function inboxWith(handler: () => Promise<void>) {
