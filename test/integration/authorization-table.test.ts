@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CARD_ACTIONS, COMMANDS } from '../../handlers/registry';
 import { ADMIN_OPEN_ID, Harness, startHarness } from '../helpers/bot-harness';
+import { waitUntilIdle } from '../helpers/idle';
 import { Driver, validForm, YEAR } from '../helpers/application-driver';
 import { cardActionEvent } from '../helpers/events';
 import { visibleText } from '../helpers/card-text';
@@ -200,12 +201,7 @@ async function stored(h: Harness): Promise<Record<string, unknown>> {
 }
 
 /** Waits until every event is processed and every message sent (so nothing changes meanwhile). */
-async function quiet(): Promise<void> {
-  const busy = async () =>
-    Number((await h.bot.ds.query("SELECT count(*) AS n FROM inbound_events WHERE status IN ('received', 'processing')"))[0].n) +
-    Number((await h.bot.ds.query("SELECT count(*) AS n FROM outbox_messages WHERE status IN ('pending', 'sending')"))[0].n);
-  await h.fake.waitFor(async () => (await busy()) === 0, 'the bot idle');
-}
+const quiet = () => waitUntilIdle(h);
 
 let h: Harness;
 let d: Driver;

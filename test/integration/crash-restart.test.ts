@@ -34,6 +34,18 @@ async function postEvent(url: string, payload: unknown): Promise<number> {
 
 const replies = () => fake.delivered.filter((m) => m.kind === 'reply');
 
+let lastMarker: string | undefined;
+/**
+ * A later message's reply is the marker that nothing more is coming: the bot handles events
+ * and sends messages in order, so anything owed before it would have come by then.
+ */
+async function markerAnswered(url: string): Promise<void> {
+  const marker = messageEvent({ text: '帮助', chatType: 'p2p' });
+  lastMarker = marker.event.message.message_id;
+  expect(await postEvent(url, marker)).toBe(200);
+  await fake.waitFor(() => replies().some((m) => m.parentId === lastMarker), 'the marker’s reply', 15_000);
+}
+
 it('delivers a reply that was still pending when the process was killed, once', async () => {
   for (let i = 0; i < 50; i += 1) fake.failures.push({ status: 503, body: { code: 503, msg: 'unavailable' } });
   bot = await spawnBot(env);
@@ -45,8 +57,8 @@ it('delivers a reply that was still pending when the process was killed, once', 
   fake.failures.length = 0;
   bot = await spawnBot(env);
   await fake.waitFor(() => replies().length === 1, 'the reply after the restart', 15_000);
-  await new Promise((r) => setTimeout(r, 1500));
-  expect(replies()).toHaveLength(1);
+  await markerAnswered(bot.url);
+  expect(replies().filter((m) => m.parentId !== lastMarker)).toHaveLength(1);
 });
 
 it('does not send twice when killed after Feishu delivered but before it answered', async () => {
@@ -73,8 +85,8 @@ it('answers a message delivered again after a restart only once', async () => {
 
   bot = await spawnBot(env);
   expect(await postEvent(bot.url, { ...evt, header: { ...evt.header, event_id: 'another-event-id' } })).toBe(200);
-  await new Promise((r) => setTimeout(r, 1000));
-  expect(replies()).toHaveLength(1);
+  await markerAnswered(bot.url);
+  expect(replies().filter((m) => m.parentId === evt.event.message.message_id)).toHaveLength(1);
 });
 
 it('stops with one clear line when the configuration is wrong', async () => {
