@@ -1,36 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { testEnv } from '../helpers/bot-harness';
 import { BotProcess, spawnBot } from '../helpers/bot-process';
 import { messageEvent } from '../helpers/events';
-import { FakeFeishu } from '../helpers/fake-feishu';
-import { buildFeishuRequest } from '../helpers/feishu-signer';
+import type { FakeFeishu } from '../helpers/fake-feishu';
+import { closeProcessWorld, openProcessWorld, postEvent as postSignedEvent, type ProcessWorld } from '../helpers/process-world';
 
 /** The real process, killed with SIGKILL while messages are pending, then started again. */
 
+let world: ProcessWorld;
 let fake: FakeFeishu;
-let dbDir: string;
 let env: Record<string, string>;
 let bot: BotProcess | undefined;
 
 beforeEach(async () => {
-  fake = await new FakeFeishu().start();
-  dbDir = mkdtempSync(join(tmpdir(), 'innovation-bot-crash-'));
-  env = { ...testEnv(fake, dbDir), FEISHU_HTTP_TIMEOUT_MS: '1000', LOG_LEVEL: 'info' };
+  world = await openProcessWorld('crash');
+  ({ fake, env } = world);
 });
 afterEach(async () => {
-  await bot?.kill();
+  await closeProcessWorld(world, bot);
   bot = undefined;
-  await fake.stop();
-  rmSync(dbDir, { recursive: true, force: true });
 });
 
-async function postEvent(url: string, payload: unknown): Promise<number> {
-  const req = buildFeishuRequest(payload, { encryptKey: env.FEISHU_ENCRYPT_KEY });
-  const res = await fetch(`${url}/feishu/events`, { method: 'POST', body: req.body, headers: req.headers });
-  return res.status;
-}
+const postEvent = (url: string, payload: unknown) => postSignedEvent(world, url, payload);
 
 const replies = () => fake.delivered.filter((m) => m.kind === 'reply');
 
