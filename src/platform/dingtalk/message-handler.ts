@@ -7,6 +7,7 @@ import { BindingService } from '../../services/binding-service';
 import type { Dispatch } from '../../services/inbox-service';
 import type { Messenger, SendRef } from '../../services/outbox-service';
 import type { OutboundMessage } from '../port';
+import { FEISHU_ID } from '../router';
 import { DINGTALK_MESSAGE_EVENT, DINGTALK_PLATFORM, RobotMessage } from './intake';
 import type { DingTalkPlatform } from './dingtalk-platform';
 
@@ -24,8 +25,6 @@ export interface DingTalkHandlerContext {
   now: () => number;
 }
 
-/** Feishu ids carry a prefix (ou_, oc_, om_); DingTalk ids do not. Such a target stays on Feishu. */
-const FEISHU_ID = /^o[ucm]_/;
 
 /**
  * The outbox, delivering on DingTalk: a reply goes to the group (robot messages are not
@@ -67,7 +66,9 @@ export async function handleRobotMessage(evt: StoredEvent, base: HandlerDeps, bi
     messenger: dingtalkMessenger(base.messenger, conversation),
     bindings,
     platform: ctx.platform,
-    admins: ctx.adminStaffIds,
+    // Every admin of the centre, on both platforms, to be told things (centreTargets); who IS
+    // an admin here is decided by staff id alone (isAdmin below).
+    admins: base.admins,
   };
   let replies = 0;
   const reply = (message: OutboundMessage) =>
