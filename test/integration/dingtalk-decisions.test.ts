@@ -199,6 +199,30 @@ describe('decisions on DingTalk (item 5)', () => {
   });
 });
 
+describe('对接 on DingTalk (item 5)', () => {
+  test('对接 <需求编号> lists the experts with their 编号; 对接 <需求编号> <专家编号> matches; others are refused', async () => {
+    const need = { enterprise_name: '包头稀土永磁科技有限公司', region: '包头市', industry: 'rare-earth', need_type: '技术难题', description: '烧结钕铁硼磁体的晶界扩散工艺一致性不足', contact_name: '李工', mobile: '13900139000' };
+    const filed = await d.click({ action: 'need.submit', form: 'tok_need_dingtalk_1' }, DT_FILER, need, { chatId: 'oc_p2p_need_filer_000000000000000001' });
+    expect(filed.toast.type).toBe('success');
+    const code = /XQ\d{4}-\d{4}/.exec(filed.toast.content)![0];
+    const added = await d.click({ action: 'expert.add', form: 'tok_expert_dingtalk_1' }, ADMIN_OPEN_ID, { name: '周敏', organisation: '内蒙古工业大学', fields: ['rare-earth'], contact: '13700001234', open_id: '' }, { chatId: 'oc_p2p_admin_decisions_000000000001' });
+    expect(added.toast.type).toBe('success');
+    const [{ id: expertId }] = await h.bot.ds.query('SELECT id FROM experts');
+
+    expect((await ask(`对接 ${code} ${expertId}`, DT_OTHER)).text).toBe('只有科创服务中心的管理员可以对接专家。');
+    const card = await ask(`对接 ${code}`, DT_ADMIN);
+    expect(card.text).toContain(`- ${expertId}：周敏 · 内蒙古工业大学`);
+    expect(card.text).toContain(`「对接 ${code} ＜专家编号＞ ［对接说明］」`);
+    expect(card.text).not.toContain('此表单暂不能在钉钉中填写');
+
+    expect((await ask(`对接 ${code} ${expertId} 本周内电话联系`, DT_ADMIN)).text).toBe(`已对接：${code} → 周敏`);
+    const [row] = await h.bot.ds.query('SELECT status, expert_id FROM needs');
+    expect(row).toEqual({ status: '已对接', expert_id: expertId });
+    // The enterprise's contact (a DingTalk filer) hears of it on DingTalk.
+    await until('the filer’s notice', () => privately(DT_FILER).some((c) => textOf(c).includes('周敏')));
+  });
+});
+
 describe('jobs on DingTalk (item 7)', () => {
   async function bindGroups(): Promise<void> {
     await say('绑定 中心', DT_ADMIN, { group: CENTRE_GROUP });
