@@ -5,7 +5,7 @@ import { createLogger } from '../../src/logger';
 import { ADMIN_OPEN_ID, Harness, startHarness } from '../helpers/bot-harness';
 import { Driver, validForm, YEAR } from '../helpers/application-driver';
 import { FakeDingTalk, dingtalkSignHeaders } from '../helpers/fake-dingtalk';
-import { GROUP_ID, ROBOT_CODE, robotMessage } from '../helpers/dingtalk-messages';
+import { CORP_ID, GROUP_ID, ROBOT_CODE, robotMessage } from '../helpers/dingtalk-messages';
 import { TENANT_KEY } from '../helpers/events';
 import { visibleText } from '../helpers/card-text';
 
@@ -238,7 +238,14 @@ describe('jobs on DingTalk (item 7)', () => {
 
   test('the activity reminder reaches the 盟市 group and the filer on DingTalk; the summary request the filer', async () => {
     await bindGroups();
+    // One centre: the DingTalk groups are in the Feishu tenant's books, and say where they were bound.
+    expect(await h.bot.ds.query("SELECT tenant_key, platform, origin_tenant FROM chat_bindings WHERE platform = 'dingtalk'")).toEqual([
+      { tenant_key: TENANT_KEY, platform: 'dingtalk', origin_tenant: CORP_ID },
+      { tenant_key: TENANT_KEY, platform: 'dingtalk', origin_tenant: CORP_ID },
+    ]);
     const code = await approved();
+    // Filed with the Feishu form: a Feishu record, of the Feishu tenant.
+    expect(await h.bot.ds.query('SELECT origin_platform, origin_tenant FROM applications')).toEqual([{ origin_platform: 'feishu', origin_tenant: TENANT_KEY }]);
     // The review card went to the centre's DingTalk group (bound), not to the admins privately.
     expect(inGroup(CENTRE_GROUP).some((c) => textOf(c).includes(code))).toBe(true);
 

@@ -8,7 +8,8 @@ import type { Dispatch } from '../../services/inbox-service';
 import type { Messenger, SendRef } from '../../services/outbox-service';
 import type { OutboundMessage } from '../port';
 import { FEISHU_ID } from '../router';
-import { DINGTALK_MESSAGE_EVENT, DINGTALK_PLATFORM, RobotMessage } from './intake';
+import { corpIdOf, DINGTALK_MESSAGE_EVENT, DINGTALK_PLATFORM, RobotMessage } from './intake';
+import { withOrigin } from '../../db/origin';
 import type { DingTalkPlatform } from './dingtalk-platform';
 
 /**
@@ -52,7 +53,8 @@ export function withDingTalk(feishu: Dispatch, deps: HandlerDeps, ctx: DingTalkH
   const bindings = new BindingService(ctx.ds, ctx.now, DINGTALK_PLATFORM);
   return async (evt, log) => {
     if (evt.eventType !== DINGTALK_MESSAGE_EVENT) return feishu(evt, log);
-    return handleRobotMessage(evt, deps, bindings, ctx, log);
+    // What it makes says it came from DingTalk, of this organisation (src/db/origin.ts).
+    return withOrigin({ platform: DINGTALK_PLATFORM, tenant: corpIdOf(evt.event as RobotMessage) }, () => handleRobotMessage(evt, deps, bindings, ctx, log));
   };
 }
 
