@@ -151,6 +151,11 @@ export const matchCommand: Command = {
       await ctx.reply({ type: 'text', text: `专家编号应为数字（发送「对接 ${sanitizeForText(code)}」查看可选专家及其编号）。` });
       return;
     }
+    const found = await ctx.deps.experts.get(ctx.message.tenantKey, Number(expert));
+    if (!found || found.deletedAt !== null) {
+      await ctx.reply({ type: 'text', text: `没有编号为 ${expert} 的专家。发送「对接 ${sanitizeForText(code)}」查看可选专家及其编号。` });
+      return;
+    }
     await runAction(ctx, NEED_ACTIONS[NEED_MATCH_ACTION], { action: NEED_MATCH_ACTION, id: need.id }, { expert, note });
   },
 };

@@ -215,6 +215,7 @@ describe('对接 on DingTalk (item 5)', () => {
     expect(card.text).toContain(`「对接 ${code} ＜专家编号＞ ［对接说明］」`);
     expect(card.text).not.toContain('此表单暂不能在钉钉中填写');
 
+    expect((await ask(`对接 ${code} 999`, DT_ADMIN)).text).toBe(`没有编号为 999 的专家。发送「对接 ${code}」查看可选专家及其编号。`);
     expect((await ask(`对接 ${code} ${expertId} 本周内电话联系`, DT_ADMIN)).text).toBe(`已对接：${code} → 周敏`);
     const [row] = await h.bot.ds.query('SELECT status, expert_id FROM needs');
     expect(row).toEqual({ status: '已对接', expert_id: expertId });
