@@ -7,7 +7,9 @@ import { BindingService } from '../../services/binding-service';
 import type { Dispatch } from '../../services/inbox-service';
 import type { Messenger, SendRef } from '../../services/outbox-service';
 import type { OutboundMessage } from '../port';
-import { DINGTALK_MESSAGE_EVENT, DINGTALK_PLATFORM, RobotMessage } from './intake';
+import { FEISHU_ID } from '../router';
+import { corpIdOf, DINGTALK_MESSAGE_EVENT, DINGTALK_PLATFORM, RobotMessage } from './intake';
+import { withOrigin } from '../../db/origin';
 import type { DingTalkPlatform } from './dingtalk-platform';
 
 /**
@@ -24,8 +26,6 @@ export interface DingTalkHandlerContext {
   now: () => number;
 }
 
-/** Feishu ids carry a prefix (ou_, oc_, om_); DingTalk ids do not. Such a target stays on Feishu. */
-const FEISHU_ID = /^o[ucm]_/;
 
 /**
  * The outbox, delivering on DingTalk: a reply goes to the group (robot messages are not
@@ -53,7 +53,8 @@ export function withDingTalk(feishu: Dispatch, deps: HandlerDeps, ctx: DingTalkH
   const bindings = new BindingService(ctx.ds, ctx.now, DINGTALK_PLATFORM);
   return async (evt, log) => {
     if (evt.eventType !== DINGTALK_MESSAGE_EVENT) return feishu(evt, log);
-    return handleRobotMessage(evt, deps, bindings, ctx, log);
+    // What it makes says it came from DingTalk, of this organisation (src/db/origin.ts).
+    return withOrigin({ platform: DINGTALK_PLATFORM, tenant: corpIdOf(evt.event as RobotMessage) }, () => handleRobotMessage(evt, deps, bindings, ctx, log));
   };
 }
 
@@ -67,7 +68,9 @@ export async function handleRobotMessage(evt: StoredEvent, base: HandlerDeps, bi
     messenger: dingtalkMessenger(base.messenger, conversation),
     bindings,
     platform: ctx.platform,
-    admins: ctx.adminStaffIds,
+    // Every admin of the centre, on both platforms, to be told things (centreTargets); who IS
+    // an admin here is decided by staff id alone (isAdmin below).
+    admins: base.admins,
   };
   let replies = 0;
   const reply = (message: OutboundMessage) =>
