@@ -370,7 +370,7 @@ describe('ExpertService.upsert', () => {
 });
 
 describe('ExpertService.list', () => {
-  it('lists the tenant’s experts by name, optionally only those covering a field', async () => {
+  it('lists the tenant’s experts by name in pinyin order, optionally only those covering a field', async () => {
     await experts.upsert(TENANT, expertInput({ name: '赵六', fields: ['green'] }), ADMIN_A);
     await experts.upsert(TENANT, expertInput({ name: 'Li Wei', fields: ['digital', 'green'] }), ADMIN_A);
     await experts.upsert(TENANT, expertInput({ name: '王五', fields: ['rare-earth'] }), ADMIN_A);
@@ -378,8 +378,9 @@ describe('ExpertService.list', () => {
     const names = (list: Expert[]) => list.map((e) => e.name);
     const all = await experts.list(TENANT);
     expect(names(all)).toHaveLength(3);
-    expect(names(all)).toEqual([...names(all)].sort());
-    expect(names(await experts.list(TENANT, 'green')).sort()).toEqual(['Li Wei', '赵六'].sort());
+    // ICU's zh collation: Han by pinyin (wang before zhao, whatever the code points), then Latin.
+    expect(names(all)).toEqual(['王五', '赵六', 'Li Wei']);
+    expect(names(await experts.list(TENANT, 'green'))).toEqual(['赵六', 'Li Wei']);
     expect(names(await experts.list(TENANT, 'rare-earth'))).toEqual(['王五']);
     expect(await experts.list(TENANT, 'metallurgy')).toEqual([]);
     // A field is matched whole, not as a part of another.
