@@ -13,7 +13,7 @@ import {
 } from '../../cards/expert-cards';
 import { expertCard, EXPERT_PAGE_SIZE } from '../../cards/expert-list-card';
 import type { Option } from '../../cards/need-cards';
-import { buttons, byName, callbackValue, components, expectEscaped, expectValidCard, forms, type Node, one } from '../helpers/card-checks';
+import { buttons, byName, callbackValue, components, expectEscaped, expectValidCard, expectValidPersonPicker, forms, type Node, one } from '../helpers/card-checks';
 
 const byNameOrNone = byName;
 import { visibleText } from '../helpers/card-text';
@@ -81,6 +81,13 @@ describe('expertFormCard', () => {
     const empty = expertFormCard(formView());
     for (const f of ['name', 'organisation', 'contact', 'open_id']) expect(one(empty, f)).not.toHaveProperty('default_value');
     expect(byNameOrNone(empty, 'feishu')).toHaveLength(0);
+  });
+
+  it('checks person pickers as Feishu does: open_id options, a preselected person among them', () => {
+    expect(() => expectValidPersonPicker({ tag: 'select_person', name: 'p' })).not.toThrow();
+    expect(() => expectValidPersonPicker({ tag: 'select_person', name: 'p', options: [{ value: 'ou_a' }], initial_option: 'ou_a' })).not.toThrow();
+    expect(() => expectValidPersonPicker({ tag: 'select_person', name: 'p', initial_option: 'ou_a' })).toThrow();
+    expect(() => expectValidPersonPicker({ tag: 'select_person', name: 'p', options: [{ value: '13900139000' }] })).toThrow();
   });
 
   it('keeps a linked Feishu account through the button, with 保留 / 不再关联', () => {
