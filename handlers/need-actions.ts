@@ -82,7 +82,7 @@ async function matchView(deps: HandlerDeps, need: Need, extra: { note?: string; 
   const view = (e: (typeof pool)[number]) => ({ id: e.id, name: e.name, organisation: e.organisation, fieldsText: fieldsOf(e).map((f) => industryLabel(f)).join('、') });
   // More experts than the select may list: a search box narrows it (by name, organisation, field).
   const key = query ? searchKey(query) : '';
-  const experts = (key ? pool.map(view).filter((e) => [e.name, e.organisation, e.fieldsText].some((t) => searchKey(t).includes(key))) : pool.map(view));
+  const experts = key ? pool.map(view).filter((e) => [e.name, e.organisation, e.fieldsText].some((t) => searchKey(t).includes(key))) : pool.map(view);
   const inField = new Set(pool.filter((e) => fieldsOf(e).includes(need.industry)).map((e) => e.id));
   return matchCard({
     need,
@@ -101,26 +101,18 @@ function queryOf(raw: unknown): string | undefined {
   return text ? [...text].slice(0, MATCH_QUERY_CHARS).join('') : undefined;
 }
 
-const matchOpen: CardActionHandler = async (ctx) => {
+/** 对接 opens the matching card; its 搜索 (`query`) gives the same card, the select narrowed. */
+async function openMatch(ctx: CardActionContext, query?: string): Promise<CardActionResult> {
   const need = await loadForAdmin(ctx);
   if (!isNeed(need)) return need;
   const status = need.status as NeedStatus;
   if (!canNeedTransition(status, 'match') && !canNeedTransition(status, 'rematch')) {
     return { toast: { type: 'warning', content: `该需求当前状态为「${need.status}」，不能对接。` }, card: await needCardFor(ctx.deps, need, { admin: true }) };
   }
-  return { card: await matchView(ctx.deps, need) };
-};
-
-/** 搜索 on the matching card: the same card, the select narrowed to the experts that match. */
-const matchSearch: CardActionHandler = async (ctx) => {
-  const need = await loadForAdmin(ctx);
-  if (!isNeed(need)) return need;
-  const status = need.status as NeedStatus;
-  if (!canNeedTransition(status, 'match') && !canNeedTransition(status, 'rematch')) {
-    return { toast: { type: 'warning', content: `该需求当前状态为「${need.status}」，不能对接。` }, card: await needCardFor(ctx.deps, need, { admin: true }) };
-  }
-  return { card: await matchView(ctx.deps, need, { query: queryOf(ctx.formValue?.q) }) };
-};
+  return { card: await matchView(ctx.deps, need, { query }) };
+}
+const matchOpen: CardActionHandler = (ctx) => openMatch(ctx);
+const matchSearch: CardActionHandler = (ctx) => openMatch(ctx, queryOf(ctx.formValue?.q));
 
 const match: CardActionHandler = async (ctx) => {
   const { deps } = ctx;
