@@ -181,6 +181,12 @@ const ACTIONS: Record<string, Row> = {
   'expert.delete': { may: ['admin'], readOnly: true, setup: async (w) => ({ value: { action: 'expert.delete' }, form: { expert: String((await w.freshExpert()).id) } }) },
   'expert.delete_confirm': { may: ['admin'], setup: async (w) => { const e = await w.freshExpert(); return { value: { action: 'expert.delete_confirm', id: e.id, v: Number(e.updated_at) } }; } },
   'expert.delete_cancel': { may: ['admin'], readOnly: true, setup: async (w) => ({ value: { action: 'expert.delete_cancel', id: (await w.freshExpert()).id } }) },
+  // The list's pages, an expert's card and the edit form only answer; 保存修改 is tied to the version seen.
+  'expert.page': { may: ['admin'], readOnly: true, setup: async (w) => { await w.freshExpert(); return { value: { action: 'expert.page', page: 0 } }; } },
+  'expert.view': { may: ['admin'], readOnly: true, setup: async (w) => ({ value: { action: 'expert.view', id: (await w.freshExpert()).id, page: 0 } }) },
+  'expert.edit': { may: ['admin'], readOnly: true, setup: async (w) => ({ value: { action: 'expert.edit', id: (await w.freshExpert()).id, page: 0 } }) },
+  'expert.update': { may: ['admin'], setup: async (w) => { const e = await w.freshExpert(); return { value: { action: 'expert.update', id: e.id, v: Number(e.updated_at), page: 0 }, form: { ...EXPERT_FORM, name: `改名${token().slice(0, 4)}`, open_id: 'ou_authz_expert_account_00000000001' } }; } },
+  'need.match_search': { may: ['admin'], readOnly: true, setup: async (w) => { await w.expert(); const n = await w.need(); return { value: { action: 'need.match_search', id: n.id, v: n.version }, form: { q: '周' } }; } },
   'expert.add': { may: ['admin'], replayGap: 'a replayed 添加专家 updates the expert again', setup: async () => ({ value: { action: 'expert.add', form: token() }, form: { ...EXPERT_FORM, name: `专家${token().slice(0, 4)}` } }) },
   'report.publish': { may: ['admin'], setup: async () => ({ value: { action: 'report.publish', form: token() }, form: publishForm() }) },
   // Opening the form sends it privately: a queued message is its effect. Decided by the group clicked in.
