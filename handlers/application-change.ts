@@ -95,7 +95,7 @@ async function sendTo(deps: HandlerDeps, tenantKey: string, target: { kind: 'cha
  * brought up to date, so that no card of a cancelled or moved activity still shows old dates or
  * buttons. Cards that were never delivered have no message to update.
  */
-async function refreshFilerCards(deps: HandlerDeps, app: Application): Promise<void> {
+export async function refreshFilerCards(deps: HandlerDeps, app: Application): Promise<void> {
   const card = applicationCard({ app, timezone: deps.settings.timezone, filerButtons: true });
   for (let v = 1; v < app.version; v++) {
     const messageId = await deps.messenger.sentMessageId({ tenantKey: app.tenantKey, key: `notify:${app.id}:v${v}` });

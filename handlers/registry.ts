@@ -22,6 +22,7 @@ import { reportCommand } from './report-command';
 import { exportCommand } from './export-command';
 import { circularCommand } from './circular-command';
 import { yearEndCommand } from './year-end-command';
+import { TEAM_ACTIONS } from './team-actions';
 import type { CardActionHandler, Command, EventHandler } from './types';
 
 /** In the order the help card lists them: everyone's first, then the centre's. */
@@ -60,4 +61,5 @@ export const CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = {
   ...NEED_ACTIONS,
   ...EXPERT_ACTIONS,
   ...REPORT_ACTIONS,
+  ...TEAM_ACTIONS,
 };
