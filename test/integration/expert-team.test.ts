@@ -216,3 +216,18 @@ it('sends 活动提醒 to the centre’s group 3 days and 1 day before, with the
   // The 盟市 groups still get their own reminders, without the team form.
   expect(d.toChat(BAOTOU_CHAT).filter((m) => visibleText(m.content).includes('活动提醒'))).toHaveLength(2);
 }, 120_000);
+
+it('warns the admin who agrees to a 改期 that moves the team onto another booking of one of its experts', async () => {
+  await assign(approvedCard[A].card, { chatId: CENTRE_CHAT, messageId: approvedCard[A].messageId }, ['张三']);
+  const C = `SQ${YEAR}-0003`;
+  await fileAndApprove(BAOTOU_FILER, C, { start_date: `${YEAR}-07-01 +0800`, end_date: `${YEAR}-07-01 +0800` });
+  expect((await assign(approvedCard[C].card, { chatId: CENTRE_CHAT, messageId: approvedCard[C].messageId }, ['张三'])).toast.type).toBe('success');
+
+  // 包头市 moves its July activity to 11 June, when 张三 is at SQ…-0001.
+  const asked = await d.click({ action: 'application.change_submit', id: 3, v: (await row(3)).version }, BAOTOU_FILER, { start_date: `${YEAR}-06-11 +0800`, end_date: `${YEAR}-06-11 +0800`, venue: '包头市科技馆', headcount: '100', note: '提前举办' }, { chatId: `oc_p2p_${BAOTOU_FILER}` });
+  expect(asked.toast.type).toBe('success');
+  const changeCard = () => d.toChat(CENTRE_CHAT).find((m) => m.msgType === 'interactive' && hasButton(m.content, '同意改期'));
+  await h.fake.waitFor(() => changeCard() !== undefined, 'the change review card');
+  const agreed = await d.click(buttonValue(changeCard()!.content, '同意改期'), ADMIN_OPEN_ID, { reason: '' }, { chatId: CENTRE_CHAT, messageId: changeCard()!.messageId });
+  expect(agreed.toast).toEqual({ type: 'warning', content: `已同意改期：${C}。注意：新日期与专家的其他安排重叠：张三 已安排在 ${A}（包头市）。请调整专家团队。` });
+});
