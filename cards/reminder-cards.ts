@@ -2,6 +2,7 @@ import type { Application } from '../src/db/entities/application.entity';
 import { displayCode, summaryLines } from './application-cards';
 import { button, card, CardJson, markdown, note } from './card-kit';
 import { escapeClipped, escapeMarkdown } from './markdown';
+import { teamNames } from './team-line';
 
 /** The reminders the scheduled jobs send. Pure data. */
 
@@ -79,10 +80,12 @@ export function overdueSummariesCard(apps: Application[], days: number, shown = 
  * 近期活动: what starts soon, in date order. `who` is the subject of the sentence: 您, a 盟市's
  * name, or 全区.
  */
-export function upcomingActivitiesCard(view: { apps: Application[]; who: string; from: string; until: string; days: number }, shown = 20): CardJson {
+export function upcomingActivitiesCard(view: { apps: Application[]; who: string; from: string; until: string; days: number; showTeams?: boolean }, shown = 20): CardJson {
+  // The centre (which leads the teams) sees each activity's expert team under it.
+  const team = (a: Application) => (view.showTeams ? `\n  专家团队：${teamNames(a) ?? "<font color='orange'>尚未安排</font>"}` : '');
   const lines = view.apps
     .slice(0, shown)
-    .map((a) => `- **${a.startDate}${a.endDate && a.endDate !== a.startDate ? ` 至 ${a.endDate}` : ''}** ${displayCode(a)} ${escapeClipped(a.orgName ?? '', 30)} · ${escapeMarkdown(a.region ?? '')} · ${escapeClipped(a.venue ?? '', 30)}（${a.headcount ?? '?'} 人）`);
+    .map((a) => `- **${a.startDate}${a.endDate && a.endDate !== a.startDate ? ` 至 ${a.endDate}` : ''}** ${displayCode(a)} ${escapeClipped(a.orgName ?? '', 30)} · ${escapeMarkdown(a.region ?? '')} · ${escapeClipped(a.venue ?? '', 30)}（${a.headcount ?? '?'} 人）${team(a)}`);
   if (view.apps.length > shown) lines.push(`- 还有 ${view.apps.length - shown} 项，发送「查询」查看`);
   return card({
     title: `近期活动 · 未来 ${view.days} 天`,

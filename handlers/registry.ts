@@ -23,6 +23,7 @@ import { exportCommand } from './export-command';
 import { circularCommand } from './circular-command';
 import { yearEndCommand } from './year-end-command';
 import { approveCommand, editCommand, matchCommand, rejectCommand, returnCommand, withdrawCommand } from './decision-commands';
+import { TEAM_ACTIONS } from './team-actions';
 import type { CardActionHandler, Command, EventHandler } from './types';
 
 /** In the order the help card lists them: everyone's first, then the centre's. */
@@ -67,4 +68,5 @@ export const CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = {
   ...NEED_ACTIONS,
   ...EXPERT_ACTIONS,
   ...REPORT_ACTIONS,
+  ...TEAM_ACTIONS,
 };

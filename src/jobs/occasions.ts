@@ -42,6 +42,16 @@ export function upcomingOccasions(app: Application, s: ReminderSchedule): Planne
   return s.activityDaysBefore.map((n) => ({ occasion: `before-${n}${dates}`, series: 'before', due: addDays(app.startDate!, -n), usefulUntil: app.startDate! }));
 }
 
+/**
+ * The centre's 活动提醒 with the expert team and the venue (issue 11, item 6). Keyed by the
+ * start date from the start, so that after a date change the new dates are reminded and the
+ * old ones never fire.
+ */
+export function centreOccasions(app: Application, s: ReminderSchedule): PlannedOccasion[] {
+  if (!app.startDate) return [];
+  return s.activityDaysBefore.map((n) => ({ occasion: `centre-before-${n}@${app.startDate}`, series: 'centre-before', due: addDays(app.startDate!, -n), usefulUntil: app.startDate! }));
+}
+
 /** The day after the activity ends: it becomes 已举办 and the summary is asked for. */
 export function heldDay(app: Application): string | undefined {
   return app.endDate ? addDays(app.endDate, 1) : undefined;

@@ -1,3 +1,4 @@
+import { centreReminderCard } from '../../cards/team-cards';
 import { overdueSummariesCard, draftDeadlineCard, reviewNudgeCard, upcomingActivityCard } from '../../cards/reminder-cards';
 import { summaryFormCard } from '../../cards/summary-cards';
 import { centreTargets } from '../../handlers/application-flow';
@@ -10,7 +11,7 @@ import { COVERED_YEARS, isYearCovered } from '../domain/working-days';
 import { SYSTEM_ACTOR } from '../services/application-record';
 import type { Job, JobContext } from './job-runner';
 import { reportReminders } from './report-reminders';
-import { draftOccasions, heldDay, isDue, latestPerSeries, nudgeDay, PlannedOccasion, summaryOccasions, upcomingOccasions } from './occasions';
+import { centreOccasions, draftOccasions, heldDay, isDue, latestPerSeries, nudgeDay, PlannedOccasion, summaryOccasions, upcomingOccasions } from './occasions';
 
 /**
  * The reminders job: every occasion of every application that has fallen due and was not yet
@@ -100,6 +101,16 @@ async function upcomingAndHeld(ctx: JobContext, app: Application) {
     const chats = region ? await ctx.deps.bindings.chatsFor(app.tenantKey, region) : [];
     for (const chat of chats) await ctx.sendToChat(`${subjectOf(app)}:${o.occasion}:chat:${chat.chatId}`, app.tenantKey, chat.chatId, { type: 'card', card });
     await ctx.sendToUser(`${subjectOf(app)}:${o.occasion}:filer`, app.tenantKey, app.filerOpenId, { type: 'card', card });
+    await ctx.record(subjectOf(app), o.occasion, 'sent');
+  }
+  // The centre leads the expert team: its group gets the team and the venue.
+  for (const o of await dueOccasions(ctx, app, centreOccasions(app, ctx.deps.schedule))) {
+    const card = centreReminderCard(app, daysBetween(ctx.today, app.startDate!));
+    for (const target of await centreTargets(ctx.deps, app.tenantKey)) {
+      const key = `${subjectOf(app)}:${o.occasion}:${target.kind}:${target.id}`;
+      if (target.kind === 'chat') await ctx.sendToChat(key, app.tenantKey, target.id, { type: 'card', card });
+      else await ctx.sendToUser(key, app.tenantKey, target.id, { type: 'card', card });
+    }
     await ctx.record(subjectOf(app), o.occasion, 'sent');
   }
   const held = heldDay(app);

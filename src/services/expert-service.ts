@@ -1,4 +1,5 @@
-import { IsNull, Repository } from 'typeorm';
+import { In, IsNull, Repository } from 'typeorm';
+import { industryLabel } from '../domain/industries';
 import type { Db } from '../db/unit-of-work';
 import { isUniqueViolation } from '../db/data-source';
 import { Expert } from '../db/entities/expert.entity';
@@ -126,6 +127,25 @@ export class ExpertService {
       throw err;
     }
     return { outcome: 'updated', expert: await this.repo.findOneByOrFail({ tenantKey, id }) };
+  }
+
+  /** The experts among `ids` that still exist (not deleted, this tenant's), in the order of `ids`. */
+  async byIds(tenantKey: string, ids: readonly number[]): Promise<Expert[]> {
+    const valid = ids.filter((id) => Number.isSafeInteger(id) && id > 0);
+    if (valid.length === 0) return [];
+    const found = await this.repo.find({ where: { tenantKey, id: In(valid), deletedAt: IsNull() } });
+    return valid.map((id) => found.find((e) => e.id === id)).filter((e): e is Expert => e !== undefined);
+  }
+
+  /**
+   * Experts whose name, organisation or field (its value or label) contains `text`, by name: for
+   * pickers that cannot list every expert (an activity's team). Empty text: every expert.
+   */
+  async matching(tenantKey: string, text: string): Promise<Expert[]> {
+    const all = await this.list(tenantKey);
+    const q = text.trim().toLowerCase();
+    if (!q) return all;
+    return all.filter((e) => [e.name, e.organisation, ...fieldsOf(e), ...fieldsOf(e).map((f) => industryLabel(f))].some((t) => t.toLowerCase().includes(q)));
   }
 
   /** How many needs (of any status) name the expert. */

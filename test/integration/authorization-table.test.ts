@@ -188,6 +188,12 @@ const ACTIONS: Record<string, Row> = {
   'expert.update': { may: ['admin'], setup: async (w) => { const e = await w.freshExpert(); return { value: { action: 'expert.update', id: e.id, v: Number(e.updated_at), page: 0 }, form: { ...EXPERT_FORM, name: `改名${token().slice(0, 4)}`, open_id: 'ou_authz_expert_account_00000000001' } }; } },
   'need.match_search': { may: ['admin'], readOnly: true, setup: async (w) => { await w.expert(); const n = await w.need(); return { value: { action: 'need.match_search', id: n.id, v: n.version }, form: { q: '周' } }; } },
   'expert.add': { may: ['admin'], replayGap: 'a replayed 添加专家 updates the expert again', setup: async () => ({ value: { action: 'expert.add', form: token() }, form: { ...EXPERT_FORM, name: `专家${token().slice(0, 4)}` } }) },
+  // The expert team of an approved activity (issue 11, item 6): admins only. Opening the form,
+  // and 取消 on the overlap confirmation, only show a card; saving and 仍然安排 book the team.
+  'team.open': { may: ['admin'], readOnly: true, setup: async (w) => ({ value: { action: 'team.open', id: (await w.approved()).id, from: 'detail' } }) },
+  'team.save': { may: ['admin'], setup: async (w) => { const e = await w.expert(); const a = await w.approved(); return { value: { action: 'team.save', id: a.id, v: a.version, from: 'detail' }, form: { experts: [String(e.id)], note: '6 月 9 日乘火车前往' } }; } },
+  'team.confirm': { may: ['admin'], setup: async (w) => { const e = await w.expert(); const a = await w.approved(); return { value: { action: 'team.confirm', id: a.id, v: a.version, from: 'detail', experts: [e.id], note: '' } }; } },
+  'team.dismiss': { may: ['admin'], readOnly: true, setup: async (w) => ({ value: { action: 'team.dismiss', id: (await w.approved()).id, from: 'detail' } }) },
   'report.publish': { may: ['admin'], setup: async () => ({ value: { action: 'report.publish', form: token() }, form: publishForm() }) },
   // Opening the form sends it privately: a queued message is its effect. Decided by the group clicked in.
   'report.open': { may: ['filer'], setup: async (w) => ({ value: { action: 'report.open', task: (await w.task()).id } }) },
