@@ -7,6 +7,7 @@ import { changeRequestOf, codeOf, SYSTEM_ACTOR, topicsOf } from '../src/services
 import { button, buttonRow, card, pager, CardElement, CardJson, divider, HeaderColour, markdown, note } from './card-kit';
 import { clipAtWord, escapeClipped, escapeMarkdown } from './markdown';
 import { textInput } from './form-kit';
+import { STAMPED_FORM_ACTION } from './scan-cards';
 
 /**
  * Cards that show an application: the filer's card (confirmation, status, their buttons), the
@@ -141,6 +142,8 @@ export interface ApplicationCardView {
   filerButtons: boolean;
   /** An admin looking (privately): 申请改期 / 取消活动 on the filer's behalf. */
   adminButtons?: boolean;
+  /** 下载申请表 (the pre-filled .docx, privately to the clicker): for the filer and admins. */
+  formButton?: boolean;
   /** Enterprise needs linked to it, for the expert team to prepare. */
   linkedNeeds?: LinkedNeed[];
 }
@@ -188,10 +191,13 @@ export function applicationCard(view: ApplicationCardView): CardJson {
   if (view.filerButtons && app.status !== '草稿' && app.draftForm) {
     elements.push(note('您有一次未通过检查、尚未提交的修改；点击「修改」可以接着改。'));
   }
+  const buttons: CardElement[] = [];
   if (view.filerButtons || view.adminButtons) {
     const actions = filerActions(app.status).filter((a) => view.filerButtons || CHANGE_ACTIONS.includes(a));
-    if (actions.length) elements.push(buttonRow(actions.map((a) => button(a, { action: FILER_BUTTONS[a].action, id: app.id }, FILER_BUTTONS[a].type, FILER_BUTTONS[a].confirm))));
+    buttons.push(...actions.map((a) => button(a, { action: FILER_BUTTONS[a].action, id: app.id }, FILER_BUTTONS[a].type, FILER_BUTTONS[a].confirm)));
   }
+  if (view.formButton && app.status !== '草稿') buttons.push(button('下载申请表', { action: STAMPED_FORM_ACTION, id: app.id }));
+  if (buttons.length) elements.push(buttonRow(buttons));
   const code = codeOf(app);
   const title = code ? `活动申请 ${code}` : '活动申请（草稿）';
   return card({ title, subtitle: app.orgName ?? undefined, colour: STATUS_COLOURS[app.status], summary: `${title} · ${app.status}`, elements });
