@@ -22,7 +22,7 @@ const codeText = (app: Application) => codeOf(app) ?? '（未编号）';
 
 /** What the filer is told with the form right after submitting (or resubmitting). */
 export function stampedFormIntro(app: Application, title: string): string {
-  return `这是按您提交的申请 ${codeText(app)} 填好的《${title}》。请打印并加盖单位公章，拍照或扫描后在与我的私聊中直接发送图片或文件，我会把它附到这份申请上。`;
+  return `这是按您提交的申请 ${codeText(app)} 填好的《${title}》。请打印并加盖单位公章，拍照或扫描后直接在这里发给我（图片或文件均可），我会把它附到这份申请上。`;
 }
 
 /** With the form sent again from a card's 下载申请表. */
@@ -34,7 +34,7 @@ export function stampedFormAgainIntro(app: Application, title: string): string {
 /** The reminder, `days` after submission, while no scan has come. */
 export function scanReminderText(app: Application, days: number, title: string): string {
   const org = app.orgName ? `（${sanitizeForText(app.orgName)}）` : '';
-  return `提醒：您的申请 ${codeText(app)}${org}已提交 ${days} 天，还没有收到加盖单位公章的申请表扫描件。按通知要求，申请表须加盖单位公章后报送科创服务中心。请打印下面的《${title}》，盖章后拍照或扫描，在与我的私聊中直接发送。`;
+  return `提醒：您的申请 ${codeText(app)}${org}已提交 ${days} 天，还没有收到加盖单位公章的申请表扫描件。按通知要求，申请表须加盖单位公章后报送科创服务中心。请打印下面的《${title}》，盖章后拍照或扫描，直接在这里发给我。`;
 }
 
 /** The line sent to the centre right before a forwarded scan (or activity photo): whose it is. */

@@ -130,7 +130,7 @@ const submit: CardActionHandler = async (ctx) => {
     card: statusCard(
       ctx,
       saved,
-      `<font color='green'>**${resubmitted ? '修改已提交' : '申请已提交'}**</font>，编号 **${code}**，等待科创服务中心审核，结果会私聊通知您。\n填好的申请表（Word）随后私聊发给您，请打印并加盖单位公章，把扫描件（图片或文件）在与我的私聊中发送给我。`,
+      `<font color='green'>**${resubmitted ? '修改已提交' : '申请已提交'}**</font>，编号 **${code}**，等待科创服务中心审核，结果会私聊通知您。\n按您填写的内容生成的申请表（Word 文件）随后发给您：请打印并加盖单位公章，再把扫描件（图片或文件）发给我。`,
     ),
   };
 };

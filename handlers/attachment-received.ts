@@ -115,7 +115,7 @@ export async function onAttachment(
   if (candidates.length === 0) {
     await reply({
       type: 'text',
-      text: '收到您的文件。您目前没有可以附文件的申请或报送：请先发送「申请」填写并提交申请表，再发送加盖公章的扫描件。',
+      text: '收到您的文件。您目前没有可以附文件的申请或报送：请先发送「申请」填写并提交申请表，再发送加盖单位公章的申请表扫描件。',
     });
     return;
   }
