@@ -39,11 +39,17 @@ export async function sendStampedForm(deps: HandlerDeps, app: Application, openI
  * the answer); if it fails it is logged, and 下载申请表 and the scan reminder send it again.
  */
 export function sendFormAfterSubmission(deps: HandlerDeps, app: Application, log: Logger): void {
+  if (!isFeishuUser(app.filerOpenId)) return;
   const key = `stamped-form:${app.id}:v${app.version}`;
   void sendStampedForm(deps, app, app.filerOpenId, key, (title) => stampedFormIntro(app, title)).then(
     () => log.info({ applicationId: app.id, code: codeOf(app) }, 'stamped form sent to the filer'),
     (err) => log.error({ err, applicationId: app.id }, 'stamped form: making or uploading the .docx failed; the filer can use 下载申请表'),
   );
+}
+
+/** Files go out through Feishu's upload: a filer known by another platform's id gets none (yet). */
+export function isFeishuUser(id: string): boolean {
+  return /^ou_/.test(id);
 }
 
 const error = (content: string) => ({ toast: { type: 'error' as const, content } });

@@ -1,5 +1,5 @@
 import { scanReminderText } from '../../cards/scan-cards';
-import { scanRequired } from '../../handlers/stamped-form';
+import { isFeishuUser, scanRequired } from '../../handlers/stamped-form';
 import type { Application } from '../db/entities/application.entity';
 import { stampedFormDocx, stampedFormFileName, stampedFormTitle } from '../services/stamped-form-docx';
 import type { JobContext } from './job-runner';
@@ -14,7 +14,7 @@ import { isDue, scanOccasion } from './occasions';
  * reminders job only calls this for 待审核 and 已通过), nor with SCAN_REQUIRED=off.
  */
 export async function scanReminder(ctx: JobContext, app: Application): Promise<void> {
-  if (!scanRequired(ctx.deps.settings) || app.attachmentKey) return;
+  if (!scanRequired(ctx.deps.settings) || app.attachmentKey || !isFeishuUser(app.filerOpenId)) return;
   const o = scanOccasion(app, ctx.deps.schedule, ctx.deps.settings.timezone);
   if (!o || !isDue(o.due, ctx.now, ctx.deps.settings.timezone, ctx.deps.schedule.hour)) return;
   const subject = `application:${app.id}`;
