@@ -28,11 +28,17 @@ function chineseDate(iso: string): string {
   return `${y}年${m}月${d}日`;
 }
 
-/** 活动时间 as written on the form: one day, or the first and last day. */
+/**
+ * 活动时间 as written on the form: one day, or the first and last day, the last without what it
+ * shares with the first (2027年6月10日至11日, 2027年6月30日至7月1日).
+ */
 export function activityTimeText(app: Pick<Application, 'startDate' | 'endDate'>): string {
   if (!app.startDate) return '';
   if (!app.endDate || app.endDate === app.startDate) return chineseDate(app.startDate);
-  return `${chineseDate(app.startDate)}至${chineseDate(app.endDate)}`;
+  const [y1, m1] = app.startDate.split('-').map(Number);
+  const [y2, m2, d2] = app.endDate.split('-').map(Number);
+  const end = y1 !== y2 ? chineseDate(app.endDate) : m1 !== m2 ? `${m2}月${d2}日` : `${d2}日`;
+  return `${chineseDate(app.startDate)}至${end}`;
 }
 
 /** The campaign year the form is for (its code's year; else its start date's). */
@@ -79,7 +85,7 @@ export async function stampedFormDocx(app: Application): Promise<Buffer> {
   const borders = { top: border, bottom: border, left: border, right: border };
   const margins = { top: 120, bottom: 120, left: 100, right: 100 };
   // Twentieths of a point: label, value, label, value across an A4 page's text width (8306).
-  const widths = [1800, 2853, 1800, 1853];
+  const widths = [2100, 2253, 1900, 2053];
   const cell = (text: string, width: number, opts: { label?: boolean; span?: number } = {}) =>
     new TableCell({
       borders,
