@@ -8,6 +8,7 @@ import { button, buttonRow, card, pager, CardElement, CardJson, divider, HeaderC
 import { clipAtWord, escapeClipped, escapeMarkdown } from './markdown';
 import { textInput } from './form-kit';
 import { teamButton, teamLine } from './team-line';
+import { STAMPED_FORM_ACTION } from './scan-cards';
 
 /**
  * Cards that show an application: the filer's card (confirmation, status, their buttons), the
@@ -142,6 +143,8 @@ export interface ApplicationCardView {
   filerButtons: boolean;
   /** An admin looking (privately): 申请改期 / 取消活动 on the filer's behalf. */
   adminButtons?: boolean;
+  /** 下载申请表 (the pre-filled .docx, privately to the clicker): for the filer and admins. */
+  formButton?: boolean;
   /** Enterprise needs linked to it, for the expert team to prepare. */
   linkedNeeds?: LinkedNeed[];
 }
@@ -191,17 +194,18 @@ export function applicationCard(view: ApplicationCardView): CardJson {
   if (view.filerButtons && app.status !== '草稿' && app.draftForm) {
     elements.push(note('您有一次未通过检查、尚未提交的修改；点击「修改」可以接着改。'));
   }
+  const code = codeOf(app);
+  const buttons: CardElement[] = [];
   if (view.filerButtons || view.adminButtons) {
     const actions = filerActions(app.status).filter((a) => view.filerButtons || CHANGE_ACTIONS.includes(a));
-    const code = codeOf(app);
     // `code` names the application in the text command a DingTalk button stands for (撤回 <编号>).
     const value = (a: FilerAction) => ({ action: FILER_BUTTONS[a].action, id: app.id, ...(code ? { code } : {}) });
-    const buttons = actions.map((a) => button(a, value(a), FILER_BUTTONS[a].type, FILER_BUTTONS[a].confirm));
+    buttons.push(...actions.map((a) => button(a, value(a), FILER_BUTTONS[a].type, FILER_BUTTONS[a].confirm)));
     // The centre assigns the expert team (issue 11, item 6).
     if (view.adminButtons && app.status === '已通过') buttons.push(teamButton(app, 'detail'));
-    if (buttons.length) elements.push(buttonRow(buttons));
   }
-  const code = codeOf(app);
+  if (view.formButton && app.status !== '草稿') buttons.push(button('下载申请表', { action: STAMPED_FORM_ACTION, id: app.id }));
+  if (buttons.length) elements.push(buttonRow(buttons));
   const title = code ? `活动申请 ${code}` : '活动申请（草稿）';
   return card({ title, subtitle: app.orgName ?? undefined, colour: STATUS_COLOURS[app.status], summary: `${title} · ${app.status}`, elements });
 }

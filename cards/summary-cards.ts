@@ -62,7 +62,7 @@ const MULTILINE: ReadonlySet<SummaryField> = new Set(['outcomes', 'followup_need
 
 const HINTS: Partial<Record<SummaryField, (rules: ApplicationRules) => string>> = {
   actual_core_count: (r) =>
-    `（2）已建园企科协负责人；（3）企业研发管理人员、工程师和一线职工。通知要求（2）（3）类人员占实际参加人数的 ${r.corePercent}% 以上。`,
+    `（2）已建园企科协负责人；（3）企业科研管理人员、科技工程师、一线产业工人等。通知要求（2）（3）类人员占实际参加人数的 ${r.corePercent}% 以上。`,
   actual_key_industry_count: (r) => `通知要求自治区十大产业企业占实际参与企业总数的 ${r.keyIndustryPercent}% 以上。`,
 };
 
@@ -178,7 +178,7 @@ export function summaryResultCard(view: SummaryResultView): CardJson {
     markdown(block(SUMMARY_LABELS.followup_needs, s.followupNeeds)),
     note(
       view.forCentre
-        ? '申请人发给机器人的活动照片、签到表会转发到这里。'
+        ? '申请人发来的活动照片、签到表会转发到这里。'
         : '活动照片、签到表可在与我的私聊中以图片或文件发给我。',
     ),
   ];

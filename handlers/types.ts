@@ -1,7 +1,7 @@
 import type { Logger } from '../src/logger';
 import type { ChatPlatform, OutboundMessage } from '../src/platform/port';
 import type { ApplicationRulesOverride } from '../src/domain/application-rule-config';
-import type { CentreContact } from '../src/config';
+import type { CentreContact, ScanRequired } from '../src/config';
 import type { ApplicationService } from '../src/services/application-service';
 import type { BindingService } from '../src/services/binding-service';
 import type { SummaryService } from '../src/services/summary-service';
@@ -43,6 +43,8 @@ export interface Settings {
   figures?: { circularToRegions: boolean; yearEndDate: string };
   /** CENTRE_CONTACT_*: shown on the help card and on returned or rejected applications. */
   contact?: CentreContact;
+  /** SCAN_REQUIRED (issue 11); absent: 'confirm'. */
+  scanRequired?: ScanRequired;
 }
 
 /** A verified, recorded event, as the inbox hands it to its handler. */
@@ -94,6 +96,8 @@ export interface Command {
 
 export interface CardActionContext {
   tenantKey: string;
+  /** The callback's id: the same for a replay, new for each click (keys what a click sends anew). */
+  eventId?: string;
   operatorOpenId: string;
   chatId: string | undefined;
   messageId: string | undefined;

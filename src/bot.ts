@@ -94,7 +94,7 @@ export function createJobDeps(config: Config, ds: DataSource, platform: ChatPlat
         txDeps.atomically = (inner) => inner(txDeps);
         return fn(txDeps);
       }),
-    settings: { ...(config.campaignYear ? { campaignYear: config.campaignYear } : {}), timezone: config.timezone, contact: config.centreContact, figures: { circularToRegions: config.circularToRegions, yearEndDate: config.yearEndFiguresDate } },
+    settings: { ...(config.campaignYear ? { campaignYear: config.campaignYear } : {}), timezone: config.timezone, contact: config.centreContact, scanRequired: config.scanRequired, figures: { circularToRegions: config.circularToRegions, yearEndDate: config.yearEndFiguresDate } },
     schedule: { ...DEFAULT_REMINDER_SCHEDULE, hour: config.reminderHour, weeklyHour: config.reminderHour },
     platform,
     admins: adminsOf(config),

@@ -62,6 +62,8 @@ export interface Config {
   yearEndFiguresDate: string;
   /** The centre's contact (the notice's 联系方式), shown on the help card and on returned or rejected applications. */
   centreContact: CentreContact;
+  /** SCAN_REQUIRED (issue 11): whether the stamped scan of the 申请表 is expected (see ScanRequired). */
+  scanRequired: ScanRequired;
   // --- DingTalk (issue 12) ---
   /** Undefined when DINGTALK_CLIENT_ID/DINGTALK_CLIENT_SECRET are not set (DingTalk off). */
   dingtalk: DingTalkConfig | undefined;
@@ -94,6 +96,12 @@ export interface DingTalkConfig {
 }
 
 /** Each part optional: an empty value is not shown. */
+/**
+ * `confirm` (default): 通过 without the stamped scan asks the admin once more, and the filer is
+ * reminded of a missing scan; `off`: the scan is optional (no question, no reminder).
+ */
+export type ScanRequired = 'confirm' | 'off';
+
 export interface CentreContact {
   name?: string;
   phone?: string;
@@ -197,6 +205,7 @@ const schema = z.object({
   CENTRE_CONTACT_EMAIL: optionalText.refine((v) => v === undefined || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), {
     message: "expected an e-mail address such as 'zzqkczx@126.com'",
   }),
+  SCAN_REQUIRED: z.enum(['confirm', 'off'], { message: "expected 'confirm' (ask before approving without the stamped scan, remind the filer) or 'off'" }).default('confirm'),
   NODE_ENV: optionalText,
   TEST_CLOCK_AT: optionalText.refine((v) => v === undefined || parseInstant(v) !== undefined, {
     message: "expected an ISO instant with an offset, such as '2027-06-01T00:30:00+08:00'",
@@ -339,6 +348,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ...(e.CENTRE_CONTACT_PHONE ? { phone: e.CENTRE_CONTACT_PHONE } : {}),
       ...(e.CENTRE_CONTACT_EMAIL ? { email: e.CENTRE_CONTACT_EMAIL } : {}),
     },
+    scanRequired: e.SCAN_REQUIRED,
     testClockAt,
   };
 }

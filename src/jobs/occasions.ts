@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { Application } from '../db/entities/application.entity';
 import { filingDeadline } from '../domain/application-rules';
 import type { ApplicationRulesOverride } from '../domain/application-rule-config';
-import { isoOf, requireDate } from '../domain/calendar';
+import { isoOf, localDate, requireDate } from '../domain/calendar';
 import { isChineseWorkingDay, type WorkingDayTest } from '../domain/working-days';
 import type { ReminderSchedule } from './schedule-config';
 
@@ -64,6 +64,16 @@ export function summaryOccasions(app: Application, s: ReminderSchedule): Planned
     ...s.summaryReminderDaysAfter.map((n) => ({ occasion: `summary-reminder-${n}`, series: 'summary-reminder', due: addDays(held, n) })),
     { occasion: 'summary-overdue', series: 'summary-overdue', due: addDays(held, s.summaryOverdueDaysAfter) },
   ];
+}
+
+/**
+ * The stamped scan's reminder: once per application (whatever its submissions), `days` after
+ * the latest submission, while the activity has not started; after that it is no use.
+ */
+export function scanOccasion(app: Application, s: ReminderSchedule, timezone: string): PlannedOccasion | undefined {
+  if (app.submittedAt === null || !app.startDate) return undefined;
+  const submittedOn = localDate(new Date(app.submittedAt), timezone);
+  return { occasion: 'scan-reminder', series: 'scan-reminder', due: addDays(submittedOn, s.scanReminderDaysAfter), usefulUntil: app.startDate };
 }
 
 /**

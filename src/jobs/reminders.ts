@@ -11,6 +11,7 @@ import { COVERED_YEARS, isYearCovered } from '../domain/working-days';
 import { SYSTEM_ACTOR } from '../services/application-record';
 import type { Job, JobContext } from './job-runner';
 import { reportReminders } from './report-reminders';
+import { scanReminder } from './scan-reminders';
 import { centreOccasions, draftOccasions, heldDay, isDue, latestPerSeries, nudgeDay, PlannedOccasion, summaryOccasions, upcomingOccasions } from './occasions';
 
 /**
@@ -27,6 +28,8 @@ export const reminders: Job = async (ctx) => {
       if (app.status === '草稿') await draftDeadline(ctx, app);
       if (app.status === '待审核') await reviewNudge(ctx, app);
       if (app.status === '已通过') await upcomingAndHeld(ctx, app);
+      // Last: a failed upload must not hold back the activity's own reminders.
+      if (app.status === '待审核' || app.status === '已通过') await scanReminder(ctx, app);
       if (app.status === '已举办') await summaryChase(ctx, app, overdue);
     } catch (err) {
       ctx.failed();

@@ -107,6 +107,9 @@ describeInChromium('the playground in Chromium', () => {
     expect(await review.textContent()).toContain('包头稀土高新区创新中心报告厅');
     await screenshot(review, 'playground-review.png', 1400);
     await review.getByRole('button', { name: '通过' }).click();
+    // Files cannot be sent in the playground, so there is no stamped scan: the bot asks once more.
+    const question = page.locator('.msg.bot .card').filter({ hasText: '尚未收到盖章扫描件，仍然通过？' }).last();
+    await question.getByRole('button', { name: '仍然通过' }).click();
     await toast(`SQ${YEAR}-0001`).filter({ hasText: '已通过' }).waitFor();
     const decided = page.locator('.msg.bot .card').filter({ hasText: `SQ${YEAR}-0001` }).last();
     await cardTitle(decided).filter({ hasText: `申请 SQ${YEAR}-0001 · 已通过` }).waitFor();

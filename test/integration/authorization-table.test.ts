@@ -70,9 +70,21 @@ class World {
 
   /** A submitted application (待审核) of the filer's. */
   async application(): Promise<{ id: number; version: number }> {
+    const forms = () => this.h.fake.delivered.filter((m) => m.msgType === 'file' && m.receiveId === FILER).length;
+    const before = forms();
     const answer = await this.d.file(FILER);
     expect(answer.toast.type).toBe('success');
+    // The pre-filled 申请表 follows the answer: wait for it, so that it is not taken for an action's effect.
+    await this.h.fake.waitFor(() => forms() > before, 'the pre-filled form sent to the filer');
     return this.one('SELECT id, version FROM applications ORDER BY id');
+  }
+
+  /** A submitted application whose stamped scan has come (so 通过 needs no confirmation). */
+  async scanned(): Promise<{ id: number; version: number }> {
+    const a = await this.application();
+    const attached = await this.d.click({ action: 'application.attach', id: a.id, ...FILE, msg: `om_authz_scan_${token()}` }, FILER, undefined, { chatId: `oc_p2p_${FILER}`, messageId: lastCardId() });
+    expect(attached.toast.type).toBe('success');
+    return this.one('SELECT id, version FROM applications WHERE id = ?', [a.id]);
   }
 
   async draft(): Promise<{ id: number }> {
@@ -109,7 +121,7 @@ class World {
 
   /** An approved application (已通过) of the filer's. */
   async approved(): Promise<{ id: number; version: number }> {
-    const a = await this.application();
+    const a = await this.scanned();
     const decided = await this.d.click({ action: 'application.review', id: a.id, decision: 'approve', v: a.version }, ADMIN_OPEN_ID, undefined, { chatId: CHAT.admin, messageId: lastCardId() });
     expect(decided.toast.type).toBe('success');
     return this.one('SELECT id, version FROM applications WHERE id = ?', [a.id]);
@@ -162,7 +174,12 @@ const ACTIONS: Record<string, Row> = {
   'application.edit': { may: ['filer', 'admin'], readOnly: true, setup: async (w) => ({ value: { action: 'application.edit', id: (await w.application()).id } }) },
   'application.resume': { may: ['filer'], readOnly: true, setup: async (w) => ({ value: { action: 'application.resume', id: (await w.draft()).id } }) },
   'application.withdraw': { may: ['filer', 'admin'], setup: async (w) => ({ value: { action: 'application.withdraw', id: (await w.application()).id } }) },
-  'application.review': { may: ['admin'], setup: async (w) => { const a = await w.application(); return { value: { action: 'application.review', id: a.id, decision: 'approve', v: a.version } }; } },
+  'application.review': { may: ['admin'], setup: async (w) => { const a = await w.scanned(); return { value: { action: 'application.review', id: a.id, decision: 'approve', v: a.version } }; } },
+  // Without the scan, 通过 asks first (SCAN_REQUIRED=confirm): 仍然通过 approves, 取消 shows the review card again.
+  'application.approve_unscanned': { may: ['admin'], setup: async (w) => { const a = await w.application(); return { value: { action: 'application.approve_unscanned', id: a.id, v: a.version, reason: '' } }; } },
+  'application.review_back': { may: ['admin'], readOnly: true, setup: async (w) => ({ value: { action: 'application.review_back', id: (await w.application()).id, reason: '' } }) },
+  // 下载申请表: the .docx privately to the clicker (its messages queued are the effect); each click anew, a replay not.
+  'application.stamped_form': { may: ['filer', 'admin'], setup: async (w) => ({ value: { action: 'application.stamped_form', id: (await w.application()).id } }) },
   'application.list': { may: ['filer', 'admin'], readOnly: true, setup: async () => ({ value: { action: 'application.list', scope: 'region', region: '包头市', page: 0 } }) },
   'application.attach': { may: ['filer'], setup: async (w) => ({ value: { action: 'application.attach', id: (await w.application()).id, ...FILE } }) },
   // 改期 and 取消 after approval: the filer or an admin asks; only an admin decides a change.
@@ -220,7 +237,7 @@ let d: Driver;
 let w: World;
 
 beforeAll(async () => {
-  h = await startHarness({ env: { CAMPAIGN_YEAR: String(YEAR) } });
+  h = await startHarness({ env: { CAMPAIGN_YEAR: String(YEAR), SCAN_REQUIRED: 'confirm' } });
   d = new Driver(h);
   w = new World(h, d);
   await d.bindAll({ [CENTRE_CHAT]: '中心', [BAOTOU_CHAT]: '包头市', [CHIFENG_CHAT]: '赤峰市' });

@@ -269,6 +269,20 @@ describe('CENTRE_CONTACT_*', () => {
   });
 });
 
+describe('SCAN_REQUIRED', () => {
+  it('defaults to confirm (ask before approving without the stamped scan, remind the filer)', () => {
+    expect(loadConfig({}).scanRequired).toBe('confirm');
+  });
+
+  it('accepts off', () => {
+    expect(loadConfig({ SCAN_REQUIRED: 'off' }).scanRequired).toBe('off');
+  });
+
+  it('names the variable for anything else', () => {
+    expect(configError({ SCAN_REQUIRED: 'yes' }).variable).toBe('SCAN_REQUIRED');
+  });
+});
+
 describe('TEST_CLOCK_AT (the tests-only clock)', () => {
   const LOOPBACK = { ...CREDENTIALS, FEISHU_ENCRYPT_KEY: 'k', FEISHU_BASE_URL: 'http://127.0.0.1:4567' };
   const AT = '2027-06-01T00:30:00+08:00';
