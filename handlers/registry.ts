@@ -22,6 +22,7 @@ import { reportCommand } from './report-command';
 import { exportCommand } from './export-command';
 import { circularCommand } from './circular-command';
 import { yearEndCommand } from './year-end-command';
+import { ledgerCommand } from './ledger-command';
 import type { CardActionHandler, Command, EventHandler } from './types';
 
 /** In the order the help card lists them: everyone's first, then the centre's. */
@@ -43,6 +44,7 @@ export const COMMANDS: readonly Command[] = [
   exportCommand,
   circularCommand,
   yearEndCommand,
+  ledgerCommand,
   bindCommand,
   unbindCommand,
 ];

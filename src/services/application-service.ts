@@ -8,6 +8,7 @@ import type { CheckedApplication } from '../domain/application-rules';
 import { canTransition, nextStatus, type ApplicationAction, type ApplicationStatus } from '../domain/application-status';
 import { parseFeishuDate } from '../domain/calendar';
 import { parseRegion } from '../domain/regions';
+import { markLedger } from './ledger/ledger-marks';
 import { changeRequestOf, changeValuesOf, reviewKeysOf, type ChangeRequest, type ChangeValues } from './application-record';
 
 /**
@@ -377,6 +378,8 @@ export class ApplicationService {
     if (res.affected !== 1) return { ok: false, current };
     // Typing into a draft is not an event worth a line in the trail; everything else is.
     if (change.action !== 'draft') await this.audit(app.id, change.action, from, to, change.actorOpenId, change.reason ?? null);
+    // The 台账 follows every submitted application (drafts are private and have no code yet).
+    if (to !== '草稿') await markLedger(this.repo.manager, app.tenantKey, 'application', app.id, this.now());
     return { ok: true, app: current, from };
   }
 
