@@ -11,7 +11,7 @@ import { LedgerEntry, type LedgerEntity } from '../../db/entities/ledger-entry.e
  * state once. A row being written right now stays `syncing`; the worker sees the newer
  * generation when it finishes and leaves the row pending for another pass. A row waiting out a
  * backoff keeps its time (an outage is not hammered by every click); a synced or failed one is
- * due at once. Marks are kept even when no Base is configured, so turning the 台账 on later
+ * due at once. `now` is the change's instant (the record's 最近更新). Marks are kept even when no Base is configured, so turning the 台账 on later
  * loses nothing (and `npm run job -- ledger-sync --full` writes everything anyway).
  */
 export async function markLedger(manager: EntityManager, tenantKey: string, entity: LedgerEntity, entityId: number, now: number): Promise<void> {
@@ -27,7 +27,9 @@ export async function markLedger(manager: EntityManager, tenantKey: string, enti
       generation: 1,
       syncedGeneration: 0,
       attempts: 0,
-      nextAttemptAt: now,
+      // Due at once, whatever the caller's clock (`npm run job --now` marks as of its own
+      // instant): backoffs are set by the writer, on its clock.
+      nextAttemptAt: 0,
       changedAt: now,
     })
     .onConflict(

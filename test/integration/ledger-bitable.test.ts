@@ -1,0 +1,185 @@
+import { ADMIN_OPEN_ID, FAST_RETRIES, Harness, startHarness } from '../helpers/bot-harness';
+import { Driver, YEAR } from '../helpers/application-driver';
+import { FakeFeishu } from '../helpers/fake-feishu';
+import { BAOTOU_CHAT, BAOTOU_FILER, CENTRE_CHAT, fileApproved, fileNeed, job, matchNeed, shanghai, summarise } from '../helpers/ledger-flow';
+import { runJob } from '../helpers/job-process';
+import type { BotOptions } from '../../src/bot';
+
+/**
+ * The 台账 in the centre's 多维表格 (issue 13 item 1), tried as the centre would: the bot
+ * creates its tables in the configured Base, and filing, approving and summarising an
+ * application, filing and matching a need, each leave one record in the Base that follows the
+ * change, through a persisted queue that survives a Bitable outage and a restart, and creates
+ * each record once (client_token) even when an answer is lost.
+ */
+
+jest.setTimeout(90_000);
+
+const BASE = 'bascnLedgerTest000000000001';
+const APPS = '活动申请台账';
+const NEEDS = '企业需求台账';
+const LEDGER_TIMINGS: BotOptions = {
+  ...FAST_RETRIES,
+  ledger: { pollIntervalMs: 50, recheckMs: 300, retry: { baseDelayMs: 50, maxDelayMs: 300, maxAttempts: 20 }, perSecond: 50 },
+};
+
+let fake: FakeFeishu;
+let h: Harness;
+let d: Driver;
+
+async function start(opts: { dbDir?: string; env?: Record<string, string> } = {}): Promise<void> {
+  h = await startHarness({ fake, dbDir: opts.dbDir, env: { CAMPAIGN_YEAR: String(YEAR), FEISHU_BITABLE_APP_TOKEN: BASE, ...opts.env }, bot: LEDGER_TIMINGS });
+  d = new Driver(h);
+}
+
+beforeEach(async () => {
+  fake = await new FakeFeishu().start();
+  fake.bitable.addBase(BASE);
+});
+afterEach(async () => {
+  await h?.close();
+  await fake.stop();
+});
+
+const appRecords = () => fake.bitable.records(BASE, APPS);
+const queue = (): Promise<Array<{ entity: string; status: string; attempts: number; record_id: string | null }>> =>
+  h.bot.ds.query('SELECT entity, status, attempts, record_id FROM ledger_queue ORDER BY id');
+
+it('creates its tables, and one record per application that follows filing, approval and the summary, also when Bitable fails twice first', async () => {
+  await start();
+  await d.bindAll({ [CENTRE_CHAT]: '中心', [BAOTOU_CHAT]: '包头市' });
+  await fake.waitFor(() => fake.bitable.table(BASE, APPS) !== undefined && fake.bitable.table(BASE, '报送台账') !== undefined, 'the tables');
+  const table = fake.bitable.table(BASE, APPS)!;
+  expect(table.fields[0]).toMatchObject({ field_name: '编号', type: 1, is_primary: true });
+  expect(table.fields.map((f) => f.field_name)).toEqual(expect.arrayContaining(['所在盟市', '申请单位', '活动开始日期', '计划人数', '实际人数', '状态', '审核意见', '已收盖章扫描件', '已提交总结', '专家']));
+
+  // Bitable answers the first two writes with 500: the record is written on the third try.
+  fake.bitable.writeFailures.push({ status: 500 }, { status: 503 });
+  await fileApproved(d, BAOTOU_FILER);
+  const code = `SQ${YEAR}-0001`;
+  await fake.waitFor(() => appRecords().some((r) => r['状态'] === '已通过'), 'the approved record');
+  expect(fake.bitable.writeFailures).toHaveLength(0);
+  expect(appRecords()).toHaveLength(1);
+  expect(appRecords()[0]).toMatchObject({ 编号: code, 所在盟市: '包头市', 状态: '已通过', 审核结论: '通过', 已提交总结: false });
+  expect(typeof appRecords()[0]['活动开始日期']).toBe('number');
+
+  await job(h, 'reminders', shanghai('06-12'));
+  await fake.waitFor(() => appRecords()[0]['状态'] === '已举办', 'the held record');
+  await summarise(d, BAOTOU_FILER, { headcount: 90, core: 80, enterprises: 20, keyIndustry: 15 });
+  await fake.waitFor(() => appRecords()[0]['状态'] === '已总结', 'the summarised record');
+  expect(appRecords()).toHaveLength(1);
+  expect(appRecords()[0]).toMatchObject({ 编号: code, 实际人数: 90, '实际第（2）（3）类人员占比（%）': 88.9, '实际十大产业企业占比（%）': 75, 已提交总结: true });
+  expect(await queue()).toEqual([expect.objectContaining({ entity: 'application', status: 'synced', attempts: 0 })]);
+
+  // 台账 answers the admin with the link and the queue's state.
+  const [answer] = await d.ask('台账', { senderOpenId: ADMIN_OPEN_ID, chatId: 'oc_p2p_admin' });
+  const text = answer.content.text as string;
+  expect(text).toContain(`https://feishu.cn/base/${BASE}`);
+  expect(text).toContain('所有记录均已写入');
+});
+
+it('records needs, with the matched expert', async () => {
+  await start();
+  await d.bindAll({ [CENTRE_CHAT]: '中心', [BAOTOU_CHAT]: '包头市' });
+  await fileNeed(d, BAOTOU_FILER);
+  await fake.waitFor(() => fake.bitable.records(BASE, NEEDS).length === 1, 'the need record');
+  const [need] = fake.bitable.records(BASE, NEEDS);
+  expect(need).toMatchObject({ 编号: expect.stringMatching(/^XQ\d{4}-0001$/), 所在盟市: '包头市', 状态: '待对接', 对接专家: null });
+  await matchNeed(d, need['编号'] as string);
+  await fake.waitFor(() => fake.bitable.records(BASE, NEEDS)[0]['状态'] === '已对接', 'the matched need');
+  expect(fake.bitable.records(BASE, NEEDS)).toEqual([expect.objectContaining({ 对接专家: '王磊', 专家单位: '内蒙古科技大学' })]);
+});
+
+it('loses nothing in an outage across a restart: the change queued while Bitable was down is written after it', async () => {
+  await start();
+  await d.bindAll({ [CENTRE_CHAT]: '中心', [BAOTOU_CHAT]: '包头市' });
+  await fake.waitFor(() => fake.bitable.table(BASE, APPS) !== undefined, 'the tables');
+  for (let i = 0; i < 1000; i++) fake.bitable.writeFailures.push({ status: 502 });
+  await fileApproved(d, BAOTOU_FILER);
+  await fake.waitFor(async () => (await queue()).some((r) => r.attempts >= 2), 'a few failed tries');
+  expect(appRecords()).toHaveLength(0);
+  // The user's clicks were answered while Bitable was down (fileApproved checked the toasts).
+  const dbDir = h.dbDir;
+  await h.stopBot();
+  fake.bitable.writeFailures.length = 0;
+  await start({ dbDir });
+  await fake.waitFor(() => appRecords().some((r) => r['状态'] === '已通过'), 'the record after the restart');
+  expect(appRecords()).toHaveLength(1);
+  expect(await queue()).toEqual([expect.objectContaining({ status: 'synced' })]);
+});
+
+it('creates a record once when the answer to its create is lost, and after a crash mid-write, by reusing the client_token', async () => {
+  await start();
+  await d.bindAll({ [CENTRE_CHAT]: '中心', [BAOTOU_CHAT]: '包头市' });
+  await fake.waitFor(() => fake.bitable.table(BASE, APPS) !== undefined, 'the tables');
+  // The create is stored, but its answer is a 500: the retry carries the same client_token.
+  fake.bitable.writeFailures.push({ status: 500, afterApplying: true });
+  const filed = await d.file(BAOTOU_FILER);
+  expect(filed.toast.type).toBe('success');
+  await fake.waitFor(async () => (await queue()).some((r) => r.status === 'synced'), 'the record written');
+  expect(appRecords()).toHaveLength(1);
+  expect(fake.bitable.reusedClientTokens).toHaveLength(1);
+  const creates = fake.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/records'));
+  expect(creates).toHaveLength(2);
+  expect(creates[0].query.client_token).toBe(creates[1].query.client_token);
+
+  // A writer that died mid-write leaves the row claimed without a record id; once its lease has
+  // run out the row is written again, under the same client_token: still one record.
+  const dbDir = h.dbDir;
+  await h.stopBot();
+  const { openDatabase } = await import('../../src/db/data-source');
+  const ds = await openDatabase(`sqlite:${dbDir}/bot.sqlite`);
+  await ds.query("UPDATE ledger_queue SET status = 'syncing', record_id = NULL, lease_until = 1, generation = generation + 1");
+  await ds.destroy();
+  await start({ dbDir });
+  await fake.waitFor(async () => (await queue()).every((r) => r.status === 'synced'), 'the row written again');
+  expect(appRecords()).toHaveLength(1);
+  expect(fake.bitable.reusedClientTokens).toHaveLength(2);
+});
+
+it('says precisely what is missing in a Base it may not change, and writes the fields that are there', async () => {
+  fake.bitable.addBase(BASE, [
+    {
+      table_id: 'tblExisting0000001',
+      name: APPS,
+      fields: [
+        { field_id: 'fld1', field_name: '编号', type: 1, is_primary: true },
+        { field_id: 'fld2', field_name: '状态', type: 3, property: { options: [] }, is_primary: false },
+        { field_id: 'fld3', field_name: '计划人数', type: 1, is_primary: false },
+      ],
+      records: new Map(),
+    },
+  ]);
+  fake.bitable.denyStructure = true;
+  await start();
+  await d.bindAll({ [CENTRE_CHAT]: '中心', [BAOTOU_CHAT]: '包头市' });
+  await d.file(BAOTOU_FILER);
+  await fake.waitFor(() => appRecords().length === 1, 'the record');
+  expect(appRecords()[0]).toEqual({ 编号: `SQ${YEAR}-0001`, 状态: '待审核' });
+
+  const [answer] = await d.ask('台账', { senderOpenId: ADMIN_OPEN_ID, chatId: CENTRE_CHAT, chatType: 'group' });
+  const text = answer.content.text as string;
+  expect(text).toContain('缺少数据表「企业需求台账」，创建失败：没有权限');
+  expect(text).toContain('数据表「活动申请台账」缺少字段「申请单位」（文本），添加失败：没有权限');
+  expect(text).toContain('数据表「活动申请台账」的字段「计划人数」类型为文本，应为数字');
+});
+
+it('`npm run job -- ledger-sync --full` rebuilds the Base from the database', async () => {
+  await start({ env: {} });
+  await d.bindAll({ [CENTRE_CHAT]: '中心', [BAOTOU_CHAT]: '包头市' });
+  await d.file(BAOTOU_FILER);
+  await fake.waitFor(() => appRecords().length === 1, 'the record');
+  await h.stopBot();
+  // Somebody emptied the table by hand.
+  for (const r of [...fake.bitable.table(BASE, APPS)!.records.keys()]) fake.bitable.deleteRecord(BASE, APPS, r);
+  const out = await runJob(h, ['ledger-sync', '--full'], { FEISHU_BITABLE_APP_TOKEN: BASE });
+  expect(out.stderr).toContain('ledger: record gone from the Base, writing it again');
+  expect(out.code).toBe(0);
+  expect(out.stdout).toContain('1 record(s) marked for a full rebuild');
+  expect(out.stdout).toContain('1 written, 0 still queued, 0 failed');
+  expect(appRecords()).toEqual([expect.objectContaining({ 编号: `SQ${YEAR}-0001`, 状态: '待审核' })]);
+
+  const bad = await runJob(h, ['ledger-sync'], { FEISHU_BITABLE_APP_TOKEN: '' });
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toContain('FEISHU_BITABLE_APP_TOKEN is not set');
+});
