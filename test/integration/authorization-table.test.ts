@@ -282,6 +282,8 @@ const COMMAND_ROWS: Record<string, { may: readonly Role[]; text?: string }> = {
   报送: { may: EVERYONE },
   导出: { may: ['admin'], text: '导出 申请' },
   通报: { may: ['admin'] },
+  // The 台账's link (issue 13 item 1); here no Base is configured, so the admin is told how to set one.
+  台账: { may: ['admin'] },
   // A 盟市's own figures in its group; the whole region's only for admins.
   年度数据: { may: ['filer', 'admin'], text: '年度数据 包头市' },
   // On an application of nobody's here (SQ2099-0001 does not exist): everyone is told so, nothing changes.
