@@ -183,3 +183,28 @@ it('`npm run job -- ledger-sync --full` rebuilds the Base from the database', as
   expect(bad.code).toBe(2);
   expect(bad.stderr).toContain('FEISHU_BITABLE_APP_TOKEN is not set');
 });
+
+/** The same on PostgreSQL (the queue's upsert is hand-written SQL), when TEST_POSTGRES_URL is set. */
+const PG_URL = process.env.TEST_POSTGRES_URL?.trim() || undefined;
+(PG_URL ? it : it.skip)('on PostgreSQL: marks in the change’s transaction, coalesces, and writes each record once through an outage', async () => {
+  const { createDataSource } = await import('../../src/db/data-source');
+  const reset = createDataSource(PG_URL!);
+  await reset.initialize();
+  await reset.query('DROP SCHEMA IF EXISTS public CASCADE');
+  await reset.query('CREATE SCHEMA public');
+  await reset.destroy();
+  await start({ env: { DATABASE_URL: PG_URL! } });
+  await d.bindAll({ [CENTRE_CHAT]: '中心', [BAOTOU_CHAT]: '包头市' });
+  await fake.waitFor(() => fake.bitable.table(BASE, APPS) !== undefined, 'the tables');
+  fake.bitable.writeFailures.push({ status: 500 }, { status: 500, afterApplying: true });
+  await fileApproved(d, BAOTOU_FILER);
+  await fileNeed(d, BAOTOU_FILER);
+  await fake.waitFor(() => appRecords().some((r) => r['状态'] === '已通过') && fake.bitable.records(BASE, NEEDS).length === 1, 'the records');
+  await fake.waitFor(async () => (await queue()).every((r) => r.status === 'synced'), 'the queue synced');
+  expect(appRecords()).toHaveLength(1);
+  const rows: Array<{ generation: number; synced_generation: number }> = await h.bot.ds.query("SELECT generation, synced_generation FROM ledger_queue WHERE entity = 'application'");
+  // Submitted, then approved: two changes, one row.
+  expect(rows).toHaveLength(1);
+  expect(Number(rows[0].generation)).toBeGreaterThanOrEqual(2);
+  expect(Number(rows[0].synced_generation)).toBe(Number(rows[0].generation));
+});
