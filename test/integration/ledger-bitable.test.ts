@@ -3,6 +3,9 @@ import { Driver, YEAR } from '../helpers/application-driver';
 import { FakeFeishu } from '../helpers/fake-feishu';
 import { BAOTOU_CHAT, BAOTOU_FILER, CENTRE_CHAT, fileApproved, fileNeed, job, matchNeed, shanghai, summarise } from '../helpers/ledger-flow';
 import { runJob } from '../helpers/job-process';
+import { buttonValue, hasButton } from '../helpers/application-driver';
+import { messageEvent } from '../helpers/events';
+import { DateTime } from 'luxon';
 import type { BotOptions } from '../../src/bot';
 
 /**
@@ -88,6 +91,38 @@ it('records needs, with the matched expert', async () => {
   await matchNeed(d, need['编号'] as string);
   await fake.waitFor(() => fake.bitable.records(BASE, NEEDS)[0]['状态'] === '已对接', 'the matched need');
   expect(fake.bitable.records(BASE, NEEDS)).toEqual([expect.objectContaining({ 对接专家: '王磊', 专家单位: '内蒙古科技大学' })]);
+});
+
+it('records each 盟市’s report submission: 待补附件 after the text, 已提交 with the file', async () => {
+  const STAFF = 'ou_staff_baotou_00000000000000000001';
+  await start();
+  await d.bindAll({ [CENTRE_CHAT]: '中心', [BAOTOU_CHAT]: '包头市' });
+  const deadline = DateTime.now().setZone('Asia/Shanghai').plus({ days: 5 }).set({ hour: 17, minute: 0, second: 0, millisecond: 0 });
+  const [form] = await d.ask('发起报送', { senderOpenId: ADMIN_OPEN_ID, chatId: 'oc_p2p_admin' });
+  const published = await d.click(
+    buttonValue(form.content, '发布报送任务'),
+    ADMIN_OPEN_ID,
+    { title: '年度落实情况报告', description: '请报送落实情况报告，加盖公章的 PDF', deadline: `${deadline.toFormat('yyyy-MM-dd HH:mm')} +0800`, regions: ['包头市'], expects: 'both' },
+    { chatId: 'oc_p2p_admin', messageId: form.messageId },
+  );
+  expect(published.toast.type).toBe('success');
+  await fake.waitFor(() => d.toChat(BAOTOU_CHAT).some((m) => hasButton(m.content, '提交')), 'the task in the group');
+  const card = d.toChat(BAOTOU_CHAT).find((m) => hasButton(m.content, '提交'))!;
+  await d.click(buttonValue(card.content, '提交'), STAFF, undefined, { chatId: BAOTOU_CHAT, messageId: card.messageId });
+  await fake.waitFor(() => d.toUser(STAFF).some((m) => hasButton(m.content, '提交')), 'the private form');
+  const privateForm = d.toUser(STAFF).find((m) => hasButton(m.content, '提交'))!;
+  const receipt = await d.click(buttonValue(privateForm.content, '提交'), STAFF, { text: '包头市落实情况：已完成' });
+  // Accepted, with a warning that the file is still missing.
+  expect(receipt.toast.type).toBe('warning');
+  const reports = () => fake.bitable.records(BASE, '报送台账');
+  await fake.waitFor(() => reports().length === 1, 'the report record');
+  expect(reports()[0]).toMatchObject({ 报送: expect.stringMatching(/^BS\d{4}-0001 · 包头市$/), 任务: '年度落实情况报告', 所在盟市: '包头市', 状态: '待补附件', 提交次数: 1, 附件数: 0 });
+
+  const evt = messageEvent({ text: '', chatType: 'p2p', chatId: 'oc_p2p_baotou', senderOpenId: STAFF, messageType: 'file' });
+  evt.event.message.content = JSON.stringify({ file_key: 'file_v3_report', file_name: '包头市落实情况报告.pdf' });
+  await h.post('/feishu/events', evt);
+  await fake.waitFor(() => reports()[0]['状态'] === '已提交', 'the record with the file');
+  expect(reports()).toEqual([expect.objectContaining({ 附件数: 1, 附件: '包头市落实情况报告.pdf' })]);
 });
 
 it('loses nothing in an outage across a restart: the change queued while Bitable was down is written after it', async () => {
