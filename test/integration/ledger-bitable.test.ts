@@ -201,6 +201,19 @@ it('says precisely what is missing in a Base it may not change, and writes the f
   expect(text).toContain('数据表「活动申请台账」的字段「计划人数」类型为文本，应为数字');
 });
 
+it('says when the Base cannot be read, keeps the changes queued, and writes them once it can', async () => {
+  fake.bitable.bases.delete(BASE);
+  await start();
+  await d.bindAll({ [CENTRE_CHAT]: '中心', [BAOTOU_CHAT]: '包头市' });
+  expect((await d.file(BAOTOU_FILER)).toast.type).toBe('success');
+  const [answer] = await d.ask('台账', { senderOpenId: ADMIN_OPEN_ID, chatId: 'oc_p2p_admin' });
+  expect(answer.content.text).toContain('待写入 1 条记录');
+  expect(answer.content.text).toContain(`无法读取多维表格（${BASE}）的数据表：找不到该多维表格（1254040）`);
+  fake.bitable.addBase(BASE);
+  await fake.waitFor(() => appRecords().length === 1, 'the record once the Base is there');
+  expect(appRecords()[0]).toMatchObject({ 编号: `SQ${YEAR}-0001`, 状态: '待审核' });
+});
+
 it('`npm run job -- ledger-sync --full` rebuilds the Base from the database', async () => {
   await start({ env: {} });
   await d.bindAll({ [CENTRE_CHAT]: '中心', [BAOTOU_CHAT]: '包头市' });

@@ -207,11 +207,17 @@ export class LedgerWorker {
   async pass(): Promise<number> {
     const now = this.now();
     if (now < this.pausedUntil) return 0;
-    const stale = !this.tables || (this.problemList.length > 0 && now - this.checkedAt >= this.opts.recheckMs);
+    // Checked again while something is missing: every recheckMs, or every 30 s at most while
+    // the Base cannot be read at all (a wrong token, no permission yet, a network failure).
+    const since = now - this.checkedAt;
+    const stale = this.tables
+      ? this.problemList.length > 0 && since >= this.opts.recheckMs
+      : this.checkedAt === 0 || since >= Math.min(this.opts.recheckMs, 30_000);
     if (stale && !(await this.ensureTables())) return 0;
+    if (!this.tables || this.tables.size === 0) return 0;
     await releaseExpired(this.repo, { from: 'syncing', to: 'pending' }, now);
     const due = await this.repo.find({
-      where: { status: 'pending', nextAttemptAt: LessThanOrEqual(now), entity: In([...this.tables!.keys()]) },
+      where: { status: 'pending', nextAttemptAt: LessThanOrEqual(now), entity: In([...this.tables.keys()]) },
       order: { nextAttemptAt: 'ASC', id: 'ASC' },
       take: this.opts.batch,
     });
