@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { ADMIN_OPEN_ID, FAST_RETRIES, Harness, startHarness } from '../helpers/bot-harness';
 import { Driver, YEAR } from '../helpers/application-driver';
 import { FakeFeishu } from '../helpers/fake-feishu';
@@ -42,6 +43,8 @@ beforeEach(async () => {
 afterEach(async () => {
   await h?.close();
   await fake.stop();
+  // A restarted bot reuses its predecessor's folder, which no harness then removes.
+  rmSync(h.dbDir, { recursive: true, force: true });
 });
 
 const appRecords = () => fake.bitable.records(BASE, APPS);
