@@ -24,6 +24,7 @@ import { circularCommand } from './circular-command';
 import { yearEndCommand } from './year-end-command';
 import { approveCommand, editCommand, matchCommand, rejectCommand, returnCommand, withdrawCommand } from './decision-commands';
 import { TEAM_ACTIONS } from './team-actions';
+import { ledgerCommand } from './ledger-command';
 import type { CardActionHandler, Command, EventHandler } from './types';
 
 /** In the order the help card lists them: everyone's first, then the centre's. */
@@ -51,6 +52,7 @@ export const COMMANDS: readonly Command[] = [
   exportCommand,
   circularCommand,
   yearEndCommand,
+  ledgerCommand,
   bindCommand,
   unbindCommand,
 ];

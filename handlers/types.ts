@@ -10,6 +10,7 @@ import type { ExpertService } from '../src/services/expert-service';
 import type { ReportService } from '../src/services/report-service';
 import type { Messenger } from '../src/services/outbox-service';
 import type { CardJson } from '../cards/card-kit';
+import type { LedgerState } from '../src/services/ledger/ledger-worker';
 
 /** What every handler may use. Handlers stay thin: parse, call a service, build a card, reply. */
 export interface HandlerDeps {
@@ -30,6 +31,14 @@ export interface HandlerDeps {
    * (src/db/unit-of-work.ts). Inside, it joins the open transaction.
    */
   atomically<T>(fn: (tx: HandlerDeps) => Promise<T>): Promise<T>;
+  /** The 台账 in the centre's 多维表格, when FEISHU_BITABLE_APP_TOKEN is set (issue 13 item 1). */
+  ledger?: LedgerView;
+}
+
+/** What `台账` shows: the Base's link and how its queue stands. */
+export interface LedgerView {
+  url: string;
+  state(): Promise<LedgerState>;
 }
 
 /** The deployment's settings that handlers need (from the configuration). */

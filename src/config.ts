@@ -8,6 +8,14 @@ import { z } from 'zod';
 /** How Feishu reaches the bot: HTTP pushes to a public address, or an outbound WebSocket. */
 export type FeishuEventMode = 'webhook' | 'long-connection';
 
+/** The 台账 in the centre's 多维表格 (issue 13 item 1). */
+export interface LedgerConfig {
+  /** FEISHU_BITABLE_APP_TOKEN: the Base the 台账's tables are in. */
+  appToken: string;
+  /** FEISHU_BITABLE_URL, or https://feishu.cn/base/<app_token>: the link `台账` answers with. */
+  url: string;
+}
+
 export interface Config {
   port: number;
   databaseUrl: string;
@@ -60,6 +68,9 @@ export interface Config {
   circularToRegions: boolean;
   /** YEAR_END_FIGURES_DATE ('MM-DD'): when each 盟市's group gets its year-end figures. */
   yearEndFiguresDate: string;
+  // --- The 台账 in the centre's 多维表格 (issue 13 item 1) ---
+  /** FEISHU_BITABLE_APP_TOKEN and FEISHU_BITABLE_URL; undefined: no 台账. */
+  ledger: LedgerConfig | undefined;
   /** The centre's contact (the notice's 联系方式), shown on the help card and on returned or rejected applications. */
   centreContact: CentreContact;
   /** SCAN_REQUIRED (issue 11): whether the stamped scan of the 申请表 is expected (see ScanRequired). */
@@ -198,6 +209,11 @@ const schema = z.object({
     .trim()
     .default('12-01')
     .refine(isMonthDay, { message: "expected a day of the year as 'MM-DD', e.g. '12-01'" }),
+  // The 台账 (issue 13 item 1): the Base's app_token (the part of its address after /base/).
+  FEISHU_BITABLE_APP_TOKEN: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9]{8,64}$/.test(v), {
+    message: "expected the Base's app_token: the letters and digits after /base/ in its address",
+  }),
+  FEISHU_BITABLE_URL: optionalText.refine((v) => v === undefined || /^https:\/\/\S+$/.test(v), { message: "expected the Base's https:// address" }),
   CENTRE_CONTACT_NAME: optionalText.refine((v) => v === undefined || [...v].length <= 30, { message: 'expected a name of at most 30 characters' }),
   CENTRE_CONTACT_PHONE: optionalText.refine((v) => v === undefined || /^[0-9+\-() ]{5,30}$/.test(v), {
     message: "expected a phone number such as '0471-6939381'",
@@ -343,6 +359,9 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     circularToRegions: e.CIRCULAR_TO_REGIONS === '1',
     yearEndFiguresDate: e.YEAR_END_FIGURES_DATE,
     dingtalk,
+    ledger: e.FEISHU_BITABLE_APP_TOKEN
+      ? { appToken: e.FEISHU_BITABLE_APP_TOKEN, url: e.FEISHU_BITABLE_URL ?? `https://feishu.cn/base/${e.FEISHU_BITABLE_APP_TOKEN}` }
+      : undefined,
     centreContact: {
       ...(e.CENTRE_CONTACT_NAME ? { name: e.CENTRE_CONTACT_NAME } : {}),
       ...(e.CENTRE_CONTACT_PHONE ? { phone: e.CENTRE_CONTACT_PHONE } : {}),

@@ -10,6 +10,7 @@ import { parseFeishuDate } from '../domain/calendar';
 import { parseRegion } from '../domain/regions';
 import { changeRequestOf, changeValuesOf, codeOf, reviewKeysOf, teamOf, type ChangeRequest, type ChangeValues, type TeamMember } from './application-record';
 import { BOOKING_STATUSES, type Booking } from '../domain/expert-team';
+import { markLedger } from './ledger/ledger-marks';
 
 /**
  * Applications in the database: drafts, submissions, decisions, attachments, the audit trail.
@@ -416,6 +417,8 @@ export class ApplicationService {
     if (res.affected !== 1) return { ok: false, current };
     // Typing into a draft is not an event worth a line in the trail; everything else is.
     if (change.action !== 'draft') await this.audit(app.id, change.action, from, to, change.actorOpenId, change.reason ?? null);
+    // The 台账 follows every submitted application (drafts are private and have no code yet).
+    if (to !== '草稿') await markLedger(this.repo.manager, app.tenantKey, 'application', app.id, this.now());
     return { ok: true, app: current, from };
   }
 

@@ -8,6 +8,7 @@ import { ReportForm } from '../db/entities/report-form.entity';
 import { ReportSubmission } from '../db/entities/report-submission.entity';
 import { ReportTask } from '../db/entities/report-task.entity';
 import type { Attachment } from './application-service';
+import { markLedger } from './ledger/ledger-marks';
 
 /**
  * Report collections: a task is numbered inside its INSERT (BS<year>-NNNN, see insertNumbered), each
@@ -190,7 +191,9 @@ export class ReportService {
         .execute();
     }
     await this.bump(task.id);
-    return { submission: await this.submissions.findOneByOrFail({ taskId: task.id, region }), first, task: await this.tasks.findOneByOrFail({ id: task.id }) };
+    const submission = await this.submissions.findOneByOrFail({ taskId: task.id, region });
+    await markLedger(this.submissions.manager, task.tenantKey, 'report', submission.id, now);
+    return { submission, first, task: await this.tasks.findOneByOrFail({ id: task.id }) };
   }
 
   /** Keeps a file sent for a submission; the same message twice is kept once. Returns the submission's file count. */
@@ -198,6 +201,8 @@ export class ReportService {
     try {
       await withSavepoint(this.files.manager, () => this.files.insert({ submissionId: submission.id, kind: file.kind, fileKey: file.key, name: file.name, messageId: file.messageId, sentBy, at: this.now() }));
       await this.bump(submission.taskId);
+      const task = await this.tasks.findOneBy({ id: submission.taskId });
+      if (task) await markLedger(this.files.manager, task.tenantKey, 'report', submission.id, this.now());
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
     }

@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeBitable } from './fake-bitable';
 
 /**
  * The card checks (test/helpers/card-checks.ts) are written with jest's `expect`: the fake runs
@@ -107,6 +108,8 @@ export class FakeFeishu {
   readonly violations: string[] = [];
   /** Uploads received: what was uploaded, with which fields. */
   readonly uploads: Array<{ kind: 'image' | 'file'; key: string; fields: Record<string, string>; bytes: number }> = [];
+  /** Bitable (多维表格): the Bases, tables and records the bot wrote (fake-bitable.ts). */
+  readonly bitable = new FakeBitable(this.violations);
   appId = FAKE_APP_ID;
   appSecret = 'test-app-secret-value';
   botOpenId = FAKE_BOT_OPEN_ID;
@@ -232,6 +235,7 @@ export class FakeFeishu {
       this.violations.push(`${call.method} ${call.path}: ${reason}`);
       return send(400, { code: CODE_INVALID_PARAM, msg: `invalid request parameter: ${reason}` });
     };
+    if (call.path.startsWith('/open-apis/bitable/')) return this.bitable.handle(call, send);
     if (call.path === '/open-apis/bot/v3/info') {
       return send(200, { code: 0, msg: 'ok', bot: { activate_status: 2, app_name: '企业创新助手', open_id: this.botOpenId } });
     }

@@ -337,6 +337,8 @@ const COMMAND_ROWS: Record<string, CommandRow> = {
   报送: { may: EVERYONE },
   导出: { may: ['admin'], text: '导出 申请' },
   通报: { may: ['admin'] },
+  // The 台账's link (issue 13 item 1); here no Base is configured, so the admin is told how to set one.
+  台账: { may: ['admin'] },
   // A 盟市's own figures in its group; the whole region's only for admins.
   年度数据: { may: ['filer', 'admin'], text: '年度数据 包头市' },
   // On the filer's approved application: the filer and admins; others read it as not found.

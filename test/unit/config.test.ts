@@ -320,3 +320,20 @@ describe('TEST_CLOCK_AT (the tests-only clock)', () => {
     }
   });
 });
+
+describe('the 台账 (issue 13 item 1)', () => {
+  it('is off without FEISHU_BITABLE_APP_TOKEN, and links to the Base by its token unless FEISHU_BITABLE_URL is set', () => {
+    expect(loadConfig({}).ledger).toBeUndefined();
+    expect(loadConfig({ FEISHU_BITABLE_APP_TOKEN: 'bascnCMII2ORej2RItqpZZUNMIe' }).ledger).toEqual({
+      appToken: 'bascnCMII2ORej2RItqpZZUNMIe',
+      url: 'https://feishu.cn/base/bascnCMII2ORej2RItqpZZUNMIe',
+    });
+    const url = 'https://centre.feishu.cn/base/bascnCMII2ORej2RItqpZZUNMIe';
+    expect(loadConfig({ FEISHU_BITABLE_APP_TOKEN: 'bascnCMII2ORej2RItqpZZUNMIe', FEISHU_BITABLE_URL: url }).ledger?.url).toBe(url);
+  });
+
+  it('refuses a whole address or a bad link with a line naming the variable', () => {
+    expect(configError({ FEISHU_BITABLE_APP_TOKEN: 'https://centre.feishu.cn/base/bascnX' }).variable).toBe('FEISHU_BITABLE_APP_TOKEN');
+    expect(configError({ FEISHU_BITABLE_APP_TOKEN: 'bascnCMII2ORej2RItqpZZUNMIe', FEISHU_BITABLE_URL: 'centre.feishu.cn/base' }).variable).toBe('FEISHU_BITABLE_URL');
+  });
+});

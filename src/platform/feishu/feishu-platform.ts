@@ -38,7 +38,7 @@ export function toFeishuContent(message: Exclude<OutboundMessage, { type: 'forwa
  * The SDK logs whole axios errors, request headers and bearer token included. This logger
  * passes on only what is safe to keep.
  */
-function sdkLogger(logger: Logger) {
+export function sdkLogger(logger: Logger) {
   const safe = (args: unknown[]) =>
     args.map((a) => {
       if (axios.isAxiosError(a)) return { error: a.message, status: a.response?.status, code: (a.response?.data as any)?.code };
@@ -53,7 +53,7 @@ function sdkLogger(logger: Logger) {
 type SdkHttpInstance = NonNullable<ConstructorParameters<typeof lark.Client>[0]['httpInstance']>;
 
 /** An axios instance with a timeout; the SDK's default one waits forever on a hung connection. */
-function createHttp(timeoutMs: number): SdkHttpInstance {
+export function createHttp(timeoutMs: number): SdkHttpInstance {
   const http = axios.create({ timeout: timeoutMs });
   // The SDK expects its http instance to resolve with the body, as its default one does.
   http.interceptors.response.use((res) => (res.config as any)['$return_headers'] ? { data: res.data, headers: res.headers } : res.data);
