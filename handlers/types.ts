@@ -43,6 +43,8 @@ export interface Settings {
   figures?: { circularToRegions: boolean; yearEndDate: string };
   /** CENTRE_CONTACT_*: shown on the help card and on returned or rejected applications. */
   contact?: CentreContact;
+  /** URGENT_ESCALATION (issue 13 item 6); absent: off. */
+  urgentEscalation?: boolean;
 }
 
 /** A verified, recorded event, as the inbox hands it to its handler. */

@@ -60,6 +60,11 @@ export interface Config {
   circularToRegions: boolean;
   /** YEAR_END_FIGURES_DATE ('MM-DD'): when each 盟市's group gets its year-end figures. */
   yearEndFiguresDate: string;
+  // --- Calendar and escalation (issue 13 items 5, 6) ---
+  /** FEISHU_CALENDAR_ID: approved activities become events in this calendar; undefined: no calendar. */
+  calendarId: string | undefined;
+  /** URGENT_ESCALATION: once the last reminder has passed with nothing done, buzz the responsible person (urgent_app). */
+  urgentEscalation: boolean;
   /** The centre's contact (the notice's 联系方式), shown on the help card and on returned or rejected applications. */
   centreContact: CentreContact;
   // --- DingTalk (issue 12) ---
@@ -184,6 +189,11 @@ const schema = z.object({
     .trim()
     .default('12-01')
     .refine(isMonthDay, { message: "expected a day of the year as 'MM-DD', e.g. '12-01'" }),
+  // --- Calendar and escalation (issue 13 items 5, 6) ---
+  FEISHU_CALENDAR_ID: optionalText.refine((v) => v === undefined || /^[\w.@-]{1,200}$/.test(v), {
+    message: "expected a calendar id such as 'feishu.cn_xxxxxxxx@group.calendar.feishu.cn'",
+  }),
+  URGENT_ESCALATION: z.enum(['0', '1'], { message: "expected '0' (off) or '1' (on)" }).default('0'),
   CENTRE_CONTACT_NAME: optionalText.refine((v) => v === undefined || [...v].length <= 30, { message: 'expected a name of at most 30 characters' }),
   CENTRE_CONTACT_PHONE: optionalText.refine((v) => v === undefined || /^[0-9+\-() ]{5,30}$/.test(v), {
     message: "expected a phone number such as '0471-6939381'",
@@ -324,6 +334,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dataRetentionYears: e.DATA_RETENTION_YEARS,
     circularToRegions: e.CIRCULAR_TO_REGIONS === '1',
     yearEndFiguresDate: e.YEAR_END_FIGURES_DATE,
+    calendarId: e.FEISHU_CALENDAR_ID,
+    urgentEscalation: e.URGENT_ESCALATION === '1',
     dingtalk,
     centreContact: {
       ...(e.CENTRE_CONTACT_NAME ? { name: e.CENTRE_CONTACT_NAME } : {}),
