@@ -125,13 +125,22 @@ export class CalendarSync {
     private readonly logger: Logger,
     private readonly opts: CalendarSyncOptions = DEFAULT_CALENDAR_SYNC_OPTIONS,
     private readonly now: () => number = Date.now,
-    /** More attendees than the filer (the expert team, issue 11): open_ids for an application. */
-    private readonly extraAttendees: (app: Application) => Promise<string[]> = async () => [],
   ) {
     this.entries = ds.getRepository(CalendarEntry);
     this.cursors = ds.getRepository(CalendarCursor);
     this.events = ds.getRepository(ApplicationEvent);
     this.apps = ds.getRepository(Application);
+  }
+
+  /** More attendees than the filer: open_ids for an application (none by default). */
+  private extraAttendees: (app: Application) => Promise<string[]> = async () => [];
+
+  /**
+   * Who else attends an activity: the expert team feature (issue 11) plugs in here, and calls
+   * `requestCalendarSync` when a team changes, so the event's attendees follow it.
+   */
+  setExtraAttendees(fn: (app: Application) => Promise<string[]>): void {
+    this.extraAttendees = fn;
   }
 
   start(): void {

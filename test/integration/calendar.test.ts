@@ -4,6 +4,7 @@ import { visibleText } from '../helpers/card-text';
 import { buttonValue, Driver, hasButton, YEAR } from '../helpers/application-driver';
 import { FakeFeishu } from '../helpers/fake-feishu';
 import { FakeCalendar } from '../helpers/fake-feishu-calendar';
+import { requestCalendarSync } from '../../src/services/calendar-sync';
 
 jest.setTimeout(60_000);
 
@@ -153,4 +154,25 @@ it('an application withdrawn before approval never reaches the calendar', async 
   await settled();
   expect(calendarCalls()).toEqual([]);
   expect(calendar.events).toEqual([]);
+});
+
+it('follows the attendees the team feature names when it asks for a sync (requestCalendarSync)', async () => {
+  const EXPERT = 'ou_expert_rare_earth_0000000000000001';
+  let team: string[] = [EXPERT, 'not-an-open-id'];
+  h.bot.calendar!.setExtraAttendees(async () => team);
+  await fileAndApprove();
+  await fake.waitFor(() => calendar.live()[0]?.attendees.length === 2, 'the filer and the expert');
+  await settled();
+  expect(calendar.live()[0].attendees).toEqual([FILER, EXPERT]);
+
+  // The team changes: the expert leaves; the feature asks for a sync inside its own transaction.
+  const [app] = await h.bot.ds.query('SELECT id, tenant_key FROM applications');
+  team = [];
+  await h.bot.ds.transaction((m) => requestCalendarSync(m, app.tenant_key, app.id, Date.now()));
+  await fake.waitFor(() => calendar.live()[0]?.attendees.length === 1, 'the expert removed');
+  await settled();
+  expect(calendar.live()[0].attendees).toEqual([FILER]);
+  const removal = calendarCalls().find((c) => c.path.endsWith('/attendees/batch_delete'))!;
+  expect(removal.body.delete_ids).toEqual([{ type: 'user', user_id: EXPERT }]);
+  expect(calendar.events).toHaveLength(1);
 });
