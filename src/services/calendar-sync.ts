@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { DataSource, LessThan, LessThanOrEqual, MoreThan, Repository } from 'typeorm';
+import { DataSource, LessThanOrEqual, MoreThan, Repository } from 'typeorm';
 import { isMentionableOpenId } from '../../cards/mentions';
 import { ApplicationEvent } from '../db/entities/application-event.entity';
 import { Application } from '../db/entities/application.entity';
@@ -184,12 +184,18 @@ export class CalendarSync {
     const cursor = await this.cursors.findOneBy({ name: CURSOR });
     const position = cursor?.position ?? 0;
     if (!cursor) await this.cursors.createQueryBuilder().insert().values({ name: CURSOR, position: 0 }).orIgnore().execute();
-    const rows = await this.events.find({
-      select: { id: true, applicationId: true, action: true },
-      where: { id: MoreThan(position), at: LessThan(this.now() - this.opts.settleMs) },
+    const read = await this.events.find({
+      select: { id: true, applicationId: true, action: true, at: true },
+      where: { id: MoreThan(position) },
       order: { id: 'ASC' },
       take: 500,
     });
+    // Stop before the first row written in the last moments: a transaction that took a lower id
+    // may still be committing (PostgreSQL). Rows dated later than now come from a job run with
+    // its own `--now` and are as settled as any.
+    const now = this.now();
+    const young = read.findIndex((r) => r.at > now - this.opts.settleMs && r.at <= now);
+    const rows = young < 0 ? read : read.slice(0, young);
     if (rows.length === 0) return;
     const ids = [...new Set(rows.filter((r) => CALENDAR_ACTIONS.includes(r.action)).map((r) => r.applicationId))];
     for (const id of ids) {
