@@ -54,6 +54,8 @@ export interface Settings {
   contact?: CentreContact;
   /** SCAN_REQUIRED (issue 11); absent: 'confirm'. */
   scanRequired?: ScanRequired;
+  /** URGENT_ESCALATION (issue 13 item 6); absent: off. */
+  urgentEscalation?: boolean;
 }
 
 /** A verified, recorded event, as the inbox hands it to its handler. */

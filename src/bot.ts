@@ -39,6 +39,7 @@ import { withDingTalk } from './platform/dingtalk/message-handler';
 import { createDingTalkPlatform, wireDingTalkReceiver } from './platform/dingtalk/setup';
 import type { DingTalkPlatform } from './platform/dingtalk/dingtalk-platform';
 import type { StreamTuning } from './platform/dingtalk/stream';
+import { CalendarSync, CalendarSyncOptions, DEFAULT_CALENDAR_SYNC_OPTIONS } from './services/calendar-sync';
 
 export interface BotOptions {
   now?: () => number;
@@ -56,6 +57,8 @@ export interface BotOptions {
   dingtalkStream?: Partial<StreamTuning>;
   /** The 台账 writer's timings (tests shorten them). */
   ledger?: Partial<LedgerOptions>;
+  /** FEISHU_CALENDAR_ID: the calendar sync's poll interval and retries (tests shorten them). */
+  calendar?: Partial<CalendarSyncOptions>;
 }
 
 export interface Bot {
@@ -64,6 +67,8 @@ export interface Bot {
   outbox: OutboxService;
   inbox: InboxService;
   bindings: BindingService;
+  /** The calendar sync (issue 13 item 5), when FEISHU_CALENDAR_ID is set and Feishu is configured. */
+  calendar: CalendarSync | undefined;
   /** Starts the workers and listens on `port` (0 for any free port). Returns the port. */
   listen(port: number, host?: string): Promise<number>;
   stop(): Promise<void>;
@@ -98,7 +103,7 @@ export function createJobDeps(config: Config, ds: DataSource, platform: ChatPlat
         txDeps.atomically = (inner) => inner(txDeps);
         return fn(txDeps);
       }),
-    settings: { ...(config.campaignYear ? { campaignYear: config.campaignYear } : {}), timezone: config.timezone, contact: config.centreContact, scanRequired: config.scanRequired, figures: { circularToRegions: config.circularToRegions, yearEndDate: config.yearEndFiguresDate } },
+    settings: { ...(config.campaignYear ? { campaignYear: config.campaignYear } : {}), timezone: config.timezone, contact: config.centreContact, scanRequired: config.scanRequired, figures: { circularToRegions: config.circularToRegions, yearEndDate: config.yearEndFiguresDate }, urgentEscalation: config.urgentEscalation },
     schedule: { ...DEFAULT_REMINDER_SCHEDULE, hour: config.reminderHour, weeklyHour: config.reminderHour },
     platform,
     admins: adminsOf(config),
@@ -162,6 +167,18 @@ async function countLedger(ds: DataSource): Promise<{ pending: number; failed: n
   const rows: Array<{ status: string; n: string | number }> = await ds.query('SELECT status, COUNT(*) AS n FROM ledger_queue GROUP BY status');
   const count = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
   return { pending: count('pending') + count('syncing'), failed: count('failed'), synced: count('synced') };
+}
+
+/** The calendar sync, when FEISHU_CALENDAR_ID is set and there is a Feishu app to write with. */
+function createCalendarSync(config: Config, ds: DataSource, platform: ChatPlatform, logger: Logger, tuning: Partial<CalendarSyncOptions> | undefined, now: () => number): CalendarSync | undefined {
+  if (!config.calendarId) return undefined;
+  const feishu = platform instanceof PlatformRouter ? platform.for('feishu') : platform;
+  if (!(feishu instanceof FeishuPlatform)) {
+    logger.warn('FEISHU_CALENDAR_ID is set, but without Feishu credentials no calendar entries are made');
+    return undefined;
+  }
+  const log = logger.child({ component: 'calendar' });
+  return new CalendarSync(ds, feishu.calendar(), config.calendarId, config.timezone, log, { ...DEFAULT_CALENDAR_SYNC_OPTIONS, ...tuning }, now);
 }
 
 const SET_ASIDE_TEXT =
@@ -263,6 +280,7 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
     routers: playground ? [playground.router] : [],
     metrics,
   });
+  const calendar = createCalendarSync(config, ds, platform, logger, opts.calendar, now);
   const lease = new BotLease(ds, logger.child({ component: 'lease' }));
   const scheduler = new Scheduler(config.timezone, logger.child({ component: 'scheduler' }));
   const jobs = new JobRunner(ds, deps, logger.child({ component: 'jobs' }));
@@ -288,10 +306,12 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
     outbox,
     inbox,
     bindings,
+    calendar,
     async listen(port, host) {
       await lease.start();
       outbox.start();
       inbox.start();
+      calendar?.start();
       if (opts.cron !== false) scheduler.start();
       const http = config.http;
       server = createServer(
@@ -331,6 +351,7 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
         await closing;
       }
       await inbox.stop();
+      await calendar?.stop();
       await outbox.stop();
       await ledger?.worker?.stop();
       if (ds.isInitialized) await lease.stop();

@@ -71,6 +71,11 @@ export interface Config {
   // --- The 台账 in the centre's 多维表格 (issue 13 item 1) ---
   /** FEISHU_BITABLE_APP_TOKEN and FEISHU_BITABLE_URL; undefined: no 台账. */
   ledger: LedgerConfig | undefined;
+  // --- Calendar and escalation (issue 13 items 5, 6) ---
+  /** FEISHU_CALENDAR_ID: approved activities become events in this calendar; undefined: no calendar. */
+  calendarId: string | undefined;
+  /** URGENT_ESCALATION: once the last reminder has passed with nothing done, buzz the responsible person (urgent_app). */
+  urgentEscalation: boolean;
   /** The centre's contact (the notice's 联系方式), shown on the help card and on returned or rejected applications. */
   centreContact: CentreContact;
   /** SCAN_REQUIRED (issue 11): whether the stamped scan of the 申请表 is expected (see ScanRequired). */
@@ -214,6 +219,11 @@ const schema = z.object({
     message: "expected the Base's app_token: the letters and digits after /base/ in its address",
   }),
   FEISHU_BITABLE_URL: optionalText.refine((v) => v === undefined || /^https:\/\/\S+$/.test(v), { message: "expected the Base's https:// address" }),
+  // --- Calendar and escalation (issue 13 items 5, 6) ---
+  FEISHU_CALENDAR_ID: optionalText.refine((v) => v === undefined || /^[\w.@-]{1,200}$/.test(v), {
+    message: "expected a calendar id such as 'feishu.cn_xxxxxxxx@group.calendar.feishu.cn'",
+  }),
+  URGENT_ESCALATION: z.enum(['0', '1'], { message: "expected '0' (off) or '1' (on)" }).default('0'),
   CENTRE_CONTACT_NAME: optionalText.refine((v) => v === undefined || [...v].length <= 30, { message: 'expected a name of at most 30 characters' }),
   CENTRE_CONTACT_PHONE: optionalText.refine((v) => v === undefined || /^[0-9+\-() ]{5,30}$/.test(v), {
     message: "expected a phone number such as '0471-6939381'",
@@ -358,6 +368,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dataRetentionYears: e.DATA_RETENTION_YEARS,
     circularToRegions: e.CIRCULAR_TO_REGIONS === '1',
     yearEndFiguresDate: e.YEAR_END_FIGURES_DATE,
+    calendarId: e.FEISHU_CALENDAR_ID,
+    urgentEscalation: e.URGENT_ESCALATION === '1',
     dingtalk,
     ledger: e.FEISHU_BITABLE_APP_TOKEN
       ? { appToken: e.FEISHU_BITABLE_APP_TOKEN, url: e.FEISHU_BITABLE_URL ?? `https://feishu.cn/base/${e.FEISHU_BITABLE_APP_TOKEN}` }

@@ -209,6 +209,26 @@ export class ReportService {
     return this.files.countBy({ submissionId: submission.id });
   }
 
+  /**
+   * Who answers for a 盟市's report (issue 13 item 6: @-mentioned in its group's reminders, buzzed
+   * when it is missing after the deadline): the one who submitted it (waiting for files), else
+   * the one who last took its form, else the one who last submitted any task for that 盟市.
+   */
+  async responsibleFor(task: ReportTask, region: string): Promise<string | undefined> {
+    const own = await this.submissions.findOneBy({ taskId: task.id, region });
+    if (own) return own.submittedBy;
+    const form = await this.forms.findOne({ where: { taskId: task.id, region }, order: { issuedAt: 'DESC', id: 'DESC' } });
+    if (form) return form.issuedTo;
+    const earlier = await this.submissions
+      .createQueryBuilder('s')
+      .innerJoin(ReportTask, 't', 't.id = s.task_id')
+      .where('t.tenant_key = :tenant AND s.region = :region', { tenant: task.tenantKey, region })
+      .orderBy('s.submitted_at', 'DESC')
+      .addOrderBy('s.id', 'DESC')
+      .getOne();
+    return earlier?.submittedBy;
+  }
+
   filesOf(submissionIds: number[]): Promise<ReportFile[]> {
     if (submissionIds.length === 0) return Promise.resolve([]);
     return this.files.find({ where: { submissionId: In(submissionIds) }, order: { at: 'ASC', id: 'ASC' } });

@@ -4,6 +4,7 @@ import type { Logger } from '../../logger';
 import type { Readable } from 'node:stream';
 import { BotIdentity, ChatPlatform, OutboundMessage, PlatformError, ResourceTooLargeError, SendResult } from '../port';
 import { classifyFeishuError, fromFeishuCode } from './errors';
+import { FeishuCalendar } from './feishu-calendar';
 
 export interface FeishuPlatformOptions {
   appId: string;
@@ -78,6 +79,11 @@ export class FeishuPlatform implements ChatPlatform {
     });
   }
 
+  /** The calendar APIs over the same client and token (issue 13 item 5). */
+  calendar(): FeishuCalendar {
+    return new FeishuCalendar(this.client);
+  }
+
   sendToChat(chatId: string, message: OutboundMessage, idempotencyKey: string): Promise<SendResult> {
     return this.create('chat_id', chatId, message, idempotencyKey);
   }
@@ -101,6 +107,18 @@ export class FeishuPlatform implements ChatPlatform {
     await this.call(() =>
       this.client.im.v1.message.patch({ path: { message_id: messageId }, data: { content: JSON.stringify(card) } }),
     );
+  }
+
+  /**
+   * 应用内加急 on a message the bot sent (FEISHU.md §9): `PATCH /im/v1/messages/:id/urgent_app`.
+   * An open_id Feishu does not accept comes back in `invalid_user_id_list`: nobody was buzzed.
+   */
+  async urgentApp(messageId: string, openIds: string[]): Promise<void> {
+    const res = await this.call(() =>
+      this.client.im.v1.message.urgentApp({ path: { message_id: messageId }, params: { user_id_type: 'open_id' }, data: { user_id_list: openIds } }),
+    );
+    const invalid = (res.data?.invalid_user_id_list ?? []) as string[];
+    if (invalid.length >= openIds.length) throw new PlatformError(`urgent_app: Feishu refused every recipient (${invalid.join(', ')})`, { retryable: false });
   }
 
   async uploadImage(image: Buffer): Promise<string> {
