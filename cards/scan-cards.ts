@@ -58,7 +58,8 @@ export function scanConfirmCard(app: Application, reason: string): CardJson {
   if (reason.trim()) elements.push(markdown(`**审核意见**：${escapeMarkdown(reason.trim())}`));
   elements.push(
     buttonRow([
-      button('仍然通过', { action: APPROVE_UNSCANNED_ACTION, id: app.id, v: app.version, reason }, 'primary_filled'),
+      // `code` names the application in the text command a DingTalk button stands for (确认通过 <编号>).
+      button('仍然通过', { action: APPROVE_UNSCANNED_ACTION, id: app.id, v: app.version, reason, ...(codeOf(app) ? { code: codeOf(app) } : {}) }, 'primary_filled'),
       button('取消', { action: REVIEW_BACK_ACTION, id: app.id, reason }),
     ]),
   );

@@ -1,6 +1,7 @@
 import { sanitizeForText } from '../cards/markdown';
 import { NEED_MATCH_ACTION, NEED_MATCH_OPEN_ACTION } from '../cards/need-cards';
 import { REVIEW_ACTION } from '../cards/application-cards';
+import { APPROVE_UNSCANNED_ACTION, SCAN_QUESTION } from '../cards/scan-cards';
 import { parseNeedCode } from '../src/domain/need-status';
 import { parseCode } from '../src/services/application-record';
 import { APPLICATION_ACTIONS } from './application-actions';
@@ -83,10 +84,33 @@ function decisionCommand(word: string, decision: 'approve' | 'return' | 'reject'
         await ctx.reply({ type: 'text', text: `请写明原因。格式：${usage}，如「${word} ${sanitizeForText(code)} 活动时间与已通过的活动冲突」。` });
         return;
       }
-      await runAction(ctx, APPLICATION_ACTIONS[REVIEW_ACTION], { action: REVIEW_ACTION, id, decision }, { reason: rest });
+      const result = await runAction(ctx, APPLICATION_ACTIONS[REVIEW_ACTION], { action: REVIEW_ACTION, id, decision }, { reason: rest });
+      // Without the stamped scan the card asks once more (SCAN_REQUIRED): by text, the answer is a command.
+      if (result.toast?.content === SCAN_QUESTION) {
+        await ctx.reply({ type: 'text', text: `如仍要通过，请发送「确认通过 ${sanitizeForText(code)}${rest ? ` ${sanitizeForText(rest)}` : ''}」；也可以等申请人补发盖章扫描件后再审核。` });
+      }
     },
   };
 }
+
+/** `确认通过 <编号> [审核意见]`: approves although the stamped scan has not arrived (the card's 仍然通过). */
+export const confirmApproveCommand: Command = {
+  word: '确认通过',
+  usage: '确认通过 <编号> [审核意见]',
+  description: '尚未收到盖章扫描件时仍然通过申请',
+  adminOnly: true,
+  async run(ctx) {
+    if (!ctx.isAdmin) {
+      ctx.log.warn('decision command by a non-admin refused');
+      await ctx.reply({ type: 'text', text: '只有科创服务中心的管理员可以审核申请。' });
+      return;
+    }
+    const { code, rest } = splitArgs(ctx.args);
+    const id = await applicationId(ctx, code, '确认通过 <编号> [审核意见]');
+    if (id === undefined) return;
+    await runAction(ctx, APPLICATION_ACTIONS[APPROVE_UNSCANNED_ACTION], { action: APPROVE_UNSCANNED_ACTION, id, reason: rest });
+  },
+};
 
 export const approveCommand = decisionCommand('通过', 'approve', false, '审核通过申请（可附审核意见）');
 export const returnCommand = decisionCommand('退回', 'return', true, '退回申请修改，须写明原因');

@@ -22,7 +22,7 @@ import { reportCommand } from './report-command';
 import { exportCommand } from './export-command';
 import { circularCommand } from './circular-command';
 import { yearEndCommand } from './year-end-command';
-import { approveCommand, editCommand, matchCommand, rejectCommand, returnCommand, withdrawCommand } from './decision-commands';
+import { approveCommand, confirmApproveCommand, editCommand, matchCommand, rejectCommand, returnCommand, withdrawCommand } from './decision-commands';
 import { TEAM_ACTIONS } from './team-actions';
 import { ledgerCommand } from './ledger-command';
 import type { CardActionHandler, Command, EventHandler } from './types';
@@ -42,6 +42,7 @@ export const COMMANDS: readonly Command[] = [
   needListCommand,
   pendingCommand,
   approveCommand,
+  confirmApproveCommand,
   returnCommand,
   rejectCommand,
   matchCommand,

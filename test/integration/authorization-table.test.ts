@@ -346,6 +346,7 @@ const COMMAND_ROWS: Record<string, CommandRow> = {
   取消: { may: ['filer', 'admin'], answer: /已取消活动 SQ/, changes: true, text: async (w) => `取消 ${await w.approvedCode()} 场地无法落实` },
   // Decisions by text (issue 12, item 5): admins only, as the review card's buttons.
   通过: { may: ['admin'], changes: true, text: async (w) => `通过 ${await appCode(w)}` },
+  确认通过: { may: ['admin'], changes: true, text: async (w) => `确认通过 ${await appCode(w)}` },
   退回: { may: ['admin'], changes: true, text: async (w) => `退回 ${await appCode(w)} 请补充活动议程` },
   不予受理: { may: ['admin'], changes: true, text: async (w) => `不予受理 ${await appCode(w)} 不在支持范围内` },
   // The filer's buttons by text: the filer or an admin, as 修改 / 撤回 on the filer's card.

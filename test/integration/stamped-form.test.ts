@@ -186,6 +186,27 @@ describe('通过 without the stamped scan', () => {
     expect(approved.toast).toEqual({ type: 'success', content: `已通过：SQ${YEAR}-0001` });
   });
 
+  it('by text: 通过 asks the same and names the command; 确认通过 approves, with the 审核意见, once, for admins only', async () => {
+    await start();
+    await fileOne();
+    const code = `SQ${YEAR}-0001`;
+    const admin = { senderOpenId: ADMIN_OPEN_ID, chatId: CENTRE_CHAT, chatType: 'group' as const };
+    const replies = await d.ask(`通过 ${code} 材料齐全`, { ...admin, count: 2 });
+    expect(replies.map((m) => m.content.text)).toEqual(['尚未收到盖章扫描件，仍然通过？', `如仍要通过，请发送「确认通过 ${code} 材料齐全」；也可以等申请人补发盖章扫描件后再审核。`]);
+    expect(await status(1)).toEqual({ status: '待审核', decision_reason: null });
+
+    const [refused] = await d.ask(`确认通过 ${code}`, { senderOpenId: STRANGER, chatId: 'oc_p2p_stranger', chatType: 'p2p' });
+    expect(refused.content.text).toMatch(/只有科创服务中心的管理员/);
+    expect(await status(1)).toEqual({ status: '待审核', decision_reason: null });
+
+    const [approved] = await d.ask(`确认通过 ${code} 材料齐全`, admin);
+    expect(approved.content.text).toBe(`已通过：${code}`);
+    expect(await status(1)).toEqual({ status: '已通过', decision_reason: '材料齐全' });
+    const [again] = await d.ask(`确认通过 ${code}`, admin);
+    expect(again.content.text).toMatch(/已由.*处理|已通过/);
+    expect(Number((await h.bot.ds.query("SELECT count(*) AS n FROM application_events WHERE action = 'approve'"))[0].n)).toBe(1);
+  });
+
   it('does not ask with SCAN_REQUIRED=off', async () => {
     await start({ SCAN_REQUIRED: 'off' });
     const review = await fileOne();

@@ -109,6 +109,16 @@ describe('DingTalk rendering of decisions, filer buttons, 对接 and the digest 
     expect([msg.msgParam.actionURL1, msg.msgParam.actionURL2, msg.msgParam.actionURL3]).toEqual([link('修改 SQ2027-0012'), link('撤回 SQ2027-0012'), link('对接 XQ2027-0004')]);
   });
 
+  test('仍然通过 on the question asked without the stamped scan sends 确认通过, with the 审核意见 typed', async () => {
+    const { scanConfirmCard } = await import('../../cards/scan-cards');
+    const app = { id: 7, version: 2, codeYear: 2027, codeSeq: 12, orgName: '包头市科协', region: '包头市' } as any;
+    const msg = renderCard(scanConfirmCard(app, '材料齐全'));
+    expect(msg.msgParam.singleTitle).toBe('仍然通过');
+    expect(msg.msgParam.singleURL).toBe(link('确认通过 SQ2027-0012 材料齐全'));
+    expect(msg.msgParam.text).toContain('「确认通过 SQ2027-0012 ［审核意见］」');
+    expect(renderCard(scanConfirmCard(app, '')).msgParam.singleURL).toBe(link('确认通过 SQ2027-0012'));
+  });
+
   test('the 对接 form is shown as what to type, with the experts to choose from and their 编号', () => {
     const c = card({
       title: '对接专家 · XQ2027-0004',

@@ -47,6 +47,12 @@ const BUTTON_COMMANDS: Readonly<Record<string, (value: Record<string, unknown>) 
     const make = typeof v.decision === 'string' && Object.hasOwn(REVIEW_COMMANDS, v.decision) ? REVIEW_COMMANDS[v.decision] : undefined;
     return code && make ? make(code) : undefined;
   },
+  // 仍然通过 on the question asked when the stamped scan has not arrived (SCAN_REQUIRED).
+  'application.approve_unscanned': (v) => {
+    const code = codeOf(v);
+    const opinion = typeof v.reason === 'string' ? v.reason.trim() : '';
+    return code ? { send: opinion ? `确认通过 ${code} ${opinion}` : `确认通过 ${code}`, usage: `确认通过 ${code} [审核意见]` } : undefined;
+  },
   'application.withdraw': withCode((code) => ({ send: `撤回 ${code}` })),
   'application.edit': withCode((code) => ({ send: `修改 ${code}` })),
   'application.change': withCode((code) => ({ send: `改期 ${code}` })),
