@@ -8,6 +8,7 @@ import { openDatabase } from './db/data-source';
 import { UnitOfWork, type Db } from './db/unit-of-work';
 import { createCardDispatch, createEventDispatch } from './dispatch';
 import { createHttpApp } from './http/server';
+import { publicServerOptions, servesFeishuWebhooks } from './http/server-options';
 import type { Logger } from './logger';
 import { DryRunPlatform } from './platform/dry-run-platform';
 import { FeishuPlatform } from './platform/feishu/feishu-platform';
@@ -36,6 +37,8 @@ import { withDingTalk } from './platform/dingtalk/message-handler';
 import { createDingTalkPlatform, wireDingTalkReceiver } from './platform/dingtalk/setup';
 import type { DingTalkPlatform } from './platform/dingtalk/dingtalk-platform';
 import type { StreamTuning } from './platform/dingtalk/stream';
+import type { CardDispatch } from './platform/feishu/intake';
+import { FRONT_PEER_HEADER, type ConnectionStates } from './front/messages';
 
 export interface BotOptions {
   now?: () => number;
@@ -51,6 +54,11 @@ export interface BotOptions {
   playground?: boolean;
   /** DINGTALK_MODE=stream: keep-alive, silence and backoff timings (tests shorten them). */
   dingtalkStream?: Partial<StreamTuning>;
+  /**
+   * Run as the processing worker behind the main thread's front (src/front/): requests arrive
+   * from the front, which sets X-Forwarded-For and the client's address (FRONT_PEER_HEADER).
+   */
+  behindFront?: boolean;
 }
 
 export interface Bot {
@@ -61,6 +69,14 @@ export interface Bot {
   bindings: BindingService;
   /** Starts the workers and listens on `port` (0 for any free port). Returns the port. */
   listen(port: number, host?: string): Promise<number>;
+  /** The same, on a Unix socket (or Windows pipe): the processing worker behind the front. */
+  listenOn(path: string): Promise<void>;
+  /** Runs a verified card callback's handler (the front hands them over). */
+  dispatchCard: CardDispatch;
+  /** Counts an acknowledgement timed elsewhere (the front) in /metrics. */
+  observeAck(route: 'events' | 'cards', seconds: number): void;
+  /** Long connections' states, for /healthz: Feishu's (long-connection mode) and DingTalk's. */
+  connectionStates(): ConnectionStates;
   stop(): Promise<void>;
 }
 
@@ -156,20 +172,23 @@ export async function createBot(config: Config, logger: Logger, opts: BotOptions
 }
 
 function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSource): Bot & { seed(): Promise<void> } {
+  // Behind the front, X-Forwarded-For is the front's (it honours TRUST_PROXY itself).
+  if (opts.behindFront) config = { ...config, http: { ...config.http, trustProxy: true } };
   const now = opts.now ?? Date.now;
   const httpTimeoutMs = config.feishu.httpTimeoutMs;
   // In the playground, DryRunPlatform still does the "sending"; the page is shown what it sent.
   const recorder = opts.playground ? new PlaygroundPlatform(new DryRunPlatform(logger), new PlaygroundLog(now)) : undefined;
   const platform: ChatPlatform = recorder ?? createPlatform(config, logger, httpTimeoutMs);
   const dingtalkPlatform = platform instanceof PlatformRouter ? (platform.for('dingtalk') as DingTalkPlatform) : undefined;
-  const metrics = new Metrics(ds, platform.name, now);
+  // Only when GET /metrics is served (METRICS_TOKEN): prom-client is not even loaded otherwise.
+  const metrics = config.metricsToken ? new Metrics(ds, platform.name, now) : undefined;
   const outbox = new OutboxService(
     ds,
     platform,
     logger.child({ component: 'outbox' }),
     { ...DEFAULT_OUTBOX_OPTIONS, leaseMs: 2 * httpTimeoutMs, ...opts.outbox },
     now,
-    metrics.sent,
+    metrics?.sent,
   );
   const deps = createJobDeps(config, ds, platform, outbox, now);
   const bindings = deps.bindings;
@@ -205,6 +224,7 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
         ds,
         jobDeps: (jobNow) => createJobDeps(config, ds, platform, outbox, jobNow),
         logger: logger.child({ component: 'playground' }),
+        ...(opts.behindFront ? { peerOf: (ctx) => ctx.get(FRONT_PEER_HEADER) || undefined } : {}),
       })
     : undefined;
   const app = createHttpApp({
@@ -213,11 +233,7 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
     platformName: platform.name,
     feishuConnection: longConnection && (() => longConnection.state()),
     dingtalk: dingtalk && { webhook: dingtalk.webhook, state: () => dingtalk.state() },
-    // Unverifiable webhooks are not served when events come over the long connection instead.
-    // A DingTalk-only deployment does not serve Feishu's unverified dry-run webhooks either.
-    webhooks:
-      (config.feishu.eventMode === 'webhook' && !(config.dryRun && config.dingtalk)) ||
-      Boolean(config.feishu.encryptKey || config.feishu.verificationToken),
+    webhooks: servesFeishuWebhooks(config),
     routers: playground ? [playground.router] : [],
     metrics,
   });
@@ -237,6 +253,16 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
   });
 
   let server: Server | undefined;
+  const startWorkers = async () => {
+    await lease.start();
+    outbox.start();
+    inbox.start();
+    if (opts.cron !== false) scheduler.start();
+  };
+  const startConnections = () => {
+    longConnection?.start();
+    dingtalk?.stream?.start();
+  };
   return {
     async seed() {
       await playground?.seed();
@@ -246,26 +272,26 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
     outbox,
     inbox,
     bindings,
+    dispatchCard,
+    observeAck: (route, seconds) => metrics?.observeAck(route, seconds),
+    connectionStates: () => ({
+      ...(longConnection ? { feishu: longConnection.state() } : {}),
+      ...(dingtalk ? { dingtalk: dingtalk.state() } : {}),
+    }),
+    async listenOn(path) {
+      await startWorkers();
+      server = createServer(app.callback());
+      server.listen(path);
+      await new Promise<void>((resolve, reject) => {
+        server!.once('listening', resolve);
+        server!.once('error', reject);
+      });
+      startConnections();
+    },
     async listen(port, host) {
-      await lease.start();
-      outbox.start();
-      inbox.start();
-      if (opts.cron !== false) scheduler.start();
+      await startWorkers();
       const http = config.http;
-      server = createServer(
-        {
-          // Whole request (headers and body) within the timeout; checked every second, not every 30.
-          requestTimeout: http.requestTimeoutMs,
-          headersTimeout: http.requestTimeoutMs,
-          connectionsCheckingInterval: Math.min(1000, http.requestTimeoutMs),
-          // Behind a proxy: longer than the proxy's own idle timeout (nginx and most load
-          // balancers: 60 s), so the proxy, not the bot, closes an idle connection and never
-          // sends a request on one being closed. Direct: Feishu's total timeout is 3 s, so idle
-          // sockets may go soon.
-          keepAliveTimeout: http.trustProxy ? 65_000 : 5000,
-        },
-        app.callback(),
-      );
+      server = createServer(publicServerOptions(http), app.callback());
       // More connections than this are refused at once (each holds a file descriptor).
       server.maxConnections = http.maxConnections;
       server.listen(port, host);
@@ -273,8 +299,7 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
         server!.once('listening', resolve);
         server!.once('error', reject);
       });
-      longConnection?.start();
-      dingtalk?.stream?.start();
+      startConnections();
       return (server.address() as AddressInfo).port;
     },
     async stop() {
