@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { CARD_ACTIONS } from '../handlers/registry';
-import type { CardActionHandler } from '../handlers/types';
+import type { CardActionHandler, Command } from '../handlers/types';
 import type { Config } from './config';
 import { openDatabase } from './db/data-source';
 import { UnitOfWork, type Db } from './db/unit-of-work';
@@ -59,6 +59,8 @@ export interface BotOptions {
    * from the front, which sets X-Forwarded-For and the client's address (FRONT_PEER_HEADER).
    */
   behindFront?: boolean;
+  /** The commands DingTalk messages are matched against (default: the registry's; tests add one). */
+  dingtalkCommands?: readonly Command[];
 }
 
 export interface Bot {
@@ -196,7 +198,7 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
   const inbox = new InboxService(
     ds,
     dingtalkPlatform
-      ? withDingTalk(feishuDispatch, deps, { ds, platform: dingtalkPlatform, adminStaffIds: config.dingtalk!.adminStaffIds, commands: COMMANDS, now })
+      ? withDingTalk(feishuDispatch, deps, { ds, platform: dingtalkPlatform, adminStaffIds: config.dingtalk!.adminStaffIds, commands: opts.dingtalkCommands ?? COMMANDS, now })
       : feishuDispatch,
     logger.child({ component: 'inbox' }),
     { ...DEFAULT_INBOX_OPTIONS, ...opts.inbox },
