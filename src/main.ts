@@ -1,3 +1,5 @@
+// First: sizes libuv's threadpool before anything uses it.
+import './threadpool';
 import { clockStartingAt } from './clock';
 import { type Config, ENV_FILE, loadProcessConfigOrExit } from './config';
 import { createLogger, type Logger } from './logger';
