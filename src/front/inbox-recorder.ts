@@ -44,7 +44,10 @@ async function openSqlite(file: string, now: () => number): Promise<InboxRecorde
   db.configure('busyTimeout', SQLITE_BUSY_TIMEOUT_MS);
   const exec = (sql: string) => new Promise<void>((ok, fail) => db.exec(sql, (err) => (err ? fail(err) : ok())));
   // Per connection, as the worker's: WAL with synchronous=NORMAL survives a process crash.
-  await exec('PRAGMA synchronous = NORMAL');
+  // No automatic checkpoints on this connection: a commit that crosses the WAL's 1000 pages
+  // would copy them into the database and sync it before the acknowledgement could go out. The
+  // worker's connection, which commits after every event it processes, checkpoints instead.
+  await exec('PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0');
   // Prepared once: each acknowledgement only binds and steps it.
   const insert = await new Promise<import('sqlite3').Statement>((ok, fail) => {
     const st = db.prepare(`INSERT INTO inbound_events (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, 'received', 0, 0, ?, NULL, NULL, ?, NULL)`, (err) => (err ? fail(err) : ok(st)));
