@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createDataSource } from '../../src/db/data-source';
 import { ADMIN_OPEN_ID, TEST_ENCRYPT_KEY, testEnv } from '../helpers/bot-harness';
 import { BotProcess, spawnBot } from '../helpers/bot-process';
 import { visibleText } from '../helpers/card-text';
@@ -20,6 +21,7 @@ import { buildFeishuRequest } from '../helpers/feishu-signer';
 jest.setTimeout(60_000);
 
 const METRICS_TOKEN = 'processing-worker-metrics-token';
+const PG_URL = process.env.TEST_POSTGRES_URL?.trim() || undefined;
 
 let fake: FakeFeishu;
 let dbDir: string;
@@ -46,7 +48,23 @@ async function post(path: string, payload: unknown): Promise<{ status: number; b
 
 const replies = () => fake.delivered.filter((m) => m.kind === 'reply');
 
-it('by default: event in, reply at the fake; cards, /healthz, passed-on routes and /metrics work; stops cleanly', async () => {
+/** The main thread's inbox INSERT on PostgreSQL (its own pg pool), when TEST_POSTGRES_URL is set. */
+async function freshPostgres(url: string): Promise<void> {
+  const admin = createDataSource(url);
+  await admin.initialize();
+  await admin.query('DROP SCHEMA IF EXISTS public CASCADE');
+  await admin.query('CREATE SCHEMA public');
+  await admin.destroy();
+}
+
+const DATABASES: Array<[string, string | undefined]> = [['SQLite', undefined]];
+if (PG_URL) DATABASES.push(['PostgreSQL', PG_URL]);
+
+it.each(DATABASES)('by default (%s): event in, reply at the fake; cards, /healthz, passed-on routes and /metrics work; stops cleanly', async (_name, pgUrl) => {
+  if (pgUrl) {
+    await freshPostgres(pgUrl);
+    env.DATABASE_URL = pgUrl;
+  }
   bot = await spawnBot(env);
   expect(bot.output.join('')).toMatch(/"processing":"worker"[^\n]*"bot listening"/);
 
