@@ -53,6 +53,10 @@ interface Options {
   sqlStats: boolean;
   keep: boolean;
   nodeArgs: string[];
+  /** Also run the SDK's own EventDispatcher on the same events, after the bot (sdk-dispatcher.ts). */
+  sdk: boolean;
+  /** PROCESSING_THREAD for the bot: worker (its default) or main (the one-thread bot). */
+  processingThread: 'worker' | 'main';
 }
 
 const USAGE = `Usage: node dist/bench/ack-latency.js [options]
@@ -70,6 +74,8 @@ const USAGE = `Usage: node dist/bench/ack-latency.js [options]
   --no-probe             do not preload the event-loop probe into the bot
   --sql-stats            have the probe count the bot's SQL statements and print them per event
   --node-arg ARG         pass ARG to the bot's node (repeatable), e.g. --node-arg=--cpu-prof
+  --processing-thread T  the bot's PROCESSING_THREAD: worker (default) or main (everything on one thread)
+  --no-sdk               do not also run the SDK's EventDispatcher on the same events
   --keep                 keep the temporary directory (database, probe log, profiles)
   --help                 this text`;
 
@@ -91,6 +97,8 @@ function parseOptions(argv: string[]): Options {
     sqlStats: false,
     keep: false,
     nodeArgs: [],
+    sdk: true,
+    processingThread: 'worker',
   };
   const numeric: Record<string, [keyof Options, number, number]> = {
     '--rate': ['rate', 1, 20_000],
@@ -126,6 +134,12 @@ function parseOptions(argv: string[]): Options {
     else if (arg === '--no-probe') o.probe = false;
     else if (arg === '--sql-stats') o.sqlStats = true;
     else if (arg === '--keep') o.keep = true;
+    else if (arg === '--no-sdk') o.sdk = false;
+    else if (arg === '--processing-thread') {
+      const v = takeValue();
+      if (v !== 'worker' && v !== 'main') throw new UsageError(`--processing-thread: expected worker or main, got '${v}'`);
+      o.processingThread = v;
+    }
     else if (arg === '--node-arg') o.nodeArgs.push(takeValue());
     else if (arg === '--help' || arg === '-h') {
       process.stdout.write(USAGE + '\n');
@@ -344,6 +358,7 @@ async function startBot(root: string, fake: FakeFeishu, dir: string, opts: Optio
     PORT: String(port),
     DATABASE_URL: `sqlite:${join(dir, 'bench.sqlite')}`,
     LOG_LEVEL: 'warn',
+    PROCESSING_THREAD: opts.processingThread,
     ...(opts.probe ? { BENCH_LOOP_PROBE_FILE: probeFile } : {}),
     ...(opts.sqlStats ? { BENCH_SQL_STATS: '1' } : {}),
   };
@@ -432,7 +447,7 @@ interface Phases {
   ready: Float64Array;
 }
 
-async function runLoad(port: number, fake: FakeFeishu, opts: Options, abort: AbortSignal): Promise<LoadResult> {
+async function runLoad(port: number, events: ReadonlyArray<Record<string, unknown>>, opts: Options, abort: AbortSignal): Promise<LoadResult> {
   // `timeout` matters: without it Node's agent ignores the server's `Keep-Alive: timeout=5` hint and
   // keeps idle sockets forever, so it now and then reuses one the bot is just closing (ECONNRESET).
   const agent = new http.Agent({
@@ -488,7 +503,8 @@ async function runLoad(port: number, fake: FakeFeishu, opts: Options, abort: Abo
   };
 
   const fire = (i: number, due: number) => {
-    const { headers, body } = buildFeishuRequest(privateHelpMessage(fake.appId), { encryptKey: ENCRYPT_KEY });
+    // The same events in the same order for every target; signed and encrypted when sent.
+    const { headers, body } = buildFeishuRequest(events[i], { encryptKey: ENCRYPT_KEY });
     const payload = Buffer.from(body, 'utf8');
     let done = false;
     const settle = (outcome: string) => {
@@ -704,6 +720,102 @@ function fmt(n: number | null | undefined, digits = 1): string {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The SDK's own EventDispatcher, side by side
+
+interface LatencyStats {
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+}
+
+function latencyStats(load: LoadResult): LatencyStats {
+  const sorted = Float64Array.from(load.latencies.filter((x) => !Number.isNaN(x))).sort();
+  return {
+    p50: percentile(sorted, 0.5),
+    p90: percentile(sorted, 0.9),
+    p99: percentile(sorted, 0.99),
+    p999: percentile(sorted, 0.999),
+    max: sorted.length ? sorted[sorted.length - 1] : NaN,
+  };
+}
+
+interface SdkResult {
+  load: LoadResult;
+  stats: LatencyStats;
+  rssMiB: number;
+  cpuPct: number;
+  otherCpuPct: number;
+}
+
+/** Runs bench/sdk-dispatcher.ts as its own process and sends it the same events at the same rate. */
+async function runSdk(
+  root: string,
+  events: ReadonlyArray<Record<string, unknown>>,
+  opts: Options,
+  abort: AbortSignal,
+  started: (child: ChildProcess) => void,
+): Promise<SdkResult> {
+  const script = join(root, 'dist', 'bench', 'sdk-dispatcher.js');
+  const port = await freeLoopbackPort();
+  const child = spawn(process.execPath, [script], {
+    env: { PATH: process.env.PATH, PORT: String(port), FEISHU_ENCRYPT_KEY: ENCRYPT_KEY, FEISHU_VERIFICATION_TOKEN: VERIFICATION_TOKEN },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  started(child);
+  let errText = '';
+  child.stderr!.on('data', (c: Buffer) => (errText = (errText + c.toString('utf8')).slice(-4000)));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    const deadline = Date.now() + 30_000;
+    while ((await getStatus(`http://${HOST}:${port}/healthz`, 1000)) !== 200) {
+      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the SDK dispatcher did not start:\n${errText}`);
+      await sleep(100);
+    }
+    const sampler = new ProcSampler(child.pid!);
+    sampler.start(200);
+    const cpuBefore = sampler.cpuMs();
+    const machineBefore = machineJiffies();
+    const benchBefore = process.cpuUsage();
+    const t = performance.now();
+    const load = await runLoad(port, events, opts, abort);
+    const wallMs = performance.now() - t;
+    const cpuAfter = sampler.cpuMs();
+    const machineAfter = machineJiffies();
+    const bench = process.cpuUsage(benchBefore);
+    sampler.stop();
+    const cpuPct = cpuBefore !== undefined && cpuAfter !== undefined ? ((cpuAfter - cpuBefore) / wallMs) * 100 : NaN;
+    const machinePct =
+      machineBefore && machineAfter ? ((machineAfter.busy - machineBefore.busy) / Math.max(1, machineAfter.total - machineBefore.total)) * 100 * cpus().length : NaN;
+    const benchPct = ((bench.user + bench.system) / 1000 / wallMs) * 100;
+    return { load, stats: latencyStats(load), rssMiB: sampler.peakRssKb / 1024, cpuPct, otherCpuPct: Math.max(0, machinePct - cpuPct - benchPct) };
+  } finally {
+    child.kill('SIGTERM');
+    await Promise.race([exited, sleep(5000)]);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+}
+
+function sdkRows(
+  opts: Options,
+  bot: { stats: LatencyStats; rssMiB: number; cpuPct: number; otherCpuPct: number; errors: number },
+  sdk: SdkResult,
+): string[] {
+  const row = (name: string, s: LatencyStats, errors: number, rss: number, cpu: number, other: number) =>
+    `  ${name.padEnd(24)} ${[s.p50, s.p90, s.p99, s.p999, s.max].map((x) => fmt(x, 2).padStart(9)).join('')}` +
+    `${String(errors).padStart(8)}${fmt(rss).padStart(9)}${fmt(cpu).padStart(8)} %${fmt(other).padStart(8)} %${other > 20 ? '  WARNING' : ''}`;
+  return [
+    `Side by side — the same ${sdk.load.sent} events at ${opts.rate}/s, one target after the other (latency in ms, RSS in MiB, CPU of one core):`,
+    `  ${'target'.padEnd(24)} ${['p50', 'p90', 'p99', 'p99.9', 'max'].map((h) => h.padStart(9)).join('')}${'errors'.padStart(8)}${'RSS'.padStart(9)}${'CPU'.padStart(10)}${'others'.padStart(10)}`,
+    row(`bot (${opts.processingThread} thread)`, bot.stats, bot.errors, bot.rssMiB, bot.cpuPct, bot.otherCpuPct),
+    row('SDK EventDispatcher', sdk.stats, sdk.load.errors, sdk.rssMiB, sdk.cpuPct, sdk.otherCpuPct),
+    '  (the SDK row decrypts, checks and answers with an empty handler: nothing stored or processed; "others": CPU',
+    '   other processes used meanwhile, WARNING above 20 %)',
+  ];
+}
+
+// ---------------------------------------------------------------------------------------------
 
 async function main(): Promise<number> {
   let opts: Options;
@@ -723,6 +835,7 @@ async function main(): Promise<number> {
   const probeFile = join(dir, 'loop-probe.jsonl');
   let fake: FakeFeishu | undefined;
   let bot: BotProcess | undefined;
+  let sdkChild: ChildProcess | undefined;
   let sampler: ProcSampler | undefined;
   let cleaning: Promise<void> | undefined;
   let cleanedUp = false;
@@ -748,6 +861,7 @@ async function main(): Promise<number> {
   process.once('SIGTERM', onSignal);
   process.once('exit', () => {
     if (bot && !bot.exited()) bot.child.kill('SIGKILL');
+    if (sdkChild && sdkChild.exitCode === null && sdkChild.signalCode === null) sdkChild.kill('SIGKILL');
     if (!cleanedUp && !opts.keep) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -755,6 +869,8 @@ async function main(): Promise<number> {
     fake = new FakeFeishu();
     fake.messageDelayMs = opts.openApiDelayMs;
     await fake.start();
+    const appId = fake.appId;
+    const events = Array.from({ length: Math.round(opts.rate * (opts.warmupSeconds + opts.seconds)) }, () => privateHelpMessage(appId));
     bot = await startBot(root, fake, dir, opts, probeFile);
     await waitUntilReady(bot);
     sampler = new ProcSampler(bot.child.pid!);
@@ -775,7 +891,7 @@ async function main(): Promise<number> {
     const benchCpuBefore = process.cpuUsage();
     const wallStart = Date.now();
     const loadStart = performance.now();
-    const load = await runLoad(bot.port, fake, opts, interrupted.signal);
+    const load = await runLoad(bot.port, events, opts, interrupted.signal);
     if (interrupted.signal.aborted) return 130;
     const loadWallMs = performance.now() - loadStart;
     const cpuAfter = sampler.cpuMs();
@@ -907,6 +1023,19 @@ async function main(): Promise<number> {
     }
     if (opts.sqlStats) lines.push('', 'SQL run by the bot during the measured load:', ...sqlRows(probeBefore, probe[probe.length - 1], load.sent));
     if (!botAlive || load.errors > 0) lines.push('', 'Last output of the bot:', bot.output().slice(-4000));
+
+    // The SDK's own dispatcher on the same events, once the bot has stopped (it would still be
+    // working through its outbox).
+    let sdk: SdkResult | undefined;
+    if (opts.sdk) {
+      sampler.stop();
+      await bot.stop();
+      process.stderr.write(`the SDK's EventDispatcher on the same ${events.length} events …\n`);
+      sdk = await runSdk(root, events, opts, interrupted.signal, (child) => (sdkChild = child));
+      if (interrupted.signal.aborted) return 130;
+      const botStats = { p50, p90, p99, p999, max };
+      lines.push('', ...sdkRows(opts, { stats: botStats, rssMiB: sampler.peakRssKb / 1024, cpuPct: botCpuPct, otherCpuPct, errors: load.errors }, sdk));
+    }
     process.stdout.write(lines.join('\n') + '\n\n');
 
     const summary = {
@@ -944,6 +1073,23 @@ async function main(): Promise<number> {
       outbox: counts?.outbox_messages ?? null,
       cpus: cpus().length,
       node: process.version,
+      processingThread: opts.processingThread,
+      ...(sdk
+        ? {
+            sdk: {
+              ok: sdk.load.ok,
+              errors: sdk.load.errors,
+              p50Ms: round(sdk.stats.p50),
+              p90Ms: round(sdk.stats.p90),
+              p99Ms: round(sdk.stats.p99),
+              p999Ms: round(sdk.stats.p999),
+              maxMs: round(sdk.stats.max),
+              peakRssMiB: round(sdk.rssMiB, 1),
+              cpuPct: round(sdk.cpuPct, 1),
+              otherCpuPct: round(sdk.otherCpuPct, 1),
+            },
+          }
+        : {}),
       pass: failures.length === 0,
     };
     process.stdout.write(JSON.stringify(summary) + '\n');

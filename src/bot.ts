@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { CARD_ACTIONS } from '../handlers/registry';
-import type { CardActionHandler, LedgerView } from '../handlers/types';
+import type { CardActionHandler, Command, LedgerView } from '../handlers/types';
 import { BitableClient } from './platform/feishu/bitable-client';
 import { DEFAULT_LEDGER_OPTIONS, LedgerOptions, LedgerWorker } from './services/ledger/ledger-worker';
 import type { Config } from './config';
@@ -10,6 +10,7 @@ import { openDatabase } from './db/data-source';
 import { UnitOfWork, type Db } from './db/unit-of-work';
 import { createCardDispatch, createEventDispatch } from './dispatch';
 import { createHttpApp } from './http/server';
+import { publicServerOptions, servesFeishuWebhooks } from './http/server-options';
 import type { Logger } from './logger';
 import { DryRunPlatform } from './platform/dry-run-platform';
 import { FeishuPlatform } from './platform/feishu/feishu-platform';
@@ -40,6 +41,8 @@ import { createDingTalkPlatform, wireDingTalkReceiver } from './platform/dingtal
 import type { DingTalkPlatform } from './platform/dingtalk/dingtalk-platform';
 import type { StreamTuning } from './platform/dingtalk/stream';
 import { CalendarSync, CalendarSyncOptions, DEFAULT_CALENDAR_SYNC_OPTIONS } from './services/calendar-sync';
+import type { CardDispatch } from './platform/feishu/intake';
+import { FRONT_PEER_HEADER, type ConnectionStates } from './front/messages';
 
 export interface BotOptions {
   now?: () => number;
@@ -59,6 +62,13 @@ export interface BotOptions {
   ledger?: Partial<LedgerOptions>;
   /** FEISHU_CALENDAR_ID: the calendar sync's poll interval and retries (tests shorten them). */
   calendar?: Partial<CalendarSyncOptions>;
+  /**
+   * Run as the processing worker behind the main thread's front (src/front/): requests arrive
+   * from the front, which sets X-Forwarded-For and the client's address (FRONT_PEER_HEADER).
+   */
+  behindFront?: boolean;
+  /** The commands DingTalk messages are matched against (default: the registry's; tests add one). */
+  dingtalkCommands?: readonly Command[];
 }
 
 export interface Bot {
@@ -71,6 +81,14 @@ export interface Bot {
   calendar: CalendarSync | undefined;
   /** Starts the workers and listens on `port` (0 for any free port). Returns the port. */
   listen(port: number, host?: string): Promise<number>;
+  /** The same, on a Unix socket (or Windows pipe): the processing worker behind the front. */
+  listenOn(path: string): Promise<void>;
+  /** Runs a verified card callback's handler (the front hands them over). */
+  dispatchCard: CardDispatch;
+  /** Counts an acknowledgement timed elsewhere (the front) in /metrics. */
+  observeAck(route: 'events' | 'cards', seconds: number): void;
+  /** Long connections' states, for /healthz: Feishu's (long-connection mode) and DingTalk's. */
+  connectionStates(): ConnectionStates;
   stop(): Promise<void>;
 }
 
@@ -214,20 +232,23 @@ export async function createBot(config: Config, logger: Logger, opts: BotOptions
 }
 
 function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSource): Bot & { seed(): Promise<void> } {
+  // Behind the front, X-Forwarded-For is the front's (it honours TRUST_PROXY itself).
+  if (opts.behindFront) config = { ...config, http: { ...config.http, trustProxy: true } };
   const now = opts.now ?? Date.now;
   const httpTimeoutMs = config.feishu.httpTimeoutMs;
   // In the playground, DryRunPlatform still does the "sending"; the page is shown what it sent.
   const recorder = opts.playground ? new PlaygroundPlatform(new DryRunPlatform(logger), new PlaygroundLog(now)) : undefined;
   const platform: ChatPlatform = recorder ?? createPlatform(config, logger, httpTimeoutMs);
   const dingtalkPlatform = platform instanceof PlatformRouter ? (platform.for('dingtalk') as DingTalkPlatform) : undefined;
-  const metrics = new Metrics(ds, platform.name, now);
+  // Only when GET /metrics is served (METRICS_TOKEN): prom-client is not even loaded otherwise.
+  const metrics = config.metricsToken ? new Metrics(ds, platform.name, now) : undefined;
   const outbox = new OutboxService(
     ds,
     platform,
     logger.child({ component: 'outbox' }),
     { ...DEFAULT_OUTBOX_OPTIONS, leaseMs: 2 * httpTimeoutMs, ...opts.outbox },
     now,
-    metrics.sent,
+    metrics?.sent,
   );
   const ledger = createLedger(config, ds, logger, now, opts.ledger);
   const deps = createJobDeps(config, ds, platform, outbox, now, ledger?.view);
@@ -236,7 +257,7 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
   const inbox = new InboxService(
     ds,
     dingtalkPlatform
-      ? withDingTalk(feishuDispatch, deps, { ds, platform: dingtalkPlatform, adminStaffIds: config.dingtalk!.adminStaffIds, commands: COMMANDS, now })
+      ? withDingTalk(feishuDispatch, deps, { ds, platform: dingtalkPlatform, adminStaffIds: config.dingtalk!.adminStaffIds, commands: opts.dingtalkCommands ?? COMMANDS, now })
       : feishuDispatch,
     logger.child({ component: 'inbox' }),
     { ...DEFAULT_INBOX_OPTIONS, ...opts.inbox },
@@ -264,6 +285,7 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
         ds,
         jobDeps: (jobNow) => createJobDeps(config, ds, platform, outbox, jobNow),
         logger: logger.child({ component: 'playground' }),
+        ...(opts.behindFront ? { peerOf: (ctx) => ctx.get(FRONT_PEER_HEADER) || undefined } : {}),
       })
     : undefined;
   const app = createHttpApp({
@@ -272,11 +294,7 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
     platformName: platform.name,
     feishuConnection: longConnection && (() => longConnection.state()),
     dingtalk: dingtalk && { webhook: dingtalk.webhook, state: () => dingtalk.state() },
-    // Unverifiable webhooks are not served when events come over the long connection instead.
-    // A DingTalk-only deployment does not serve Feishu's unverified dry-run webhooks either.
-    webhooks:
-      (config.feishu.eventMode === 'webhook' && !(config.dryRun && config.dingtalk)) ||
-      Boolean(config.feishu.encryptKey || config.feishu.verificationToken),
+    webhooks: servesFeishuWebhooks(config),
     routers: playground ? [playground.router] : [],
     metrics,
   });
@@ -297,6 +315,18 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
   });
 
   let server: Server | undefined;
+  const startWorkers = async () => {
+    await lease.start();
+    outbox.start();
+    inbox.start();
+    calendar?.start();
+    if (opts.cron !== false) scheduler.start();
+  };
+  const startConnections = () => {
+    longConnection?.start();
+    dingtalk?.stream?.start();
+    ledger?.worker?.start();
+  };
   return {
     async seed() {
       await playground?.seed();
@@ -307,27 +337,26 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
     inbox,
     bindings,
     calendar,
+    dispatchCard,
+    observeAck: (route, seconds) => metrics?.observeAck(route, seconds),
+    connectionStates: () => ({
+      ...(longConnection ? { feishu: longConnection.state() } : {}),
+      ...(dingtalk ? { dingtalk: dingtalk.state() } : {}),
+    }),
+    async listenOn(path) {
+      await startWorkers();
+      server = createServer(app.callback());
+      server.listen(path);
+      await new Promise<void>((resolve, reject) => {
+        server!.once('listening', resolve);
+        server!.once('error', reject);
+      });
+      startConnections();
+    },
     async listen(port, host) {
-      await lease.start();
-      outbox.start();
-      inbox.start();
-      calendar?.start();
-      if (opts.cron !== false) scheduler.start();
+      await startWorkers();
       const http = config.http;
-      server = createServer(
-        {
-          // Whole request (headers and body) within the timeout; checked every second, not every 30.
-          requestTimeout: http.requestTimeoutMs,
-          headersTimeout: http.requestTimeoutMs,
-          connectionsCheckingInterval: Math.min(1000, http.requestTimeoutMs),
-          // Behind a proxy: longer than the proxy's own idle timeout (nginx and most load
-          // balancers: 60 s), so the proxy, not the bot, closes an idle connection and never
-          // sends a request on one being closed. Direct: Feishu's total timeout is 3 s, so idle
-          // sockets may go soon.
-          keepAliveTimeout: http.trustProxy ? 65_000 : 5000,
-        },
-        app.callback(),
-      );
+      server = createServer(publicServerOptions(http), app.callback());
       // More connections than this are refused at once (each holds a file descriptor).
       server.maxConnections = http.maxConnections;
       server.listen(port, host);
@@ -335,9 +364,7 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
         server!.once('listening', resolve);
         server!.once('error', reject);
       });
-      longConnection?.start();
-      dingtalk?.stream?.start();
-      ledger?.worker?.start();
+      startConnections();
       return (server.address() as AddressInfo).port;
     },
     async stop() {

@@ -56,6 +56,11 @@ export interface Config {
     /** Time to receive a whole request, headers and body; slower ones are cut off. */
     requestTimeoutMs: number;
   };
+  /**
+   * PROCESSING_THREAD (issue 14 item 9): 'worker' (default) acknowledges on the main thread and
+   * processes in a worker thread (src/front/); 'main' runs everything on one thread.
+   */
+  processingThread: 'worker' | 'main';
   /** Where backups go (nightly at 02:00 when set); undefined: no nightly backup. */
   backupDir: string | undefined;
   /** How many backups to keep, newest first. */
@@ -202,6 +207,7 @@ const schema = z.object({
   TRUST_PROXY: z.enum(['0', '1'], { message: "expected '0' or '1'" }).default('0'),
   HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(512),
   HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(10_000),
+  PROCESSING_THREAD: z.enum(['worker', 'main'], { message: "expected 'worker' or 'main'" }).default('worker'),
   BACKUP_DIR: optionalText,
   BACKUP_KEEP: z.coerce.number().int().min(1).max(1000).default(14),
   METRICS_TOKEN: optionalText.refine((v) => v === undefined || v.length >= 16, {
@@ -362,6 +368,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       maxConnections: e.HTTP_MAX_CONNECTIONS,
       requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
     },
+    processingThread: e.PROCESSING_THREAD,
     backupDir: e.BACKUP_DIR,
     backupKeep: e.BACKUP_KEEP,
     metricsToken: e.METRICS_TOKEN,

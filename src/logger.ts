@@ -28,9 +28,10 @@ const REDACT = [
  * `destination`; `process.stderr` (the job command's) is recognised, so it is pretty on a
  * terminal too. Any other destination (tests) always gets JSON.
  */
-export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+export function createLogger(level: string, destination?: pino.DestinationStream, terminalFd?: 1 | 2): Logger {
   const options: pino.LoggerOptions = { level, redact: { paths: REDACT, censor: '[redacted]' }, base: { app: 'innovation-bot' } };
-  const fd = prettyFd(destination);
+  // A worker thread cannot see that stdout is a terminal: the main thread says so (`terminalFd`).
+  const fd = terminalFd ?? prettyFd(destination);
   if (fd !== undefined) {
     return pino({
       ...options,

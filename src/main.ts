@@ -1,7 +1,8 @@
-import { createBot } from './bot';
+// First: sizes libuv's threadpool before anything uses it.
+import './threadpool';
 import { clockStartingAt } from './clock';
-import { ENV_FILE, loadProcessConfigOrExit } from './config';
-import { createLogger } from './logger';
+import { type Config, ENV_FILE, loadProcessConfigOrExit } from './config';
+import { createLogger, type Logger } from './logger';
 
 async function main(): Promise<void> {
   const { config, envFileRead } = loadProcessConfigOrExit(1);
@@ -34,10 +35,24 @@ async function main(): Promise<void> {
   if (config.testClockAt !== undefined) {
     logger.warn({ testClockAt: new Date(config.testClockAt).toISOString() }, '*** TEST CLOCK: the bot runs on a shifted clock (TEST_CLOCK_AT, NODE_ENV=test). ***');
   }
-  const bot = await createBot(config, logger, { now: clockStartingAt(config.testClockAt) });
-  const port = await bot.listen(config.port);
+  const now = clockStartingAt(config.testClockAt);
+  // Default: acknowledgements on this thread, everything else in a worker thread (src/front/).
+  // Loaded here, not at the top: the main thread of the default mode loads none of the bot.
+  const bot: { port: number; platform: string; stop(): Promise<void> } =
+    config.processingThread === 'worker'
+      ? await (await import('./front/front')).startFront({
+          config,
+          logger,
+          now,
+          onWorkerLost: (err) => {
+            logger.fatal({ err }, 'the processing worker stopped; exiting');
+            process.exit(1);
+          },
+        })
+      : await startOneThread(config, logger, now);
+  const port = bot.port;
   logger.info(
-    { port, platform: bot.platform.name, database: config.databaseUrl.split(':')[0], feishuEvents: config.feishu.eventMode },
+    { port, platform: bot.platform, database: config.databaseUrl.split(':')[0], feishuEvents: config.feishu.eventMode, processing: config.processingThread },
     'bot listening',
   );
   if (config.dryRun) logger.warn(`*** Try the bot in the browser: http://localhost:${port}/playground (this machine only) ***`);
@@ -57,6 +72,14 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+/** PROCESSING_THREAD=main: the whole bot on this thread, as before issue 14 item 9. */
+async function startOneThread(config: Config, logger: Logger, now: () => number) {
+  const { createBot } = await import('./bot');
+  const bot = await createBot(config, logger, { now });
+  const port = await bot.listen(config.port);
+  return { port, platform: bot.platform.name, stop: () => bot.stop() };
 }
 
 main().catch((err) => {

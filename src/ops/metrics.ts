@@ -1,5 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 
 /**
@@ -11,11 +11,15 @@ import type { DataSource } from 'typeorm';
 export type SendResult = 'sent' | 'retry' | 'failed';
 
 export class Metrics {
-  readonly registry = new Registry();
+  readonly registry: Registry;
   private readonly sends: Counter<'result' | 'platform'>;
   private readonly ack: Histogram<'route'>;
 
   constructor(ds: DataSource, private readonly platformName: string, now: () => number = Date.now) {
+    // Loaded when used: without METRICS_TOKEN the bot builds no Metrics (memory, issue 14 item 9).
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } = require('prom-client') as typeof import('prom-client');
+    this.registry = new Registry();
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
     const byStatus = (table: string) =>
@@ -71,6 +75,11 @@ export class Metrics {
   timeAck(route: string): () => void {
     const end = this.ack.startTimer({ route });
     return () => void end();
+  }
+
+  /** An acknowledgement timed elsewhere: the main thread's front, which answers the webhooks. */
+  observeAck(route: string, seconds: number): void {
+    this.ack.observe({ route }, seconds);
   }
 
   async render(): Promise<{ contentType: string; body: string }> {

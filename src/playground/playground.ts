@@ -34,6 +34,11 @@ export interface PlaygroundDeps {
   /** The services of a job run whose clock reads `now()`; what it queues goes through the bot's outbox. */
   jobDeps(now: () => number): JobDeps;
   logger: Logger;
+  /**
+   * The client's address. Default: the socket's. Behind the main thread's front (src/front/) the
+   * socket is the front's; the front names the client's in a header only it can set.
+   */
+  peerOf?: (ctx: Context) => string | undefined;
 }
 
 export interface Playground {
@@ -99,7 +104,8 @@ export function createPlayground(deps: PlaygroundDeps): Playground {
 
   // The playground acts as anyone, the admin included: it answers this machine only.
   const localOnly = async (ctx: Context, next: () => Promise<unknown>) => {
-    if (!LOOPBACK.has(ctx.req.socket.remoteAddress ?? '')) {
+    const peer = deps.peerOf ? deps.peerOf(ctx) : ctx.req.socket.remoteAddress;
+    if (!LOOPBACK.has(peer ?? '')) {
       ctx.status = 403;
       ctx.type = 'text/plain; charset=utf-8';
       ctx.body = '演示页面只对本机开放：请在运行机器人的电脑上打开 http://localhost:端口/playground';

@@ -3,6 +3,7 @@ import { isUniqueViolation, retryBusy } from '../db/data-source';
 import { InboundEvent, InboundStatus } from '../db/entities/inbound-event.entity';
 import type { Logger } from '../logger';
 import type { FeishuEnvelope } from '../platform/feishu/inbound';
+import { dedupKeyOf } from './dedup-key';
 import { PlatformError } from '../platform/port';
 import { claim } from './leases';
 import { decideRetry, RetryPolicy } from './retry-policy';
@@ -46,17 +47,7 @@ const UNFINISHED: InboundStatus[] = ['processing', 'received'];
 
 export type Dispatch = (evt: ProcessableEvent, log: Logger) => Promise<void>;
 
-/**
- * Feishu delivers at least once and repeats messages under new event ids (FEISHU.md §1.6):
- * a message is known by its message_id, anything else by its event id.
- */
-export function dedupKeyOf(envelope: FeishuEnvelope): string {
-  const messageId = envelope.event?.message?.message_id;
-  if (envelope.eventType === 'im.message.receive_v1' && typeof messageId === 'string' && messageId) {
-    return `msg:${messageId}`;
-  }
-  return `evt:${envelope.eventId}`;
-}
+export { dedupKeyOf } from './dedup-key';
 
 /**
  * The inbound log. `record` is all the webhook does before answering; processing happens

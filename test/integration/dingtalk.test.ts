@@ -4,6 +4,7 @@ import { dingtalkFixture, GROUP_ID, ROBOT_CODE, robotMessage } from '../helpers/
 import { messageEvent } from '../helpers/events';
 import { InboundEvent } from '../../src/db/entities/inbound-event.entity';
 import { OutboxMessage } from '../../src/db/entities/outbox-message.entity';
+import type { Command } from '../../handlers/types';
 
 /**
  * DingTalk, first slice (issue 12): robot messages over Stream and over HTTP callbacks go
@@ -290,5 +291,39 @@ describe('Feishu and DingTalk together', () => {
     expect(feishuRow.target).toBe(evt.event.message.message_id);
     const health = await fetch(`${h!.url}/healthz`).then((r) => r.json() as Promise<any>);
     expect(health).toMatchObject({ platform: 'feishu+dingtalk', dingtalk: 'http' });
+  });
+});
+
+describe('inside a transaction (deps.atomically)', () => {
+  /**
+   * A command that queues its answers inside a transaction, as the decision commands do: the
+   * transaction's messenger must keep DingTalk's routing (not outbox.within(tx)'s Feishu default),
+   * and its admins must be DINGTALK_ADMIN_STAFF_IDS.
+   */
+  const inTransaction: Command = {
+    word: '事务测试',
+    usage: '事务测试',
+    description: 'test only',
+    async run(ctx) {
+      const { tenantKey, messageId, chatId, senderOpenId } = ctx.message;
+      await ctx.deps.atomically(async (tx) => {
+        await tx.messenger.reply({ tenantKey, key: `tx-test:${messageId}:reply` }, messageId, chatId, { type: 'text', text: '事务内的回复' });
+        const admin = tx.admins.has(senderOpenId) ? '管理员' : '非管理员';
+        await tx.messenger.sendToUser({ tenantKey, key: `tx-test:${messageId}:private` }, senderOpenId, { type: 'text', text: `事务内的私信：${admin}` });
+      });
+    },
+  };
+
+  test('messages queued in the transaction go out on DingTalk, and DingTalk admins are admins there', async () => {
+    h = await startHarness({ env: dingtalkEnv('http', true), bot: { dingtalkCommands: [inTransaction] } });
+    expect((await postSigned(robotMessage({ text: '事务测试', group: true, staffId: ADMIN_STAFF }))).status).toBe(200);
+    await until('both messages', () => dt.callsTo(GROUP_SEND).length === 1 && dt.callsTo(BATCH).length === 1);
+    expect(dt.callsTo(GROUP_SEND)[0].body).toMatchObject({ openConversationId: GROUP_ID });
+    expect(JSON.stringify(dt.callsTo(GROUP_SEND)[0].msgParam)).toContain('事务内的回复');
+    expect(dt.callsTo(BATCH)[0].body.userIds).toEqual([ADMIN_STAFF]);
+    expect(JSON.stringify(dt.callsTo(BATCH)[0].msgParam)).toContain('事务内的私信：管理员');
+    const rows = await h.bot.ds.getRepository(OutboxMessage).find();
+    expect(rows.map((r) => r.platform)).toEqual(['dingtalk', 'dingtalk']);
+    expect(h.fake.messageCalls()).toHaveLength(0);
   });
 });

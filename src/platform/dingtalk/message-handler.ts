@@ -63,15 +63,27 @@ export async function handleRobotMessage(evt: StoredEvent, base: HandlerDeps, bi
   const group = m.conversationType === '2';
   const staffId = String(m.senderStaffId ?? '');
   const conversation = { group, conversationId: m.conversationId, staffId };
-  const deps: HandlerDeps = {
-    ...base,
-    messenger: dingtalkMessenger(base.messenger, conversation),
+  const onDingTalk = (d: HandlerDeps): HandlerDeps => ({
+    ...d,
+    messenger: dingtalkMessenger(d.messenger, conversation),
     bindings,
     platform: ctx.platform,
     // Every admin of the centre, on both platforms, to be told things (centreTargets); who IS
     // an admin here is decided by staff id alone (isAdmin below).
-    admins: base.admins,
-  };
+    admins: d.admins,
+  });
+  const deps: HandlerDeps = onDingTalk(base);
+  // Inside a transaction too: the base deps' `atomically` hands its function Feishu's messenger
+  // (outbox.within(tx)), bindings, platform and admins; a DingTalk command's messages queued
+  // there must still go out on DingTalk. (Bindings
+  // stay the DingTalk service on the data source: on SQLite its statements join the open
+  // transaction, see SqliteGate; on PostgreSQL they are reads beside it.)
+  deps.atomically = (fn) =>
+    base.atomically((tx) => {
+      const txDeps = onDingTalk(tx);
+      txDeps.atomically = (inner) => inner(txDeps);
+      return fn(txDeps);
+    });
   let replies = 0;
   const reply = (message: OutboundMessage) =>
     deps.messenger.reply({ tenantKey: evt.tenantKey, key: `${evt.dedupKey}:reply:${replies++}` }, m.msgId, m.conversationId, message);
