@@ -1,7 +1,7 @@
 import { button, buttonRow, card, CardElement, CardJson, markdown, note } from './card-kit';
-import { errorBanner, fieldBlock, form, multiSelectStatic, type Option, selectStatic, submitButton, textInput } from './form-kit';
+import { errorBanner, form, type Option, selectStatic, specFields, submitButton } from './form-kit';
+import { expertFormSpec } from '../src/forms/expert-form';
 import { clip, escapeClipped } from './markdown';
-import { EXPERT_IMPORT_LIMITS } from '../src/domain/expert-import';
 
 /**
  * Cards for the expert pool (专家库): the admin's form to register one expert, the list, and
@@ -26,30 +26,6 @@ export interface ExpertFormView {
   errors?: Partial<Record<ExpertField, string>>;
 }
 
-const LABELS: Readonly<Record<ExpertField, string>> = {
-  name: '姓名',
-  organisation: '单位',
-  fields: '领域（可多选）',
-  contact: '联系方式',
-  open_id: '飞书 open_id（选填）',
-};
-
-const PLACEHOLDERS: Readonly<Record<ExpertField, string>> = {
-  name: '专家姓名',
-  organisation: '专家所在单位全称，如：内蒙古大学',
-  fields: '请选择专家擅长的领域，可多选',
-  contact: '手机号码或电子邮箱，会发给对接的企业',
-  open_id: 'ou_ 开头，可在飞书管理后台查到；没有可不填',
-};
-
-/** What the rules allow (EXPERT_IMPORT_LIMITS, the same for the form and a spreadsheet). */
-const MAX_LENGTH: Readonly<Record<Exclude<ExpertField, 'fields'>, number>> = {
-  name: EXPERT_IMPORT_LIMITS.name,
-  organisation: EXPERT_IMPORT_LIMITS.organisation,
-  contact: EXPERT_IMPORT_LIMITS.contact,
-  open_id: EXPERT_IMPORT_LIMITS.openId,
-};
-
 /** How to send a spreadsheet instead: the same text on the form and the import result. */
 export const EXPERT_IMPORT_HINT =
   '也可以在与我的私聊中发送专家名单表格（CSV 或 Excel .xlsx 文件），第一行为表头，列为：姓名、单位、领域、联系方式、open_id（选填）；多个领域用顿号或逗号分隔。已登记的专家（姓名和单位相同）会被更新。';
@@ -61,18 +37,7 @@ export function expertFormCard(view: ExpertFormView): CardJson {
   const elements: CardElement[] = [markdown('登记一位可对接企业需求的专家。对接时，专家的姓名、单位和联系方式会发给企业联系人。')];
   if (errorCount > 0) elements.push(errorBanner(errorCount));
 
-  const fields: CardElement[] = EXPERT_FORM_FIELDS.flatMap((field) => {
-    const component =
-      field === 'fields'
-        ? multiSelectStatic({
-            name: 'fields',
-            placeholder: PLACEHOLDERS.fields,
-            options: view.industries,
-            values: Array.isArray(values.fields) ? values.fields : [],
-          })
-        : textInput({ name: field, placeholder: PLACEHOLDERS[field], maxLength: MAX_LENGTH[field], value: values[field] });
-    return fieldBlock({ label: LABELS[field], component, error: errors[field] });
-  });
+  const fields: CardElement[] = specFields(expertFormSpec(view.industries), values, errors);
   fields.push(submitButton({ name: 'submit', text: '添加专家', value: { action: EXPERT_ADD_ACTION, form: view.token } }));
   elements.push(form('expert_form', fields));
   elements.push(note(EXPERT_IMPORT_HINT));

@@ -3,7 +3,8 @@ import type { ReportTask } from '../src/db/entities/report-task.entity';
 import { formatInstant } from '../src/domain/calendar';
 import { REPORT_EXPECTS, REPORT_LIMITS, type ReportExpects, type ReportTaskField } from '../src/domain/report-rules';
 import { button, buttonRow, card, CardElement, CardJson, divider, markdown, note } from './card-kit';
-import { errorBanner, fieldBlock, form, multiSelectStatic, plainText, selectStatic, submitButton, textInput } from './form-kit';
+import { errorBanner, fieldBlock, form, multiSelectStatic, plainText, selectStatic, specFields, submitButton, textInput } from './form-kit';
+import { reportSubmitFormSpec } from '../src/forms/report-form';
 import { escapeClipped, escapeMarkdown } from './markdown';
 
 /** Report collections (报送任务): the centre's task form, the task as 盟市 see it, submissions, progress. */
@@ -91,12 +92,7 @@ export function reportSubmitFormCard(view: { task: ReportTask; code: string; tim
   if (view.previous) elements.push(note(`${escapeMarkdown(view.region)}已于 ${formatInstant(view.previous.submittedAt, view.timezone)} 提交过（第 ${view.previous.times} 次），再次提交会替换文字内容，已发送的文件保留。`));
   elements.push(
     form('report_submit_form', [
-      ...fieldBlock({
-        label: `报送内容（${escapeMarkdown(view.region)}）`,
-        optional: expects === 'file',
-        component: textInput({ name: 'text', placeholder: expects === 'file' ? '可写简要说明；文件提交后在私聊中发给我' : '报送的文字内容', maxLength: REPORT_LIMITS.text, multiline: { rows: 5, maxRows: 12 }, value: view.text ?? view.previous?.text }),
-        error: view.error,
-      }),
+      ...specFields(reportSubmitFormSpec({ region: view.region, expects }), { text: view.text ?? view.previous?.text }, { text: view.error }),
       submitButton({ name: 'submit_report', text: '提交', value: { action: REPORT_SUBMIT_ACTION, form: view.form } }),
     ]),
   );
