@@ -32,6 +32,7 @@ import { BotLease } from './ops/bot-lease';
 import { Metrics } from './ops/metrics';
 import { COMMANDS } from '../handlers/registry';
 import { PlatformRouter } from './platform/router';
+import { FormDraftService } from './services/form-draft-service';
 import { withDingTalk } from './platform/dingtalk/message-handler';
 import { createDingTalkPlatform, wireDingTalkReceiver } from './platform/dingtalk/setup';
 import type { DingTalkPlatform } from './platform/dingtalk/dingtalk-platform';
@@ -81,6 +82,7 @@ export function createJobDeps(config: Config, ds: DataSource, platform: ChatPlat
       needs: new NeedService(db, now),
       experts: new ExpertService(db, now),
       reports: new ReportService(db, now),
+      drafts: new FormDraftService(db, now),
     };
   };
   const deps: JobDeps = {

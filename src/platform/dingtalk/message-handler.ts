@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { helpCard } from '../../../cards/help-card';
 import { matchCommand, normaliseText } from '../../../handlers/message-received';
-import type { ChatMessage, Command, HandlerDeps, StoredEvent } from '../../../handlers/types';
+import type { ChatMessage, Command, CommandContext, HandlerDeps, StoredEvent } from '../../../handlers/types';
 import type { Logger } from '../../logger';
 import { BindingService } from '../../services/binding-service';
 import type { Dispatch } from '../../services/inbox-service';
@@ -9,6 +9,8 @@ import type { Messenger, SendRef } from '../../services/outbox-service';
 import type { OutboundMessage } from '../port';
 import { DINGTALK_MESSAGE_EVENT, DINGTALK_PLATFORM, RobotMessage } from './intake';
 import type { DingTalkPlatform } from './dingtalk-platform';
+import { routePrivateMessage, startFormWizard } from './wizard/routing';
+import type { WizardCall } from './wizard/wizard';
 
 /**
  * A recorded DingTalk robot message, run through the same command handlers as Feishu's: it
@@ -57,18 +59,33 @@ export function withDingTalk(feishu: Dispatch, deps: HandlerDeps, ctx: DingTalkH
   };
 }
 
+/**
+ * The handlers' deps on DingTalk: messages go out on DingTalk (dingtalkMessenger), admins are
+ * DINGTALK_ADMIN_STAFF_IDS, and so inside a transaction too (a submission's review cards, a
+ * decision's notices are sent by what `atomically` hands its callback).
+ */
+function dingtalkDeps(base: HandlerDeps, conversation: { group: boolean; conversationId: string; staffId: string }, ctx: DingTalkHandlerContext, bindings: BindingService): HandlerDeps {
+  const onDingTalk = (d: HandlerDeps, top: boolean): HandlerDeps => {
+    const out: HandlerDeps = {
+      ...d,
+      messenger: dingtalkMessenger(d.messenger, conversation),
+      // New bindings are recorded as DingTalk's; inside a transaction the transaction's service reads.
+      ...(top ? { bindings } : {}),
+      platform: ctx.platform,
+      admins: ctx.adminStaffIds,
+    };
+    out.atomically = (fn) => d.atomically((tx) => fn(onDingTalk(tx, false)));
+    return out;
+  };
+  return onDingTalk(base, true);
+}
+
 export async function handleRobotMessage(evt: StoredEvent, base: HandlerDeps, bindings: BindingService, ctx: DingTalkHandlerContext, log: Logger): Promise<void> {
   const m = evt.event as RobotMessage;
   const group = m.conversationType === '2';
   const staffId = String(m.senderStaffId ?? '');
   const conversation = { group, conversationId: m.conversationId, staffId };
-  const deps: HandlerDeps = {
-    ...base,
-    messenger: dingtalkMessenger(base.messenger, conversation),
-    bindings,
-    platform: ctx.platform,
-    admins: ctx.adminStaffIds,
-  };
+  const deps = dingtalkDeps(base, conversation, ctx, bindings);
   let replies = 0;
   const reply = (message: OutboundMessage) =>
     deps.messenger.reply({ tenantKey: evt.tenantKey, key: `${evt.dedupKey}:reply:${replies++}` }, m.msgId, m.conversationId, message);
@@ -84,22 +101,29 @@ export async function handleRobotMessage(evt: StoredEvent, base: HandlerDeps, bi
     return;
   }
   // In groups DingTalk strips the @-mention but leaves a leading space.
-  const text = normaliseText(String(m.text?.content ?? ''));
+  const raw = String(m.text?.content ?? '').trim();
+  const text = normaliseText(raw);
+  const isAdmin = ctx.adminStaffIds.has(staffId);
   const msg: ChatMessage = { tenantKey: evt.tenantKey, messageId: m.msgId, chatId: m.conversationId, chatType: group ? 'group' : 'p2p', senderOpenId: staffId, text };
   const match = matchCommand(text, ctx.commands);
+  const call: WizardCall = { deps, tenantKey: evt.tenantKey, staffId, messageId: m.msgId, keyRoot: evt.dedupKey, isAdmin, log: log.child({ wizard: true }) };
+  // Forms are conversations on DingTalk: in private, a form in progress takes the message first.
+  if (!group && (await routePrivateMessage(call, text, raw, match, (t) => reply({ type: 'text', text: t })))) return;
   if (!match) {
     const binding = group ? (await bindings.find(msg.tenantKey, msg.chatId))?.scope : undefined;
-    await reply({ type: 'card', card: helpCard({ commands: ctx.commands, chatType: msg.chatType, binding, unrecognised: text || undefined, isAdmin: ctx.adminStaffIds.has(staffId), contact: deps.settings.contact }) });
+    await reply({ type: 'card', card: helpCard({ commands: ctx.commands, chatType: msg.chatType, binding, unrecognised: text || undefined, isAdmin, contact: deps.settings.contact }) });
     return;
   }
   log.info({ command: match.command.word, chatType: msg.chatType, platform: DINGTALK_PLATFORM, staffId }, 'command');
-  await match.command.run({
+  const commandCtx: CommandContext = {
     message: msg,
     args: match.args,
-    isAdmin: ctx.adminStaffIds.has(staffId),
+    isAdmin,
     deps,
     commands: ctx.commands,
     log: log.child({ command: match.command.word }),
     reply,
-  });
+  };
+  if (await startFormWizard(commandCtx, call, match.command.word)) return;
+  await match.command.run(commandCtx);
 }
