@@ -287,6 +287,8 @@ const COMMAND_ROWS: Record<string, { may: readonly Role[]; text?: string }> = {
   // On an application of nobody's here (SQ2099-0001 does not exist): everyone is told so, nothing changes.
   改期: { may: EVERYONE, text: '改期 SQ2099-0001' },
   取消: { may: EVERYONE, text: '取消 SQ2099-0001 场地无法落实' },
+  // The evaluation summary form on demand: nobody's application here, so everyone is told it was not found.
+  总结: { may: EVERYONE, text: '总结 SQ2099-0001' },
   绑定: { may: ['admin'], text: '绑定 包头市' },
   解绑: { may: ['admin'] },
 };

@@ -129,3 +129,99 @@ describe('申请 on DingTalk: the application wizard', () => {
     expect(await say(dt, FILER, '查询')).toContain('SQ2027-0001');
   });
 });
+
+describe('the wizard words and drafts', () => {
+  test('a draft survives a restart and is resumed by 继续填写 or by the form command again', async () => {
+    await start();
+    const dbDir = h!.dbDir;
+    expect(await say(dt, FILER, '需求')).toContain('第 1/7 项：企业名称');
+    expect(await say(dt, FILER, '包头稀土永磁科技有限公司')).toContain('第 2/7 项：所在盟市');
+    expect(await say(dt, FILER, '包头市')).toContain('第 3/7 项：行业');
+
+    await h!.stopBot();
+    const first = h!;
+    h = await startHarness({ env: env(), dbDir, clock: clock(), bot: { dingtalkStream: FAST_STREAM } });
+    await until('a new connection', () => dt.openSockets().length === 1);
+    let answer = await say(dt, FILER, '继续填写');
+    expect(answer).toContain('第 3/7 项：行业');
+    answer = await say(dt, FILER, '查看');
+    expect(answer).toContain('1. 企业名称：包头稀土永磁科技有限公司');
+    expect(answer).toContain('2. 所在盟市：包头市');
+    expect(answer).toContain('3. 行业：（未填）');
+    // 需求 again resumes instead of starting over.
+    answer = await say(dt, FILER, '需求');
+    expect(answer).toContain('您有一份未填完的企业需求登记');
+    expect(answer).toContain('第 3/7 项：行业');
+    // Another form is not started over it.
+    expect(await say(dt, FILER, '申请')).toContain('您还有一份未填完的「企业需求登记」');
+    await h.close();
+    h = first;
+  });
+
+  test('bare 取消 ends the wizard; 取消 <编号> <原因> is still the command that cancels an activity', async () => {
+    await start();
+    await say(dt, FILER, '需求');
+    await say(dt, FILER, '包头稀土永磁科技有限公司');
+    // Inside the wizard, 取消 with a code runs the existing command (here: no such application) and the draft stays.
+    const command = await say(dt, FILER, '取消 SQ2027-0009 场地无法落实');
+    expect(command).toContain('没有找到您可以操作的申请 SQ2027-0009');
+    expect(await h!.bot.ds.getRepository(FormDraft).count()).toBe(1);
+    expect(await say(dt, FILER, '查看')).toContain('1. 企业名称：包头稀土永磁科技有限公司');
+    // Bare 取消 is the wizard's.
+    expect(await say(dt, FILER, '取消')).toContain('已取消填写企业需求登记');
+    expect(await h!.bot.ds.getRepository(FormDraft).count()).toBe(0);
+    // With no form in progress: 取消 is the command (asks for the code); the other words say there is no form.
+    expect(await say(dt, FILER, '取消')).toContain('请写明申请编号');
+    expect(await say(dt, FILER, '上一步')).toContain('您当前没有正在填写的表单');
+  });
+
+  test('a message delivered twice (the same msgId) is applied once', async () => {
+    await start();
+    await say(dt, FILER, '需求');
+    const { robotMessage } = await import('../helpers/dingtalk-messages');
+    const message = robotMessage({ text: '包头稀土永磁科技有限公司', staffId: FILER });
+    const before = privateTo(dt, FILER).length;
+    await dt.pushRobotMessage(message);
+    await dt.pushRobotMessage(message);
+    await until('the answer', () => privateTo(dt, FILER).length === before + 1);
+    await new Promise((r) => setTimeout(r, 400));
+    expect(privateTo(dt, FILER)).toHaveLength(before + 1);
+    const [draft] = await h!.bot.ds.getRepository(FormDraft).find();
+    expect(draft.step).toBe(1);
+  });
+
+  test('需求 through the wizard files the need with the centre told', async () => {
+    await start();
+    await say(dt, ADMIN, '绑定 中心', { group: CENTRE_GROUP });
+    await say(dt, FILER, '需求');
+    await say(dt, FILER, '包头稀土永磁科技有限公司');
+    await say(dt, FILER, '包头市');
+    const industries = await say(dt, FILER, '99');
+    expect(industries).toContain('请回复选项前的数字');
+    await say(dt, FILER, '1');
+    await say(dt, FILER, '1');
+    expect(await say(dt, FILER, '太短')).toContain('⚠ 需求描述太简短');
+    await say(dt, FILER, '烧结钕铁硼磁体的晶界扩散工艺一致性不足，希望专家指导');
+    await say(dt, FILER, '李工');
+    expect(await say(dt, FILER, '13900139000')).toContain('全部填写完毕');
+    const groupBefore = dt.callsTo(GROUP_SEND).length;
+    expect(await say(dt, FILER, '提交')).toContain('XQ2027-0001');
+    await until('the centre card', () => dt.callsTo(GROUP_SEND).length > groupBefore);
+    expect(textOf(dt.callsTo(GROUP_SEND).at(-1)!.msgParam)).toContain('新的企业需求');
+  });
+
+  test('专家 添加 is an admin’s: others are refused and nothing is stored', async () => {
+    await start();
+    expect(await say(dt, FILER, '专家 添加')).toContain('只有科创服务中心的管理员');
+    expect(await h!.bot.ds.getRepository(FormDraft).count()).toBe(0);
+    expect(await say(dt, ADMIN, '专家 添加')).toContain('第 1/5 项：姓名');
+    await say(dt, ADMIN, '周敏');
+    await say(dt, ADMIN, '内蒙古工业大学');
+    expect(await say(dt, ADMIN, '1 3')).toContain('第 4/5 项：联系方式');
+    await say(dt, ADMIN, '13700001234');
+    expect(await say(dt, ADMIN, '跳过')).toContain('全部填写完毕');
+    expect(await say(dt, ADMIN, '提交')).toContain('周敏');
+    const [expert] = await h!.bot.ds.query('SELECT name, organisation, contact FROM experts');
+    expect(expert).toEqual({ name: '周敏', organisation: '内蒙古工业大学', contact: '13700001234' });
+  });
+});
