@@ -225,3 +225,71 @@ describe('the wizard words and drafts', () => {
     expect(expert).toEqual({ name: '周敏', organisation: '内蒙古工业大学', contact: '13700001234' });
   });
 });
+
+describe('总结 and 报送 on DingTalk', () => {
+  /** Files an application through the wizard; returns its id. */
+  async function fileApplication(): Promise<number> {
+    await say(dt, FILER, '申请');
+    for (const [, text] of ANSWERS) await say(dt, FILER, text);
+    await say(dt, FILER, '13800138000');
+    await say(dt, FILER, 'zhangmin@example.com');
+    await say(dt, FILER, '跳过');
+    await say(dt, FILER, '提交');
+    const [app] = await h!.bot.ds.getRepository(Application).find();
+    return app.id;
+  }
+
+  test('总结 <编号> walks the evaluation summary of a held activity and files it', async () => {
+    await start();
+    await say(dt, ADMIN, '绑定 中心', { group: CENTRE_GROUP });
+    const id = await fileApplication();
+    expect(await say(dt, FILER, '总结 SQ2027-0001')).toContain('活动举办后才能填写评估总结');
+    // Setup: the activity took place (approval and holding are other features' steps).
+    await h!.bot.ds.query("UPDATE applications SET status = '已举办' WHERE id = ?", [id]);
+    // Somebody else may not file it.
+    expect(await say(dt, 'someone1', '总结 SQ2027-0001')).toContain('只有申请人本人或中心管理员可以填写');
+    expect(await h!.bot.ds.getRepository(FormDraft).count()).toBe(0);
+
+    let answer = await say(dt, FILER, '总结');
+    expect(answer).toContain('第 1/7 项：实际参加人数');
+    await say(dt, FILER, '90');
+    expect(await say(dt, FILER, '95')).toContain('⚠ 第（2）（3）类人员人数不能超过实际参加人数');
+    await say(dt, FILER, '80');
+    await say(dt, FILER, '20');
+    answer = await say(dt, FILER, '15');
+    expect(answer).toContain('5 非常满意');
+    await say(dt, FILER, '5');
+    await say(dt, FILER, '解决了两项工艺难题');
+    expect(await say(dt, FILER, '跳过')).toContain('5. 满意度（1–5）：5 非常满意');
+    const groupBefore = dt.callsTo(GROUP_SEND).length;
+    expect(await say(dt, FILER, '提交')).toContain('活动评估总结已提交');
+    await until('the centre copy', () => dt.callsTo(GROUP_SEND).length > groupBefore);
+    const [app] = await h!.bot.ds.getRepository(Application).find();
+    expect(app.status).toBe('已总结');
+  });
+
+  test('报送 in a bound 盟市 group: the task’s form privately as a conversation, submitted for that 盟市', async () => {
+    await start();
+    const BAOTOU_GROUP = 'cidBaotouGroup==';
+    await say(dt, ADMIN, '绑定 包头市', { group: BAOTOU_GROUP });
+    const { ReportService } = await import('../../src/services/report-service');
+    const now = h!.clock.now;
+    await new ReportService(h!.bot.ds, now).create({
+      tenantKey: (await h!.bot.ds.query('SELECT tenant_key FROM chat_bindings'))[0].tenant_key,
+      formToken: 'wizard-test-task',
+      year: 2027,
+      createdBy: ADMIN,
+      task: { title: '上半年落实情况', description: '请报送上半年活动开展情况', deadlineAt: now() + 7 * 86_400_000, regions: ['包头市'], expects: 'text' },
+    });
+    expect(await say(dt, FILER, '报送', { group: BAOTOU_GROUP })).toContain('报送表已私聊发给您');
+    await until('the private question', () => privateTo(dt, FILER).length > 0);
+    const answer = privateTo(dt, FILER).map((c) => textOf(c.msgParam)).join('\n');
+    expect(answer).toContain('BS2027-0001「上半年落实情况」');
+    expect(answer).toContain('第 1/1 项：报送内容（包头市）');
+    expect(await say(dt, FILER, '跳过')).toContain('必填项');
+    expect(await say(dt, FILER, '上半年共举办活动 3 场，参加企业 45 家。')).toContain('全部填写完毕');
+    expect(await say(dt, FILER, '提交')).toContain('报送回执');
+    const [submission] = await h!.bot.ds.query('SELECT region, text, submitted_by FROM report_submissions');
+    expect(submission).toEqual({ region: '包头市', text: '上半年共举办活动 3 场，参加企业 45 家。', submitted_by: FILER });
+  });
+});
