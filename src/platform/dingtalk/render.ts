@@ -21,7 +21,23 @@ const BUTTON_COMMANDS: Readonly<Record<string, (value: Record<string, unknown>) 
   'application.list': (v) => (v.page === undefined || v.page === 0 ? '查询' : undefined),
 };
 
-export const FORM_NOT_AVAILABLE = '此表单暂不能在钉钉中填写（钉钉版的逐项填写功能尚在开发中）。请在飞书中填写，或联系创新中心管理员协助办理。';
+/** A form card's inputs cannot be shown on DingTalk: the same form is a conversation (the wizard). */
+export const FORM_NOT_AVAILABLE = '钉钉中不能直接在卡片上填写表单，请在与我的私聊中按提示逐项回复填写。';
+
+/** The command that starts a form card's conversation, by the form's name. */
+const FORM_COMMANDS: Readonly<Record<string, string>> = {
+  application_form: '申请',
+  need_form: '需求',
+  summary_form: '总结 <编号>',
+  report_submit_form: '报送',
+  expert_form: '专家 添加',
+};
+
+/** What a form card says on DingTalk instead of its inputs. */
+export function formNotice(formName: string | undefined): string {
+  const command = formName ? FORM_COMMANDS[formName] : undefined;
+  return command ? `${FORM_NOT_AVAILABLE}发送「${command}」开始，中途离开后发送「继续填写」接着填。` : `${FORM_NOT_AVAILABLE}如需办理，请在飞书中操作或联系创新中心管理员。`;
+}
 
 /** Characters that DingTalk markdown would read as markup or HTML, replaced by their full-width forms. */
 const FULL_WIDTH: Readonly<Record<string, string>> = {
@@ -73,6 +89,7 @@ interface Walked {
   buttons: Array<{ title: string; command: string }>;
   unavailable: string[];
   hasForm: boolean;
+  formName?: string;
 }
 
 function textOf(node: unknown): string {
@@ -106,6 +123,7 @@ function walk(elements: unknown, out: Walked): void {
       }
       case 'form':
         out.hasForm = true;
+        out.formName ??= typeof el.name === 'string' ? el.name : undefined;
         // The form's own text (hints, headings) is still worth showing; its inputs are not.
         walk(el.elements?.filter((e: any) => e?.tag === 'markdown' || e?.tag === 'div'), out);
         break;
@@ -126,7 +144,7 @@ export function renderCard(card: Record<string, any>): DingTalkMessage {
   const out: Walked = { lines: [], buttons: [], unavailable: [], hasForm: false };
   walk(card.body?.elements ?? card.elements, out);
   const lines = [`### ${escapeDingTalkMarkdown(title)}`, ...out.lines];
-  if (out.hasForm) lines.push('', `> ${FORM_NOT_AVAILABLE}`);
+  if (out.hasForm) lines.push('', `> ${escapeDingTalkMarkdown(formNotice(out.formName))}`);
   if (out.unavailable.length) {
     lines.push('', `> 按钮「${out.unavailable.map(escapeDingTalkMarkdown).join('」「')}」暂不能在钉钉中使用，请在飞书中操作或联系创新中心管理员。`);
   }
