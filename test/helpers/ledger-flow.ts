@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
-import { ADMIN_OPEN_ID, type Harness } from './bot-harness';
+import { ADMIN_OPEN_ID, type Harness, startHarness } from './bot-harness';
 import { visibleText } from './card-text';
-import { buttonValue, type Driver, hasButton, YEAR } from './application-driver';
+import { buttonValue, Driver, hasButton, YEAR } from './application-driver';
 import { runJob } from './job-process';
 
 /**
@@ -15,6 +15,14 @@ export const BAOTOU_CHAT = 'oc_baotou_group_000000000000000000001';
 export const CHIFENG_CHAT = 'oc_chifeng_group_00000000000000000001';
 export const BAOTOU_FILER = 'ou_filer_baotou_00000000000000000001';
 export const CHIFENG_FILER = 'ou_filer_chifeng_0000000000000000001';
+
+/** The bot of the campaign year with the centre's, 包头市's and 赤峰市's groups bound. */
+export async function startCentre(): Promise<{ h: Harness; d: Driver }> {
+  const h = await startHarness({ env: { CAMPAIGN_YEAR: String(YEAR) } });
+  const d = new Driver(h);
+  await d.bindAll({ [CENTRE_CHAT]: '中心', [BAOTOU_CHAT]: '包头市', [CHIFENG_CHAT]: '赤峰市' });
+  return { h, d };
+}
 
 /** An hour in Shanghai on a date of the campaign year, as an ISO instant. */
 export const shanghai = (monthDay: string, hour = 9, minute = 0) =>

@@ -1,4 +1,5 @@
 import { ADMIN_OPEN_ID, Harness, startHarness } from '../helpers/bot-harness';
+import { waitUntilIdle } from '../helpers/idle';
 import { visibleText } from '../helpers/card-text';
 import { buttonValue, Driver, hasButton, nodesOf, validForm, YEAR } from '../helpers/application-driver';
 import { messageEvent, TENANT_KEY } from '../helpers/events';
@@ -181,7 +182,7 @@ describe('review', () => {
     const decisions = await h.bot.ds.query("SELECT count(*) AS n FROM application_events WHERE action IN ('approve', 'reject')");
     expect(decisions).toEqual([{ n: 1 }]);
     await h.fake.waitFor(() => d.toUser(FILER).length === 1, 'one notice');
-    await new Promise((r) => setTimeout(r, 200));
+    await waitUntilIdle(h);
     expect(d.toUser(FILER)).toHaveLength(1);
   });
 

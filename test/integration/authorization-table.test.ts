@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CARD_ACTIONS, COMMANDS } from '../../handlers/registry';
 import { ADMIN_OPEN_ID, Harness, startHarness } from '../helpers/bot-harness';
+import { waitUntilIdle } from '../helpers/idle';
 import { Driver, validForm, YEAR } from '../helpers/application-driver';
 import { cardActionEvent } from '../helpers/events';
 import { visibleText } from '../helpers/card-text';
@@ -114,6 +115,13 @@ class World {
     return this.one('SELECT id, version FROM applications WHERE id = ?', [a.id]);
   }
 
+  /** The code of an approved application (已通过) of the filer's, as typed in commands. */
+  async approvedCode(): Promise<string> {
+    const a = await this.approved();
+    const row = await this.one<{ code_year: number; code_seq: number }>('SELECT code_year, code_seq FROM applications WHERE id = ?', [a.id]);
+    return `SQ${row.code_year}-${String(row.code_seq).padStart(4, '0')}`;
+  }
+
   /** An approved application with a change (改期) waiting for the centre: the click to decide it. */
   async changeRequested(): Promise<{ id: number; version: number; round: number }> {
     const a = await this.approved();
@@ -193,12 +201,7 @@ async function stored(h: Harness): Promise<Record<string, unknown>> {
 }
 
 /** Waits until every event is processed and every message sent (so nothing changes meanwhile). */
-async function quiet(): Promise<void> {
-  const busy = async () =>
-    Number((await h.bot.ds.query("SELECT count(*) AS n FROM inbound_events WHERE status IN ('received', 'processing')"))[0].n) +
-    Number((await h.bot.ds.query("SELECT count(*) AS n FROM outbox_messages WHERE status IN ('pending', 'sending')"))[0].n);
-  await h.fake.waitFor(async () => (await busy()) === 0, 'the bot idle');
-}
+const quiet = () => waitUntilIdle(h);
 
 let h: Harness;
 let d: Driver;
@@ -266,7 +269,7 @@ describe.each(Object.entries(ACTIONS))('%s', (action, row) => {
 });
 
 /** Commands: who may use each (the others are told so and nothing is stored). */
-const COMMAND_ROWS: Record<string, { may: readonly Role[]; text?: string }> = {
+const COMMAND_ROWS: Record<string, { may: readonly Role[]; text?: string; setup?: (w: World) => Promise<string>; answer?: RegExp }> = {
   帮助: { may: EVERYONE },
   申请: { may: EVERYONE },
   需求: { may: EVERYONE },
@@ -284,17 +287,18 @@ const COMMAND_ROWS: Record<string, { may: readonly Role[]; text?: string }> = {
   通报: { may: ['admin'] },
   // A 盟市's own figures in its group; the whole region's only for admins.
   年度数据: { may: ['filer', 'admin'], text: '年度数据 包头市' },
-  // On an application of nobody's here (SQ2099-0001 does not exist): everyone is told so, nothing changes.
-  改期: { may: EVERYONE, text: '改期 SQ2099-0001' },
-  取消: { may: EVERYONE, text: '取消 SQ2099-0001 场地无法落实' },
-  // The evaluation summary form on demand: nobody's application here, so everyone is told it was not found.
-  总结: { may: EVERYONE, text: '总结 SQ2099-0001' },
+  // On the filer's approved application: the filer and admins; others read it as not found.
+  改期: { may: ['filer', 'admin'], answer: /改期/, setup: async (w) => `改期 ${await w.approvedCode()}` },
+  取消: { may: ['filer', 'admin'], answer: /已取消活动 SQ/, setup: async (w) => `取消 ${await w.approvedCode()} 场地无法落实` },
+  // The evaluation summary on demand, on the filer's approved (not yet held) application: the
+  // filer and admins are told it opens once the activity was held; others read it as not found.
+  总结: { may: ['filer', 'admin'], answer: /活动举办后才能填写评估总结/, setup: async (w) => `总结 ${await w.approvedCode()}` },
   绑定: { may: ['admin'], text: '绑定 包头市' },
   解绑: { may: ['admin'] },
 };
 
 /** The words of a refusal in any command's reply. */
-const REFUSED = /只有(科创服务)?中心的?(管理员|工作人员)|无权|只在中心工作群|仅限|管理员才能/;
+const REFUSED = /只有(科创服务)?中心的?(管理员|工作人员)|只有申请人本人或中心管理员|无权|只在中心工作群|仅限|管理员才能/;
 /** Where each role sends commands: the outsider in an unbound group, others as for clicks. */
 const COMMAND_CHAT: Record<Role, { chatId: string; chatType: 'p2p' | 'group' }> = {
   outsider: { chatId: 'oc_authz_unbound_group_000000000001', chatType: 'group' },
@@ -311,13 +315,15 @@ describe.each(Object.entries(COMMAND_ROWS))('command %s', (word, row) => {
   for (const role of ROLES) {
     const allowed = row.may.includes(role);
     it(`${allowed ? 'answers' : 'refuses'} the ${role}`, async () => {
+      const text0 = row.setup ? await row.setup(w) : row.text ?? word;
       await quiet();
       const before = await stored(h);
-      const [reply] = await d.ask(row.text ?? word, { senderOpenId: OPEN_ID[role], ...COMMAND_CHAT[role] });
+      const [reply] = await d.ask(text0, { senderOpenId: OPEN_ID[role], ...COMMAND_CHAT[role] });
       await quiet();
       const text = reply.msgType === 'text' ? reply.content.text : visibleText(reply.content);
       if (allowed) {
         expect(text).not.toMatch(REFUSED);
+        if (row.answer) expect(text).toMatch(row.answer);
       } else {
         expect(text).toMatch(REFUSED);
         const after = (await stored(h)) as Record<string, any>;

@@ -14,6 +14,7 @@ import { messageEvent } from '../helpers/events';
 import { buildFeishuRequest } from '../helpers/feishu-signer';
 import { runJob } from '../helpers/job-process';
 import { seedSeason, Season } from '../helpers/season';
+import { waitUntilIdle } from '../helpers/idle';
 
 /**
  * Backups and restores as operators run them (`npm run job -- backup`, `restore <file>`), beside
@@ -162,7 +163,7 @@ describe('the nightly occasion', () => {
     expect(second.status).toBe('failed');
     const told = () => d.toChat(CENTRE_CHAT).filter((m) => m.msgType === 'text' && String(m.content.text).includes('数据库备份失败'));
     await h.fake.waitFor(() => told().length === 1, 'the failure told to the centre');
-    await new Promise((r) => setTimeout(r, 300));
+    await waitUntilIdle(h);
     expect(told()).toHaveLength(1);
     expect(told()[0].content.text).toContain('BACKUP_DIR');
     // Fixed: the next hourly run takes it.

@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sqlite3 from 'sqlite3';
-import { testEnv } from '../helpers/bot-harness';
 import { BotProcess, spawnBot } from '../helpers/bot-process';
 import { messageEvent } from '../helpers/events';
-import { FakeFeishu } from '../helpers/fake-feishu';
-import { buildFeishuRequest } from '../helpers/feishu-signer';
+import type { FakeFeishu } from '../helpers/fake-feishu';
+import { closeProcessWorld, openProcessWorld, postEvent as postSignedEvent, type ProcessWorld } from '../helpers/process-world';
 
 /**
  * Issue 14: another process holds SQLite's write lock (BEGIN IMMEDIATE) for longer than the
@@ -14,28 +11,22 @@ import { buildFeishuRequest } from '../helpers/feishu-signer';
  * within its 2 s, and finish the work afterwards, sending nothing twice.
  */
 
+let world: ProcessWorld;
 let fake: FakeFeishu;
 let dbDir: string;
 let env: Record<string, string>;
 let bot: BotProcess | undefined;
 
 beforeEach(async () => {
-  fake = await new FakeFeishu().start();
-  dbDir = mkdtempSync(join(tmpdir(), 'innovation-bot-busy-'));
-  env = { ...testEnv(fake, dbDir), FEISHU_HTTP_TIMEOUT_MS: '1000', LOG_LEVEL: 'info' };
+  world = await openProcessWorld('busy');
+  ({ fake, dbDir, env } = world);
 });
 afterEach(async () => {
-  await bot?.kill();
+  await closeProcessWorld(world, bot);
   bot = undefined;
-  await fake.stop();
-  rmSync(dbDir, { recursive: true, force: true });
 });
 
-async function postEvent(url: string, payload: unknown): Promise<number> {
-  const req = buildFeishuRequest(payload, { encryptKey: env.FEISHU_ENCRYPT_KEY });
-  const res = await fetch(`${url}/feishu/events`, { method: 'POST', body: req.body, headers: req.headers });
-  return res.status;
-}
+const postEvent = (url: string, payload: unknown) => postSignedEvent(world, url, payload);
 
 function run(db: sqlite3.Database, sql: string): Promise<void> {
   return new Promise((resolve, reject) => db.exec(sql, (err) => (err ? reject(err) : resolve())));
@@ -77,7 +68,10 @@ it('survives a write lock held longer than its busy timeout, and finishes the wo
   expect(await postEvent(bot.url, second)).toBe(200);
   await fake.waitFor(() => repliesTo(second.event.message.message_id).length === 1, 'the answer after the lock', 20_000);
   await fake.waitFor(() => repliesTo(first.event.message.message_id).length === 1, 'the first answer', 20_000);
-  await new Promise((r) => setTimeout(r, 1500));
+  // A later message's reply is the marker: a second copy of the first would have come before it.
+  const marker = messageEvent({ text: '帮助', chatType: 'p2p' });
+  expect(await postEvent(bot.url, marker)).toBe(200);
+  await fake.waitFor(() => repliesTo(marker.event.message.message_id).length === 1, 'the marker’s answer', 20_000);
   expect(repliesTo(first.event.message.message_id)).toHaveLength(1);
   expect(bot.child.exitCode).toBeNull();
   expect(bot.output.join('')).toMatch(/SQLITE_BUSY/);

@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { ADMIN_OPEN_ID, Harness, startHarness } from '../helpers/bot-harness';
+import { ADMIN_OPEN_ID, Harness } from '../helpers/bot-harness';
 import { visibleText } from '../helpers/card-text';
 import { Driver, nodesOf, YEAR } from '../helpers/application-driver';
 import {
@@ -8,6 +8,7 @@ import {
   CENTRE_CHAT,
   CHIFENG_CHAT,
   CHIFENG_FILER,
+  startCentre,
   fileApproved,
   fileNeed,
   filesIn,
@@ -36,9 +37,7 @@ let h: Harness;
 let d: Driver;
 
 beforeEach(async () => {
-  h = await startHarness({ env: { CAMPAIGN_YEAR: String(YEAR) } });
-  d = new Driver(h);
-  await d.bindAll({ [CENTRE_CHAT]: '中心', [BAOTOU_CHAT]: '包头市', [CHIFENG_CHAT]: '赤峰市' });
+  ({ h, d } = await startCentre());
 });
 afterEach(async () => {
   await h.close();

@@ -1,38 +1,39 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { testEnv } from '../helpers/bot-harness';
 import { BotProcess, spawnBot } from '../helpers/bot-process';
 import { messageEvent } from '../helpers/events';
-import { FakeFeishu } from '../helpers/fake-feishu';
-import { buildFeishuRequest } from '../helpers/feishu-signer';
+import type { FakeFeishu } from '../helpers/fake-feishu';
+import { closeProcessWorld, openProcessWorld, postEvent as postSignedEvent, type ProcessWorld } from '../helpers/process-world';
 
 /** The real process, killed with SIGKILL while messages are pending, then started again. */
 
+let world: ProcessWorld;
 let fake: FakeFeishu;
-let dbDir: string;
 let env: Record<string, string>;
 let bot: BotProcess | undefined;
 
 beforeEach(async () => {
-  fake = await new FakeFeishu().start();
-  dbDir = mkdtempSync(join(tmpdir(), 'innovation-bot-crash-'));
-  env = { ...testEnv(fake, dbDir), FEISHU_HTTP_TIMEOUT_MS: '1000', LOG_LEVEL: 'info' };
+  world = await openProcessWorld('crash');
+  ({ fake, env } = world);
 });
 afterEach(async () => {
-  await bot?.kill();
+  await closeProcessWorld(world, bot);
   bot = undefined;
-  await fake.stop();
-  rmSync(dbDir, { recursive: true, force: true });
 });
 
-async function postEvent(url: string, payload: unknown): Promise<number> {
-  const req = buildFeishuRequest(payload, { encryptKey: env.FEISHU_ENCRYPT_KEY });
-  const res = await fetch(`${url}/feishu/events`, { method: 'POST', body: req.body, headers: req.headers });
-  return res.status;
-}
+const postEvent = (url: string, payload: unknown) => postSignedEvent(world, url, payload);
 
 const replies = () => fake.delivered.filter((m) => m.kind === 'reply');
+
+let lastMarker: string | undefined;
+/**
+ * A later message's reply is the marker that nothing more is coming: the bot handles events
+ * and sends messages in order, so anything owed before it would have come by then.
+ */
+async function markerAnswered(url: string): Promise<void> {
+  const marker = messageEvent({ text: '帮助', chatType: 'p2p' });
+  lastMarker = marker.event.message.message_id;
+  expect(await postEvent(url, marker)).toBe(200);
+  await fake.waitFor(() => replies().some((m) => m.parentId === lastMarker), 'the marker’s reply', 15_000);
+}
 
 it('delivers a reply that was still pending when the process was killed, once', async () => {
   for (let i = 0; i < 50; i += 1) fake.failures.push({ status: 503, body: { code: 503, msg: 'unavailable' } });
@@ -45,8 +46,8 @@ it('delivers a reply that was still pending when the process was killed, once', 
   fake.failures.length = 0;
   bot = await spawnBot(env);
   await fake.waitFor(() => replies().length === 1, 'the reply after the restart', 15_000);
-  await new Promise((r) => setTimeout(r, 1500));
-  expect(replies()).toHaveLength(1);
+  await markerAnswered(bot.url);
+  expect(replies().filter((m) => m.parentId !== lastMarker)).toHaveLength(1);
 });
 
 it('does not send twice when killed after Feishu delivered but before it answered', async () => {
@@ -73,8 +74,8 @@ it('answers a message delivered again after a restart only once', async () => {
 
   bot = await spawnBot(env);
   expect(await postEvent(bot.url, { ...evt, header: { ...evt.header, event_id: 'another-event-id' } })).toBe(200);
-  await new Promise((r) => setTimeout(r, 1000));
-  expect(replies()).toHaveLength(1);
+  await markerAnswered(bot.url);
+  expect(replies().filter((m) => m.parentId === evt.event.message.message_id)).toHaveLength(1);
 });
 
 it('stops with one clear line when the configuration is wrong', async () => {

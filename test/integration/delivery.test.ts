@@ -2,6 +2,7 @@ import { OutboxMessage } from '../../src/db/entities/outbox-message.entity';
 import { FakeFeishu } from '../helpers/fake-feishu';
 import { Harness, startHarness } from '../helpers/bot-harness';
 import { messageEvent, newId } from '../helpers/events';
+import { waitUntilIdle } from '../helpers/idle';
 
 /** Deliveries repeat; sends fail. Each message is still answered exactly once. */
 
@@ -119,7 +120,7 @@ describe('outbound retries', () => {
     h.fake.failures.push({ status: 400, body: { code: 230002, msg: 'Bot/User can NOT be out of the chat.' } });
     await h.post('/feishu/events', messageEvent({ text: '帮助', chatType: 'p2p' }));
     await h.fake.waitFor(() => h.fake.messageCalls().length === 1, 'the failed attempt');
-    await new Promise((r) => setTimeout(r, 300));
+    await waitUntilIdle(h);
     const [row] = await outbox().find();
     expect(row.status).toBe('failed');
     expect(row.lastError).toContain('230002');

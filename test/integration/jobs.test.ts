@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import { ADMIN_OPEN_ID, Harness, startHarness } from '../helpers/bot-harness';
+import { waitUntilIdle } from '../helpers/idle';
 import { visibleText } from '../helpers/card-text';
 import { buttonValue, Driver, hasButton, nodesOf, validForm, YEAR } from '../helpers/application-driver';
 import { runJob } from '../helpers/job-process';
@@ -146,7 +147,8 @@ describe('reminders for an approved activity (10–11 June)', () => {
     h.fake.failures.push({ status: 500 }, { status: 200, deliverThenDelayMs: 3000 });
     await job('reminders', at9('06-07'));
     await h.fake.waitFor(() => cardsTo('chat', BAOTOU_CHAT, '3 天后开始').length === 1 && cardsTo('user', FILER, '3 天后开始').length === 1, 'both reminders');
-    await new Promise((r) => setTimeout(r, 500));
+    // The slow answer's retry included: nothing is left queued that could still arrive.
+    await waitUntilIdle(h, 20_000);
     expect(cardsTo('chat', BAOTOU_CHAT, '3 天后开始')).toHaveLength(1);
     expect(cardsTo('user', FILER, '3 天后开始')).toHaveLength(1);
   });

@@ -1,11 +1,11 @@
-import { ADMIN_OPEN_ID, Harness, startHarness } from '../helpers/bot-harness';
+import { ADMIN_OPEN_ID, Harness } from '../helpers/bot-harness';
 import { Driver, YEAR } from '../helpers/application-driver';
 import {
   BAOTOU_CHAT,
   BAOTOU_FILER,
   CENTRE_CHAT,
-  CHIFENG_CHAT,
   CHIFENG_FILER,
+  startCentre,
   fileApproved,
   fileNeed,
   filesIn,
@@ -35,9 +35,7 @@ let h: Harness;
 let d: Driver;
 
 beforeEach(async () => {
-  h = await startHarness({ env: { CAMPAIGN_YEAR: String(YEAR) } });
-  d = new Driver(h);
-  await d.bindAll({ [CENTRE_CHAT]: '中心', [BAOTOU_CHAT]: '包头市', [CHIFENG_CHAT]: '赤峰市' });
+  ({ h, d } = await startCentre());
 });
 afterEach(async () => {
   await h.close();

@@ -4,6 +4,7 @@ import { visibleText } from '../helpers/card-text';
 import { buttonValue, Driver, hasButton, YEAR } from '../helpers/application-driver';
 import { cardActionEvent } from '../helpers/events';
 import { buildFeishuRequest } from '../helpers/feishu-signer';
+import { waitUntilIdle } from '../helpers/idle';
 
 /**
  * Who may submit a report for a 盟市 (issue 14 item 4), tried the way it was broken: signed
@@ -132,7 +133,7 @@ it('counts one signed callback replayed three times as ONE submission', async ()
   expect(await h.bot.ds.query('SELECT version FROM report_tasks')).toEqual([{ version: 2 }]);
   // Each of the centre's progress cards was updated once, for the one submission.
   await h.fake.waitFor(() => progressPatches().some((p) => visibleText(p.content).includes('已提交 1/2')), 'the progress card updated');
-  await new Promise((r) => setTimeout(r, 500));
+  await waitUntilIdle(h);
   const patched = progressPatches().map((p) => p.messageId);
   expect(patched.length).toBeGreaterThan(0);
   expect(new Set(patched).size).toBe(patched.length);

@@ -13,10 +13,13 @@ afterEach(async () => {
 const storedEvents = () => h.bot.ds.getRepository(InboundEvent).count();
 
 async function expectNothingHappened(): Promise<void> {
-  // Give a wrongly accepted event time to be processed and answered.
-  await new Promise((r) => setTimeout(r, 300));
-  expect(await storedEvents()).toBe(0);
-  expect(h.fake.messageCalls()).toHaveLength(0);
+  // A genuine event sent afterwards is the marker: its reply is the only message there may be,
+  // and its row the only stored event (a wrongly accepted event would have come before it).
+  const marker = messageEvent({ text: '帮助', chatType: 'p2p' });
+  expect((await h.post('/feishu/events', marker)).status).toBe(200);
+  await h.fake.waitFor(() => h.fake.delivered.some((m) => m.parentId === marker.event.message.message_id), 'the marker’s reply');
+  expect(await storedEvents()).toBe(1);
+  expect(h.fake.messageCalls()).toHaveLength(1);
   const health = await fetch(`${h.url}/healthz`);
   expect(health.status).toBe(200);
 }

@@ -1,4 +1,4 @@
-import { ADMIN_OPEN_ID, Harness, startHarness } from '../helpers/bot-harness';
+import { ADMIN_OPEN_ID, Harness } from '../helpers/bot-harness';
 import { Driver, YEAR } from '../helpers/application-driver';
 import {
   BAOTOU_CHAT,
@@ -6,6 +6,7 @@ import {
   CENTRE_CHAT,
   CHIFENG_CHAT,
   CHIFENG_FILER,
+  startCentre,
   fileApproved,
   fileNeed,
   filesIn,
@@ -37,9 +38,7 @@ let h: Harness;
 let d: Driver;
 
 beforeEach(async () => {
-  h = await startHarness({ env: { CAMPAIGN_YEAR: String(YEAR) } });
-  d = new Driver(h);
-  await d.bindAll({ [CENTRE_CHAT]: '中心', [BAOTOU_CHAT]: '包头市', [CHIFENG_CHAT]: '赤峰市' });
+  ({ h, d } = await startCentre());
   // 包头市: one activity held and summarised, a need matched with 王磊, its report in on time.
   // 赤峰市: one activity held and summarised elsewhere, a need waiting, its report missing.
   await fileApproved(d, BAOTOU_FILER);
