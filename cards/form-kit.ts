@@ -136,10 +136,14 @@ export function specComponent(field: FieldSpec, value: string | string[] | undef
     case 'select':
       return selectStatic({ name, placeholder, options: input.options, value: single?.trim() || input.initial });
     case 'multiselect':
-      return multiSelectStatic({ name, placeholder, options: input.options, values: listOf(value) });
+      return multiSelectStatic({ name, placeholder, options: input.options, values: value === undefined && input.initial ? input.initial : listOf(value) });
     case 'date': {
       const date = single ? parseFeishuDate(single) : undefined;
       return { tag: 'date_picker', name, required: false, width: 'fill', placeholder: plainText(placeholder), ...(date ? { initial_date: date } : {}) };
+    }
+    case 'datetime': {
+      const at = /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2})/.exec(single ?? '')?.[1];
+      return { tag: 'picker_datetime', name, required: false, width: 'fill', placeholder: plainText(placeholder), ...(at ? { initial_datetime: at } : {}) };
     }
     case 'text':
       return textInput({ name, placeholder, maxLength: input.maxLength, multiline: input.multiline, value: single });

@@ -4,7 +4,7 @@ import { formatInstant } from '../src/domain/calendar';
 import { REPORT_EXPECTS, REPORT_LIMITS, type ReportExpects, type ReportTaskField } from '../src/domain/report-rules';
 import { button, buttonRow, card, CardElement, CardJson, divider, markdown, note } from './card-kit';
 import { errorBanner, fieldBlock, form, multiSelectStatic, plainText, selectStatic, specFields, submitButton, textInput } from './form-kit';
-import { reportSubmitFormSpec } from '../src/forms/report-form';
+import { reportSubmitFormSpec, reportTaskFormSpec } from '../src/forms/report-form';
 import { escapeClipped, escapeMarkdown } from './markdown';
 
 /** Report collections (报送任务): the centre's task form, the task as 盟市 see it, submissions, progress. */
@@ -29,28 +29,7 @@ export function reportTaskFormCard(view: ReportTaskFormView): CardJson {
   const count = Object.keys(errors).length;
   const deadline = /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2})/.exec(v.deadline ?? '')?.[1];
   const fields: CardElement[] = [
-    ...fieldBlock({ label: '任务名称', component: textInput({ name: 'title', placeholder: `如：2026 年落实情况报告（不超过 ${REPORT_LIMITS.title} 字）`, maxLength: REPORT_LIMITS.title, value: v.title }), error: errors.title }),
-    ...fieldBlock({
-      label: '报送要求',
-      component: textInput({ name: 'description', placeholder: '要报送什么、格式和注意事项', maxLength: REPORT_LIMITS.description, multiline: { rows: 3, maxRows: 8 }, value: v.description }),
-      error: errors.description,
-    }),
-    ...fieldBlock({
-      label: '截止时间',
-      component: { tag: 'picker_datetime', name: 'deadline', required: false, width: 'fill', placeholder: plainText('请选择截止日期和时间'), ...(deadline ? { initial_datetime: deadline } : {}) },
-      error: errors.deadline,
-    }),
-    ...fieldBlock({
-      label: '报送的盟市',
-      component: multiSelectStatic({ name: 'regions', placeholder: '默认全部 14 个盟市', options: view.regions.map((r) => ({ value: r, label: r })), values: v.regions ?? view.regions }),
-      hint: '只有已绑定工作群的盟市能在群里收到任务和提醒。',
-      error: errors.regions,
-    }),
-    ...fieldBlock({
-      label: '报送形式',
-      component: selectStatic({ name: 'expects', placeholder: '请选择', options: Object.entries(REPORT_EXPECTS).map(([value, label]) => ({ value, label })), value: v.expects ?? 'both' }),
-      error: errors.expects,
-    }),
+    ...specFields(reportTaskFormSpec(view.regions), { title: v.title, description: v.description, deadline: v.deadline, regions: v.regions, expects: v.expects }, errors),
     submitButton({ name: 'publish', text: '发布报送任务', value: { action: REPORT_PUBLISH_ACTION, form: view.token } }),
   ];
   const elements: CardElement[] = [];

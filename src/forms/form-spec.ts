@@ -22,10 +22,12 @@ export type FieldInput =
    * answer with (1–5 satisfaction), so a conversation takes the value and not the position.
    */
   | { kind: 'select'; options: readonly FormOption[]; initial?: string; byValue?: boolean }
-  /** Several options (a list of values). */
-  | { kind: 'multiselect'; options: readonly FormOption[] }
+  /** Several options (a list of values); `initial`: preselected on a fresh card. */
+  | { kind: 'multiselect'; options: readonly FormOption[]; initial?: readonly string[] }
   /** A calendar date, stored as 'YYYY-MM-DD' (Feishu's picker adds an offset; both parse). */
-  | { kind: 'date' };
+  | { kind: 'date' }
+  /** A date and a time: 'YYYY-MM-DD HH:mm' (Feishu's picker adds an offset), or a date alone. */
+  | { kind: 'datetime' };
 
 export interface FieldSpec {
   /** The component name: a contract with the card, its callbacks and stored drafts. */
@@ -50,7 +52,7 @@ export interface FieldSpec {
 export type FieldErrors = Record<string, string>;
 
 export interface FormSpec<C = void> {
-  /** Which form: application, need, summary, report, expert. */
+  /** Which form: application, need, summary, report (a 盟市's submission), expert, task (发起报送). */
   id: FormId;
   /** The form's title, e.g. 活动申请表. */
   title: string;
@@ -59,7 +61,7 @@ export interface FormSpec<C = void> {
   check(values: FormValue, ctx: C): FieldErrors;
 }
 
-export const FORM_IDS = ['application', 'need', 'summary', 'report', 'expert'] as const;
+export const FORM_IDS = ['application', 'need', 'summary', 'report', 'expert', 'task'] as const;
 export type FormId = (typeof FORM_IDS)[number];
 
 export function isFormId(value: unknown): value is FormId {

@@ -293,3 +293,32 @@ describe('总结 and 报送 on DingTalk', () => {
     expect(submission).toEqual({ region: '包头市', text: '上半年共举办活动 3 场，参加企业 45 家。', submitted_by: FILER });
   });
 });
+
+describe('发起报送 on DingTalk', () => {
+  test('the centre publishes a task as a conversation; it reaches the 盟市 group, and a member reports', async () => {
+    await start();
+    const BAOTOU_GROUP = 'cidBaotouGroup==';
+    await say(dt, ADMIN, '绑定 包头市', { group: BAOTOU_GROUP });
+    expect(await say(dt, FILER, '发起报送')).toContain('只有科创服务中心的管理员');
+    expect(await h!.bot.ds.getRepository(FormDraft).count()).toBe(0);
+
+    expect(await say(dt, ADMIN, '发起报送')).toContain('第 1/5 项：任务名称');
+    await say(dt, ADMIN, '上半年落实情况');
+    expect(await say(dt, ADMIN, '请报送上半年活动开展情况')).toContain('请按 2027-06-30 17:00 的格式回复');
+    expect(await say(dt, ADMIN, '2027-05-01 17:00')).toContain('⚠ 截止时间需晚于现在');
+    expect(await say(dt, ADMIN, '2027-06-30 17:00')).toContain('当前填写：呼和浩特市、包头市');
+    expect(await say(dt, ADMIN, '2')).toContain('第 5/5 项：报送形式');
+    expect(await say(dt, ADMIN, '1')).toContain('4. 报送的盟市：包头市');
+    const groupBefore = dt.callsTo(GROUP_SEND).length;
+    expect(await say(dt, ADMIN, '提交')).toContain('BS2027-0001');
+    await until('the task in the group', () => dt.callsTo(GROUP_SEND).length > groupBefore);
+    const task = dt.callsTo(GROUP_SEND).at(-1)!;
+    expect(task.body.openConversationId).toBe(BAOTOU_GROUP);
+    expect(textOf(task.msgParam)).toContain('上半年落实情况');
+
+    await say(dt, FILER, '报送', { group: BAOTOU_GROUP });
+    await until('the private question', () => privateTo(dt, FILER).length > 0);
+    expect(await say(dt, FILER, '上半年共举办活动 3 场。')).toContain('全部填写完毕');
+    expect(await say(dt, FILER, '提交')).toContain('报送回执');
+  });
+});

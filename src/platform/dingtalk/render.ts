@@ -30,6 +30,7 @@ const FORM_COMMANDS: Readonly<Record<string, string>> = {
   need_form: '需求',
   summary_form: '总结 <编号>',
   report_submit_form: '报送',
+  report_form: '发起报送',
   expert_form: '专家 添加',
 };
 

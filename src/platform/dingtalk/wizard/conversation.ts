@@ -36,6 +36,7 @@ export type WizardOutcome =
 /** Separators people use between several numbers: spaces, commas, 、 and semicolons. */
 const SEPARATORS = /[\s,，、;；]+/;
 const DATE = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/;
+const DATE_TIME = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:\s*(\d{1,2})[:：点](\d{2})分?)?$/;
 
 function fullWidthToAscii(text: string): string {
   return text.replace(/[０-９－／．]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0));
@@ -52,6 +53,14 @@ export function parseAnswer(field: FieldSpec, text: string): { value: string | s
       const m = DATE.exec(fullWidthToAscii(answer).replace(/\s+/g, ''));
       const iso = m ? `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}` : '';
       return parseFeishuDate(iso) ? { value: iso } : { problem: `请按 2027-06-10 的格式回复${field.label}。` };
+    }
+    case 'datetime': {
+      const m = DATE_TIME.exec(fullWidthToAscii(answer).replace(/\s+/g, ' ').trim());
+      const iso = m ? `${m[1]}-${m[2].padStart(2, '0')}-${m[3].padStart(2, '0')}` : '';
+      const time = m?.[4] !== undefined ? `${m[4].padStart(2, '0')}:${m[5]}` : '';
+      const validTime = time === '' || (Number(m![4]) < 24 && Number(m![5]) < 60);
+      if (!parseFeishuDate(iso) || !validTime) return { problem: `请按 2027-06-30 17:00 的格式回复${field.label}（只写日期则为当天 23:59）。` };
+      return { value: time ? `${iso} ${time}` : iso };
     }
     case 'select': {
       const ascii = fullWidthToAscii(answer);
@@ -107,6 +116,10 @@ export function promptFor(form: WizardForm, state: WizardState): string {
       break;
     case 'date':
       lines.push(`${field.placeholder}，请按 2027-06-10 的格式回复。`);
+      if (field.hint) lines.push(field.hint);
+      break;
+    case 'datetime':
+      lines.push(`${field.placeholder}，请按 2027-06-30 17:00 的格式回复（只写日期则为当天 23:59）。`);
       if (field.hint) lines.push(field.hint);
       break;
     case 'select':

@@ -4,13 +4,14 @@ import { summaryTarget } from '../../../../handlers/summary-command';
 import type { Command, CommandContext } from '../../../../handlers/types';
 import { parseCodeWith } from '../../../domain/codes';
 import type { FormId } from '../../../forms/form-spec';
+import { CENTRE, REGIONS } from '../../../domain/regions';
 import { WIZARD_WORDS } from './conversation';
 import { continueWizard, startWizard, type WizardCall } from './wizard';
 import type { WizardSubject } from './wizard-forms';
 
 /**
  * Where a DingTalk message goes when forms are conversations: the form commands (申请, 需求,
- * 总结, 报送, 专家 添加) start or resume a wizard instead of sending a card, and in a private chat
+ * 总结, 报送, 专家 添加, 发起报送) start or resume a wizard instead of sending a card, and in a private chat
  * with a form in progress every message is an answer, except:
  * - a command word on its own (帮助, 查询, 申请 …), which runs (the draft stays; 继续填写 resumes);
  * - a command whose first argument is a code (取消 SQ2027-0001 原因, 查询 XQ…), the existing
@@ -49,6 +50,7 @@ const GROUP_NOTICE: Readonly<Record<FormId, string>> = {
   summary: '评估总结表已私聊发给您，请在与我的私聊中逐项回复填写。',
   report: '报送表已私聊发给您，请在与我的私聊中逐项回复填写。',
   expert: '添加专家的表单已私聊发给您，请在与我的私聊中逐项回复填写。',
+  task: '发起报送的表单已私聊发给您，请在与我的私聊中逐项回复填写。',
 };
 
 /**
@@ -75,6 +77,13 @@ export async function startFormWizard(ctx: CommandContext, call: WizardCall, wor
       if (ctx.args !== '添加' || !ctx.isAdmin) return false;
       form = 'expert';
       subject = { form: formTokenFor(`expert\n${tenantKey}\n${messageId}`) };
+      break;
+    case '发起报送':
+      // Non-admins, and groups other than the centre's, are answered by the command itself.
+      if (!ctx.isAdmin || !(ctx.message.chatType === 'p2p' || (await ctx.deps.bindings.find(tenantKey, ctx.message.chatId))?.scope === CENTRE)) return false;
+      form = 'task';
+      subject = { form: formTokenFor(`report\n${tenantKey}\n${messageId}`) };
+      preset = { regions: [...REGIONS], expects: 'both' };
       break;
     case '总结': {
       const app = await summaryTarget(ctx);

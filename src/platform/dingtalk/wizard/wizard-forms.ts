@@ -1,7 +1,7 @@
 import { SUBMIT_ACTION } from '../../../../cards/application-form-card';
 import { EXPERT_ADD_ACTION } from '../../../../cards/expert-cards';
 import { NEED_SUBMIT_ACTION } from '../../../../cards/need-cards';
-import { REPORT_SUBMIT_ACTION } from '../../../../cards/report-cards';
+import { REPORT_PUBLISH_ACTION, REPORT_SUBMIT_ACTION } from '../../../../cards/report-cards';
 import { SUMMARY_SUBMIT_ACTION } from '../../../../cards/summary-cards';
 import { campaignYearOf, codeText, todayOf } from '../../../../handlers/application-flow';
 import { reportCode } from '../../../../handlers/report-flow';
@@ -16,12 +16,13 @@ import { applicationFormSpec } from '../../../forms/application-form';
 import { expertFormSpec } from '../../../forms/expert-form';
 import type { FieldSpec, FormId } from '../../../forms/form-spec';
 import { needFormSpec } from '../../../forms/need-form';
-import { reportSubmitFormSpec } from '../../../forms/report-form';
+import { reportSubmitFormSpec, reportTaskFormSpec } from '../../../forms/report-form';
+import { REGIONS } from '../../../domain/regions';
 import { summaryFormSpec } from '../../../forms/summary-form';
 import type { WizardForm } from './conversation';
 
 /**
- * The five forms as wizards: each form's description (src/forms) with its check's context
+ * The forms as wizards: each form's description (src/forms) with its check's context
  * bound, a word of introduction, and the card action its submission goes to, so that a wizard
  * files exactly what the Feishu card would (same service, same codes, same review cards).
  */
@@ -41,6 +42,7 @@ export const START_WORDS: Readonly<Record<FormId, string>> = {
   summary: '总结 <编号>',
   report: '报送',
   expert: '专家 添加',
+  task: '发起报送',
 };
 
 export const SUBMIT_ACTIONS: Readonly<Record<FormId, string>> = {
@@ -49,6 +51,7 @@ export const SUBMIT_ACTIONS: Readonly<Record<FormId, string>> = {
   summary: SUMMARY_SUBMIT_ACTION,
   report: REPORT_SUBMIT_ACTION,
   expert: EXPERT_ADD_ACTION,
+  task: REPORT_PUBLISH_ACTION,
 };
 
 /** The wizard of a form, or why there is none any more (the application or task is gone). */
@@ -77,6 +80,10 @@ export async function wizardFormOf(deps: HandlerDeps, tenantKey: string, form: F
     }
     case 'report':
       return reportWizard(deps, tenantKey, 'forms' in subject ? subject.forms : []);
+    case 'task': {
+      const spec = reportTaskFormSpec(REGIONS);
+      return { ...spec, check: (v) => spec.check(v, { now: deps.now(), timezone: deps.settings.timezone }), intro: '向各盟市发起报送任务：发布后任务会发到各盟市工作群，截止前只提醒未提交的盟市。' };
+    }
   }
 }
 

@@ -23,6 +23,7 @@ export const FORM_TITLES: Readonly<Record<FormId, string>> = {
   summary: '活动评估总结',
   report: '报送',
   expert: '添加专家',
+  task: '发起报送任务',
 };
 
 /** Who is talking, about which message; `deps` deliver on DingTalk. */
