@@ -190,7 +190,10 @@ export function applicationCard(view: ApplicationCardView): CardJson {
   }
   if (view.filerButtons || view.adminButtons) {
     const actions = filerActions(app.status).filter((a) => view.filerButtons || CHANGE_ACTIONS.includes(a));
-    if (actions.length) elements.push(buttonRow(actions.map((a) => button(a, { action: FILER_BUTTONS[a].action, id: app.id }, FILER_BUTTONS[a].type, FILER_BUTTONS[a].confirm))));
+    const code = codeOf(app);
+    // `code` names the application in the text command a DingTalk button stands for (撤回 <编号>).
+    const value = (a: FilerAction) => ({ action: FILER_BUTTONS[a].action, id: app.id, ...(code ? { code } : {}) });
+    if (actions.length) elements.push(buttonRow(actions.map((a) => button(a, value(a), FILER_BUTTONS[a].type, FILER_BUTTONS[a].confirm))));
   }
   const code = codeOf(app);
   const title = code ? `活动申请 ${code}` : '活动申请（草稿）';
@@ -261,7 +264,8 @@ export function reviewCard(view: ReviewCardView): CardJson {
           text: { tag: 'plain_text', content: d.text },
           type: d.type,
           form_action_type: 'submit',
-          behaviors: [{ type: 'callback', value: { action: REVIEW_ACTION, id: app.id, decision: d.decision, v: app.version } }],
+          // `code` names the application in the text command a DingTalk button stands for (通过 <编号>).
+          behaviors: [{ type: 'callback', value: { action: REVIEW_ACTION, id: app.id, decision: d.decision, v: app.version, code } }],
         })),
       ),
     );

@@ -222,7 +222,7 @@ export function needCard(view: NeedCardView): CardJson {
             {
               type: 'callback',
               value: MATCH_ACTIONS.has(a.action)
-                ? { action: NEED_MATCH_OPEN_ACTION, id: need.id, v: need.version }
+                ? { action: NEED_MATCH_OPEN_ACTION, id: need.id, v: need.version, code: view.code }
                 : { action: NEED_STATUS_ACTION, id: need.id, to: a.action, v: need.version },
             },
           ],

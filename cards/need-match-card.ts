@@ -101,7 +101,7 @@ export function matchCard(view: MatchCardView): CardJson {
         component: noteInput('给企业和专家的说明，如对接方式、时间（选填）', view.note),
         error: errors.note && clip(errors.note, ERROR_CHARS),
       }),
-      submitButton({ name: 'match_submit', text: '确认对接', value: { action: NEED_MATCH_ACTION, id: need.id, v: need.version } }),
+      submitButton({ name: 'match_submit', text: '确认对接', value: { action: NEED_MATCH_ACTION, id: need.id, v: need.version, code: view.code } }),
     ];
     elements.push(form('match_form', formElements));
     elements.push(note('确认后，需求提交人和已登记飞书的专家会收到对接通知。'));

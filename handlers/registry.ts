@@ -23,6 +23,7 @@ import { reportCommand } from './report-command';
 import { exportCommand } from './export-command';
 import { circularCommand } from './circular-command';
 import { yearEndCommand } from './year-end-command';
+import { approveCommand, editCommand, matchCommand, rejectCommand, returnCommand, withdrawCommand } from './decision-commands';
 import type { CardActionHandler, Command, EventHandler } from './types';
 
 /** In the order the help card lists them: everyone's first, then the centre's. */
@@ -33,11 +34,17 @@ export const COMMANDS: readonly Command[] = [
   queryCommand,
   changeCommand,
   cancelCommand,
+  editCommand,
+  withdrawCommand,
   upcomingCommand,
   summaryCommand,
   reportCommand,
   needListCommand,
   pendingCommand,
+  approveCommand,
+  returnCommand,
+  rejectCommand,
+  matchCommand,
   expertCommand,
   linkCommand,
   publishCommand,

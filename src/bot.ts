@@ -31,7 +31,8 @@ import { PlaygroundLog, PlaygroundPlatform } from './playground/playground-platf
 import { BotLease } from './ops/bot-lease';
 import { Metrics } from './ops/metrics';
 import { COMMANDS } from '../handlers/registry';
-import { PlatformRouter } from './platform/router';
+import { PlatformRouter, routeByTarget } from './platform/router';
+import { adminsOf } from './platform/admins';
 import { FormDraftService } from './services/form-draft-service';
 import { withDingTalk } from './platform/dingtalk/message-handler';
 import { createDingTalkPlatform, wireDingTalkReceiver } from './platform/dingtalk/setup';
@@ -72,6 +73,8 @@ export interface Bot {
  */
 export function createJobDeps(config: Config, ds: DataSource, platform: ChatPlatform, outbox: OutboxService, now: () => number): JobDeps {
   const uow = new UnitOfWork(ds);
+  // With DingTalk on, each message goes out on the platform of its target (issue 12, item 7).
+  const routed = (m: Messenger) => (config.dingtalk ? routeByTarget(m) : m);
   const services = (db: Db, messenger: Messenger) => {
     const applications = new ApplicationService(db, now);
     return {
@@ -86,17 +89,17 @@ export function createJobDeps(config: Config, ds: DataSource, platform: ChatPlat
     };
   };
   const deps: JobDeps = {
-    ...services(ds, outbox),
+    ...services(ds, routed(outbox)),
     atomically: (fn) =>
       uow.run((tx) => {
-        const txDeps: JobDeps = { ...deps, ...services(tx.manager, outbox.within(tx)) };
+        const txDeps: JobDeps = { ...deps, ...services(tx.manager, routed(outbox.within(tx))) };
         txDeps.atomically = (inner) => inner(txDeps);
         return fn(txDeps);
       }),
     settings: { ...(config.campaignYear ? { campaignYear: config.campaignYear } : {}), timezone: config.timezone, contact: config.centreContact, figures: { circularToRegions: config.circularToRegions, yearEndDate: config.yearEndFiguresDate } },
     schedule: { ...DEFAULT_REMINDER_SCHEDULE, hour: config.reminderHour, weeklyHour: config.reminderHour },
     platform,
-    admins: config.adminOpenIds,
+    admins: adminsOf(config),
     now,
     ops: { ds, databaseUrl: config.databaseUrl, backupDir: config.backupDir, backupKeep: config.backupKeep, dataRetentionYears: config.dataRetentionYears },
   };

@@ -85,6 +85,12 @@ export interface DingTalkConfig {
   baseUrl: string;
   /** Staff ids (userid) of the centre's administrators on DingTalk. */
   adminStaffIds: ReadonlySet<string>;
+  /**
+   * DINGTALK_TENANT_KEY: the books DingTalk's records are kept in. Unset: the organisation's
+   * corpId (its own books). Set to the Feishu tenant_key to keep one centre's books across both
+   * platforms (one numbering, one 待审, one digest). Records still say where they came from.
+   */
+  tenantKey: string | undefined;
 }
 
 /** Each part optional: an empty value is not shown. */
@@ -208,11 +214,13 @@ const schema = z.object({
       message: "expected a base URL such as 'https://api.dingtalk.com' (no path)",
     })
     .transform((v) => v.replace(/\/$/, '')),
+  DINGTALK_TENANT_KEY: optionalText.refine((v) => v === undefined || /^[\w-]{1,64}$/.test(v), { message: 'expected a tenant key (letters, digits, _ or -)' }),
   DINGTALK_ADMIN_STAFF_IDS: z
     .string()
     .default('')
     .transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean))
-    .refine((ids) => ids.every((id) => /^[\w-]{1,64}$/.test(id)), {
+    // Never Feishu-shaped (ou_…): the outbox tells the platforms' ids apart by that prefix.
+    .refine((ids) => ids.every((id) => /^[\w-]{1,64}$/.test(id) && !/^o[ucmn]_/.test(id)), {
       message: 'expected comma-separated DingTalk staff ids (userid)',
     }),
 });
@@ -230,6 +238,7 @@ function dingtalkConfig(e: z.infer<typeof schema>): DingTalkConfig | undefined {
     mode: e.DINGTALK_MODE,
     baseUrl: e.DINGTALK_BASE_URL,
     adminStaffIds: new Set(e.DINGTALK_ADMIN_STAFF_IDS),
+    tenantKey: e.DINGTALK_TENANT_KEY,
   };
 }
 

@@ -3,6 +3,7 @@ import type { HandlerDeps } from '../handlers/types';
 import type { CardCallbackAnswer, CardDispatch } from './platform/feishu/intake';
 import type { Logger } from './logger';
 import type { Dispatch } from './services/inbox-service';
+import { withOrigin } from './db/origin';
 
 /** Routes a recorded event to its handler; event types nobody handles are simply done. */
 export function createEventDispatch(deps: HandlerDeps): Dispatch {
@@ -13,7 +14,7 @@ export function createEventDispatch(deps: HandlerDeps): Dispatch {
       log.debug('no handler for this event type');
       return;
     }
-    await handler(evt, deps, log);
+    await withOrigin({ platform: 'feishu', tenant: evt.tenantKey }, () => handler(evt, deps, log));
   };
 }
 
@@ -30,7 +31,7 @@ export function createCardDispatch(deps: HandlerDeps, actions = CARD_ACTIONS): C
       return { toast: { type: 'error', content: '这个按钮已失效，请重新发送指令获取新的卡片。' } };
     }
     const operatorOpenId: string = e.operator?.open_id ?? '';
-    const result = await handler({
+    const result = await withOrigin({ platform: 'feishu', tenant: envelope.tenantKey }, () => handler({
       tenantKey: envelope.tenantKey,
       operatorOpenId,
       chatId: e.context?.open_chat_id,
@@ -40,7 +41,7 @@ export function createCardDispatch(deps: HandlerDeps, actions = CARD_ACTIONS): C
       isAdmin: deps.admins.has(operatorOpenId),
       deps,
       log: log.child({ action: name }),
-    });
+    }));
     const answer: CardCallbackAnswer = {};
     if (result.toast) answer.toast = result.toast;
     if (result.card) answer.card = { type: 'raw', data: result.card };

@@ -33,10 +33,12 @@ import { ApplicationChanges1765600000000 } from './migrations/1765600000000-Appl
 import { OutboxResultIndex1765700000000 } from './migrations/1765700000000-OutboxResultIndex';
 import { CreateFormDrafts1766300000000 } from './migrations/1766300000000-CreateFormDrafts';
 import { FormDraft } from './entities/form-draft.entity';
+import { RecordOrigin1766400000000 } from './migrations/1766400000000-RecordOrigin';
+import { OriginSubscriber } from './origin';
 
 export const ENTITIES = [InboundEvent, OutboxMessage, ChatBinding, Application, ApplicationEvent, JobOccasion, JobRun, JobLock, ActivitySummary, ActivityFile, Need, NeedEvent, Expert, ReportTask, ReportSubmission, ReportFile, ReportForm, FormDraft];
 /** In order. Append new migrations here; never edit a landed one. */
-export const MIGRATIONS = [CreateSpine1763800000000, CreateApplications1764500000000, CreateJobs1764600000000, CreateNeeds1764700000000, CreateReports1764800000000, CreateReportForms1765000000000, Hardening1765100000000, ExpertDeletion1765200000000, AddApplicationKind1765300000000, AddPlatform1765500000000, ApplicationChanges1765600000000, OutboxResultIndex1765700000000, CreateFormDrafts1766300000000];
+export const MIGRATIONS = [CreateSpine1763800000000, CreateApplications1764500000000, CreateJobs1764600000000, CreateNeeds1764700000000, CreateReports1764800000000, CreateReportForms1765000000000, Hardening1765100000000, ExpertDeletion1765200000000, AddApplicationKind1765300000000, AddPlatform1765500000000, ApplicationChanges1765600000000, OutboxResultIndex1765700000000, CreateFormDrafts1766300000000, RecordOrigin1766400000000];
 
 /**
  * TypeORM switches node-sqlite3 into verbose mode, which builds an Error and inspects the
@@ -78,7 +80,7 @@ export async function retryBusy<T>(fn: () => Promise<T>, deadlineMs: number): Pr
 
 /** Builds the data source from DATABASE_URL: `sqlite:<path>` (default) or `postgres://…`. */
 export function createDataSource(databaseUrl: string): DataSource {
-  const common = { entities: ENTITIES, migrations: MIGRATIONS, synchronize: false, migrationsRun: false, logging: false };
+  const common = { entities: ENTITIES, migrations: MIGRATIONS, subscribers: [OriginSubscriber], synchronize: false, migrationsRun: false, logging: false };
   if (databaseUrl.startsWith('sqlite:')) {
     const file = databaseUrl.slice('sqlite:'.length);
     const database = file === ':memory:' ? file : resolve(file);

@@ -1,4 +1,5 @@
 import { ChatPlatform, PlatformError } from './port';
+import type { Messenger, SendRef } from '../services/outbox-service';
 
 /**
  * A deployment may run Feishu, DingTalk or both against one database (issue 12): each outbox
@@ -41,4 +42,30 @@ export function platformFor(platform: ChatPlatform, rowPlatform: string | undefi
     throw new PlatformError(`platform '${rowPlatform}' is not configured in this deployment`, { retryable: false });
   }
   return platform;
+}
+
+/**
+ * Feishu ids carry a prefix (open_id `ou_`, union_id `on_`, chat_id `oc_`, message_id `om_`);
+ * DingTalk's staff ids and openConversationIds (`cid…`) do not. So a target names its platform,
+ * and whatever is said to a person or a group goes out where that person or group lives: a
+ * reminder to a DingTalk filer on DingTalk, a decision by a Feishu admin on a DingTalk
+ * application to its filer on DingTalk, the weekly digest to each bound group on its own
+ * platform (issue 12, items 1 and 7).
+ */
+export const FEISHU_ID = /^o[ucmn]_/;
+
+export function platformOfTarget(id: string): 'feishu' | 'dingtalk' {
+  return FEISHU_ID.test(id) ? 'feishu' : 'dingtalk';
+}
+
+/** A messenger whose messages each name the platform of their target (unless the caller named one). */
+export function routeByTarget(m: Messenger): Messenger {
+  const on = (ref: SendRef, target: string): SendRef => (ref.platform ? ref : { ...ref, platform: platformOfTarget(target) });
+  return {
+    sendToChat: (ref, chatId, message) => m.sendToChat(on(ref, chatId), chatId, message),
+    sendToUser: (ref, id, message) => m.sendToUser(on(ref, id), id, message),
+    reply: (ref, messageId, chatId, message) => m.reply(on(ref, messageId), messageId, chatId, message),
+    updateCard: (ref, messageId, card) => m.updateCard(on(ref, messageId), messageId, card),
+    sentMessageId: (ref) => m.sentMessageId(ref),
+  };
 }

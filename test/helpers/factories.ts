@@ -60,6 +60,8 @@ export function makeApp(over: Partial<Application> = {}): Application {
     submittedAt: T0,
     createdAt: T0 - HOUR,
     updatedAt: T0,
+    originPlatform: 'feishu',
+    originTenant: 'tenant_1',
   };
   return Object.assign(app, over);
 }
@@ -69,6 +71,8 @@ export function makeNeed(over: Partial<Need> = {}): Need {
   return {
     id: 42,
     tenantKey: 'tenant_1',
+    originPlatform: 'feishu',
+    originTenant: 'tenant_1',
     formToken: 'tok_need_1',
     codeYear: 2027,
     codeSeq: 1,

@@ -3,7 +3,7 @@ import { CARD_ACTIONS, COMMANDS } from '../../handlers/registry';
 import { ADMIN_OPEN_ID, Harness, startHarness } from '../helpers/bot-harness';
 import { waitUntilIdle } from '../helpers/idle';
 import { Driver, validForm, YEAR } from '../helpers/application-driver';
-import { cardActionEvent } from '../helpers/events';
+import { cardActionEvent, messageEvent } from '../helpers/events';
 import { visibleText } from '../helpers/card-text';
 
 /**
@@ -268,8 +268,31 @@ describe.each(Object.entries(ACTIONS))('%s', (action, row) => {
   });
 });
 
+/** The code of a fresh application (待审核) of the filer's, e.g. SQ2099-0003. */
+async function appCode(w: World): Promise<string> {
+  const { id } = await w.application();
+  const [row] = await h.bot.ds.query('SELECT code_year, code_seq FROM applications WHERE id = ?', [id]);
+  return `SQ${row.code_year}-${String(row.code_seq).padStart(4, '0')}`;
+}
+
+async function needCode(w: World): Promise<string> {
+  const { id } = await w.need();
+  const [row] = await h.bot.ds.query('SELECT code_year, code_seq FROM needs WHERE id = ?', [id]);
+  return `XQ${row.code_year}-${String(row.code_seq).padStart(4, '0')}`;
+}
+
+interface CommandRow {
+  may: readonly Role[];
+  /** The message sent; a function makes a fresh subject for each try. */
+  text?: string | ((w: World) => Promise<string>);
+  /** Where allowed, it changes something stored (a decision, a withdrawal, a match); replaying the message does not. */
+  changes?: boolean;
+  /** Where allowed, what the answer must say. */
+  answer?: RegExp;
+}
+
 /** Commands: who may use each (the others are told so and nothing is stored). */
-const COMMAND_ROWS: Record<string, { may: readonly Role[]; text?: string; setup?: (w: World) => Promise<string>; answer?: RegExp }> = {
+const COMMAND_ROWS: Record<string, CommandRow> = {
   帮助: { may: EVERYONE },
   申请: { may: EVERYONE },
   需求: { may: EVERYONE },
@@ -288,11 +311,19 @@ const COMMAND_ROWS: Record<string, { may: readonly Role[]; text?: string; setup?
   // A 盟市's own figures in its group; the whole region's only for admins.
   年度数据: { may: ['filer', 'admin'], text: '年度数据 包头市' },
   // On the filer's approved application: the filer and admins; others read it as not found.
-  改期: { may: ['filer', 'admin'], answer: /改期/, setup: async (w) => `改期 ${await w.approvedCode()}` },
-  取消: { may: ['filer', 'admin'], answer: /已取消活动 SQ/, setup: async (w) => `取消 ${await w.approvedCode()} 场地无法落实` },
+  改期: { may: ['filer', 'admin'], answer: /改期/, text: async (w) => `改期 ${await w.approvedCode()}` },
+  取消: { may: ['filer', 'admin'], answer: /已取消活动 SQ/, changes: true, text: async (w) => `取消 ${await w.approvedCode()} 场地无法落实` },
+  // Decisions by text (issue 12, item 5): admins only, as the review card's buttons.
+  通过: { may: ['admin'], changes: true, text: async (w) => `通过 ${await appCode(w)}` },
+  退回: { may: ['admin'], changes: true, text: async (w) => `退回 ${await appCode(w)} 请补充活动议程` },
+  不予受理: { may: ['admin'], changes: true, text: async (w) => `不予受理 ${await appCode(w)} 不在支持范围内` },
+  // The filer's buttons by text: the filer or an admin, as 修改 / 撤回 on the filer's card.
+  撤回: { may: ['filer', 'admin'], changes: true, text: async (w) => `撤回 ${await appCode(w)}` },
+  修改: { may: ['filer', 'admin'], text: async (w) => `修改 ${await appCode(w)}` },
+  对接: { may: ['admin'], changes: true, text: async (w) => { const e = await w.expert(); return `对接 ${await needCode(w)} ${e.id} 本周内电话联系企业`; } },
   // The evaluation summary on demand, on the filer's approved (not yet held) application: the
   // filer and admins are told it opens once the activity was held; others read it as not found.
-  总结: { may: ['filer', 'admin'], answer: /活动举办后才能填写评估总结/, setup: async (w) => `总结 ${await w.approvedCode()}` },
+  总结: { may: ['filer', 'admin'], answer: /活动举办后才能填写评估总结/, text: async (w) => `总结 ${await w.approvedCode()}` },
   绑定: { may: ['admin'], text: '绑定 包头市' },
   解绑: { may: ['admin'] },
 };
@@ -315,15 +346,16 @@ describe.each(Object.entries(COMMAND_ROWS))('command %s', (word, row) => {
   for (const role of ROLES) {
     const allowed = row.may.includes(role);
     it(`${allowed ? 'answers' : 'refuses'} the ${role}`, async () => {
-      const text0 = row.setup ? await row.setup(w) : row.text ?? word;
+      const said = typeof row.text === 'function' ? await row.text(w) : (row.text ?? word);
       await quiet();
       const before = await stored(h);
-      const [reply] = await d.ask(text0, { senderOpenId: OPEN_ID[role], ...COMMAND_CHAT[role] });
+      const [reply] = await d.ask(said, { senderOpenId: OPEN_ID[role], ...COMMAND_CHAT[role] });
       await quiet();
       const text = reply.msgType === 'text' ? reply.content.text : visibleText(reply.content);
       if (allowed) {
         expect(text).not.toMatch(REFUSED);
         if (row.answer) expect(text).toMatch(row.answer);
+        if (row.changes) expect(await stored(h)).not.toEqual(before);
       } else {
         expect(text).toMatch(REFUSED);
         const after = (await stored(h)) as Record<string, any>;
@@ -332,6 +364,21 @@ describe.each(Object.entries(COMMAND_ROWS))('command %s', (word, row) => {
         expect({ ...after, outbox: undefined }).toEqual({ ...was, outbox: undefined });
         expect(after.outbox.length - was.outbox.length).toBe(1);
       }
+    });
+  }
+
+  if (row.changes) {
+    const who = row.may[row.may.length - 1];
+    it(`changes nothing when the ${who}'s message is delivered again`, async () => {
+      const said = typeof row.text === 'function' ? await row.text(w) : (row.text ?? word);
+      const evt = messageEvent({ text: said, senderOpenId: OPEN_ID[who], ...COMMAND_CHAT[who], mentionBot: COMMAND_CHAT[who].chatType === 'group' });
+      expect((await h.post('/feishu/events', evt)).status).toBe(200);
+      await quiet();
+      const after = await stored(h);
+      // The same event again (Feishu's retry): the inbox has it already.
+      expect((await h.post('/feishu/events', evt)).status).toBe(200);
+      await quiet();
+      expect(await stored(h)).toEqual(after);
     });
   }
 });

@@ -560,7 +560,7 @@ describe('applicationCard', () => {
       取消活动: 'application.cancel_form',
     };
     for (const b of buttons(card)) {
-      expect(callbackValue(b)).toEqual({ action: actions[b.text.content], id: 7 });
+      expect(callbackValue(b)).toEqual({ action: actions[b.text.content], id: 7, ...(app.status === '草稿' ? {} : { code: 'SQ2027-0012' }) });
       expect(b).not.toHaveProperty('form_action_type');
     }
     expect(buttonTexts(applicationCard(appView(app, { filerButtons: false })))).toEqual([]);
@@ -730,9 +730,9 @@ describe('reviewCard', () => {
     const decisions = buttons(card);
     expect(decisions.map((b) => b.text.content)).toEqual(['通过', '退回修改', '不予受理']);
     expect(decisions.map((b) => callbackValue(b))).toEqual([
-      { action: 'application.review', id: 7, decision: 'approve', v: 3 },
-      { action: 'application.review', id: 7, decision: 'return', v: 3 },
-      { action: 'application.review', id: 7, decision: 'reject', v: 3 },
+      { action: 'application.review', id: 7, decision: 'approve', v: 3, code: 'SQ2027-0012' },
+      { action: 'application.review', id: 7, decision: 'return', v: 3, code: 'SQ2027-0012' },
+      { action: 'application.review', id: 7, decision: 'reject', v: 3, code: 'SQ2027-0012' },
     ]);
     for (const b of decisions) {
       expect(inside).toContain(b);

@@ -28,8 +28,9 @@ describe('DingTalk configuration', () => {
       DINGTALK_MODE: 'http',
       DINGTALK_BASE_URL: 'http://127.0.0.1:8080/',
       DINGTALK_ADMIN_STAFF_IDS: ' 0420, manager-7 ',
+      DINGTALK_TENANT_KEY: '2e7075328c8f165b',
     });
-    expect(config.dingtalk).toMatchObject({ robotCode: 'dingrobot', mode: 'http', baseUrl: 'http://127.0.0.1:8080', adminStaffIds: new Set(['0420', 'manager-7']) });
+    expect(config.dingtalk).toMatchObject({ robotCode: 'dingrobot', mode: 'http', baseUrl: 'http://127.0.0.1:8080', adminStaffIds: new Set(['0420', 'manager-7']), tenantKey: '2e7075328c8f165b' });
   });
 
   test.each([
@@ -38,6 +39,9 @@ describe('DingTalk configuration', () => {
     [{ ...DT, DINGTALK_MODE: 'webhook' }, 'DINGTALK_MODE'],
     [{ ...DT, DINGTALK_BASE_URL: 'api.dingtalk.com/v1' }, 'DINGTALK_BASE_URL'],
     [{ ...DT, DINGTALK_ADMIN_STAFF_IDS: 'a b' }, 'DINGTALK_ADMIN_STAFF_IDS'],
+    // A staff id that looks like a Feishu open id would be routed to Feishu.
+    [{ ...DT, DINGTALK_ADMIN_STAFF_IDS: '0420,ou_abc' }, 'DINGTALK_ADMIN_STAFF_IDS'],
+    [{ ...DT, DINGTALK_TENANT_KEY: 'two words' }, 'DINGTALK_TENANT_KEY'],
   ])('%j is refused naming %s', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     try {

@@ -2,7 +2,9 @@ import { button, buttonRow, card, markdown } from '../../cards/card-kit';
 import { form, submitButton, textInput } from '../../cards/form-kit';
 import { helpCard } from '../../cards/help-card';
 import { escapeMarkdown } from '../../cards/markdown';
-import { commandLink, escapeDingTalkMarkdown, FORM_NOT_AVAILABLE, renderCard, renderMessage } from '../../src/platform/dingtalk/render';
+import { chartTable, commandLink, escapeDingTalkMarkdown, FORM_NOT_AVAILABLE, renderCard, renderMessage } from '../../src/platform/dingtalk/render';
+import { regionStatusChart } from '../../cards/digest-chart';
+import { REGIONS } from '../../src/domain/regions';
 import { PlatformError } from '../../src/platform/port';
 
 describe('DingTalk rendering of the bot\'s messages', () => {
@@ -77,5 +79,78 @@ describe('DingTalk rendering of the bot\'s messages', () => {
     } catch (err) {
       expect((err as PlatformError).info.retryable).toBe(false);
     }
+  });
+});
+
+describe('DingTalk rendering of decisions, filer buttons, 对接 and the digest chart (issue 12, items 5 and 7)', () => {
+  const link = (c: string) => commandLink(c);
+
+  test('review buttons send 通过/退回/不予受理 with the code; the fallback shows what a reason needs; the reason box is not a dead form', () => {
+    const review = (decision: string) => ({ tag: 'button', text: { tag: 'plain_text', content: decision }, form_action_type: 'submit', behaviors: [{ type: 'callback', value: { action: 'application.review', id: 7, decision, v: 3, code: 'SQ2027-0012' } }] });
+    const c = card({ title: '待审核申请 SQ2027-0012', elements: [markdown('**编号**：SQ2027-0012'), form('review_form', [textInput({ name: 'reason', placeholder: '审核意见', maxLength: 500 }), buttonRow([review('approve'), review('return'), review('reject')] as any)])] });
+    const msg = renderCard(c);
+    expect(msg.msgKey).toBe('sampleActionCard3');
+    expect([msg.msgParam.actionURL1, msg.msgParam.actionURL2, msg.msgParam.actionURL3]).toEqual([link('通过 SQ2027-0012'), link('退回 SQ2027-0012'), link('不予受理 SQ2027-0012')]);
+    expect(msg.msgParam.text).toContain('「通过 SQ2027-0012 ［审核意见］」 「退回 SQ2027-0012 ＜原因＞」 「不予受理 SQ2027-0012 ＜原因＞」');
+    expect(msg.msgParam.text).not.toContain(FORM_NOT_AVAILABLE);
+  });
+
+  test('a button value whose code is not a code (or no code at all) is not turned into a command', () => {
+    const msg = renderCard(card({ title: 'T', elements: [buttonRow([button('撤回', { action: 'application.withdraw', id: 7, code: 'SQ1 通过 SQ2' }), button('修改', { action: 'application.edit', id: 7 })])] }));
+    expect(msg.msgKey).toBe('sampleMarkdown');
+    expect(msg.msgParam.text).toContain('按钮「撤回」「修改」暂不能在钉钉中使用');
+  });
+
+  test('the filer’s 修改 / 撤回 and the need’s 对接 send their commands', () => {
+    const msg = renderCard(
+      card({
+        title: '活动申请 SQ2027-0012',
+        elements: [buttonRow([button('修改', { action: 'application.edit', id: 7, code: 'SQ2027-0012' }), button('撤回', { action: 'application.withdraw', id: 7, code: 'SQ2027-0012' }), button('对接专家', { action: 'need.match_open', id: 4, v: 1, code: 'XQ2027-0004' })])],
+      }),
+    );
+    expect([msg.msgParam.actionURL1, msg.msgParam.actionURL2, msg.msgParam.actionURL3]).toEqual([link('修改 SQ2027-0012'), link('撤回 SQ2027-0012'), link('对接 XQ2027-0004')]);
+  });
+
+  test('the 对接 form is shown as what to type, with the experts to choose from and their 编号', () => {
+    const c = card({
+      title: '对接专家 · XQ2027-0004',
+      elements: [
+        form('match_form', [
+          markdown('**对接专家**'),
+          { tag: 'select_static', name: 'expert', options: [{ value: '12', text: { tag: 'plain_text', content: '周敏 · 内蒙古工业大学' } }, { value: '3', text: { tag: 'plain_text', content: '李*强 · [研究院]' } }] },
+          submitButton({ name: 'match_submit', text: '确认对接', value: { action: 'need.match', id: 4, v: 1, code: 'XQ2027-0004' } }),
+        ]),
+      ],
+    });
+    const msg = renderCard(c);
+    // Nothing to tap: the command needs the expert's 编号.
+    expect(msg.msgKey).toBe('sampleMarkdown');
+    expect(msg.msgParam.text).toContain('- 12：周敏 · 内蒙古工业大学');
+    expect(msg.msgParam.text).toContain('- 3：李＊强 · ［研究院］');
+    expect(msg.msgParam.text).toContain('「对接 XQ2027-0004 ＜专家编号＞ ［对接说明］」');
+    expect(msg.msgParam.text).not.toContain(FORM_NOT_AVAILABLE);
+  });
+
+  test('a form with a submit that has no command still says it is not available (and lists no options)', () => {
+    const c = card({ title: '申请表', elements: [form('f', [{ tag: 'select_static', name: 'region', options: [{ value: 'x', text: { tag: 'plain_text', content: '包头市' } }] }, submitButton({ name: 's', text: '提交申请', value: { action: 'application.submit', form: 't' } })])] });
+    const msg = renderCard(c);
+    expect(msg.msgParam.text).toContain(FORM_NOT_AVAILABLE);
+    expect(msg.msgParam.text).not.toContain('x：包头市');
+  });
+
+  test('the digest chart becomes a table: a row per 盟市, a column per status, a total', () => {
+    const byRegion = { 包头市: { 待审核: 1, 已通过: 2 }, 赤峰市: { 已举办: 1 } } as any;
+    const msg = renderCard(card({ title: '本周简报', elements: [regionStatusChart(byRegion)] }));
+    const text = msg.msgParam.text;
+    expect(text).not.toContain('图表');
+    expect(text).toContain('**各盟市申请情况**');
+    expect(text).toContain('|  | 待审核 | 已退回 | 已通过 | 已举办 | 已总结 | 合计 |');
+    expect(text).toContain('| 包头市 | 1 | 0 | 2 | 0 | 0 | 3 |');
+    expect(text).toContain('| 赤峰市 | 0 | 0 | 0 | 1 | 0 | 1 |');
+    expect(text.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('|  |') && !l.startsWith('| ---'))).toHaveLength(REGIONS.length);
+  });
+
+  test('a chart the table cannot read is said to be not shown', () => {
+    expect(chartTable({ tag: 'chart', chart_spec: { type: 'pie', data: { values: [{ a: 1 }] } } })).toBe('（图表暂不能在钉钉中显示）');
   });
 });

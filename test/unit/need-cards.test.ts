@@ -279,7 +279,7 @@ describe('needCard', () => {
     expect(bs.map((b) => b.text.content)).toEqual(['重新对接', '开始跟进', '已解决', '关闭']);
     for (const b of bs) expect(b.form_action_type).toBe('submit');
     expect(bs.map(callbackValue)).toEqual([
-      { action: 'need.match_open', id: 42, v: 5 },
+      { action: 'need.match_open', id: 42, v: 5, code: 'XQ2027-0001' },
       { action: 'need.status', id: 42, to: 'follow', v: 5 },
       { action: 'need.status', id: 42, to: 'resolve', v: 5 },
       { action: 'need.status', id: 42, to: 'close', v: 5 },
@@ -287,7 +287,7 @@ describe('needCard', () => {
     expectValidCard(card, ACTION_FORM);
 
     const open = needCard(cardView({ admin: true, actions: [{ action: 'match', label: '对接专家', noteRequired: false }] }));
-    expect(buttons(open).map(callbackValue)).toEqual([{ action: 'need.match_open', id: 42, v: 3 }]);
+    expect(buttons(open).map(callbackValue)).toEqual([{ action: 'need.match_open', id: 42, v: 3, code: 'XQ2027-0001' }]);
     expect(one(open, 'note').placeholder.content).toContain('选填');
   });
 
@@ -371,7 +371,7 @@ describe('matchCard', () => {
     const bs = buttons(card);
     expect(bs).toHaveLength(1);
     expect(bs[0]).toMatchObject({ form_action_type: 'submit', text: { content: '确认对接' } });
-    expect(callbackValue(bs[0])).toEqual({ action: 'need.match', id: 42, v: 3 });
+    expect(callbackValue(bs[0])).toEqual({ action: 'need.match', id: 42, v: 3, code: 'XQ2027-0001' });
     expectValidCard(card);
   });
 

@@ -58,6 +58,8 @@ function makeTask(over: Partial<ReportTask> = {}): ReportTask {
   return {
     id: 5,
     tenantKey: 'tenant_1',
+    originPlatform: 'feishu',
+    originTenant: 'tenant_1',
     formToken: 'tok_report_1',
     codeYear: 2027,
     codeSeq: 3,
@@ -78,6 +80,8 @@ function makeSubmission(over: Partial<ReportSubmission> = {}): ReportSubmission 
   return {
     id: 11,
     taskId: 5,
+    originPlatform: 'feishu',
+    originTenant: 'tenant_1',
     region: '包头市',
     text: '包头市已完成全部任务，详见附件。',
     submittedBy: 'ou_staff_baotou',

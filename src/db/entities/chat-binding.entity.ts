@@ -30,4 +30,8 @@ export class ChatBinding {
 
   @Column({ name: 'updated_at', type: 'bigint', transformer: epochMs })
   updatedAt!: number;
+
+  /** The tenant the binding was made in (DingTalk: the corpId); `tenant_key` is the books it belongs to. */
+  @Column({ name: 'origin_tenant', type: 'varchar', length: 64, nullable: true })
+  originTenant!: string | null;
 }

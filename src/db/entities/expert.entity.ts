@@ -41,4 +41,12 @@ export class Expert {
   /** When an admin deleted the expert's personal data (the row stays because needs name it). */
   @Column({ name: 'deleted_at', type: 'bigint', nullable: true, transformer: epochMs })
   deletedAt!: number | null;
+
+  /** Where the record came from (issue 12): 'feishu' or 'dingtalk' (src/db/origin.ts). */
+  @Column({ name: 'origin_platform', type: 'varchar', length: 16, default: 'feishu' })
+  originPlatform!: string;
+
+  /** That platform's tenant (Feishu's tenant_key, DingTalk's corpId); `tenant_key` is the books it is kept in. */
+  @Column({ name: 'origin_tenant', type: 'varchar', length: 64, nullable: true })
+  originTenant!: string | null;
 }

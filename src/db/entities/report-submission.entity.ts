@@ -30,4 +30,12 @@ export class ReportSubmission {
   /** How many times it was submitted. */
   @Column({ type: 'integer' })
   times!: number;
+
+  /** Where the record came from (issue 12): 'feishu' or 'dingtalk' (src/db/origin.ts). */
+  @Column({ name: 'origin_platform', type: 'varchar', length: 16, default: 'feishu' })
+  originPlatform!: string;
+
+  /** That platform's tenant (Feishu's tenant_key, DingTalk's corpId); `tenant_key` is the books it is kept in. */
+  @Column({ name: 'origin_tenant', type: 'varchar', length: 64, nullable: true })
+  originTenant!: string | null;
 }

@@ -8,6 +8,8 @@ import { verifyDingTalkCallback } from './verify';
 
 export interface DingTalkRouteDeps {
   appSecret: string;
+  /** DINGTALK_TENANT_KEY: the books messages are kept in (else their corpId). */
+  ledger?: string;
   inbox: InboxService;
   logger: Logger;
   now: () => number;
@@ -48,7 +50,7 @@ export function dingtalkWebhook(deps: DingTalkRouteDeps) {
       ctx.body = {};
       return;
     }
-    await recordRobotMessage(deps.inbox, message, logger.child({ msgId: message.msgId }));
+    await recordRobotMessage(deps.inbox, message, logger.child({ msgId: message.msgId }), deps.ledger);
     ctx.body = {};
   };
 }

@@ -34,15 +34,23 @@ export function asRobotMessage(body: unknown): RobotMessage | undefined {
   return b as RobotMessage;
 }
 
-/** Records a robot message (the caller acknowledges after this resolves) and queues it. */
-export async function recordRobotMessage(inbox: InboxService, message: RobotMessage, log: Logger): Promise<'new' | 'duplicate'> {
+/** The organisation (corpId) a robot message came from: DingTalk's tenant. */
+export function corpIdOf(message: RobotMessage): string {
+  return String(message.chatbotCorpId ?? message.senderCorpId ?? '');
+}
+
+/**
+ * Records a robot message (the caller acknowledges after this resolves) and queues it. It is
+ * kept in the books of `ledger` (DINGTALK_TENANT_KEY) when given, else of its corpId.
+ */
+export async function recordRobotMessage(inbox: InboxService, message: RobotMessage, log: Logger, ledger?: string): Promise<'new' | 'duplicate'> {
   const recorded = await inbox.record(
     {
       schema: '2.0',
       eventId: `dingtalk:${message.msgId}`,
       eventType: DINGTALK_MESSAGE_EVENT,
-      // The DingTalk tenant is the organisation's corpId.
-      tenantKey: String(message.chatbotCorpId ?? message.senderCorpId ?? ''),
+      // The DingTalk tenant is the organisation's corpId; a single-centre deployment may share Feishu's books.
+      tenantKey: ledger ?? corpIdOf(message),
       event: message,
     },
     DINGTALK_PLATFORM,

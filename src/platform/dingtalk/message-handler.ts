@@ -7,7 +7,9 @@ import { BindingService } from '../../services/binding-service';
 import type { Dispatch } from '../../services/inbox-service';
 import type { Messenger, SendRef } from '../../services/outbox-service';
 import type { OutboundMessage } from '../port';
-import { DINGTALK_MESSAGE_EVENT, DINGTALK_PLATFORM, RobotMessage } from './intake';
+import { FEISHU_ID } from '../router';
+import { corpIdOf, DINGTALK_MESSAGE_EVENT, DINGTALK_PLATFORM, RobotMessage } from './intake';
+import { withOrigin } from '../../db/origin';
 import type { DingTalkPlatform } from './dingtalk-platform';
 import { routePrivateMessage, startFormWizard } from './wizard/routing';
 import type { WizardCall } from './wizard/wizard';
@@ -26,8 +28,6 @@ export interface DingTalkHandlerContext {
   now: () => number;
 }
 
-/** Feishu ids carry a prefix (ou_, oc_, om_); DingTalk ids do not. Such a target stays on Feishu. */
-const FEISHU_ID = /^o[ucm]_/;
 
 /**
  * The outbox, delivering on DingTalk: a reply goes to the group (robot messages are not
@@ -55,29 +55,9 @@ export function withDingTalk(feishu: Dispatch, deps: HandlerDeps, ctx: DingTalkH
   const bindings = new BindingService(ctx.ds, ctx.now, DINGTALK_PLATFORM);
   return async (evt, log) => {
     if (evt.eventType !== DINGTALK_MESSAGE_EVENT) return feishu(evt, log);
-    return handleRobotMessage(evt, deps, bindings, ctx, log);
+    // What it makes says it came from DingTalk, of this organisation (src/db/origin.ts).
+    return withOrigin({ platform: DINGTALK_PLATFORM, tenant: corpIdOf(evt.event as RobotMessage) }, () => handleRobotMessage(evt, deps, bindings, ctx, log));
   };
-}
-
-/**
- * The handlers' deps on DingTalk: messages go out on DingTalk (dingtalkMessenger), admins are
- * DINGTALK_ADMIN_STAFF_IDS, and so inside a transaction too (a submission's review cards, a
- * decision's notices are sent by what `atomically` hands its callback).
- */
-function dingtalkDeps(base: HandlerDeps, conversation: { group: boolean; conversationId: string; staffId: string }, ctx: DingTalkHandlerContext, bindings: BindingService): HandlerDeps {
-  const onDingTalk = (d: HandlerDeps, top: boolean): HandlerDeps => {
-    const out: HandlerDeps = {
-      ...d,
-      messenger: dingtalkMessenger(d.messenger, conversation),
-      // New bindings are recorded as DingTalk's; inside a transaction the transaction's service reads.
-      ...(top ? { bindings } : {}),
-      platform: ctx.platform,
-      admins: ctx.adminStaffIds,
-    };
-    out.atomically = (fn) => d.atomically((tx) => fn(onDingTalk(tx, false)));
-    return out;
-  };
-  return onDingTalk(base, true);
 }
 
 export async function handleRobotMessage(evt: StoredEvent, base: HandlerDeps, bindings: BindingService, ctx: DingTalkHandlerContext, log: Logger): Promise<void> {
@@ -85,7 +65,15 @@ export async function handleRobotMessage(evt: StoredEvent, base: HandlerDeps, bi
   const group = m.conversationType === '2';
   const staffId = String(m.senderStaffId ?? '');
   const conversation = { group, conversationId: m.conversationId, staffId };
-  const deps = dingtalkDeps(base, conversation, ctx, bindings);
+  const deps: HandlerDeps = {
+    ...base,
+    messenger: dingtalkMessenger(base.messenger, conversation),
+    bindings,
+    platform: ctx.platform,
+    // Every admin of the centre, on both platforms, to be told things (centreTargets); who IS
+    // an admin here is decided by staff id alone (isAdmin below).
+    admins: base.admins,
+  };
   let replies = 0;
   const reply = (message: OutboundMessage) =>
     deps.messenger.reply({ tenantKey: evt.tenantKey, key: `${evt.dedupKey}:reply:${replies++}` }, m.msgId, m.conversationId, message);
@@ -106,8 +94,8 @@ export async function handleRobotMessage(evt: StoredEvent, base: HandlerDeps, bi
   const isAdmin = ctx.adminStaffIds.has(staffId);
   const msg: ChatMessage = { tenantKey: evt.tenantKey, messageId: m.msgId, chatId: m.conversationId, chatType: group ? 'group' : 'p2p', senderOpenId: staffId, text };
   const match = matchCommand(text, ctx.commands);
+  // Forms are conversations on DingTalk (wizard/): in private, a form in progress takes the message first.
   const call: WizardCall = { deps, tenantKey: evt.tenantKey, staffId, messageId: m.msgId, keyRoot: evt.dedupKey, isAdmin, log: log.child({ wizard: true }) };
-  // Forms are conversations on DingTalk: in private, a form in progress takes the message first.
   if (!group && (await routePrivateMessage(call, text, raw, match, (t) => reply({ type: 'text', text: t })))) return;
   if (!match) {
     const binding = group ? (await bindings.find(msg.tenantKey, msg.chatId))?.scope : undefined;

@@ -15,11 +15,52 @@ export interface DingTalkMessage {
   msgParam: Record<string, string>;
 }
 
-/** The text command a card button stands for, by the `action` of its callback value. */
-const BUTTON_COMMANDS: Readonly<Record<string, (value: Record<string, unknown>) => string | undefined>> = {
-  // The first page of a list is what 查询 shows; later pages have no text command yet.
-  'application.list': (v) => (v.page === undefined || v.page === 0 ? '查询' : undefined),
+/**
+ * The text command a card button stands for, by the `action` of its callback value: `send` is
+ * what the button makes the user send, `usage` (when the command takes more, e.g. a reason) is
+ * what the card prints as the typed fallback. A form's submit button with only a `usage` (no
+ * `send`) is typed, not tapped: the form's own inputs become the command's arguments.
+ */
+export interface ButtonCommand {
+  send?: string;
+  usage?: string;
+}
+
+const codeOf = (v: Record<string, unknown>): string | undefined => (typeof v.code === 'string' && /^[A-Z]{2}\d{4}-\d{1,6}$/.test(v.code) ? v.code : undefined);
+const withCode = (make: (code: string) => ButtonCommand) => (v: Record<string, unknown>) => {
+  const code = codeOf(v);
+  return code ? make(code) : undefined;
 };
+
+const REVIEW_COMMANDS: Readonly<Record<string, (code: string) => ButtonCommand>> = {
+  approve: (code) => ({ send: `通过 ${code}`, usage: `通过 ${code} [审核意见]` }),
+  return: (code) => ({ send: `退回 ${code}`, usage: `退回 ${code} <原因>` }),
+  reject: (code) => ({ send: `不予受理 ${code}`, usage: `不予受理 ${code} <原因>` }),
+};
+
+const BUTTON_COMMANDS: Readonly<Record<string, (value: Record<string, unknown>) => ButtonCommand | undefined>> = {
+  // The first page of a list is what 查询 shows; later pages have no text command yet.
+  'application.list': (v) => (v.page === undefined || v.page === 0 ? { send: '查询' } : undefined),
+  // Issue 12 item 5: the centre's decisions, the filer's 修改 / 撤回, 改期 / 取消, and 对接.
+  'application.review': (v) => {
+    const code = codeOf(v);
+    const make = typeof v.decision === 'string' && Object.hasOwn(REVIEW_COMMANDS, v.decision) ? REVIEW_COMMANDS[v.decision] : undefined;
+    return code && make ? make(code) : undefined;
+  },
+  'application.withdraw': withCode((code) => ({ send: `撤回 ${code}` })),
+  'application.edit': withCode((code) => ({ send: `修改 ${code}` })),
+  'application.change': withCode((code) => ({ send: `改期 ${code}` })),
+  'application.cancel_form': withCode((code) => ({ send: `取消 ${code}`, usage: `取消 ${code} <原因>` })),
+  'need.match_open': withCode((code) => ({ send: `对接 ${code}` })),
+  'need.match': withCode((code) => ({ usage: `对接 ${code} <专家编号> [对接说明]` })),
+};
+
+/** The command a button stands for on DingTalk, if any. */
+export function buttonCommand(value: Record<string, unknown>): ButtonCommand | undefined {
+  const action = value.action;
+  if (typeof action !== 'string' || !Object.hasOwn(BUTTON_COMMANDS, action)) return undefined;
+  return BUTTON_COMMANDS[action](value);
+}
 
 /** A form card's inputs cannot be shown on DingTalk: the same form is a conversation (the wizard). */
 export const FORM_NOT_AVAILABLE = '钉钉中不能直接在卡片上填写表单，请在与我的私聊中按提示逐项回复填写。';
@@ -87,10 +128,20 @@ export function feishuMarkdownToDingTalk(content: string): string {
 
 interface Walked {
   lines: string[];
-  buttons: Array<{ title: string; command: string }>;
+  buttons: Array<{ title: string; send: string }>;
+  /** Commands printed as the typed fallback. */
+  typed: string[];
   unavailable: string[];
   hasForm: boolean;
+  /** The first form that cannot be used here, by name (for formNotice). */
   formName?: string;
+}
+
+interface FormWalk {
+  /** A submit button with no command: the form cannot be used on DingTalk. */
+  uncovered: boolean;
+  /** Choices of the form's selects, printed when the form is typed as a command. */
+  options: string[];
 }
 
 function textOf(node: unknown): string {
@@ -99,7 +150,7 @@ function textOf(node: unknown): string {
   return '';
 }
 
-function walk(elements: unknown, out: Walked): void {
+function walk(elements: unknown, out: Walked, form?: FormWalk): void {
   if (!Array.isArray(elements)) return;
   for (const el of elements as Array<Record<string, any>>) {
     if (!el || typeof el !== 'object') continue;
@@ -117,32 +168,86 @@ function walk(elements: unknown, out: Walked): void {
       case 'button': {
         const title = textOf(el.text);
         const value = (el.behaviors?.find?.((b: any) => b?.type === 'callback')?.value ?? el.value ?? {}) as Record<string, unknown>;
-        const command = typeof value.action === 'string' ? BUTTON_COMMANDS[value.action]?.(value) : undefined;
-        if (command) out.buttons.push({ title, command });
+        const command = buttonCommand(value);
+        if (command?.send) out.buttons.push({ title, send: command.send });
+        if (command) out.typed.push(command.usage ?? command.send!);
+        else if (form) form.uncovered = true;
         else if (title) out.unavailable.push(title);
         break;
       }
-      case 'form':
-        out.hasForm = true;
-        out.formName ??= typeof el.name === 'string' ? el.name : undefined;
-        // The form's own text (hints, headings) is still worth showing; its inputs are not.
-        walk(el.elements?.filter((e: any) => e?.tag === 'markdown' || e?.tag === 'div'), out);
+      case 'select_static':
+        if (form) {
+          for (const o of el.options ?? []) {
+            const value = typeof o?.value === 'string' ? o.value : '';
+            if (value) form.options.push(`- ${escapeDingTalkMarkdown(value)}：${escapeDingTalkMarkdown(textOf(o.text))}`);
+          }
+        }
         break;
+      case 'form': {
+        const inner: FormWalk = { uncovered: false, options: [] };
+        const sub: Walked = { lines: [], buttons: [], typed: [], unavailable: [], hasForm: false };
+        walk(el.elements, sub, inner);
+        if (inner.uncovered) {
+          out.hasForm = true;
+          out.formName ??= typeof el.name === 'string' ? el.name : undefined;
+          // The form's own text (hints, headings) is still worth showing; its inputs are not.
+          out.lines.push(...sub.lines);
+        } else {
+          // Every submit stands for a text command: the form is shown as what to type.
+          out.lines.push(...sub.lines);
+          if (inner.options.length) out.lines.push(`可选（编号：名称）：\n${inner.options.join('\n')}`);
+          out.buttons.push(...sub.buttons);
+          out.typed.push(...sub.typed);
+        }
+        break;
+      }
       case 'chart':
-        out.lines.push('（图表暂不能在钉钉中显示）');
+        out.lines.push(chartTable(el));
         break;
       case 'column_set':
-        for (const col of el.columns ?? []) walk(col?.elements, out);
+        for (const col of el.columns ?? []) walk(col?.elements, out, form);
         break;
       default:
-        if (Array.isArray(el.elements)) walk(el.elements, out);
+        if (Array.isArray(el.elements)) walk(el.elements, out, form);
     }
   }
 }
 
+/**
+ * A chart as a markdown table (DingTalk robot messages cannot draw one): for the bar charts the
+ * bot sends (cards/digest-chart.ts: one row per `yField`, one column per `seriesField`, the
+ * figure in `xField`), a row per category, a column per series and a total. Anything else is
+ * said to be not shown rather than guessed at.
+ */
+export function chartTable(el: Record<string, any>): string {
+  const spec = el.chart_spec ?? {};
+  const values: Array<Record<string, unknown>> = spec.data?.[0]?.values ?? spec.data?.values ?? [];
+  const { xField, yField, seriesField } = spec as { xField?: string; yField?: string; seriesField?: string };
+  if (!Array.isArray(values) || !xField || !yField || !seriesField || values.length === 0) return '（图表暂不能在钉钉中显示）';
+  const rows: string[] = [];
+  const series: string[] = [];
+  const cell = new Map<string, number>();
+  for (const v of values) {
+    const row = String(v[yField] ?? '');
+    const col = String(v[seriesField] ?? '');
+    if (!rows.includes(row)) rows.push(row);
+    if (!series.includes(col)) series.push(col);
+    cell.set(`${row}\n${col}`, (cell.get(`${row}\n${col}`) ?? 0) + (Number(v[xField]) || 0));
+  }
+  const esc = (t: string) => escapeDingTalkMarkdown(t);
+  const title = typeof spec.title?.text === 'string' ? `**${esc(spec.title.text)}**\n\n` : '';
+  const head = `| ${['', ...series, '合计'].map(esc).join(' | ')} |`;
+  const rule = `|${[' --- ', ...series.map(() => ' ---: '), ' ---: '].join('|')}|`;
+  const body = rows.map((r) => {
+    const counts = series.map((c) => cell.get(`${r}\n${c}`) ?? 0);
+    return `| ${esc(r)} | ${counts.join(' | ')} | ${counts.reduce((a, b) => a + b, 0)} |`;
+  });
+  return `${title}${[head, rule, ...body].join('\n')}`;
+}
+
 export function renderCard(card: Record<string, any>): DingTalkMessage {
   const title = textOf(card.header?.title) || '企业创新助手';
-  const out: Walked = { lines: [], buttons: [], unavailable: [], hasForm: false };
+  const out: Walked = { lines: [], buttons: [], typed: [], unavailable: [], hasForm: false };
   walk(card.body?.elements ?? card.elements, out);
   const lines = [`### ${escapeDingTalkMarkdown(title)}`, ...out.lines];
   if (out.hasForm) lines.push('', `> ${escapeDingTalkMarkdown(formNotice(out.formName))}`);
@@ -150,19 +255,19 @@ export function renderCard(card: Record<string, any>): DingTalkMessage {
     lines.push('', `> 按钮「${out.unavailable.map(escapeDingTalkMarkdown).join('」「')}」暂不能在钉钉中使用，请在飞书中操作或联系创新中心管理员。`);
   }
   const shown = out.buttons.slice(0, 5);
-  if (out.buttons.length) {
-    lines.push('', `也可以直接发送：${out.buttons.map((b) => `「${escapeDingTalkMarkdown(b.command)}」`).join(' ')}`);
+  if (out.typed.length) {
+    lines.push('', `也可以直接发送：${[...new Set(out.typed)].map((c) => `「${escapeDingTalkMarkdown(c)}」`).join(' ')}`);
   }
   const text = lines.join('\n\n').replace(/\n{3,}/g, '\n\n');
   const safeTitle = title.slice(0, 64);
   if (shown.length === 0) return { msgKey: 'sampleMarkdown', msgParam: { title: safeTitle, text } };
   if (shown.length === 1) {
-    return { msgKey: 'sampleActionCard', msgParam: { title: safeTitle, text, singleTitle: shown[0].title, singleURL: commandLink(shown[0].command) } };
+    return { msgKey: 'sampleActionCard', msgParam: { title: safeTitle, text, singleTitle: shown[0].title, singleURL: commandLink(shown[0].send) } };
   }
   const msgParam: Record<string, string> = { title: safeTitle, text };
   shown.forEach((b, i) => {
     msgParam[`actionTitle${i + 1}`] = b.title;
-    msgParam[`actionURL${i + 1}`] = commandLink(b.command);
+    msgParam[`actionURL${i + 1}`] = commandLink(b.send);
   });
   return { msgKey: `sampleActionCard${shown.length}`, msgParam };
 }

@@ -33,7 +33,7 @@ export function wireDingTalkReceiver(
   if (config.mode === 'http') {
     return {
       platform,
-      webhook: dingtalkWebhook({ appSecret: config.clientSecret, inbox: deps.inbox, logger: log, now: deps.now, maxBodyBytes: deps.maxBodyBytes, requestTimeoutMs: deps.requestTimeoutMs }),
+      webhook: dingtalkWebhook({ ledger: config.tenantKey, appSecret: config.clientSecret, inbox: deps.inbox, logger: log, now: deps.now, maxBodyBytes: deps.maxBodyBytes, requestTimeoutMs: deps.requestTimeoutMs }),
       state: () => 'http',
     };
   }
@@ -49,7 +49,7 @@ export function wireDingTalkReceiver(
         log.warn('dingtalk stream: robot frame without the expected fields; acknowledged and ignored');
         return;
       }
-      await recordRobotMessage(deps.inbox, message, log.child({ msgId: message.msgId }));
+      await recordRobotMessage(deps.inbox, message, log.child({ msgId: message.msgId }), config.tenantKey);
     },
   });
   return { platform, stream, state: () => stream.state() };
