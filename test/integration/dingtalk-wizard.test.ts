@@ -239,6 +239,32 @@ describe('总结 and 报送 on DingTalk', () => {
     return app.id;
   }
 
+  test('修改 <编号> after 退回: the wizard starts at the summary with what was filed; a changed field is resubmitted', async () => {
+    await start();
+    await say(dt, ADMIN, '绑定 中心', { group: CENTRE_GROUP });
+    await fileApplication();
+    expect(await say(dt, ADMIN, '退回 SQ2027-0001 请写明具体的报告厅')).toContain('SQ2027-0001');
+    await until('the filer’s notice', () => privateTo(dt, FILER).some((c) => textOf(c.msgParam).includes('退回')));
+    // Somebody else may not change it: the command's refusal, no draft.
+    await say(dt, 'someone1', '修改 SQ2027-0001');
+    expect(await h!.bot.ds.getRepository(FormDraft).count()).toBe(0);
+
+    let answer = await say(dt, FILER, '修改 SQ2027-0001');
+    expect(answer).toContain('修改申请 SQ2027-0001');
+    expect(answer).toContain('4. 活动地点：包头稀土高新区科技园报告厅');
+    expect(answer).toContain('5. 活动开始日期：2027-06-10');
+    answer = await say(dt, FILER, '4');
+    expect(answer).toContain('当前填写：包头稀土高新区科技园报告厅');
+    // The only field changed: back to the summary.
+    answer = await say(dt, FILER, '包头稀土高新区科技园 2 号报告厅');
+    expect(answer).toContain('全部填写完毕');
+    const groupBefore = dt.callsTo(GROUP_SEND).length;
+    expect(await say(dt, FILER, '提交')).toContain('修改已提交');
+    await until('the new review card', () => dt.callsTo(GROUP_SEND).length > groupBefore);
+    const [app] = await h!.bot.ds.getRepository(Application).find();
+    expect(app).toMatchObject({ status: '待审核', venue: '包头稀土高新区科技园 2 号报告厅', codeSeq: 1 });
+  });
+
   test('总结 <编号> walks the evaluation summary of a held activity and files it', async () => {
     await start();
     await say(dt, ADMIN, '绑定 中心', { group: CENTRE_GROUP });
@@ -306,7 +332,7 @@ describe('发起报送 on DingTalk', () => {
     await say(dt, ADMIN, '上半年落实情况');
     expect(await say(dt, ADMIN, '请报送上半年活动开展情况')).toContain('请按 2027-06-30 17:00 的格式回复');
     expect(await say(dt, ADMIN, '2027-05-01 17:00')).toContain('⚠ 截止时间需晚于现在');
-    expect(await say(dt, ADMIN, '2027-06-30 17:00')).toContain('当前填写：呼和浩特市、包头市');
+    expect(await say(dt, ADMIN, '2027-06-30 17:00')).toContain('默认：呼和浩特市、包头市');
     expect(await say(dt, ADMIN, '2')).toContain('第 5/5 项：报送形式');
     expect(await say(dt, ADMIN, '1')).toContain('4. 报送的盟市：包头市');
     const groupBefore = dt.callsTo(GROUP_SEND).length;

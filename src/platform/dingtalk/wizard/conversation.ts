@@ -90,6 +90,14 @@ function isEmpty(value: string | string[] | undefined): boolean {
   return value === undefined || (Array.isArray(value) ? value.length === 0 : value.trim() === '');
 }
 
+/** The value a fresh card preselects (the default 跳过 takes), if any. */
+function initialOf(field: FieldSpec): string | string[] | undefined {
+  const input = field.input;
+  if (input.kind === 'select') return input.initial;
+  if (input.kind === 'multiselect') return input.initial ? [...input.initial] : undefined;
+  return undefined;
+}
+
 /** A value as people read it: an option's label rather than its value. */
 export function shownValue(field: FieldSpec, value: string | string[] | undefined): string {
   if (isEmpty(value)) return '（未填）';
@@ -134,7 +142,9 @@ export function promptFor(form: WizardForm, state: WizardState): string {
       break;
   }
   const current = answers[field.name];
+  const initial = initialOf(field);
   if (!isEmpty(current)) lines.push(`当前填写：${shownValue(field, current)}（发送「${WIZARD_WORDS.skip}」保留不变）`);
+  else if (initial !== undefined) lines.push(`默认：${shownValue(field, initial)}（发送「${WIZARD_WORDS.skip}」使用默认）`);
   else if (mayBeEmpty(field, answers)) lines.push(`此项可不填：发送「${WIZARD_WORDS.skip}」跳过。`);
   lines.push(`发送「${WIZARD_WORDS.back}」返回上一项，「${WIZARD_WORDS.show}」查看已填内容，「${WIZARD_WORDS.cancel}」放弃填写。`);
   return lines.join('\n');
@@ -187,8 +197,10 @@ export function answer(form: WizardForm, state: WizardState, text: string): Wiza
   const field = form.fields[step];
   if (word === WIZARD_WORDS.skip) {
     const current = answers[field.name];
-    if (isEmpty(current) && !mayBeEmpty(field, answers)) return ask(state, `「${field.label}」为必填项，不能跳过。`);
-    const kept = isEmpty(current) ? { ...answers, [field.name]: field.input.kind === 'multiselect' ? [] : '' } : answers;
+    const initial = initialOf(field);
+    if (isEmpty(current) && initial === undefined && !mayBeEmpty(field, answers)) return ask(state, `「${field.label}」为必填项，不能跳过。`);
+    const empty = field.input.kind === 'multiselect' ? [] : '';
+    const kept = isEmpty(current) ? { ...answers, [field.name]: initial ?? empty } : answers;
     return advance(form, { step, answers: kept }, ask);
   }
   const parsed = parseAnswer(field, text);
@@ -200,6 +212,12 @@ export function answer(form: WizardForm, state: WizardState, text: string): Wiza
   return advance(form, { step, answers: next }, ask);
 }
 
+/**
+ * After an answer: the next field not asked yet (one left empty on purpose has '' or []), or the
+ * summary when every field has been through. Going back (上一步, a number at the summary) to fix
+ * one answer thus returns to where the filling stood, not through every field again.
+ */
 function advance(form: WizardForm, state: WizardState, ask: (s: WizardState, before?: string) => WizardOutcome): WizardOutcome {
-  return ask({ step: state.step + 1, answers: state.answers });
+  const next = form.fields.findIndex((f, i) => i > state.step && state.answers[f.name] === undefined);
+  return ask({ step: next < 0 ? form.fields.length : next, answers: state.answers });
 }

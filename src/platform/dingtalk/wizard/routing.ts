@@ -4,14 +4,15 @@ import { summaryTarget } from '../../../../handlers/summary-command';
 import type { Command, CommandContext } from '../../../../handlers/types';
 import { parseCodeWith } from '../../../domain/codes';
 import type { FormId } from '../../../forms/form-spec';
-import { CENTRE, REGIONS } from '../../../domain/regions';
+import { CENTRE } from '../../../domain/regions';
+import { APPLICATION_ACTIONS } from '../../../../handlers/application-actions';
 import { WIZARD_WORDS } from './conversation';
 import { continueWizard, startWizard, type WizardCall } from './wizard';
-import type { WizardSubject } from './wizard-forms';
+import { editValuesOf, type WizardSubject } from './wizard-forms';
 
 /**
  * Where a DingTalk message goes when forms are conversations: the form commands (申请, 需求,
- * 总结, 报送, 专家 添加, 发起报送) start or resume a wizard instead of sending a card, and in a private chat
+ * 总结, 报送, 专家 添加, 发起报送, 修改) start or resume a wizard instead of sending a card, and in a private chat
  * with a form in progress every message is an answer, except:
  * - a command word on its own (帮助, 查询, 申请 …), which runs (the draft stays; 继续填写 resumes);
  * - a command whose first argument is a code (取消 SQ2027-0001 原因, 查询 XQ…), the existing
@@ -63,6 +64,7 @@ export async function startFormWizard(ctx: CommandContext, call: WizardCall, wor
   let form: FormId;
   let subject: WizardSubject;
   let preset = {};
+  let atSummary = false;
   switch (word) {
     case '申请':
       form = 'application';
@@ -83,8 +85,30 @@ export async function startFormWizard(ctx: CommandContext, call: WizardCall, wor
       if (!ctx.isAdmin || !(ctx.message.chatType === 'p2p' || (await ctx.deps.bindings.find(tenantKey, ctx.message.chatId))?.scope === CENTRE)) return false;
       form = 'task';
       subject = { form: formTokenFor(`report\n${tenantKey}\n${messageId}`) };
-      preset = { regions: [...REGIONS], expects: 'both' };
       break;
+    case '修改': {
+      // What the card's 修改 does decides whether it may be changed; a refusal is the command's to say.
+      const parsed = parseCodeWith('SQ', ctx.args.split(' ')[0] ?? '');
+      const app = parsed ? await ctx.deps.applications.findByCode(tenantKey, parsed.year, parsed.seq) : null;
+      if (!app) return false;
+      const opened = await APPLICATION_ACTIONS['application.edit']({
+        tenantKey,
+        operatorOpenId: ctx.message.senderOpenId,
+        chatId: ctx.message.chatId,
+        messageId: undefined,
+        value: { action: 'application.edit', id: app.id },
+        formValue: undefined,
+        isAdmin: ctx.isAdmin,
+        deps: ctx.deps,
+        log: ctx.log,
+      });
+      if (!opened.card || !JSON.stringify(opened.card).includes('"tag":"form"')) return false;
+      form = 'application';
+      subject = { id: app.id };
+      preset = editValuesOf(ctx.deps, app);
+      atSummary = true;
+      break;
+    }
     case '总结': {
       const app = await summaryTarget(ctx);
       if (!app) return true;
@@ -103,7 +127,7 @@ export async function startFormWizard(ctx: CommandContext, call: WizardCall, wor
     default:
       return false;
   }
-  await startWizard(call, form, subject, preset);
+  await startWizard(call, form, subject, preset, { atSummary });
   if (ctx.message.chatType === 'group') await ctx.reply({ type: 'text', text: GROUP_NOTICE[form] });
   return true;
 }

@@ -3,7 +3,11 @@ import { EXPERT_ADD_ACTION } from '../../../../cards/expert-cards';
 import { NEED_SUBMIT_ACTION } from '../../../../cards/need-cards';
 import { REPORT_PUBLISH_ACTION, REPORT_SUBMIT_ACTION } from '../../../../cards/report-cards';
 import { SUMMARY_SUBMIT_ACTION } from '../../../../cards/summary-cards';
-import { campaignYearOf, codeText, todayOf } from '../../../../handlers/application-flow';
+import { campaignYearOf, codeText, earlierSubmissionOf, formValuesOf, todayOf } from '../../../../handlers/application-flow';
+import type { Application } from '../../../db/entities/application.entity';
+import type { EarlierSubmission } from '../../../domain/application-rules';
+import { parseFeishuDate } from '../../../domain/calendar';
+import type { FormValue } from '../../../domain/application-fields';
 import { reportCode } from '../../../../handlers/report-flow';
 import type { HandlerDeps } from '../../../../handlers/types';
 import { KIND_NAMES } from '../../../domain/activity-menu';
@@ -57,8 +61,13 @@ export const SUBMIT_ACTIONS: Readonly<Record<FormId, string>> = {
 /** The wizard of a form, or why there is none any more (the application or task is gone). */
 export async function wizardFormOf(deps: HandlerDeps, tenantKey: string, form: FormId, subject: WizardSubject): Promise<WizardForm | string> {
   switch (form) {
-    case 'application':
-      return applicationWizard(deps);
+    case 'application': {
+      if (!('id' in subject)) return applicationWizard(deps);
+      // 修改 <编号>: a submitted application (or a draft) changed through the wizard.
+      const app = await deps.applications.get(tenantKey, subject.id);
+      if (!app) return '没有找到这份申请。请发送「查询」查看您的申请。';
+      return applicationWizard(deps, app, await earlierSubmissionOf(deps, app));
+    }
     case 'need': {
       const spec = needFormSpec({ industries: INDUSTRIES });
       return { ...spec, check: (v) => spec.check(v), intro: '请填写企业遇到的技术难题或需要的支持。提交后，中心将为您对接合适的专家，专家会通过您留下的联系方式与您联系。' };
@@ -87,19 +96,24 @@ export async function wizardFormOf(deps: HandlerDeps, tenantKey: string, form: F
   }
 }
 
-function applicationWizard(deps: HandlerDeps): WizardForm {
+function applicationWizard(deps: HandlerDeps, app?: Application, earlier?: EarlierSubmission): WizardForm {
   const rules = resolveApplicationRules(deps.settings.rules);
   const spec = applicationFormSpec(rules);
-  const year = campaignYearOf(deps);
+  const year = campaignYearOf(deps, app);
   const today = todayOf(deps);
   const earliest = firstAllowedStart(today, year, deps.settings.rules);
   const [ws, we] = [rules.window.start, rules.window.end].map((md) => md.split('-').map(Number));
   const days = rules.minDays === rules.maxDays ? `${rules.maxDays} 天` : `${rules.minDays}–${rules.maxDays} 天`;
   const when = earliest ? `（今天提交，最早可选 ${earliest} 开始）` : `（${year} 年度已没有可选的开始日期）`;
+  const keeping = earlier && earlier.firstSubmittedOn < today ? earlier.firstSubmittedOn : undefined;
   return {
     ...spec,
-    check: (values) => spec.check(values, { today, campaignYear: year, rules: deps.settings.rules }),
-    intro:
+    ...(app ? { title: `修改申请 ${codeText(app)}` } : {}),
+    check: (values) => spec.check(values, { today, campaignYear: year, rules: deps.settings.rules, earlier }),
+    intro: app
+      ? `修改申请 ${codeText(app)}：原来填写的内容都保留着，发送要修改的项目编号逐项修改，改完发送「提交」。` +
+        (keeping ? `本申请首次提交于 ${keeping}，活动开始日期不早于原定日期的，${rules.leadDays} 日从首次提交之日算起。` : '')
+      :
       `请按《企业创新能力提升行动》通知要求逐项填写活动申请表（${KIND_NAMES['能力提升']}或对外交流活动）。活动需在 ${year} 年 ${ws[0]} 月 ${ws[1]} 日至 ${we[0]} 月 ${we[1]} 日之间举办，持续 ${days}，` +
       `申请需在活动开始 ${rules.leadDays} 日前提交${when}。`,
   };
@@ -144,4 +158,14 @@ export function submitValue(form: FormId, subject: WizardSubject, answers: Recor
   if ('id' in subject) return { action, id: subject.id };
   if ('forms' in subject) return { action, form: typeof answers.form === 'string' && subject.forms.includes(answers.form) ? answers.form : subject.forms[0] };
   return { action, form: subject.form };
+}
+
+/** An application's values as the wizard starts a 修改 with them: dates as 2027-06-10. */
+export function editValuesOf(deps: HandlerDeps, app: Application): FormValue {
+  const values: FormValue = { ...formValuesOf(deps, app) };
+  for (const field of ['start_date', 'end_date']) {
+    const v = values[field];
+    if (typeof v === 'string') values[field] = parseFeishuDate(v) ?? v;
+  }
+  return values;
 }

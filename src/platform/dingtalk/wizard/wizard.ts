@@ -65,13 +65,15 @@ async function formOf(call: WizardCall, tx: HandlerDeps, draft: FormDraft): Prom
  * (申请 again). A different form in progress is not thrown away: the person is asked to finish
  * or cancel it first. `preset`: answers known already (e.g. the only report task).
  */
-export async function startWizard(call: WizardCall, form: FormId, subject: WizardSubject, preset: FormValue = {}): Promise<void> {
+export async function startWizard(call: WizardCall, form: FormId, subject: WizardSubject, preset: FormValue = {}, opts: { atSummary?: boolean } = {}): Promise<void> {
   await call.deps.atomically(async (tx) => {
     const say = sender(call, tx);
     const existing = await findDraft(call, tx);
     if (existing?.lastMessageId === call.messageId) return;
     if (existing) {
-      const sameSubject = existing.subject === JSON.stringify(subject) || !['summary', 'report'].includes(form);
+      // A fresh form (a new token each time) resumes the one in progress; a form about a record only for that record.
+      const fresh = (json: string) => /^\{"form":/.test(json);
+      const sameSubject = existing.subject === JSON.stringify(subject) || (fresh(existing.subject) && fresh(JSON.stringify(subject)));
       if (existing.form === form && sameSubject) {
         const wizard = await formOf(call, tx, existing);
         if (typeof wizard === 'string') {
@@ -90,8 +92,9 @@ export async function startWizard(call: WizardCall, form: FormId, subject: Wizar
     if (typeof wizard === 'string') return void (await say(wizard));
     const draft = await tx.drafts.create({ platform: WIZARD_PLATFORM, tenantKey: call.tenantKey, userId: call.staffId, form, subject, messageId: call.messageId });
     if (!draft) return; // Another message of this person started one at the same moment: it answers.
-    const state = { step: 0, answers: preset };
-    if (Object.keys(preset).length) await tx.drafts.save(draft, state, call.messageId);
+    // 修改 starts at the summary: everything is filled; a field's number changes it.
+    const state = { step: opts.atSummary ? wizard.fields.length : 0, answers: preset };
+    if (Object.keys(preset).length || opts.atSummary) await tx.drafts.save(draft, state, call.messageId);
     call.log.info({ form }, 'wizard started');
     const words = `逐项回复即可；随时可发送「${WIZARD_WORDS.back}」「${WIZARD_WORDS.show}」「${WIZARD_WORDS.cancel}」，中途离开后发送「${WIZARD_WORDS.resume}」接着填写。`;
     await say(`${wizard.intro ? `${wizard.intro}\n` : ''}${words}\n\n${promptFor(wizard, state)}`);
