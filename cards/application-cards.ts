@@ -7,6 +7,8 @@ import { changeRequestOf, codeOf, SYSTEM_ACTOR, topicsOf } from '../src/services
 import { button, buttonRow, card, pager, CardElement, CardJson, divider, HeaderColour, markdown, note } from './card-kit';
 import { clipAtWord, escapeClipped, escapeMarkdown } from './markdown';
 import { textInput } from './form-kit';
+import { teamButton, teamLine } from './team-line';
+import { STAMPED_FORM_ACTION } from './scan-cards';
 
 /**
  * Cards that show an application: the filer's card (confirmation, status, their buttons), the
@@ -141,6 +143,8 @@ export interface ApplicationCardView {
   filerButtons: boolean;
   /** An admin looking (privately): 申请改期 / 取消活动 on the filer's behalf. */
   adminButtons?: boolean;
+  /** 下载申请表 (the pre-filled .docx, privately to the clicker): for the filer and admins. */
+  formButton?: boolean;
   /** Enterprise needs linked to it, for the expert team to prepare. */
   linkedNeeds?: LinkedNeed[];
 }
@@ -170,6 +174,8 @@ export function applicationCard(view: ApplicationCardView): CardJson {
   if (view.history) elements.push(markdown(detailLines(app).join('\n')));
   const decision = decisionLine(app, timezone);
   if (decision) elements.push(markdown(decision));
+  const team = teamLine(app);
+  if (team) elements.push(markdown(team));
   if (app.status !== '草稿') elements.push(markdown(attachmentLine(app, timezone)));
   const cancelled = cancelLine(app, timezone);
   if (cancelled) elements.push(markdown(cancelled));
@@ -188,14 +194,18 @@ export function applicationCard(view: ApplicationCardView): CardJson {
   if (view.filerButtons && app.status !== '草稿' && app.draftForm) {
     elements.push(note('您有一次未通过检查、尚未提交的修改；点击「修改」可以接着改。'));
   }
+  const code = codeOf(app);
+  const buttons: CardElement[] = [];
   if (view.filerButtons || view.adminButtons) {
     const actions = filerActions(app.status).filter((a) => view.filerButtons || CHANGE_ACTIONS.includes(a));
-    const code = codeOf(app);
     // `code` names the application in the text command a DingTalk button stands for (撤回 <编号>).
     const value = (a: FilerAction) => ({ action: FILER_BUTTONS[a].action, id: app.id, ...(code ? { code } : {}) });
-    if (actions.length) elements.push(buttonRow(actions.map((a) => button(a, value(a), FILER_BUTTONS[a].type, FILER_BUTTONS[a].confirm))));
+    buttons.push(...actions.map((a) => button(a, value(a), FILER_BUTTONS[a].type, FILER_BUTTONS[a].confirm)));
+    // The centre assigns the expert team (issue 11, item 6).
+    if (view.adminButtons && app.status === '已通过') buttons.push(teamButton(app, 'detail'));
   }
-  const code = codeOf(app);
+  if (view.formButton && app.status !== '草稿') buttons.push(button('下载申请表', { action: STAMPED_FORM_ACTION, id: app.id }));
+  if (buttons.length) elements.push(buttonRow(buttons));
   const title = code ? `活动申请 ${code}` : '活动申请（草稿）';
   return card({ title, subtitle: app.orgName ?? undefined, colour: STATUS_COLOURS[app.status], summary: `${title} · ${app.status}`, elements });
 }
@@ -205,14 +215,14 @@ const HISTORY_SHOWN = 12;
 /** Reasons are shown in full on the review and filer cards; the trail shortens them. */
 const HISTORY_REASON_CHARS = 80;
 
-const AUDIT_WORDS: Record<string, string> = { draft: '保存草稿', attach: '附上盖章扫描件' };
+const AUDIT_WORDS: Record<string, string> = { draft: '保存草稿', attach: '附上盖章扫描件', team: '安排专家团队' };
 const CHANGE_EVENTS = new Set(['request_change', 'approve_change']);
 
 function historyLine(e: ApplicationEvent, timezone: string): string {
   const what = AUDIT_WORDS[e.action] ?? (isApplicationAction(e.action) ? actionLabel(e.action) : e.action);
   const move = e.fromStatus && e.fromStatus !== e.toStatus ? `（${e.fromStatus} → ${e.toStatus}）` : '';
   const reason = e.reason && [...e.reason].length > HISTORY_REASON_CHARS ? `${[...e.reason].slice(0, HISTORY_REASON_CHARS).join('')}…` : e.reason;
-  const label = e.action === 'approve' || e.action === 'return' || e.action === 'reject' ? '审核意见' : CHANGE_EVENTS.has(e.action) ? '内容' : '原因';
+  const label = e.action === 'approve' || e.action === 'return' || e.action === 'reject' ? '审核意见' : CHANGE_EVENTS.has(e.action) || e.action === 'team' ? '内容' : '原因';
   const why = reason && e.action !== 'attach' ? `，${label}：${escapeMarkdown(reason)}` : '';
   return `- ${formatInstant(e.at, timezone)} ${mention(e.actorOpenId)} ${what}${move}${why}`;
 }
@@ -277,6 +287,9 @@ export function reviewCard(view: ReviewCardView): CardJson {
     else if (app.status === '已取消') elements.push(markdown(cancelLine(app, timezone)!));
     else if (decision) elements.push(markdown(decision));
     else elements.push(note(`当前状态：${app.status}，无需审核。`));
+    const team = teamLine(app);
+    if (team && app.status !== '已取消') elements.push(markdown(team));
+    if (app.status === '已通过' && !view.superseded) elements.push(teamButton(app, 'review'));
   }
   const title = `待审核申请 ${code}`;
   return card({

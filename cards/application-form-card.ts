@@ -52,7 +52,7 @@ export function applicationFormCard(view: ApplicationFormView): CardJson {
     : `（${view.campaignYear} 年度已没有可选的开始日期）`;
   elements.push(
     markdown(
-      `请按《企业创新能力提升行动》通知要求填写。活动需在 ${view.campaignYear} 年 ${ws[0]} 月 ${ws[1]} 日至 ${we[0]} 月 ${we[1]} 日之间举办，持续 ${days}，` +
+      `请按《关于开展${view.campaignYear}年内蒙古企业创新能力提升行动的通知》的要求填写。活动需在 ${view.campaignYear} 年 ${ws[0]} 月 ${ws[1]} 日至 ${we[0]} 月 ${we[1]} 日之间举办，持续 ${days}，` +
         `申请需在活动开始 ${rules.leadDays} 日前提交${when}。`,
     ),
   );
@@ -71,7 +71,7 @@ export function applicationFormCard(view: ApplicationFormView): CardJson {
     submitButton({ name: 'submit', text: view.mode === 'edit' ? '提交修改' : '提交申请', value: { action: SUBMIT_ACTION, ...view.target } }),
   );
   elements.push(form('application_form', fields));
-  elements.push(note('提交后，请在与我的私聊中发送加盖单位公章的申请表扫描件（图片或文件）。'));
+  elements.push(note('提交后，我会把按您填写的内容生成的申请表（Word 文件）私聊发给您：请打印并加盖单位公章，再把扫描件（图片或文件）发给我。'));
 
   const title =
     view.mode === 'edit' && view.code ? `修改申请 ${view.code}` : view.mode === 'draft' ? '活动申请表（草稿）' : '活动申请表';

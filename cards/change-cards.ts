@@ -38,7 +38,7 @@ const monthDay = (md: string) => `${Number(md.slice(0, 2))} 月 ${Number(md.slic
 /** The rules a change follows, as the form and the review card state them. */
 export function changeRulesText(rules: ApplicationRules, year: number, earliest: string): string {
   const days = rules.minDays === rules.maxDays ? `${rules.maxDays} 天` : `${rules.minDays}–${rules.maxDays} 天`;
-  return `改期不受「提前 ${rules.leadDays} 天提交」的限制：新的开始日期最早为 ${earliest}（明天），活动需在 ${year} 年 ${monthDay(rules.window.start)}至 ${monthDay(rules.window.end)}之间举办，时长 ${days}。`;
+  return `改期不受「活动开始 ${rules.leadDays} 日前提交」的限制：新的开始日期最早为 ${earliest}（明天），活动需在 ${year} 年 ${monthDay(rules.window.start)}至 ${monthDay(rules.window.end)}之间举办，时长 ${days}。`;
 }
 
 function datePicker(name: string, placeholder: string, value: string | undefined): CardElement {

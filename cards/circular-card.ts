@@ -60,8 +60,8 @@ export function circularLine(f: CircularFigures): string {
   return [
     `申请 ${f.filed}，通过 ${f.approved}，举办 ${f.held}，总结 ${f.summarised}`,
     `参加 ${f.participants} 人，达到80%要求 ${f.coreMet} 场、达到60%要求 ${f.keyIndustryMet} 场`,
-    `需求 ${f.needsFiled}（已对接 ${f.needsMatched}，已解决 ${f.needsSolved}）`,
-    `报送 按时 ${f.reportsOnTime}、逾期 ${f.reportsLate}、未报 ${f.reportsMissing}`,
+    `企业需求 ${f.needsFiled} 项（已对接 ${f.needsMatched}，已解决 ${f.needsSolved}）`,
+    `报送按时 ${f.reportsOnTime}、逾期 ${f.reportsLate}、未报 ${f.reportsMissing}`,
   ].join('；');
 }
 

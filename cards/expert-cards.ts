@@ -1,16 +1,19 @@
 import { button, buttonRow, card, CardElement, CardJson, markdown, note } from './card-kit';
-import { errorBanner, form, type Option, selectStatic, specFields, submitButton } from './form-kit';
-import { expertFormSpec } from '../src/forms/expert-form';
-import { clip, escapeClipped } from './markdown';
+import { errorBanner, fieldBlock, form, multiSelectStatic, type Option, plainText, selectStatic, submitButton, textInput } from './form-kit';
+import { escapeClipped } from './markdown';
+import { EXPERT_DELETE_ACTION, EXPERT_UPDATE_ACTION, type ExpertListFilter, type ExpertListItem, listValue } from './expert-list-card';
+import { EXPERT_IMPORT_LIMITS } from '../src/domain/expert-import';
 
 /**
- * Cards for the expert pool (专家库): the admin's form to register one expert, the list, and
- * the result of importing a spreadsheet. Pure data: the caller passes the industry options.
+ * Cards for the expert pool (专家库): the admin's form to register or edit one expert, deleting
+ * one, and the result of importing a spreadsheet (the list and an expert's card are in
+ * expert-list-card.ts). Pure data: the caller passes the industry options.
  */
 
 export const EXPERT_ADD_ACTION = 'expert.add';
-/** 删除 on the list: asks to confirm (the chosen expert in the form's `expert`, or `id` in the value). */
-export const EXPERT_DELETE_ACTION = 'expert.delete';
+/** 删除 on an expert's card asks to confirm (`id` in the value; `expert` in a form also works). */
+export { EXPERT_DELETE_ACTION };
+export { expertListCard, type ExpertListItem, type ExpertListView } from './expert-list-card';
 export const EXPERT_DELETE_CONFIRM_ACTION = 'expert.delete_confirm';
 export const EXPERT_DELETE_CANCEL_ACTION = 'expert.delete_cancel';
 
@@ -22,100 +25,114 @@ export interface ExpertFormView {
   /** The form's token: a resubmission of the same form adds the expert only once. */
   token: string;
   industries: readonly Option[];
-  values?: { name?: string; organisation?: string; fields?: string[]; contact?: string; open_id?: string };
+  values?: { name?: string; organisation?: string; fields?: string[]; contact?: string };
   errors?: Partial<Record<ExpertField, string>>;
+  /**
+   * The Feishu account linked (editing) or picked in a form that came back: kept unless another
+   * person is picked or 不关联 is chosen. It travels in the submit button's value, because a
+   * person picker can only preselect someone it also offers, and it offers the chat's members.
+   */
+  linked?: string | null;
+  /** Editing an expert (the version is the one the form was opened at); else adding one. */
+  edit?: { id: number; version: number; filter: ExpertListFilter; page: number };
 }
+
+const LABELS: Readonly<Record<ExpertField, string>> = {
+  name: '姓名',
+  organisation: '单位',
+  fields: '领域（可多选）',
+  contact: '联系方式',
+  open_id: '飞书账号',
+};
+
+const PLACEHOLDERS: Readonly<Record<ExpertField, string>> = {
+  name: '专家姓名',
+  organisation: '专家所在单位全称，如：内蒙古大学',
+  fields: '请选择专家擅长的领域，可多选',
+  contact: '手机号码或电子邮箱，会发给对接的企业',
+  open_id: '选择专家本人（列出本会话的成员）',
+};
+
+/** What the rules allow (EXPERT_IMPORT_LIMITS, the same for the form and a spreadsheet). */
+const MAX_LENGTH: Readonly<Record<Exclude<ExpertField, 'fields' | 'open_id'>, number>> = {
+  name: EXPERT_IMPORT_LIMITS.name,
+  organisation: EXPERT_IMPORT_LIMITS.organisation,
+  contact: EXPERT_IMPORT_LIMITS.contact,
+};
+
+/** The person picker lists the members of the chat the card is in (its options left empty). */
+export const FEISHU_PICKER_HINT =
+  '可选的是本会话的成员：要关联专家的飞书账号，请在专家所在的群里发送「专家 添加」（编辑时在该群里发送「专家 <姓名>」后点「查看」→「编辑」）。关联后，对接企业需求时专家会收到私聊通知。';
+
+/** The 飞书账号 choice when one is already linked: keep it (the default) or unlink it. */
+export const FEISHU_KEEP = 'keep';
+export const FEISHU_UNLINK = 'unlink';
 
 /** How to send a spreadsheet instead: the same text on the form and the import result. */
 export const EXPERT_IMPORT_HINT =
   '也可以在与我的私聊中发送专家名单表格（CSV 或 Excel .xlsx 文件），第一行为表头，列为：姓名、单位、领域、联系方式、open_id（选填）；多个领域用顿号或逗号分隔。已登记的专家（姓名和单位相同）会被更新。';
 
+/** Card JSON 2.0 `select_person` (人员选择-单选) with no options: the chat's members to choose from. */
+export function personPicker({ name, placeholder }: { name: string; placeholder: string }): CardElement {
+  return { tag: 'select_person', name, required: false, width: 'fill', placeholder: plainText(placeholder) };
+}
+
+function feishuFields(view: ExpertFormView, error: string | undefined): CardElement[] {
+  const picker = fieldBlock({ label: LABELS.open_id, optional: true, component: personPicker({ name: 'open_id', placeholder: PLACEHOLDERS.open_id }), hint: FEISHU_PICKER_HINT, error });
+  if (!view.linked) return picker;
+  return [
+    markdown('**已关联飞书账号**：不在下面另选时保留；也可以选择不再关联。'),
+    selectStatic({
+      name: 'feishu',
+      placeholder: '保留或取消关联',
+      options: [
+        { value: FEISHU_KEEP, label: '保留已关联的飞书账号' },
+        { value: FEISHU_UNLINK, label: '不再关联飞书账号' },
+      ],
+      value: FEISHU_KEEP,
+    }),
+    ...picker,
+  ];
+}
+
 export function expertFormCard(view: ExpertFormView): CardJson {
   const values = view.values ?? {};
   const errors = view.errors ?? {};
   const errorCount = EXPERT_FORM_FIELDS.filter((f) => errors[f]).length;
-  const elements: CardElement[] = [markdown('登记一位可对接企业需求的专家。对接时，专家的姓名、单位和联系方式会发给企业联系人。')];
+  const intro = view.edit
+    ? '修改专家的信息，点「保存修改」后生效。对接时，专家的姓名、单位和联系方式会发给企业联系人。'
+    : '登记一位可对接企业需求的专家。对接时，专家的姓名、单位和联系方式会发给企业联系人。';
+  const elements: CardElement[] = [markdown(intro)];
   if (errorCount > 0) elements.push(errorBanner(errorCount));
 
-  const fields: CardElement[] = specFields(expertFormSpec(view.industries), values, errors);
-  fields.push(submitButton({ name: 'submit', text: '添加专家', value: { action: EXPERT_ADD_ACTION, form: view.token } }));
+  const fields: CardElement[] = EXPERT_FORM_FIELDS.flatMap((field) => {
+    if (field === 'open_id') return feishuFields(view, errors.open_id);
+    const component =
+      field === 'fields'
+        ? multiSelectStatic({
+            name: 'fields',
+            placeholder: PLACEHOLDERS.fields,
+            options: view.industries,
+            values: Array.isArray(values.fields) ? values.fields : [],
+          })
+        : textInput({ name: field, placeholder: PLACEHOLDERS[field], maxLength: MAX_LENGTH[field], value: values[field] });
+    return fieldBlock({ label: LABELS[field], component, error: errors[field] });
+  });
+  const linked = view.linked ? { linked: view.linked } : {};
+  const value = view.edit
+    ? listValue(EXPERT_UPDATE_ACTION, view.edit.filter, view.edit.page, { id: view.edit.id, v: view.edit.version, ...linked })
+    : { action: EXPERT_ADD_ACTION, form: view.token, ...linked };
+  fields.push(submitButton({ name: 'submit', text: view.edit ? '保存修改' : '添加专家', value }));
   elements.push(form('expert_form', fields));
-  elements.push(note(EXPERT_IMPORT_HINT));
+  if (!view.edit) elements.push(note(EXPERT_IMPORT_HINT));
 
+  const title = view.edit ? '编辑专家信息' : '添加专家';
   return card({
-    title: '添加专家',
+    title,
     colour: errorCount > 0 ? 'orange' : 'blue',
-    summary: errorCount > 0 ? `专家信息有 ${errorCount} 项需要修改` : '添加专家',
+    summary: errorCount > 0 ? `专家信息有 ${errorCount} 项需要修改` : title,
     elements,
   });
-}
-
-export interface ExpertListItem {
-  name: string;
-  organisation: string;
-  fieldsText: string;
-  contact: string;
-  /** Whether the expert has a Feishu open_id (and so gets match notices in Feishu). */
-  hasFeishu: boolean;
-  /** Given (to admins): the expert can be chosen for 删除. */
-  id?: number;
-}
-
-export interface ExpertListView {
-  title: string;
-  experts: ExpertListItem[];
-  /** All experts that match, of which `experts` may be only the first. */
-  total: number;
-  /** What the list is filtered by, e.g. 领域「新材料」 (trusted markdown). */
-  filterNote?: string;
-  /** How many entries to show at most (default 30). */
-  shownMax?: number;
-}
-
-export const EXPERT_LIST_SHOWN = 30;
-/** Whatever shownMax asks for, the lines stay within this many bytes (each line is at most ~650). */
-const EXPERT_LIST_BYTES = 20_000;
-
-function expertLine(e: ExpertListItem): string {
-  const fields = e.fieldsText ? escapeClipped(e.fieldsText, 30) : '（未填领域）';
-  return `- **${escapeClipped(e.name, 20)}** · ${escapeClipped(e.organisation, 24)} · ${fields} · ${escapeClipped(e.contact, 30)}${e.hasFeishu ? ' · 已关联飞书账号' : ''}`;
-}
-
-export function expertListCard(view: ExpertListView): CardJson {
-  const elements: CardElement[] = [];
-  const max = view.shownMax ?? EXPERT_LIST_SHOWN;
-  const total = Math.max(view.total, view.experts.length);
-  const scope = view.filterNote ? `${view.filterNote}：` : '';
-  if (total === 0) {
-    elements.push(markdown(`${scope}还没有专家。`));
-  } else {
-    elements.push(markdown(`${scope}共 ${total} 位专家。`));
-    const lines: string[] = [];
-    let used = 0;
-    for (const e of view.experts.slice(0, max)) {
-      const line = expertLine(e);
-      used += Buffer.byteLength(line, 'utf8') + 1;
-      if (used > EXPERT_LIST_BYTES) break;
-      lines.push(line);
-    }
-    const more = total - lines.length;
-    if (more > 0) lines.push(`- …还有 ${more} 位`);
-    elements.push(markdown(lines.join('\n')));
-    const deletable = view.experts.slice(0, lines.length).filter((e): e is ExpertListItem & { id: number } => e.id !== undefined);
-    if (deletable.length > 0) elements.push(deleteForm(deletable));
-  }
-  elements.push(note('发送「专家 <领域>」（如 专家 新材料）按领域查找，发送「专家 添加」登记专家；也可以在私聊中发送专家名单表格（CSV 或 Excel）批量导入。'));
-  return card({ title: view.title, colour: 'blue', summary: view.title, elements });
-}
-
-/** Choose an expert and 删除: the next card asks to confirm. */
-function deleteForm(experts: Array<ExpertListItem & { id: number }>): CardElement {
-  const options = experts.map((e) => ({ value: String(e.id), label: `${clip(e.name, 20)} · ${clip(e.organisation, 24)}` }));
-  return form('expert_delete', [
-    markdown('**删除专家信息**（应专家本人要求删除其个人信息）'),
-    selectStatic({ name: 'expert', placeholder: '选择要删除的专家', options, ...(options.length === 1 ? { value: options[0].value } : {}) }),
-    { ...submitButton({ name: 'delete', text: '删除', value: { action: EXPERT_DELETE_ACTION } }), type: 'danger' },
-  ]);
 }
 
 export interface ExpertDeleteView {

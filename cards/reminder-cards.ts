@@ -2,6 +2,8 @@ import type { Application } from '../src/db/entities/application.entity';
 import { displayCode, summaryLines } from './application-cards';
 import { button, card, CardJson, markdown, note } from './card-kit';
 import { escapeClipped, escapeMarkdown } from './markdown';
+import { teamNames } from './team-line';
+import { atMentions } from './mentions';
 
 /** The reminders the scheduled jobs send. Pure data. */
 
@@ -36,7 +38,12 @@ export function draftDeadlineCard(app: Application, deadline: string, daysLeft: 
   });
 }
 
-export function upcomingActivityCard(app: Application, daysBefore: number): CardJson {
+/**
+ * `responsible`: in a group, the person to @-mention (the filer), so the reminder reaches them
+ * there too (issue 13 item 6); the filer's own private copy names nobody.
+ */
+export function upcomingActivityCard(app: Application, daysBefore: number, responsible?: string | null): CardJson {
+  const at = atMentions([responsible]);
   return card({
     title: `活动提醒 · ${startsIn(daysBefore)}`,
     subtitle: app.orgName ?? undefined,
@@ -45,6 +52,7 @@ export function upcomingActivityCard(app: Application, daysBefore: number): Card
     elements: [
       markdown(`**${displayCode(app)}** 将于 **${app.startDate}** 开始，请做好场地、人员和专家接待准备。`),
       markdown([...summaryLines(app), `**联系人**：${escapeMarkdown(app.contactName ?? '')} ${escapeMarkdown(app.mobile ?? '')}`].join('\n')),
+      ...(at ? [markdown(`请申请人 ${at} 做好活动准备。`)] : []),
       note('活动结束后，机器人会请申请人提交活动评估总结。'),
     ],
   });
@@ -65,7 +73,10 @@ export function reviewNudgeCard(app: Application, submittedOn: string, workingDa
 
 /** Evaluation summaries still missing: one card listing them, to the centre. */
 export function overdueSummariesCard(apps: Application[], days: number, shown = 20, remindersSent = 3): CardJson {
-  const lines = apps.slice(0, shown).map((a) => `- **${displayCode(a)}** ${escapeClipped(a.orgName ?? '', 30)} · ${escapeMarkdown(a.region ?? '')} · ${a.endDate} 结束`);
+  const lines = apps.slice(0, shown).map((a) => {
+    const at = atMentions([a.filerOpenId]);
+    return `- **${displayCode(a)}** ${escapeClipped(a.orgName ?? '', 30)} · ${escapeMarkdown(a.region ?? '')} · ${a.endDate} 结束${at ? ` · 申请人 ${at}` : ''}`;
+  });
   if (apps.length > shown) lines.push(`- 还有 ${apps.length - shown} 项，发送「查询」查看`);
   return card({
     title: `活动评估总结逾期 · ${apps.length} 项`,
@@ -79,10 +90,12 @@ export function overdueSummariesCard(apps: Application[], days: number, shown = 
  * 近期活动: what starts soon, in date order. `who` is the subject of the sentence: 您, a 盟市's
  * name, or 全区.
  */
-export function upcomingActivitiesCard(view: { apps: Application[]; who: string; from: string; until: string; days: number }, shown = 20): CardJson {
+export function upcomingActivitiesCard(view: { apps: Application[]; who: string; from: string; until: string; days: number; showTeams?: boolean }, shown = 20): CardJson {
+  // The centre (which leads the teams) sees each activity's expert team under it.
+  const team = (a: Application) => (view.showTeams ? `\n  专家团队：${teamNames(a) ?? "<font color='orange'>尚未安排</font>"}` : '');
   const lines = view.apps
     .slice(0, shown)
-    .map((a) => `- **${a.startDate}${a.endDate && a.endDate !== a.startDate ? ` 至 ${a.endDate}` : ''}** ${displayCode(a)} ${escapeClipped(a.orgName ?? '', 30)} · ${escapeMarkdown(a.region ?? '')} · ${escapeClipped(a.venue ?? '', 30)}（${a.headcount ?? '?'} 人）`);
+    .map((a) => `- **${a.startDate}${a.endDate && a.endDate !== a.startDate ? ` 至 ${a.endDate}` : ''}** ${displayCode(a)} ${escapeClipped(a.orgName ?? '', 30)} · ${escapeMarkdown(a.region ?? '')} · ${escapeClipped(a.venue ?? '', 30)}（${a.headcount ?? '?'} 人）${team(a)}`);
   if (view.apps.length > shown) lines.push(`- 还有 ${view.apps.length - shown} 项，发送「查询」查看`);
   return card({
     title: `近期活动 · 未来 ${view.days} 天`,

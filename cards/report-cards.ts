@@ -6,6 +6,7 @@ import { button, buttonRow, card, CardElement, CardJson, divider, markdown, note
 import { errorBanner, fieldBlock, form, multiSelectStatic, plainText, selectStatic, specFields, submitButton, textInput } from './form-kit';
 import { reportSubmitFormSpec, reportTaskFormSpec } from '../src/forms/report-form';
 import { escapeClipped, escapeMarkdown } from './markdown';
+import { atMentions } from './mentions';
 
 /** Report collections (报送任务): the centre's task form, the task as 盟市 see it, submissions, progress. */
 
@@ -129,7 +130,9 @@ export function reportProgressCard(view: { task: ReportTask; code: string; timez
   });
 }
 
-export function reportReminderCard(view: { task: ReportTask; code: string; timezone: string; region: string; today: boolean; daysLeft: number; awaitingFiles?: boolean }): CardJson {
+/** `responsible`: the 盟市's submitter, @-mentioned in the group (issue 13 item 6). */
+export function reportReminderCard(view: { task: ReportTask; code: string; timezone: string; region: string; today: boolean; daysLeft: number; awaitingFiles?: boolean; responsible?: string | null }): CardJson {
+  const at = atMentions([view.responsible]);
   const what = view.awaitingFiles
     ? `${escapeMarkdown(view.region)}已提交「${escapeMarkdown(view.task.title)}」的文字说明，但尚未发送附件（待补附件）`
     : `${escapeMarkdown(view.region)}尚未报送「${escapeMarkdown(view.task.title)}」`;
@@ -139,10 +142,28 @@ export function reportReminderCard(view: { task: ReportTask; code: string; timez
     colour: view.today ? 'red' : 'orange',
     summary: `报送提醒：${view.task.title}`,
     elements: [
-      markdown(`${what}，${when}（${formatInstant(view.task.deadlineAt, view.timezone)}）。`),
+      markdown(`${what}，${when}（${formatInstant(view.task.deadlineAt, view.timezone)}）。${at ? `请 ${at} 尽快报送。` : ''}`),
       markdown(taskLines(view.task, view.code, view.timezone).join('\n')),
       button('提交', { action: REPORT_OPEN_ACTION, task: view.task.id }, 'primary'),
       note(view.awaitingFiles ? '附件请在与我的私聊中直接发送文件或图片，收到后才计为已提交。「提交」可获取新的报送表。' : '点击「提交」，报送表会私聊发给您；也可随时在本群发送「报送」获取。'),
+    ],
+  });
+}
+
+/**
+ * The responsible person's private copy when a report is missing after its deadline, the message
+ * that carries the urgent notice (URGENT_ESCALATION, issue 13 item 6).
+ */
+export function reportUrgentCard(view: { task: ReportTask; code: string; timezone: string; region: string; awaitingFiles?: boolean }): CardJson {
+  const what = view.awaitingFiles ? '只提交了文字说明，附件尚未发送（待补附件）' : '尚未提交';
+  return card({
+    title: `报送已逾期 · ${view.task.title}`,
+    colour: 'red',
+    summary: `加急：${view.region}的报送已逾期`,
+    elements: [
+      markdown(`「${escapeMarkdown(view.task.title)}」（${view.code}）已于 ${formatInstant(view.task.deadlineAt, view.timezone)} 截止，${escapeMarkdown(view.region)}${what}。`),
+      markdown(taskLines(view.task, view.code, view.timezone).join('\n')),
+      note('请在本盟市工作群里发送「报送」获取报送表（附件在与我的私聊中直接发送）；截止后的提交会标记为逾期。'),
     ],
   });
 }

@@ -116,7 +116,7 @@ export function summaryResultCard(view: SummaryResultView): CardJson {
     markdown(block(SUMMARY_LABELS.followup_needs, s.followupNeeds)),
     note(
       view.forCentre
-        ? '申请人发给机器人的活动照片、签到表会转发到这里。'
+        ? '申请人发来的活动照片、签到表会转发到这里。'
         : '活动照片、签到表可在与我的私聊中以图片或文件发给我。',
     ),
   ];

@@ -12,6 +12,7 @@ import {
   earlierSubmissionOf,
   formCard,
   formValuesOf,
+  linkedNeedsOf,
   mayAct,
   notifyFiler,
   refreshReviewCards,
@@ -20,6 +21,8 @@ import {
 } from './application-flow';
 import { listView, scopeFromValue } from './query-command';
 import { contactLine } from '../cards/contact-line';
+import { APPROVE_UNSCANNED_ACTION, REVIEW_BACK_ACTION, SCAN_QUESTION, scanConfirmCard, STAMPED_FORM_ACTION } from '../cards/scan-cards';
+import { downloadStampedForm, scanRequired, sendFormAfterSubmission } from './stamped-form';
 import type { CardActionContext, CardActionHandler, CardActionResult } from './types';
 
 /**
@@ -49,7 +52,7 @@ async function loadForAction(ctx: CardActionContext): Promise<Application | Card
 const isApp = (x: Application | CardActionResult): x is Application => 'filerOpenId' in x;
 
 function statusCard(ctx: CardActionContext, app: Application, banner?: string) {
-  return applicationCard({ app, timezone: ctx.deps.settings.timezone, banner, filerButtons: app.filerOpenId === ctx.operatorOpenId });
+  return applicationCard({ app, timezone: ctx.deps.settings.timezone, banner, filerButtons: app.filerOpenId === ctx.operatorOpenId, formButton: true });
 }
 
 const submit: CardActionHandler = async (ctx) => {
@@ -120,13 +123,14 @@ const submit: CardActionHandler = async (ctx) => {
   const saved = result.app;
   const resubmitted = result.from !== '草稿';
   ctx.log.info({ applicationId: saved.id, code: codeOf(saved), resubmitted }, 'application submitted');
+  sendFormAfterSubmission(deps, saved, ctx.log);
   const code = codeText(saved);
   return {
     toast: { type: 'success', content: resubmitted ? `已重新提交 ${code}` : `已提交，编号 ${code}` },
     card: statusCard(
       ctx,
       saved,
-      `<font color='green'>**${resubmitted ? '修改已提交' : '申请已提交'}**</font>，编号 **${code}**，等待科创服务中心审核，结果会私聊通知您。\n请在与我的私聊中发送加盖单位公章的申请表扫描件（图片或文件）。`,
+      `<font color='green'>**${resubmitted ? '修改已提交' : '申请已提交'}**</font>，编号 **${code}**，等待科创服务中心审核，结果会私聊通知您。\n按您填写的内容生成的申请表（Word 文件）随后发给您：请打印并加盖单位公章，再把扫描件（图片或文件）发给我。`,
     ),
   };
 };
@@ -173,22 +177,42 @@ const DECISION_BANNERS: Record<string, string> = {
 };
 
 const review: CardActionHandler = async (ctx) => {
+  const rawReason = ctx.formValue?.reason;
+  return decide(ctx, ctx.value.decision, typeof rawReason === 'string' ? rawReason : '', false);
+};
+
+/** 仍然通过, on the question asked when approving without the stamped scan. */
+const approveUnscanned: CardActionHandler = async (ctx) => decide(ctx, 'approve', typeof ctx.value.reason === 'string' ? ctx.value.reason : '', true);
+
+/** 取消 on that question: the review card again, with the 审核意见 typed; nothing decided. */
+const reviewBack: CardActionHandler = async (ctx) => {
+  if (!ctx.isAdmin) return error('只有科创服务中心的管理员可以审核申请。');
+  const app = await ctx.deps.applications.get(ctx.tenantKey, idOf(ctx));
+  if (!app) return error('这张审核卡片已失效，请发送「待审」获取最新的待审核列表。');
+  const reason = typeof ctx.value.reason === 'string' ? ctx.value.reason : '';
+  const card = reviewCard({ app, timezone: ctx.deps.settings.timezone, reason: app.status === '待审核' ? reason : undefined, linkedNeeds: await linkedNeedsOf(ctx.deps, app) });
+  return { toast: { type: 'info', content: app.status === '待审核' ? '未作决定，申请仍待审核。' : `该申请当前状态为「${app.status}」。` }, card };
+};
+
+async function decide(ctx: CardActionContext, decisionValue: unknown, reason: string, scanConfirmed: boolean): Promise<CardActionResult> {
   const { deps } = ctx;
   if (!ctx.isAdmin) {
     ctx.log.warn('review by a non-admin refused');
     return error('只有科创服务中心的管理员可以审核申请。');
   }
-  const decision = REVIEW_BUTTONS.find((b) => b.action === ctx.value.decision)?.action;
+  const decision = REVIEW_BUTTONS.find((b) => b.action === decisionValue)?.action;
   const app = await deps.applications.get(ctx.tenantKey, idOf(ctx));
   if (!decision || !app) return error('这张审核卡片已失效，请发送「待审」获取最新的待审核列表。');
   const timezone = deps.settings.timezone;
   const seenVersion = Number(ctx.value.v);
   if (app.status !== '待审核' || (Number.isSafeInteger(seenVersion) && seenVersion !== app.version)) return alreadyMoved(ctx, app);
 
-  const rawReason = ctx.formValue?.reason;
-  const reason = typeof rawReason === 'string' ? rawReason : '';
   const problem = reasonError(decision, reason);
   if (problem) return { toast: { type: 'warning', content: problem }, card: reviewCard({ app, timezone, reason, reasonError: problem }) };
+  // The notice wants the form stamped: approving without the scan is asked once more (SCAN_REQUIRED).
+  if (decision === 'approve' && !app.attachmentKey && !scanConfirmed && scanRequired(deps.settings)) {
+    return { toast: { type: 'warning', content: SCAN_QUESTION }, card: scanConfirmCard(app, reason) };
+  }
 
   // The decision, its audit row, the other review cards' update and the filer's notice: one commit.
   const result = await deps.atomically(async (tx) => {
@@ -202,9 +226,9 @@ const review: CardActionHandler = async (ctx) => {
   });
   if (!result.ok) return alreadyMoved(ctx, result.current);
   const decided = result.app;
-  ctx.log.info({ applicationId: decided.id, decision }, 'application decided');
+  ctx.log.info({ applicationId: decided.id, decision, withoutScan: decision === 'approve' && !decided.attachmentKey }, 'application decided');
   return { toast: { type: 'success', content: `已${actionLabel(decision)}：${codeText(decided)}` }, card: reviewCard({ app: decided, timezone }) };
-};
+}
 
 /** A click that came too late: say what happened instead, and show the card as it is now. */
 function alreadyMoved(ctx: CardActionContext, app: Application): CardActionResult {
@@ -241,6 +265,9 @@ export const APPLICATION_ACTIONS: Readonly<Record<string, CardActionHandler>> = 
   'application.resume': resume,
   'application.withdraw': withdraw,
   [REVIEW_ACTION]: review,
+  [APPROVE_UNSCANNED_ACTION]: approveUnscanned,
+  [REVIEW_BACK_ACTION]: reviewBack,
+  [STAMPED_FORM_ACTION]: downloadStampedForm,
   'application.list': list,
   'application.attach': attach,
 };

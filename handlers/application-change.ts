@@ -11,6 +11,7 @@ import { changeRequestOf, checkedOf, codeOf, parseCode, type ChangeValues } from
 import type { Logger } from '../src/logger';
 import type { OutboundMessage } from '../src/platform/port';
 import { applicationToFormValues } from '../src/domain/application-rules';
+import { teamOverlapNotice } from './team-flow';
 import { campaignYearOf, centreTargets, changeKeyFor, changeRulesTextFor, codeText, mayAct, notifyFiler, refreshReviewCards, todayOf } from './application-flow';
 import type { CardActionContext, CardActionHandler, CardActionResult, Command, CommandContext, HandlerDeps } from './types';
 
@@ -95,7 +96,7 @@ async function sendTo(deps: HandlerDeps, tenantKey: string, target: { kind: 'cha
  * brought up to date, so that no card of a cancelled or moved activity still shows old dates or
  * buttons. Cards that were never delivered have no message to update.
  */
-async function refreshFilerCards(deps: HandlerDeps, app: Application): Promise<void> {
+export async function refreshFilerCards(deps: HandlerDeps, app: Application): Promise<void> {
   const card = applicationCard({ app, timezone: deps.settings.timezone, filerButtons: true });
   for (let v = 1; v < app.version; v++) {
     const messageId = await deps.messenger.sentMessageId({ tenantKey: app.tenantKey, key: `notify:${app.id}:v${v}` });
@@ -184,6 +185,9 @@ const decideChange: CardActionHandler = async (ctx) => {
   });
   if (!result.ok) return { toast: { type: 'warning', content: '这项改期申请已处理或已过期，无需再审核。' }, card: view(result.current) };
   ctx.log.info({ applicationId: app.id, agree }, 'change decided');
+  // The expert team goes with the new dates: say so when that books an expert twice (issue 11, item 6).
+  const overlap = agree ? await teamOverlapNotice(deps, result.app) : undefined;
+  if (overlap) return { toast: { type: 'warning', content: `已同意改期：${codeText(result.app)}。${overlap}` }, card: view(result.app) };
   return { toast: { type: 'success', content: `${agree ? '已同意改期' : '已不同意改期'}：${codeText(result.app)}` }, card: view(result.app) };
 };
 

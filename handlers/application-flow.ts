@@ -111,14 +111,21 @@ export async function centreTargets(deps: Pick<HandlerDeps, 'bindings' | 'admins
 
 /**
  * Forwards a file or image a user sent to the centre (where the review and progress cards are),
- * so the staff can open it: the bot itself only keeps its key. Once per message and target.
+ * so the staff can open it: the bot itself only keeps its key. Once per message and target;
+ * with `caption`, a line saying whose it is comes right before it.
  */
-export async function forwardToCentre(deps: HandlerDeps, tenantKey: string, messageId: string): Promise<void> {
+export async function forwardToCentre(deps: HandlerDeps, tenantKey: string, messageId: string, caption?: string): Promise<void> {
   for (const target of await centreTargets(deps, tenantKey)) {
-    const ref = { tenantKey, key: `forward:${messageId}:${target.kind}:${target.id}` };
-    const message = { type: 'forward' as const, messageId };
-    if (target.kind === 'chat') await deps.messenger.sendToChat(ref, target.id, message);
-    else await deps.messenger.sendToUser(ref, target.id, message);
+    const key = `forward:${messageId}:${target.kind}:${target.id}`;
+    // The caption (whose file it is) is queued first: the outbox sends one target's messages in order.
+    const messages: Array<[string, OutboundMessage]> = [
+      ...(caption ? [[`${key}:caption`, { type: 'text', text: caption }] as [string, OutboundMessage]] : []),
+      [key, { type: 'forward', messageId }],
+    ];
+    for (const [k, message] of messages) {
+      if (target.kind === 'chat') await deps.messenger.sendToChat({ tenantKey, key: k }, target.id, message);
+      else await deps.messenger.sendToUser({ tenantKey, key: k }, target.id, message);
+    }
   }
 }
 

@@ -7,6 +7,7 @@ import type { Attachment } from '../src/services/application-service';
 import type { ReportSubmission } from '../src/db/entities/report-submission.entity';
 import type { ReportTask } from '../src/db/entities/report-task.entity';
 import { REPORT_ATTACH_ACTION } from '../cards/report-cards';
+import { forwardCaption } from '../cards/scan-cards';
 import { attachToReport } from './report-actions';
 import { isoOf, requireDate } from '../src/domain/calendar';
 import { codeText, forwardToCentre, refreshReviewCards, todayOf } from './application-flow';
@@ -56,7 +57,7 @@ export async function attachToApplication(
 async function attachInTx(deps: HandlerDeps, app: Application, attachment: Attachment, actorOpenId: string): Promise<{ ok: boolean; app: Application; message: string }> {
   if (EVIDENCE_STATUSES.includes(app.status)) {
     const count = await deps.summaries.addFile(app.id, attachment, actorOpenId);
-    await forwardToCentre(deps, app.tenantKey, attachment.messageId);
+    await forwardToCentre(deps, app.tenantKey, attachment.messageId, forwardCaption(app, 'evidence'));
     return { ok: true, app, message: `已收到，作为 ${codeText(app)} 的活动照片或签到表保存（共 ${count} 个文件）。` };
   }
   if (!SCAN_STATUSES.includes(app.status)) {
@@ -67,7 +68,7 @@ async function attachInTx(deps: HandlerDeps, app: Application, attachment: Attac
   const result = await deps.applications.attach(app, attachment, actorOpenId);
   if (!result.ok) return attachInTx(deps, result.current, attachment, actorOpenId);
   await refreshReviewCards(deps, result.app);
-  await forwardToCentre(deps, app.tenantKey, attachment.messageId);
+  await forwardToCentre(deps, app.tenantKey, attachment.messageId, forwardCaption(result.app, 'scan'));
   const replaced = app.attachmentKey ? '（替换了之前的扫描件）' : '';
   return { ok: true, app: result.app, message: `已收到盖章扫描件，并附到申请 ${codeText(result.app)}${replaced}。` };
 }
@@ -114,7 +115,7 @@ export async function onAttachment(
   if (candidates.length === 0) {
     await reply({
       type: 'text',
-      text: '收到您的文件。您目前没有可以附文件的申请或报送：请先发送「申请」填写并提交申请表，再发送加盖公章的扫描件。',
+      text: '收到您的文件。您目前没有可以附文件的申请或报送：请先发送「申请」填写并提交申请表，再发送加盖单位公章的申请表扫描件。',
     });
     return;
   }

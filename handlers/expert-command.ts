@@ -1,34 +1,29 @@
-import { EXPERT_ADD_ACTION, expertFormCard, expertListCard, importResultCard } from '../cards/expert-cards';
+import { EXPERT_ADD_ACTION, expertFormCard, importResultCard } from '../cards/expert-cards';
 import { sanitizeForText } from '../cards/markdown';
 import { EXPERT_IMPORT_LIMITS, parseExpertSheet } from '../src/domain/expert-import';
 import { tooLargeMessage } from '../src/domain/sheet-reading';
 import { checkExpertForm } from '../src/domain/expert-rules';
-import { INDUSTRIES, industryLabel, parseIndustry } from '../src/domain/industries';
-import type { Expert } from '../src/db/entities/expert.entity';
+import { INDUSTRIES } from '../src/domain/industries';
 import type { Logger } from '../src/logger';
 import { ResourceTooLargeError, type OutboundMessage } from '../src/platform/port';
 import type { Attachment } from '../src/services/application-service';
-import { fieldsOf } from '../src/services/expert-service';
 import { formTokenFor } from './application-flow';
 import { EXPERT_DELETE_ACTIONS } from './expert-delete-actions';
+import { ADMINS_ONLY, expertCardFor, expertFormValues, expertListFor, EXPERT_LIST_ACTIONS, parseListFilter, typedValues } from './expert-list-actions';
 import type { CardActionHandler, Command, HandlerDeps } from './types';
 
 /**
- * 专家 (admins): the expert list, filtered by field (专家 稀土); 专家 添加: the card to add one.
- * A CSV or Excel file an admin sends privately is imported as an expert list.
+ * 专家 (admins): the expert list, 10 a page in pinyin order, filtered by field (专家 稀土) or name
+ * (专家 张); 专家 添加: the card to add one. A CSV or Excel file an admin sends privately is
+ * imported as an expert list. The list's buttons are in expert-list-actions.ts.
  */
 
-const ADMINS_ONLY = '抱歉，专家库只有科创服务中心的管理员可以查看和维护。';
-
-/** An expert as the list shows it to admins (with the id, so that it can be chosen for 删除). */
-export function expertListItem(e: Expert) {
-  return { id: e.id, name: e.name, organisation: e.organisation, fieldsText: fieldsOf(e).map((f) => industryLabel(f)).join('、'), contact: e.contact, hasFeishu: Boolean(e.openId) };
-}
+export { expertListItem } from './expert-list-actions';
 
 export const expertCommand: Command = {
   word: '专家',
-  usage: '专家 / 专家 <领域> / 专家 添加',
-  description: '查看专家库（可按领域筛选，如「专家 稀土」）；「专家 添加」登记专家，也可私聊发送 CSV 或 Excel 专家名单导入',
+  usage: '专家 / 专家 <领域或姓名> / 专家 添加',
+  description: '查看专家库（按拼音排序，可按领域或姓名查找，如「专家 稀土」「专家 张」）；「专家 添加」登记专家，也可私聊发送 CSV 或 Excel 专家名单导入',
   adminOnly: true,
   async run(ctx) {
     if (!ctx.isAdmin) {
@@ -40,51 +35,27 @@ export const expertCommand: Command = {
       await ctx.reply({ type: 'card', card: expertFormCard({ token: formTokenFor(`expert\n${tenantKey}\n${messageId}`), industries: INDUSTRIES }) });
       return;
     }
-    let field: string | undefined;
-    if (ctx.args) {
-      const industry = parseIndustry(ctx.args);
-      if (!industry) {
-        await ctx.reply({ type: 'text', text: `没有「${sanitizeForText(ctx.args)}」这个领域。可选的领域：${INDUSTRIES.map((i) => i.label).join('、')}。` });
-        return;
-      }
-      field = industry.value;
-    }
-    const experts = await ctx.deps.experts.list(tenantKey, field);
-    await ctx.reply({
-      type: 'card',
-      card: expertListCard({
-        title: '专家库',
-        experts: experts.map(expertListItem),
-        total: experts.length,
-        filterNote: field ? `领域「${industryLabel(field)}」` : undefined,
-      }),
-    });
+    await ctx.reply({ type: 'card', card: await expertListFor(ctx.deps, tenantKey, parseListFilter(ctx.args), 0) });
   },
 };
 
 export const addExpert: CardActionHandler = async (ctx) => {
   if (!ctx.isAdmin) return { toast: { type: 'error', content: ADMINS_ONLY } };
   const token = typeof ctx.value.form === 'string' ? ctx.value.form : '';
-  const form = ctx.formValue ?? {};
+  const { form, linked } = expertFormValues(ctx);
   const checked = checkExpertForm(form);
   if (!checked.ok) {
-    const str = (k: string) => (typeof form[k] === 'string' ? (form[k] as string) : undefined);
-    const fields = Array.isArray(form.fields) ? form.fields : typeof form.fields === 'string' ? [form.fields] : [];
     return {
       toast: { type: 'warning', content: `有 ${Object.keys(checked.errors).length} 项需要修改，请查看表单中的红色提示` },
-      card: expertFormCard({
-        token,
-        industries: INDUSTRIES,
-        values: { name: str('name'), organisation: str('organisation'), fields, contact: str('contact'), open_id: str('open_id') },
-        errors: checked.errors,
-      }),
+      card: expertFormCard({ token, industries: INDUSTRIES, values: typedValues(form), errors: checked.errors, linked }),
     };
   }
   const { expert, added } = await ctx.deps.experts.upsert(ctx.tenantKey, checked.expert, ctx.operatorOpenId);
   ctx.log.info({ expertId: expert.id, added }, 'expert saved');
+  const title = added ? '已添加专家' : '已更新专家信息';
   return {
-    toast: { type: 'success', content: added ? `已添加专家 ${expert.name}` : `已更新专家 ${expert.name} 的信息` },
-    card: expertListCard({ title: added ? '已添加专家' : '已更新专家信息', experts: [expertListItem(expert)], total: 1 }),
+    toast: { type: 'success', content: added ? `已添加专家 ${sanitizeForText(expert.name, 20)}` : `已更新专家 ${sanitizeForText(expert.name, 20)} 的信息` },
+    card: await expertCardFor(ctx.deps, expert, { filter: {}, page: 0 }, { title, banner: `<font color='green'>**${title}**</font>` }),
   };
 };
 
@@ -138,4 +109,4 @@ export async function importExpertSheet(
   await reply({ type: 'card', card: importResultCard({ added, updated, errors, fileName: attachment.name ?? '' }) });
 }
 
-export const EXPERT_ACTIONS: Readonly<Record<string, CardActionHandler>> = { [EXPERT_ADD_ACTION]: addExpert, ...EXPERT_DELETE_ACTIONS };
+export const EXPERT_ACTIONS: Readonly<Record<string, CardActionHandler>> = { [EXPERT_ADD_ACTION]: addExpert, ...EXPERT_DELETE_ACTIONS, ...EXPERT_LIST_ACTIONS };

@@ -7,7 +7,7 @@ import {
 } from '../cards/expert-cards';
 import { sanitizeForText } from '../cards/markdown';
 import type { CardActionHandler, CardActionResult } from './types';
-import { expertListItem } from './expert-command';
+import { expertListItem } from './expert-list-actions';
 
 /**
  * Deleting an expert's personal data on request (PIPL): 删除 on the expert list asks to confirm;

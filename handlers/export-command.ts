@@ -37,7 +37,7 @@ export function parseExportArgs(args: string, campaignYear: number): ExportFilte
     if (year) filter.year = Number(year[1]);
     else if (region) filter.region = region;
     else if (what === '申请' ? isApplicationStatus(word) && word !== '草稿' : isNeedStatus(word)) filter.status = word;
-    else return { error: `看不懂「${sanitizeForText(word)}」：年度写四位数字，盟市写全称或简称，状态写${what === '申请' ? '待审核、已通过、已总结等' : '待对接、已对接、已解决等'}。格式：${USAGE}` };
+    else return { error: `无法识别「${sanitizeForText(word)}」：年度写四位数字，盟市写全称或简称，状态写${what === '申请' ? '待审核、已通过、已总结等' : '待对接、已对接、已解决等'}。格式：${USAGE}` };
   }
   return filter;
 }

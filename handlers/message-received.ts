@@ -33,7 +33,7 @@ export const messageHandler = (commands: readonly Command[]): EventHandler => as
     return;
   }
   if (message.message_type !== 'text') {
-    await reply({ type: 'text', text: '目前我只能识别文字指令（私聊中发送的图片或文件会作为申请表盖章扫描件）。发送「帮助」查看可用指令。' });
+    await reply({ type: 'text', text: '目前我只能识别文字指令；私聊中发送的图片或文件会附到您的申请或报送上。发送「帮助」查看可用指令。' });
     return;
   }
 

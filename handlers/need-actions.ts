@@ -1,12 +1,12 @@
 import type { Expert } from '../src/db/entities/expert.entity';
 import { NEED_LIST_ACTION, NEED_MATCH_ACTION, NEED_MATCH_OPEN_ACTION, NEED_STATUS_ACTION, NEED_SUBMIT_ACTION, needNoticeCard } from '../cards/need-cards';
-import { matchCard } from '../cards/need-match-card';
+import { MATCH_OPTIONS_MAX, MATCH_QUERY_CHARS, matchCard, NEED_MATCH_SEARCH_ACTION } from '../cards/need-match-card';
 import type { Need } from '../src/db/entities/need.entity';
 import { industryLabel, INDUSTRIES } from '../src/domain/industries';
 import { sanitizeForText } from '../cards/markdown';
 import { checkNeedForm, pickNeedValues } from '../src/domain/need-rules';
 import { canNeedTransition, needActionLabel, needNoteError, nextNeedStatus, type NeedAction, type NeedStatus } from '../src/domain/need-status';
-import { fieldsOf } from '../src/services/expert-service';
+import { fieldsOf, searchKey } from '../src/services/expert-service';
 import { centreTargets, numberingYearOf } from './application-flow';
 import { needForm, needListPage } from './need-command';
 import { needCardFor, needCode, newNeedCardKey, refreshNeedCards } from './need-flow';
@@ -76,28 +76,43 @@ async function loadForAdmin(ctx: CardActionContext): Promise<Need | CardActionRe
 }
 const isNeed = (x: Need | CardActionResult): x is Need => 'enterpriseName' in x;
 
-async function matchView(deps: HandlerDeps, need: Need, extra: { note?: string; errors?: { expert?: string; note?: string }; expertId?: number | null } = {}) {
-  const experts = await deps.experts.list(need.tenantKey);
-  const view = (e: (typeof experts)[number]) => ({ id: e.id, name: e.name, organisation: e.organisation, fieldsText: fieldsOf(e).map((f) => industryLabel(f)).join('、') });
+async function matchView(deps: HandlerDeps, need: Need, extra: { note?: string; errors?: { expert?: string; note?: string }; expertId?: number | null; query?: string } = {}) {
+  const { query, ...rest } = extra;
+  const pool = await deps.experts.list(need.tenantKey);
+  const view = (e: (typeof pool)[number]) => ({ id: e.id, name: e.name, organisation: e.organisation, fieldsText: fieldsOf(e).map((f) => industryLabel(f)).join('、') });
+  // More experts than the select may list: a search box narrows it (by name, organisation, field).
+  const key = query ? searchKey(query) : '';
+  const experts = key ? pool.map(view).filter((e) => [e.name, e.organisation, e.fieldsText].some((t) => searchKey(t).includes(key))) : pool.map(view);
+  const inField = new Set(pool.filter((e) => fieldsOf(e).includes(need.industry)).map((e) => e.id));
   return matchCard({
     need,
     code: needCode(need),
     industryLabel: industryLabel(need.industry),
-    experts: experts.filter((e) => fieldsOf(e).includes(need.industry)).map(view),
-    otherExperts: experts.filter((e) => !fieldsOf(e).includes(need.industry)).map(view),
-    ...extra,
+    experts: experts.filter((e) => inField.has(e.id)),
+    otherExperts: experts.filter((e) => !inField.has(e.id)),
+    ...(pool.length > MATCH_OPTIONS_MAX || key ? { search: { pool: pool.length, ...(key ? { query } : {}) } } : {}),
+    ...rest,
   });
 }
 
-const matchOpen: CardActionHandler = async (ctx) => {
+/** The search text a form or button carries (at most MATCH_QUERY_CHARS characters). */
+function queryOf(raw: unknown): string | undefined {
+  const text = typeof raw === 'string' ? raw.replace(/[\s\u3000\u00a0]+/g, ' ').trim() : '';
+  return text ? [...text].slice(0, MATCH_QUERY_CHARS).join('') : undefined;
+}
+
+/** 对接 opens the matching card; its 搜索 (`query`) gives the same card, the select narrowed. */
+async function openMatch(ctx: CardActionContext, query?: string): Promise<CardActionResult> {
   const need = await loadForAdmin(ctx);
   if (!isNeed(need)) return need;
   const status = need.status as NeedStatus;
   if (!canNeedTransition(status, 'match') && !canNeedTransition(status, 'rematch')) {
     return { toast: { type: 'warning', content: `该需求当前状态为「${need.status}」，不能对接。` }, card: await needCardFor(ctx.deps, need, { admin: true }) };
   }
-  return { card: await matchView(ctx.deps, need) };
-};
+  return { card: await matchView(ctx.deps, need, { query }) };
+}
+const matchOpen: CardActionHandler = (ctx) => openMatch(ctx);
+const matchSearch: CardActionHandler = (ctx) => openMatch(ctx, queryOf(ctx.formValue?.q));
 
 const match: CardActionHandler = async (ctx) => {
   const { deps } = ctx;
@@ -115,7 +130,7 @@ const match: CardActionHandler = async (ctx) => {
   const noteProblem = needNoteError(action, note);
   if (!expert || noteProblem) {
     const errors = { ...(expert ? {} : { expert: '请选择对接的专家' }), ...(noteProblem ? { note: noteProblem } : {}) };
-    return { toast: { type: 'warning', content: errors.expert ?? noteProblem ?? '' }, card: await matchView(deps, need, { note, errors, expertId: expert?.id ?? null }) };
+    return { toast: { type: 'warning', content: errors.expert ?? noteProblem ?? '' }, card: await matchView(deps, need, { note, errors, expertId: expert?.id ?? null, query: queryOf(ctx.value.q) }) };
   }
   // The match, its audit row, the notices and the centre's cards: one commit.
   const result = await deps.atomically(async (tx) => {
@@ -197,6 +212,7 @@ export const NEED_ACTIONS: Readonly<Record<string, CardActionHandler>> = {
   [NEED_SUBMIT_ACTION]: submit,
   [NEED_MATCH_OPEN_ACTION]: matchOpen,
   [NEED_MATCH_ACTION]: match,
+  [NEED_MATCH_SEARCH_ACTION]: matchSearch,
   [NEED_STATUS_ACTION]: changeStatus,
   [NEED_LIST_ACTION]: needListPage,
 };

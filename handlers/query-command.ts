@@ -124,7 +124,9 @@ export const queryCommand: Command = {
     const linkedNeeds = await linkedNeedsOf(ctx.deps, app);
     // An admin privately may change or cancel an approved activity for its filer.
     const adminButtons = ctx.message.chatType === 'p2p' && ctx.isAdmin;
-    await ctx.reply({ type: 'card', card: applicationCard({ app, timezone: ctx.deps.settings.timezone, history, filerButtons, adminButtons, linkedNeeds }) });
+    // 下载申请表: privately, for the filer and admins (the file goes to whoever clicks).
+    const formButton = ctx.message.chatType === 'p2p' && (app.filerOpenId === senderOpenId || ctx.isAdmin);
+    await ctx.reply({ type: 'card', card: applicationCard({ app, timezone: ctx.deps.settings.timezone, history, filerButtons, adminButtons, formButton, linkedNeeds }) });
   },
 };
 

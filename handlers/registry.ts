@@ -24,6 +24,8 @@ import { exportCommand } from './export-command';
 import { circularCommand } from './circular-command';
 import { yearEndCommand } from './year-end-command';
 import { approveCommand, editCommand, matchCommand, rejectCommand, returnCommand, withdrawCommand } from './decision-commands';
+import { TEAM_ACTIONS } from './team-actions';
+import { ledgerCommand } from './ledger-command';
 import type { CardActionHandler, Command, EventHandler } from './types';
 
 /** In the order the help card lists them: everyone's first, then the centre's. */
@@ -52,6 +54,7 @@ export const COMMANDS: readonly Command[] = [
   exportCommand,
   circularCommand,
   yearEndCommand,
+  ledgerCommand,
   bindCommand,
   unbindCommand,
 ];
@@ -69,4 +72,5 @@ export const CARD_ACTIONS: Readonly<Record<string, CardActionHandler>> = {
   ...NEED_ACTIONS,
   ...EXPERT_ACTIONS,
   ...REPORT_ACTIONS,
+  ...TEAM_ACTIONS,
 };

@@ -1,7 +1,7 @@
 import type { Logger } from '../src/logger';
 import type { ChatPlatform, OutboundMessage } from '../src/platform/port';
 import type { ApplicationRulesOverride } from '../src/domain/application-rule-config';
-import type { CentreContact } from '../src/config';
+import type { CentreContact, ScanRequired } from '../src/config';
 import type { ApplicationService } from '../src/services/application-service';
 import type { BindingService } from '../src/services/binding-service';
 import type { SummaryService } from '../src/services/summary-service';
@@ -11,6 +11,7 @@ import type { ReportService } from '../src/services/report-service';
 import type { Messenger } from '../src/services/outbox-service';
 import type { FormDraftService } from '../src/services/form-draft-service';
 import type { CardJson } from '../cards/card-kit';
+import type { LedgerState } from '../src/services/ledger/ledger-worker';
 
 /** What every handler may use. Handlers stay thin: parse, call a service, build a card, reply. */
 export interface HandlerDeps {
@@ -33,6 +34,14 @@ export interface HandlerDeps {
    * (src/db/unit-of-work.ts). Inside, it joins the open transaction.
    */
   atomically<T>(fn: (tx: HandlerDeps) => Promise<T>): Promise<T>;
+  /** The 台账 in the centre's 多维表格, when FEISHU_BITABLE_APP_TOKEN is set (issue 13 item 1). */
+  ledger?: LedgerView;
+}
+
+/** What `台账` shows: the Base's link and how its queue stands. */
+export interface LedgerView {
+  url: string;
+  state(): Promise<LedgerState>;
 }
 
 /** The deployment's settings that handlers need (from the configuration). */
@@ -46,6 +55,10 @@ export interface Settings {
   figures?: { circularToRegions: boolean; yearEndDate: string };
   /** CENTRE_CONTACT_*: shown on the help card and on returned or rejected applications. */
   contact?: CentreContact;
+  /** SCAN_REQUIRED (issue 11); absent: 'confirm'. */
+  scanRequired?: ScanRequired;
+  /** URGENT_ESCALATION (issue 13 item 6); absent: off. */
+  urgentEscalation?: boolean;
 }
 
 /** A verified, recorded event, as the inbox hands it to its handler. */
@@ -97,6 +110,8 @@ export interface Command {
 
 export interface CardActionContext {
   tenantKey: string;
+  /** The callback's id: the same for a replay, new for each click (keys what a click sends anew). */
+  eventId?: string;
   operatorOpenId: string;
   chatId: string | undefined;
   messageId: string | undefined;

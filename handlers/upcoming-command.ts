@@ -25,6 +25,6 @@ export const upcomingCommand: Command = {
       ...(scope.kind === 'region' ? { region: scope.region } : {}),
     });
     const who = scope.kind === 'mine' ? '您' : scope.kind === 'region' ? scope.region : '全区';
-    await ctx.reply({ type: 'card', card: upcomingActivitiesCard({ apps, who, from: today, until, days }) });
+    await ctx.reply({ type: 'card', card: upcomingActivitiesCard({ apps, who, from: today, until, days, showTeams: scope.kind === 'all' }) });
   },
 };

@@ -2,7 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
 import { CARD_ACTIONS } from '../handlers/registry';
-import type { CardActionHandler } from '../handlers/types';
+import type { CardActionHandler, LedgerView } from '../handlers/types';
+import { BitableClient } from './platform/feishu/bitable-client';
+import { DEFAULT_LEDGER_OPTIONS, LedgerOptions, LedgerWorker } from './services/ledger/ledger-worker';
 import type { Config } from './config';
 import { openDatabase } from './db/data-source';
 import { UnitOfWork, type Db } from './db/unit-of-work';
@@ -38,6 +40,7 @@ import { withDingTalk } from './platform/dingtalk/message-handler';
 import { createDingTalkPlatform, wireDingTalkReceiver } from './platform/dingtalk/setup';
 import type { DingTalkPlatform } from './platform/dingtalk/dingtalk-platform';
 import type { StreamTuning } from './platform/dingtalk/stream';
+import { CalendarSync, CalendarSyncOptions, DEFAULT_CALENDAR_SYNC_OPTIONS } from './services/calendar-sync';
 
 export interface BotOptions {
   now?: () => number;
@@ -53,6 +56,10 @@ export interface BotOptions {
   playground?: boolean;
   /** DINGTALK_MODE=stream: keep-alive, silence and backoff timings (tests shorten them). */
   dingtalkStream?: Partial<StreamTuning>;
+  /** The 台账 writer's timings (tests shorten them). */
+  ledger?: Partial<LedgerOptions>;
+  /** FEISHU_CALENDAR_ID: the calendar sync's poll interval and retries (tests shorten them). */
+  calendar?: Partial<CalendarSyncOptions>;
 }
 
 export interface Bot {
@@ -61,6 +68,8 @@ export interface Bot {
   outbox: OutboxService;
   inbox: InboxService;
   bindings: BindingService;
+  /** The calendar sync (issue 13 item 5), when FEISHU_CALENDAR_ID is set and Feishu is configured. */
+  calendar: CalendarSync | undefined;
   /** Starts the workers and listens on `port` (0 for any free port). Returns the port. */
   listen(port: number, host?: string): Promise<number>;
   stop(): Promise<void>;
@@ -71,7 +80,7 @@ export interface Bot {
  * clock (audit trail, "today"); `npm run job --now` passes its own, while the outbox keeps the
  * real one so that what a job queues is sent right away.
  */
-export function createJobDeps(config: Config, ds: DataSource, platform: ChatPlatform, outbox: OutboxService, now: () => number): JobDeps {
+export function createJobDeps(config: Config, ds: DataSource, platform: ChatPlatform, outbox: OutboxService, now: () => number, ledger?: LedgerView): JobDeps {
   const uow = new UnitOfWork(ds);
   // With DingTalk on, each message goes out on the platform of its target (issue 12, item 7).
   const routed = (m: Messenger) => (config.dingtalk ? routeByTarget(m) : m);
@@ -96,11 +105,12 @@ export function createJobDeps(config: Config, ds: DataSource, platform: ChatPlat
         txDeps.atomically = (inner) => inner(txDeps);
         return fn(txDeps);
       }),
-    settings: { ...(config.campaignYear ? { campaignYear: config.campaignYear } : {}), timezone: config.timezone, contact: config.centreContact, figures: { circularToRegions: config.circularToRegions, yearEndDate: config.yearEndFiguresDate } },
+    settings: { ...(config.campaignYear ? { campaignYear: config.campaignYear } : {}), timezone: config.timezone, contact: config.centreContact, scanRequired: config.scanRequired, figures: { circularToRegions: config.circularToRegions, yearEndDate: config.yearEndFiguresDate }, urgentEscalation: config.urgentEscalation },
     schedule: { ...DEFAULT_REMINDER_SCHEDULE, hour: config.reminderHour, weeklyHour: config.reminderHour },
     platform,
     admins: adminsOf(config),
     now,
+    ...(ledger ? { ledger } : {}),
     ops: { ds, databaseUrl: config.databaseUrl, backupDir: config.backupDir, backupKeep: config.backupKeep, dataRetentionYears: config.dataRetentionYears },
   };
   return deps;
@@ -126,6 +136,51 @@ function createFeishuPlatform(config: Config, logger: Logger, timeoutMs: number)
     timeoutMs,
     logger: logger.child({ component: 'feishu' }),
   });
+}
+
+/**
+ * The 台账 writer (issue 13 item 1) when FEISHU_BITABLE_APP_TOKEN is set. It needs the Feishu
+ * app's credentials: in dry-run mode changes are still queued (nothing is lost) but not written.
+ */
+export function createLedger(
+  config: Config,
+  ds: DataSource,
+  logger: Logger,
+  now: () => number,
+  tuning: Partial<LedgerOptions> = {},
+): { worker: LedgerWorker | undefined; view: LedgerView } | undefined {
+  if (!config.ledger) return undefined;
+  const { appId, appSecret } = config.feishu;
+  const log = logger.child({ component: 'ledger' });
+  if (config.dryRun || !appId || !appSecret) {
+    log.warn('ledger: FEISHU_BITABLE_APP_TOKEN is set but the Feishu app is not (dry-run): changes are queued, not written');
+    const view: LedgerView = {
+      url: config.ledger.url,
+      state: async () => ({ ...(await countLedger(ds)), problems: ['机器人处于试用模式（未配置飞书应用凭证），台账的变更已排队，但不会写入多维表格。'] }),
+    };
+    return { worker: undefined, view };
+  }
+  const client = new BitableClient({ appId, appSecret, baseUrl: config.feishu.baseUrl, timeoutMs: config.feishu.httpTimeoutMs, logger: log });
+  const worker = new LedgerWorker(ds, client, config.ledger.appToken, config.timezone, log, { ...DEFAULT_LEDGER_OPTIONS, ...tuning }, now);
+  return { worker, view: { url: config.ledger.url, state: () => worker.state() } };
+}
+
+async function countLedger(ds: DataSource): Promise<{ pending: number; failed: number; synced: number }> {
+  const rows: Array<{ status: string; n: string | number }> = await ds.query('SELECT status, COUNT(*) AS n FROM ledger_queue GROUP BY status');
+  const count = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
+  return { pending: count('pending') + count('syncing'), failed: count('failed'), synced: count('synced') };
+}
+
+/** The calendar sync, when FEISHU_CALENDAR_ID is set and there is a Feishu app to write with. */
+function createCalendarSync(config: Config, ds: DataSource, platform: ChatPlatform, logger: Logger, tuning: Partial<CalendarSyncOptions> | undefined, now: () => number): CalendarSync | undefined {
+  if (!config.calendarId) return undefined;
+  const feishu = platform instanceof PlatformRouter ? platform.for('feishu') : platform;
+  if (!(feishu instanceof FeishuPlatform)) {
+    logger.warn('FEISHU_CALENDAR_ID is set, but without Feishu credentials no calendar entries are made');
+    return undefined;
+  }
+  const log = logger.child({ component: 'calendar' });
+  return new CalendarSync(ds, feishu.calendar(), config.calendarId, config.timezone, log, { ...DEFAULT_CALENDAR_SYNC_OPTIONS, ...tuning }, now);
 }
 
 const SET_ASIDE_TEXT =
@@ -176,7 +231,8 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
     now,
     metrics.sent,
   );
-  const deps = createJobDeps(config, ds, platform, outbox, now);
+  const ledger = createLedger(config, ds, logger, now, opts.ledger);
+  const deps = createJobDeps(config, ds, platform, outbox, now, ledger?.view);
   const bindings = deps.bindings;
   const feishuDispatch = createEventDispatch(deps);
   const inbox = new InboxService(
@@ -226,6 +282,7 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
     routers: playground ? [playground.router] : [],
     metrics,
   });
+  const calendar = createCalendarSync(config, ds, platform, logger, opts.calendar, now);
   const lease = new BotLease(ds, logger.child({ component: 'lease' }));
   const scheduler = new Scheduler(config.timezone, logger.child({ component: 'scheduler' }));
   const jobs = new JobRunner(ds, deps, logger.child({ component: 'jobs' }));
@@ -251,10 +308,12 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
     outbox,
     inbox,
     bindings,
+    calendar,
     async listen(port, host) {
       await lease.start();
       outbox.start();
       inbox.start();
+      calendar?.start();
       if (opts.cron !== false) scheduler.start();
       const http = config.http;
       server = createServer(
@@ -280,6 +339,7 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
       });
       longConnection?.start();
       dingtalk?.stream?.start();
+      ledger?.worker?.start();
       return (server.address() as AddressInfo).port;
     },
     async stop() {
@@ -293,7 +353,9 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
         await closing;
       }
       await inbox.stop();
+      await calendar?.stop();
       await outbox.stop();
+      await ledger?.worker?.stop();
       if (ds.isInitialized) await lease.stop();
       if (ds.isInitialized) await ds.destroy();
     },

@@ -8,6 +8,14 @@ import { z } from 'zod';
 /** How Feishu reaches the bot: HTTP pushes to a public address, or an outbound WebSocket. */
 export type FeishuEventMode = 'webhook' | 'long-connection';
 
+/** The 台账 in the centre's 多维表格 (issue 13 item 1). */
+export interface LedgerConfig {
+  /** FEISHU_BITABLE_APP_TOKEN: the Base the 台账's tables are in. */
+  appToken: string;
+  /** FEISHU_BITABLE_URL, or https://feishu.cn/base/<app_token>: the link `台账` answers with. */
+  url: string;
+}
+
 export interface Config {
   port: number;
   databaseUrl: string;
@@ -60,8 +68,18 @@ export interface Config {
   circularToRegions: boolean;
   /** YEAR_END_FIGURES_DATE ('MM-DD'): when each 盟市's group gets its year-end figures. */
   yearEndFiguresDate: string;
+  // --- The 台账 in the centre's 多维表格 (issue 13 item 1) ---
+  /** FEISHU_BITABLE_APP_TOKEN and FEISHU_BITABLE_URL; undefined: no 台账. */
+  ledger: LedgerConfig | undefined;
+  // --- Calendar and escalation (issue 13 items 5, 6) ---
+  /** FEISHU_CALENDAR_ID: approved activities become events in this calendar; undefined: no calendar. */
+  calendarId: string | undefined;
+  /** URGENT_ESCALATION: once the last reminder has passed with nothing done, buzz the responsible person (urgent_app). */
+  urgentEscalation: boolean;
   /** The centre's contact (the notice's 联系方式), shown on the help card and on returned or rejected applications. */
   centreContact: CentreContact;
+  /** SCAN_REQUIRED (issue 11): whether the stamped scan of the 申请表 is expected (see ScanRequired). */
+  scanRequired: ScanRequired;
   // --- DingTalk (issue 12) ---
   /** Undefined when DINGTALK_CLIENT_ID/DINGTALK_CLIENT_SECRET are not set (DingTalk off). */
   dingtalk: DingTalkConfig | undefined;
@@ -94,6 +112,12 @@ export interface DingTalkConfig {
 }
 
 /** Each part optional: an empty value is not shown. */
+/**
+ * `confirm` (default): 通过 without the stamped scan asks the admin once more, and the filer is
+ * reminded of a missing scan; `off`: the scan is optional (no question, no reminder).
+ */
+export type ScanRequired = 'confirm' | 'off';
+
 export interface CentreContact {
   name?: string;
   phone?: string;
@@ -190,6 +214,16 @@ const schema = z.object({
     .trim()
     .default('12-01')
     .refine(isMonthDay, { message: "expected a day of the year as 'MM-DD', e.g. '12-01'" }),
+  // The 台账 (issue 13 item 1): the Base's app_token (the part of its address after /base/).
+  FEISHU_BITABLE_APP_TOKEN: optionalText.refine((v) => v === undefined || /^[A-Za-z0-9]{8,64}$/.test(v), {
+    message: "expected the Base's app_token: the letters and digits after /base/ in its address",
+  }),
+  FEISHU_BITABLE_URL: optionalText.refine((v) => v === undefined || /^https:\/\/\S+$/.test(v), { message: "expected the Base's https:// address" }),
+  // --- Calendar and escalation (issue 13 items 5, 6) ---
+  FEISHU_CALENDAR_ID: optionalText.refine((v) => v === undefined || /^[\w.@-]{1,200}$/.test(v), {
+    message: "expected a calendar id such as 'feishu.cn_xxxxxxxx@group.calendar.feishu.cn'",
+  }),
+  URGENT_ESCALATION: z.enum(['0', '1'], { message: "expected '0' (off) or '1' (on)" }).default('0'),
   CENTRE_CONTACT_NAME: optionalText.refine((v) => v === undefined || [...v].length <= 30, { message: 'expected a name of at most 30 characters' }),
   CENTRE_CONTACT_PHONE: optionalText.refine((v) => v === undefined || /^[0-9+\-() ]{5,30}$/.test(v), {
     message: "expected a phone number such as '0471-6939381'",
@@ -197,6 +231,7 @@ const schema = z.object({
   CENTRE_CONTACT_EMAIL: optionalText.refine((v) => v === undefined || /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(v), {
     message: "expected an e-mail address such as 'zzqkczx@126.com'",
   }),
+  SCAN_REQUIRED: z.enum(['confirm', 'off'], { message: "expected 'confirm' (ask before approving without the stamped scan, remind the filer) or 'off'" }).default('confirm'),
   NODE_ENV: optionalText,
   TEST_CLOCK_AT: optionalText.refine((v) => v === undefined || parseInstant(v) !== undefined, {
     message: "expected an ISO instant with an offset, such as '2027-06-01T00:30:00+08:00'",
@@ -333,12 +368,18 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     dataRetentionYears: e.DATA_RETENTION_YEARS,
     circularToRegions: e.CIRCULAR_TO_REGIONS === '1',
     yearEndFiguresDate: e.YEAR_END_FIGURES_DATE,
+    calendarId: e.FEISHU_CALENDAR_ID,
+    urgentEscalation: e.URGENT_ESCALATION === '1',
     dingtalk,
+    ledger: e.FEISHU_BITABLE_APP_TOKEN
+      ? { appToken: e.FEISHU_BITABLE_APP_TOKEN, url: e.FEISHU_BITABLE_URL ?? `https://feishu.cn/base/${e.FEISHU_BITABLE_APP_TOKEN}` }
+      : undefined,
     centreContact: {
       ...(e.CENTRE_CONTACT_NAME ? { name: e.CENTRE_CONTACT_NAME } : {}),
       ...(e.CENTRE_CONTACT_PHONE ? { phone: e.CENTRE_CONTACT_PHONE } : {}),
       ...(e.CENTRE_CONTACT_EMAIL ? { email: e.CENTRE_CONTACT_EMAIL } : {}),
     },
+    scanRequired: e.SCAN_REQUIRED,
     testClockAt,
   };
 }

@@ -33,6 +33,7 @@ export function createCardDispatch(deps: HandlerDeps, actions = CARD_ACTIONS): C
     const operatorOpenId: string = e.operator?.open_id ?? '';
     const result = await withOrigin({ platform: 'feishu', tenant: envelope.tenantKey }, () => handler({
       tenantKey: envelope.tenantKey,
+      eventId: envelope.eventId,
       operatorOpenId,
       chatId: e.context?.open_chat_id,
       messageId: e.context?.open_message_id,

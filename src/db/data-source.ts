@@ -19,6 +19,7 @@ import { ReportSubmission } from './entities/report-submission.entity';
 import { ReportTask } from './entities/report-task.entity';
 import { InboundEvent } from './entities/inbound-event.entity';
 import { OutboxMessage } from './entities/outbox-message.entity';
+import { LedgerEntry } from './entities/ledger-entry.entity';
 import { CreateSpine1763800000000 } from './migrations/1763800000000-CreateSpine';
 import { CreateApplications1764500000000 } from './migrations/1764500000000-CreateApplications';
 import { CreateJobs1764600000000 } from './migrations/1764600000000-CreateJobs';
@@ -34,11 +35,15 @@ import { OutboxResultIndex1765700000000 } from './migrations/1765700000000-Outbo
 import { CreateFormDrafts1766300000000 } from './migrations/1766300000000-CreateFormDrafts';
 import { FormDraft } from './entities/form-draft.entity';
 import { RecordOrigin1766400000000 } from './migrations/1766400000000-RecordOrigin';
+import { ExpertTeam1766000000000 } from './migrations/1766000000000-ExpertTeam';
 import { OriginSubscriber } from './origin';
+import { CreateLedgerQueue1766500000000 } from './migrations/1766500000000-CreateLedgerQueue';
+import { CalendarEntries1766600000000 } from './migrations/1766600000000-CalendarEntries';
+import { CalendarCursor, CalendarEntry } from './entities/calendar-entry.entity';
 
-export const ENTITIES = [InboundEvent, OutboxMessage, ChatBinding, Application, ApplicationEvent, JobOccasion, JobRun, JobLock, ActivitySummary, ActivityFile, Need, NeedEvent, Expert, ReportTask, ReportSubmission, ReportFile, ReportForm, FormDraft];
+export const ENTITIES = [InboundEvent, OutboxMessage, ChatBinding, Application, ApplicationEvent, JobOccasion, JobRun, JobLock, ActivitySummary, ActivityFile, Need, NeedEvent, Expert, ReportTask, ReportSubmission, ReportFile, ReportForm, LedgerEntry, CalendarEntry, CalendarCursor, FormDraft];
 /** In order. Append new migrations here; never edit a landed one. */
-export const MIGRATIONS = [CreateSpine1763800000000, CreateApplications1764500000000, CreateJobs1764600000000, CreateNeeds1764700000000, CreateReports1764800000000, CreateReportForms1765000000000, Hardening1765100000000, ExpertDeletion1765200000000, AddApplicationKind1765300000000, AddPlatform1765500000000, ApplicationChanges1765600000000, OutboxResultIndex1765700000000, CreateFormDrafts1766300000000, RecordOrigin1766400000000];
+export const MIGRATIONS = [CreateSpine1763800000000, CreateApplications1764500000000, CreateJobs1764600000000, CreateNeeds1764700000000, CreateReports1764800000000, CreateReportForms1765000000000, Hardening1765100000000, ExpertDeletion1765200000000, AddApplicationKind1765300000000, AddPlatform1765500000000, ApplicationChanges1765600000000, OutboxResultIndex1765700000000, ExpertTeam1766000000000, CreateFormDrafts1766300000000, RecordOrigin1766400000000, CreateLedgerQueue1766500000000, CalendarEntries1766600000000];
 
 /**
  * TypeORM switches node-sqlite3 into verbose mode, which builds an Error and inspects the

@@ -16,7 +16,7 @@ const PLACEHOLDERS: Readonly<Record<SummaryField, string>> = {
 
 const HINTS: Partial<Record<SummaryField, (rules: ApplicationRules) => string>> = {
   actual_core_count: (r) =>
-    `（2）已建园企科协负责人；（3）企业研发管理人员、工程师和一线职工。通知要求（2）（3）类人员占实际参加人数的 ${r.corePercent}% 以上。`,
+    `（2）已建园企科协负责人；（3）企业科研管理人员、科技工程师、一线产业工人等。通知要求（2）（3）类人员占实际参加人数的 ${r.corePercent}% 以上。`,
   actual_key_industry_count: (r) => `通知要求自治区十大产业企业占实际参与企业总数的 ${r.keyIndustryPercent}% 以上。`,
 };
 

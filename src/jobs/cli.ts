@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { In } from 'typeorm';
-import { createJobDeps, createPlatform } from '../bot';
+import { createJobDeps, createLedger, createPlatform } from '../bot';
 import { loadProcessConfigOrExit } from '../config';
 import { createDataSource, MIGRATIONS, migrate, openDatabase } from '../db/data-source';
 import { OutboxMessage } from '../db/entities/outbox-message.entity';
@@ -28,10 +28,18 @@ import { JOBS } from './registry';
 const USAGE =
   `usage: npm run job -- <${Object.keys(JOBS).join('|')}> [--now <ISO-8601, e.g. 2027-06-06T16:30:00Z>]\n` +
   '       npm run job -- restore <backup file>\n' +
-  '       npm run job -- migrate';
+  '       npm run job -- migrate\n' +
+  '       npm run job -- ledger-sync [--full]';
 
-export function parseArgs(argv: string[], timezone: string): { name: string; now: Date } | { command: 'restore'; file: string } | { command: 'migrate' } | { error: string } {
+export function parseArgs(
+  argv: string[],
+  timezone: string,
+): { name: string; now: Date } | { command: 'restore'; file: string } | { command: 'migrate' } | { command: 'ledger-sync'; full: boolean } | { error: string } {
   const [name, ...rest] = argv;
+  if (name === 'ledger-sync') {
+    if (rest.some((a) => a !== '--full')) return { error: `ledger-sync takes only --full. ${USAGE}` };
+    return { command: 'ledger-sync', full: rest.includes('--full') };
+  }
   if (name === 'restore') {
     if (rest.length !== 1 || rest[0].startsWith('--')) return { error: `restore takes the backup file to restore. ${USAGE}` };
     return { command: 'restore', file: rest[0] };
@@ -59,7 +67,10 @@ async function main(): Promise<number> {
     process.stderr.write(`${args.error}\n`);
     return 2;
   }
-  if ('command' in args) return args.command === 'restore' ? restore(config, args.file) : migrateNow(config);
+  if ('command' in args) {
+    if (args.command === 'ledger-sync') return ledgerSync(config, args.full);
+    return args.command === 'restore' ? restore(config, args.file) : migrateNow(config);
+  }
   if (args.name === 'backup') {
     if (!sqlitePathOf(config.databaseUrl)) {
       process.stderr.write(`${PG_DUMP_ADVICE.join('\n')}\n`);
@@ -99,6 +110,43 @@ async function main(): Promise<number> {
     return result.status === 'failed' || result.failures > 0 || delivery.failed > 0 ? 1 : 0;
   } finally {
     await outbox.stop();
+    await ds.destroy();
+  }
+}
+
+/**
+ * `npm run job -- ledger-sync [--full]`: writes what the 台账's queue holds now (beside a
+ * running bot or without one); with --full, marks every application, need and report
+ * submission first, so the Base is rebuilt from the database (tables and fields created or
+ * checked first). Waits up to JOB_DELIVERY_WAIT_SECONDS; the rest stays queued for the bot.
+ */
+async function ledgerSync(config: Config, full: boolean): Promise<number> {
+  if (!config.ledger) {
+    process.stderr.write('ledger-sync: FEISHU_BITABLE_APP_TOKEN is not set; set it to the app_token of the Base the 台账 goes to.\n');
+    return 2;
+  }
+  const logger = createLogger(config.logLevel, process.stderr);
+  const ds = await openDatabase(config.databaseUrl);
+  try {
+    const ledger = createLedger(config, ds, logger, Date.now);
+    if (!ledger?.worker) {
+      process.stderr.write('ledger-sync: FEISHU_APP_ID/FEISHU_APP_SECRET are not set; the 台账 cannot be written in dry-run mode.\n');
+      return 2;
+    }
+    const worker = ledger.worker;
+    const ready = await worker.ensureTables();
+    for (const p of worker.problems()) process.stdout.write(`ledger-sync: ${p}\n`);
+    if (!ready) {
+      process.stderr.write('ledger-sync: no table of the 台账 can be written; nothing was done.\n');
+      return 1;
+    }
+    if (full) process.stdout.write(`ledger-sync: ${await worker.markAll()} record(s) marked for a full rebuild\n`);
+    await worker.drain(Date.now() + config.jobDeliveryWaitSeconds * 1000);
+    const state = await worker.state();
+    process.stdout.write(`ledger-sync: ${state.synced} written, ${state.pending} still queued, ${state.failed} failed\n`);
+    if (state.pending > 0) process.stdout.write(`${state.pending} record(s) could not be written yet; they stay queued and the running bot writes them.\n`);
+    return state.failed > 0 ? 1 : 0;
+  } finally {
     await ds.destroy();
   }
 }

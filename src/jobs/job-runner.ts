@@ -46,6 +46,11 @@ export interface JobContext {
   /** Queues a message under a key derived from the occasion, so a rerun queues it once. */
   sendToChat(key: string, tenantKey: string, chatId: string, message: OutboundMessage): Promise<void>;
   sendToUser(key: string, tenantKey: string, openId: string, message: OutboundMessage): Promise<void>;
+  /**
+   * Feishu's urgent notice (issue 13 item 6) to `openId` on the private message this job queued
+   * under `messageKey` (with sendToUser), once per `key`. False when the messenger has none.
+   */
+  urgent(key: string, tenantKey: string, openId: string, messageKey: string): Promise<boolean>;
   /** Counts a failure that did not stop the run (it is logged by the caller). */
   failed(): void;
   /** A line on what the run did, printed by `npm run job`. */
@@ -119,6 +124,14 @@ export class JobRunner {
         await messenger.sendToUser({ tenantKey, key: full }, openId, message);
         result.keys.push({ tenantKey, key: full });
         result.sent += 1;
+      },
+      urgent: async (key, tenantKey, openId, messageKey) => {
+        if (!messenger.urgentApp) return false;
+        const full = `job:${name}:${key}`;
+        await messenger.urgentApp({ tenantKey, key: full }, { tenantKey, key: `job:${name}:${messageKey}` }, openId);
+        result.keys.push({ tenantKey, key: full });
+        result.sent += 1;
+        return true;
       },
       failed: () => {
         result.failures += 1;

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import type { Application } from '../db/entities/application.entity';
 import { filingDeadline } from '../domain/application-rules';
 import type { ApplicationRulesOverride } from '../domain/application-rule-config';
-import { isoOf, requireDate } from '../domain/calendar';
+import { isoOf, localDate, requireDate } from '../domain/calendar';
 import { isChineseWorkingDay, type WorkingDayTest } from '../domain/working-days';
 import type { ReminderSchedule } from './schedule-config';
 
@@ -42,6 +42,16 @@ export function upcomingOccasions(app: Application, s: ReminderSchedule): Planne
   return s.activityDaysBefore.map((n) => ({ occasion: `before-${n}${dates}`, series: 'before', due: addDays(app.startDate!, -n), usefulUntil: app.startDate! }));
 }
 
+/**
+ * The centre's 活动提醒 with the expert team and the venue (issue 11, item 6). Keyed by the
+ * start date from the start, so that after a date change the new dates are reminded and the
+ * old ones never fire.
+ */
+export function centreOccasions(app: Application, s: ReminderSchedule): PlannedOccasion[] {
+  if (!app.startDate) return [];
+  return s.activityDaysBefore.map((n) => ({ occasion: `centre-before-${n}@${app.startDate}`, series: 'centre-before', due: addDays(app.startDate!, -n), usefulUntil: app.startDate! }));
+}
+
 /** The day after the activity ends: it becomes 已举办 and the summary is asked for. */
 export function heldDay(app: Application): string | undefined {
   return app.endDate ? addDays(app.endDate, 1) : undefined;
@@ -54,6 +64,16 @@ export function summaryOccasions(app: Application, s: ReminderSchedule): Planned
     ...s.summaryReminderDaysAfter.map((n) => ({ occasion: `summary-reminder-${n}`, series: 'summary-reminder', due: addDays(held, n) })),
     { occasion: 'summary-overdue', series: 'summary-overdue', due: addDays(held, s.summaryOverdueDaysAfter) },
   ];
+}
+
+/**
+ * The stamped scan's reminder: once per application (whatever its submissions), `days` after
+ * the latest submission, while the activity has not started; after that it is no use.
+ */
+export function scanOccasion(app: Application, s: ReminderSchedule, timezone: string): PlannedOccasion | undefined {
+  if (app.submittedAt === null || !app.startDate) return undefined;
+  const submittedOn = localDate(new Date(app.submittedAt), timezone);
+  return { occasion: 'scan-reminder', series: 'scan-reminder', due: addDays(submittedOn, s.scanReminderDaysAfter), usefulUntil: app.startDate };
 }
 
 /**

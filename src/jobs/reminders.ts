@@ -1,5 +1,7 @@
+import { centreReminderCard } from '../../cards/team-cards';
 import { overdueSummariesCard, draftDeadlineCard, reviewNudgeCard, upcomingActivityCard } from '../../cards/reminder-cards';
 import { summaryFormCard } from '../../cards/summary-cards';
+import { isMentionableOpenId } from '../../cards/mentions';
 import { centreTargets } from '../../handlers/application-flow';
 import type { Application } from '../db/entities/application.entity';
 import { filingDeadline } from '../domain/application-rules';
@@ -10,7 +12,8 @@ import { COVERED_YEARS, isYearCovered } from '../domain/working-days';
 import { SYSTEM_ACTOR } from '../services/application-record';
 import type { Job, JobContext } from './job-runner';
 import { reportReminders } from './report-reminders';
-import { draftOccasions, heldDay, isDue, latestPerSeries, nudgeDay, PlannedOccasion, summaryOccasions, upcomingOccasions } from './occasions';
+import { scanReminder } from './scan-reminders';
+import { centreOccasions, draftOccasions, heldDay, isDue, latestPerSeries, nudgeDay, PlannedOccasion, summaryOccasions, upcomingOccasions } from './occasions';
 
 /**
  * The reminders job: every occasion of every application that has fallen due and was not yet
@@ -26,6 +29,8 @@ export const reminders: Job = async (ctx) => {
       if (app.status === '草稿') await draftDeadline(ctx, app);
       if (app.status === '待审核') await reviewNudge(ctx, app);
       if (app.status === '已通过') await upcomingAndHeld(ctx, app);
+      // Last: a failed upload must not hold back the activity's own reminders.
+      if (app.status === '待审核' || app.status === '已通过') await scanReminder(ctx, app);
       if (app.status === '已举办') await summaryChase(ctx, app, overdue);
     } catch (err) {
       ctx.failed();
@@ -96,10 +101,22 @@ async function reviewNudge(ctx: JobContext, app: Application) {
 async function upcomingAndHeld(ctx: JobContext, app: Application) {
   for (const o of await dueOccasions(ctx, app, upcomingOccasions(app, ctx.deps.schedule))) {
     const card = upcomingActivityCard(app, daysBetween(ctx.today, app.startDate!));
+    // In the 盟市's group the filer is @-mentioned (issue 13 item 6).
+    const groupCard = upcomingActivityCard(app, daysBetween(ctx.today, app.startDate!), app.filerOpenId);
     const region = parseRegion(app.region ?? '');
     const chats = region ? await ctx.deps.bindings.chatsFor(app.tenantKey, region) : [];
-    for (const chat of chats) await ctx.sendToChat(`${subjectOf(app)}:${o.occasion}:chat:${chat.chatId}`, app.tenantKey, chat.chatId, { type: 'card', card });
+    for (const chat of chats) await ctx.sendToChat(`${subjectOf(app)}:${o.occasion}:chat:${chat.chatId}`, app.tenantKey, chat.chatId, { type: 'card', card: groupCard });
     await ctx.sendToUser(`${subjectOf(app)}:${o.occasion}:filer`, app.tenantKey, app.filerOpenId, { type: 'card', card });
+    await ctx.record(subjectOf(app), o.occasion, 'sent');
+  }
+  // The centre leads the expert team: its group gets the team and the venue.
+  for (const o of await dueOccasions(ctx, app, centreOccasions(app, ctx.deps.schedule))) {
+    const card = centreReminderCard(app, daysBetween(ctx.today, app.startDate!));
+    for (const target of await centreTargets(ctx.deps, app.tenantKey)) {
+      const key = `${subjectOf(app)}:${o.occasion}:${target.kind}:${target.id}`;
+      if (target.kind === 'chat') await ctx.sendToChat(key, app.tenantKey, target.id, { type: 'card', card });
+      else await ctx.sendToUser(key, app.tenantKey, target.id, { type: 'card', card });
+    }
     await ctx.record(subjectOf(app), o.occasion, 'sent');
   }
   const held = heldDay(app);
@@ -147,4 +164,26 @@ async function listOverdue(ctx: JobContext, overdue: Application[]) {
     }
     for (const app of apps) await ctx.record(subjectOf(app), 'summary-overdue', 'sent');
   }
+  for (const app of overdue) await escalateSummary(ctx, app);
+}
+
+/**
+ * URGENT_ESCALATION (issue 13 item 6): every summary reminder has gone and the summary is
+ * overdue, so the filer gets the summary form once more, with Feishu's in-app urgent notice on
+ * it. Once: an occasion of its own, so a rerun or a restart never buzzes again.
+ */
+async function escalateSummary(ctx: JobContext, app: Application) {
+  const subject = subjectOf(app);
+  if (!ctx.deps.settings.urgentEscalation || (await ctx.done(subject, 'urgent'))) return;
+  if (!isMentionableOpenId(app.filerOpenId)) {
+    await ctx.record(subject, 'urgent', 'skipped');
+    return;
+  }
+  const rules = resolveApplicationRules(ctx.deps.settings.rules);
+  const days = daysBetween(heldDay(app)!, ctx.today);
+  const card = summaryFormCard({ app, values: {}, rules, reminder: `【加急】活动已结束 ${days} 天，活动评估总结已逾期，请立即填写提交。` });
+  const key = `${subject}:urgent`;
+  await ctx.sendToUser(key, app.tenantKey, app.filerOpenId, { type: 'card', card });
+  const buzzed = await ctx.urgent(`${key}:buzz`, app.tenantKey, app.filerOpenId, key);
+  await ctx.record(subject, 'urgent', buzzed ? 'sent' : 'skipped');
 }

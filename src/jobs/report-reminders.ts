@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
-import { reportOverdueCard, reportReminderCard } from '../../cards/report-cards';
+import { reportOverdueCard, reportReminderCard, reportUrgentCard } from '../../cards/report-cards';
+import { isMentionableOpenId } from '../../cards/mentions';
 import { centreTargets } from '../../handlers/application-flow';
 import { reportCode, submissionState } from '../../handlers/report-flow';
 import type { ReportTask } from '../db/entities/report-task.entity';
@@ -63,7 +64,9 @@ async function chase(ctx: JobContext, task: ReportTask) {
       }
       const chats = await ctx.deps.bindings.chatsFor(task.tenantKey, parseRegion(region)!);
       const daysLeft = Math.round(DateTime.fromISO(deadlineDay, { zone: 'utc' }).diff(DateTime.fromISO(ctx.today, { zone: 'utc' }), 'days').days);
-      const card = reportReminderCard({ task, code, timezone, region, today: daysLeft <= 0, daysLeft, awaitingFiles: awaiting.includes(region) });
+      // The 盟市's submitter is @-mentioned in its group (issue 13 item 6).
+      const responsible = await ctx.deps.reports.responsibleFor(task, region);
+      const card = reportReminderCard({ task, code, timezone, region, today: daysLeft <= 0, daysLeft, awaitingFiles: awaiting.includes(region), responsible });
       for (const chat of chats) await ctx.sendToChat(`${subject}:${o.occasion}:${chat.chatId}`, task.tenantKey, chat.chatId, { type: 'card', card });
       await ctx.record(subject, o.occasion, chats.length ? 'sent' : 'skipped');
     }
@@ -81,5 +84,27 @@ async function chase(ctx: JobContext, task: ReportTask) {
     }
     if (missing.length > 0 && targets.length === 0) ctx.log.warn({ taskId: task.id }, 'reminders: no centre group and no admins to tell');
     await ctx.record(subject, 'overdue', targets.length > 0 ? 'sent' : 'skipped');
+    for (const region of missing) await escalate(ctx, task, code, region, awaiting.includes(region));
   }
+}
+
+/**
+ * URGENT_ESCALATION (issue 13 item 6): the deadline has passed after the last reminder and the
+ * 盟市 has not (fully) reported, so its responsible person gets a private notice with Feishu's
+ * in-app urgent notice on it, once (its own occasion: a rerun or a restart never buzzes again).
+ */
+async function escalate(ctx: JobContext, task: ReportTask, code: string, region: string, awaitingFiles: boolean) {
+  const subject = `report:${task.id}:${region}`;
+  if (!ctx.deps.settings.urgentEscalation || (await ctx.done(subject, 'urgent'))) return;
+  const responsible = await ctx.deps.reports.responsibleFor(task, region);
+  if (!isMentionableOpenId(responsible)) {
+    ctx.log.info({ taskId: task.id, region }, 'reminders: nobody known to answer for this report; no urgent notice');
+    await ctx.record(subject, 'urgent', 'skipped');
+    return;
+  }
+  const key = `${subject}:urgent`;
+  const card = reportUrgentCard({ task, code, timezone: ctx.deps.settings.timezone, region, awaitingFiles });
+  await ctx.sendToUser(key, task.tenantKey, responsible, { type: 'card', card });
+  const buzzed = await ctx.urgent(`${key}:buzz`, task.tenantKey, responsible, key);
+  await ctx.record(subject, 'urgent', buzzed ? 'sent' : 'skipped');
 }

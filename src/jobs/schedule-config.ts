@@ -16,6 +16,8 @@ export interface ReminderSchedule {
   readonly summaryOverdueDaysAfter: number;
   /** 待审核 for more than this many working days (Mon–Fri): a 催办 nudge to the centre. */
   readonly reviewNudgeWorkingDays: number;
+  /** Still no stamped scan this many days after submission: the filer is reminded, once, with the form. */
+  readonly scanReminderDaysAfter: number;
   /** The weekly digest: ISO weekday (1 = Monday) and local hour. */
   readonly weeklyWeekday: number;
   readonly weeklyHour: number;
@@ -32,6 +34,7 @@ export const DEFAULT_REMINDER_SCHEDULE: ReminderSchedule = Object.freeze({
   summaryReminderDaysAfter: Object.freeze([3, 7]),
   summaryOverdueDaysAfter: 10,
   reviewNudgeWorkingDays: 2,
+  scanReminderDaysAfter: 3,
   weeklyWeekday: 1,
   weeklyHour: 9,
   digestUpcomingDays: 14,

@@ -63,6 +63,7 @@ export async function applyRetention(ds: DataSource, opts: { now: Date; timezone
         remarks: redactText(a.remarks),
         needs: redactText(a.needs),
         audience: redactText(a.audience),
+        teamNote: redactText(a.teamNote),
       });
       if (changes) {
         await m.getRepository(Application).update({ id: a.id }, changes);

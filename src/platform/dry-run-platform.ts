@@ -58,6 +58,10 @@ export class DryRunPlatform implements ChatPlatform {
     throw new PlatformError('dry-run mode: files cannot be downloaded from Feishu without app credentials', { retryable: false });
   }
 
+  async urgentApp(messageId: string, openIds: string[]): Promise<void> {
+    this.record('send an urgent notice (urgent_app) on', messageId, `to ${openIds.join(', ')}`);
+  }
+
   /** Without credentials the bot cannot learn its open_id; group messages that @ anyone count. */
   async botIdentity(): Promise<BotIdentity> {
     return { openId: '', name: '企业创新助手' };

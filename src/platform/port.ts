@@ -36,6 +36,11 @@ export interface ChatPlatform {
   downloadResource(messageId: string, fileKey: string, type: 'image' | 'file', opts?: { maxBytes?: number }): Promise<Buffer>;
   /** Who the bot is, so that group messages can be matched against its @-mention. */
   botIdentity(): Promise<BotIdentity>;
+  /**
+   * Feishu's in-app urgent notice (加急, `urgent_app`) on a message the bot sent, to these
+   * people (issue 13 item 6). Absent on platforms that have no such thing.
+   */
+  urgentApp?(messageId: string, openIds: string[]): Promise<void>;
 }
 
 export interface PlatformErrorInfo {

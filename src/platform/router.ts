@@ -33,6 +33,10 @@ export class PlatformRouter implements ChatPlatform {
   uploadFile: ChatPlatform['uploadFile'] = (...args) => this.fallback.uploadFile(...args);
   downloadResource: ChatPlatform['downloadResource'] = (...args) => this.fallback.downloadResource(...args);
   botIdentity: ChatPlatform['botIdentity'] = () => this.fallback.botIdentity();
+  urgentApp = (messageId: string, openIds: string[]): Promise<void> => {
+    if (!this.fallback.urgentApp) throw new PlatformError(`${this.fallback.name} has no urgent notices`, { retryable: false });
+    return this.fallback.urgentApp(messageId, openIds);
+  };
 }
 
 /** The adapter that delivers a row of `platform`: the router picks; a single platform is itself. */

@@ -122,6 +122,10 @@ export class PlaygroundPlatform implements ChatPlatform {
     return this.inner.downloadResource(messageId, fileKey, type);
   }
 
+  urgentApp(messageId: string, openIds: string[]): Promise<void> {
+    return this.inner.urgentApp ? this.inner.urgentApp(messageId, openIds) : Promise.resolve();
+  }
+
   /** The playground's bot has an open_id, so group messages count only when they @ it, as in Feishu. */
   async botIdentity(): Promise<BotIdentity> {
     return { ...PLAYGROUND_BOT };

@@ -119,3 +119,30 @@ export function changeRequestOf(app: Application): ChangeRequest | undefined {
 export function changeValuesOf(app: Application): ChangeValues {
   return { startDate: app.startDate ?? '', endDate: app.endDate ?? '', venue: app.venue ?? '', headcount: app.headcount ?? 0 };
 }
+
+/** An expert on an activity's team, with the name they had when assigned. */
+export interface TeamMember {
+  id: number;
+  name: string;
+}
+
+/** The expert team of an activity (issue 11, item 6), when one is assigned. */
+export interface ExpertTeam {
+  experts: TeamMember[];
+  /** The travel note (行程), if any. */
+  note: string | null;
+  assignedBy: string | null;
+  assignedAt: number | null;
+}
+
+export function teamOf(app: Pick<Application, 'teamExperts' | 'teamNote' | 'teamBy' | 'teamAt'>): ExpertTeam | undefined {
+  try {
+    const parsed = JSON.parse(app.teamExperts ?? 'null');
+    if (!Array.isArray(parsed)) return undefined;
+    const experts = parsed.filter((m): m is TeamMember => m && typeof m.id === 'number' && typeof m.name === 'string');
+    if (experts.length === 0) return undefined;
+    return { experts, note: app.teamNote, assignedBy: app.teamBy, assignedAt: app.teamAt };
+  } catch {
+    return undefined;
+  }
+}

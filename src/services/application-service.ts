@@ -8,7 +8,9 @@ import type { CheckedApplication } from '../domain/application-rules';
 import { canTransition, nextStatus, type ApplicationAction, type ApplicationStatus } from '../domain/application-status';
 import { parseFeishuDate } from '../domain/calendar';
 import { parseRegion } from '../domain/regions';
-import { changeRequestOf, changeValuesOf, reviewKeysOf, type ChangeRequest, type ChangeValues } from './application-record';
+import { changeRequestOf, changeValuesOf, codeOf, reviewKeysOf, teamOf, type ChangeRequest, type ChangeValues, type TeamMember } from './application-record';
+import { BOOKING_STATUSES, type Booking } from '../domain/expert-team';
+import { markLedger } from './ledger/ledger-marks';
 
 /**
  * Applications in the database: drafts, submissions, decisions, attachments, the audit trail.
@@ -44,9 +46,9 @@ export interface ListFilter {
 
 const DECISIONS: readonly ApplicationAction[] = ['approve', 'return', 'reject'];
 
-/** One change: a status action, or 'draft' / 'attach' within the status. */
+/** One change: a status action, or 'draft' / 'attach' / 'team' within the status. */
 interface Change {
-  action: ApplicationAction | 'draft' | 'attach';
+  action: ApplicationAction | 'draft' | 'attach' | 'team';
   actorOpenId: string;
   reason?: string | null;
   /** Parameters used by SQL expressions in the values. */
@@ -54,7 +56,7 @@ interface Change {
 }
 
 function isStatusAction(action: Change['action']): action is ApplicationAction {
-  return action !== 'draft' && action !== 'attach';
+  return action !== 'draft' && action !== 'attach' && action !== 'team';
 }
 
 export class ApplicationService {
@@ -241,6 +243,44 @@ export class ApplicationService {
     return this.update(app, values, { action: 'cancel', actorOpenId, reason });
   }
 
+  /**
+   * Sets the expert team of an approved activity (none: the team is cleared). Like every change
+   * it is conditional on the version the admin saw, and it is audited with the team in words.
+   */
+  async assignTeam(app: Application, team: { experts: TeamMember[]; note: string | null } | null, actorOpenId: string, audit: string): Promise<ChangeResult> {
+    if (app.status !== '已通过') return { ok: false, current: app };
+    const now = this.now();
+    const values: Record<string, unknown> = team?.experts.length
+      ? { teamExperts: JSON.stringify(team.experts), teamNote: team.note, teamBy: actorOpenId, teamAt: now, updatedAt: now }
+      : { teamExperts: null, teamNote: null, teamBy: actorOpenId, teamAt: now, updatedAt: now };
+    return this.update(app, values, { action: 'team', actorOpenId, reason: audit });
+  }
+
+  /**
+   * The tenant's other activities with a team whose dates overlap `from`–`until`, in statuses
+   * that hold their experts (a cancelled or withdrawn activity frees them).
+   */
+  async bookingsBetween(tenantKey: string, from: string, until: string, exceptId: number): Promise<Booking[]> {
+    const rows = await this.repo
+      .createQueryBuilder('a')
+      .where('a.tenant_key = :tenantKey AND a.id <> :exceptId', { tenantKey, exceptId })
+      .andWhere('a.status IN (:...statuses)', { statuses: [...BOOKING_STATUSES] })
+      .andWhere('a.team_experts IS NOT NULL')
+      .andWhere('a.start_date <= :until AND COALESCE(a.end_date, a.start_date) >= :from', { from, until })
+      .orderBy('a.start_date', 'ASC')
+      .addOrderBy('a.id', 'ASC')
+      .getMany();
+    return rows.map((a) => ({
+      applicationId: a.id,
+      code: codeOf(a) ?? '',
+      orgName: a.orgName ?? '',
+      region: a.region ?? '',
+      startDate: a.startDate ?? '',
+      endDate: a.endDate ?? a.startDate ?? '',
+      expertIds: teamOf(a)?.experts.map((e) => e.id) ?? [],
+    }));
+  }
+
   async attach(app: Application, attachment: Attachment, actorOpenId: string): Promise<ChangeResult> {
     const now = this.now();
     return this.update(
@@ -377,6 +417,8 @@ export class ApplicationService {
     if (res.affected !== 1) return { ok: false, current };
     // Typing into a draft is not an event worth a line in the trail; everything else is.
     if (change.action !== 'draft') await this.audit(app.id, change.action, from, to, change.actorOpenId, change.reason ?? null);
+    // The 台账 follows every submitted application (drafts are private and have no code yet).
+    if (to !== '草稿') await markLedger(this.repo.manager, app.tenantKey, 'application', app.id, this.now());
     return { ok: true, app: current, from };
   }
 

@@ -3,6 +3,7 @@ import type { Db } from '../db/unit-of-work';
 import { insertNumbered } from '../db/numbered-insert';
 import { NeedEvent } from '../db/entities/need-event.entity';
 import { Need } from '../db/entities/need.entity';
+import { markLedger } from './ledger/ledger-marks';
 
 /**
  * Enterprise needs in the database. A need is created already numbered (XQ<year>-NNNN, see
@@ -83,7 +84,10 @@ export class NeedService {
         updatedAt: now,
       },
     });
-    if (created) await this.audit(row.id, 'file', null, row.status, input.filerOpenId, null);
+    if (created) {
+      await this.audit(row.id, 'file', null, row.status, input.filerOpenId, null);
+      await this.markLedger(row);
+    }
     return { need: row, created };
   }
 
@@ -98,6 +102,7 @@ export class NeedService {
     const current = await this.repo.findOneByOrFail({ id: need.id });
     if (res.affected !== 1) return { ok: false, current };
     await this.audit(need.id, action, need.status, to, actorOpenId, note);
+    await this.markLedger(current, need.applicationId);
     return { ok: true, need: current, from: need.status };
   }
 
@@ -123,6 +128,15 @@ export class NeedService {
     const open = await this.repo.countBy({ ...where, status: '待对接' });
     const matched = await this.repo.countBy({ ...where, status: In(['已对接', '跟进中']) });
     return { open, matched };
+  }
+
+  /** The need's 台账 record, and its application's (which lists the experts of its linked needs). */
+  private async markLedger(need: Need, previousApplicationId: number | null = null): Promise<void> {
+    const now = this.now();
+    await markLedger(this.repo.manager, need.tenantKey, 'need', need.id, now);
+    for (const applicationId of new Set([need.applicationId, previousApplicationId])) {
+      if (applicationId !== null) await markLedger(this.repo.manager, need.tenantKey, 'application', applicationId, now);
+    }
   }
 
   private async audit(needId: number, action: string, from: string | null, to: string, actorOpenId: string, note: string | null): Promise<void> {

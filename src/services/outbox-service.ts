@@ -22,6 +22,11 @@ export interface Messenger {
   updateCard(ref: SendRef, messageId: string, card: Record<string, unknown>): Promise<void>;
   /** The id Feishu gave the message queued under `ref`, once it has been sent. */
   sentMessageId(ref: SendRef): Promise<string | undefined>;
+  /**
+   * Feishu's in-app urgent notice (issue 13 item 6) to `openId` on the private message queued
+   * under `message` (to the same person): sent after that message, once per `ref`.
+   */
+  urgentApp?(ref: SendRef, message: SendRef, openId: string): Promise<void>;
 }
 
 export interface SendRef {
@@ -102,6 +107,13 @@ export class OutboxService implements Messenger {
     return this.patchOrRepost(ref, messageId, card);
   }
 
+  urgentApp(ref: SendRef, message: SendRef, openId: string, tx?: Tx): Promise<void> {
+    // The same rate key as the private message itself: one target's rows go out in order, so
+    // the notice is attempted only once that message has been sent (or has failed for good).
+    const payload = { type: 'urgent', openIds: [openId] } as unknown as OutboundMessage;
+    return this.enqueue(ref, 'urgent_app', idempotencyKeyOf(message.tenantKey, message.key), `user:${openId}`, payload, tx);
+  }
+
   /**
    * The one place that knows a card's age. Feishu lets a card be updated (and clicked) for 14
    * days only: a card this outbox sent more than CARD_REPOST_AFTER_MS ago is not patched but
@@ -161,6 +173,7 @@ export class OutboxService implements Messenger {
       reply: (ref, messageId, chatId, message) => this.enqueue(ref, 'reply', messageId, `chat:${chatId}`, message, tx),
       updateCard: (ref, messageId, card) => this.patchOrRepost(ref, messageId, card, tx),
       sentMessageId: (ref) => this.sentMessageId(ref, tx),
+      urgentApp: (ref, message, openId) => this.urgentApp(ref, message, openId, tx),
     };
   }
 
@@ -377,7 +390,20 @@ export class OutboxService implements Messenger {
         if (message.type !== 'card') throw new PlatformError('update_card needs a card', { retryable: false });
         await platform.updateCard(row.target, message.card);
         return undefined;
+      case 'urgent_app':
+        return this.performUrgent(row, platform);
     }
+  }
+
+  /** The urgent notice: on the message queued under the key in `target`, once Feishu has it. */
+  private async performUrgent(row: OutboxMessage, platform: ChatPlatform): Promise<undefined> {
+    const { openIds } = JSON.parse(row.payload) as { openIds: string[] };
+    if (!platform.urgentApp) throw new PlatformError(`${platform.name} has no urgent notices`, { retryable: false });
+    const message = await this.repo.findOne({ select: { id: true, status: true, resultId: true }, where: { idempotencyKey: row.target } });
+    if (!message || message.status === 'failed') throw new PlatformError('urgent_app: the message to buzz was never sent', { retryable: false });
+    if (message.status !== 'sent' || !message.resultId) throw new PlatformError('urgent_app: the message to buzz is not sent yet', { retryable: true });
+    await platform.urgentApp(message.resultId, openIds);
+    return undefined;
   }
 
   /** Removes delivered and failed messages older than `olderThanMs`. */

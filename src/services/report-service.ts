@@ -8,6 +8,7 @@ import { ReportForm } from '../db/entities/report-form.entity';
 import { ReportSubmission } from '../db/entities/report-submission.entity';
 import { ReportTask } from '../db/entities/report-task.entity';
 import type { Attachment } from './application-service';
+import { markLedger } from './ledger/ledger-marks';
 
 /**
  * Report collections: a task is numbered inside its INSERT (BS<year>-NNNN, see insertNumbered), each
@@ -190,7 +191,9 @@ export class ReportService {
         .execute();
     }
     await this.bump(task.id);
-    return { submission: await this.submissions.findOneByOrFail({ taskId: task.id, region }), first, task: await this.tasks.findOneByOrFail({ id: task.id }) };
+    const submission = await this.submissions.findOneByOrFail({ taskId: task.id, region });
+    await markLedger(this.submissions.manager, task.tenantKey, 'report', submission.id, now);
+    return { submission, first, task: await this.tasks.findOneByOrFail({ id: task.id }) };
   }
 
   /** Keeps a file sent for a submission; the same message twice is kept once. Returns the submission's file count. */
@@ -198,10 +201,32 @@ export class ReportService {
     try {
       await withSavepoint(this.files.manager, () => this.files.insert({ submissionId: submission.id, kind: file.kind, fileKey: file.key, name: file.name, messageId: file.messageId, sentBy, at: this.now() }));
       await this.bump(submission.taskId);
+      const task = await this.tasks.findOneBy({ id: submission.taskId });
+      if (task) await markLedger(this.files.manager, task.tenantKey, 'report', submission.id, this.now());
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
     }
     return this.files.countBy({ submissionId: submission.id });
+  }
+
+  /**
+   * Who answers for a 盟市's report (issue 13 item 6: @-mentioned in its group's reminders, buzzed
+   * when it is missing after the deadline): the one who submitted it (waiting for files), else
+   * the one who last took its form, else the one who last submitted any task for that 盟市.
+   */
+  async responsibleFor(task: ReportTask, region: string): Promise<string | undefined> {
+    const own = await this.submissions.findOneBy({ taskId: task.id, region });
+    if (own) return own.submittedBy;
+    const form = await this.forms.findOne({ where: { taskId: task.id, region }, order: { issuedAt: 'DESC', id: 'DESC' } });
+    if (form) return form.issuedTo;
+    const earlier = await this.submissions
+      .createQueryBuilder('s')
+      .innerJoin(ReportTask, 't', 't.id = s.task_id')
+      .where('t.tenant_key = :tenant AND s.region = :region', { tenant: task.tenantKey, region })
+      .orderBy('s.submitted_at', 'DESC')
+      .addOrderBy('s.id', 'DESC')
+      .getOne();
+    return earlier?.submittedBy;
   }
 
   filesOf(submissionIds: number[]): Promise<ReportFile[]> {

@@ -6,6 +6,7 @@ import { ActivitySummary } from '../db/entities/activity-summary.entity';
 import type { Application } from '../db/entities/application.entity';
 import type { ApplicationRulesOverride } from '../domain/application-rule-config';
 import { checkSummaryForm, type CheckedSummary } from '../domain/summary-rules';
+import { markLedger } from './ledger/ledger-marks';
 import type { ApplicationService, Attachment, ChangeResult } from './application-service';
 
 /**
@@ -86,6 +87,8 @@ export class SummaryService {
       if (!isUniqueViolation(err)) throw err;
       return { ok: false, current: result.ok ? result.app : app };
     }
+    // The 台账 shows the summary's actual figures.
+    await markLedger(this.repo.manager, app.tenantKey, 'application', app.id, this.now());
     return result;
   }
 }

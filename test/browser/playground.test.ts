@@ -107,6 +107,9 @@ describeInChromium('the playground in Chromium', () => {
     expect(await review.textContent()).toContain('包头稀土高新区创新中心报告厅');
     await screenshot(review, 'playground-review.png', 1400);
     await review.getByRole('button', { name: '通过' }).click();
+    // Files cannot be sent in the playground, so there is no stamped scan: the bot asks once more.
+    const question = page.locator('.msg.bot .card').filter({ hasText: '尚未收到盖章扫描件，仍然通过？' }).last();
+    await question.getByRole('button', { name: '仍然通过' }).click();
     await toast(`SQ${YEAR}-0001`).filter({ hasText: '已通过' }).waitFor();
     const decided = page.locator('.msg.bot .card').filter({ hasText: `SQ${YEAR}-0001` }).last();
     await cardTitle(decided).filter({ hasText: `申请 SQ${YEAR}-0001 · 已通过` }).waitFor();
@@ -226,6 +229,24 @@ describeInChromium('the playground in Chromium', () => {
       mention: '@李明',
       items: 1,
     });
+  });
+
+  it("links an expert's Feishu account with the person picker, offering the group's members", async () => {
+    await be('admin', 'oc_playground_baotou');
+    await say('专家 添加');
+    const form = botCard('添加专家', '飞书账号');
+    await form.waitFor();
+    const picker = form.locator('[name="open_id"]');
+    // 包头市科协工作群's members: 王老师 and 李明 (Feishu offers the chat's members when no options are given).
+    expect(await picker.locator('option').allTextContents()).toEqual(expect.arrayContaining(['王老师', '李明']));
+    await form.locator('[name="name"]').fill('李明');
+    await form.locator('[name="organisation"]').fill('包头市科学技术协会');
+    await form.locator('.card-multi input[type=checkbox]').first().check();
+    await form.locator('[name="contact"]').fill('13812345678');
+    await picker.selectOption({ label: '李明' });
+    await form.getByRole('button', { name: '添加专家' }).click();
+    await toast('已添加专家 李明').waitFor();
+    await botCard('已添加专家', '飞书账号').filter({ hasText: '已关联' }).waitFor();
   });
 
   it('says in Chinese that files cannot be sent here', async () => {

@@ -56,6 +56,9 @@ export function testEnv(fake: FakeFeishu, dbDir: string): Record<string, string>
     DATABASE_URL: `sqlite:${join(dbDir, 'bot.sqlite')}`,
     SCHEDULE_TIMEZONE: 'Asia/Shanghai',
     LOG_LEVEL: 'debug',
+    // Tests of other things approve in one click; the scan's rules are tested with 'confirm'
+    // (the production default) in stamped-form.test.ts and the authorization table.
+    SCAN_REQUIRED: 'off',
   };
 }
 

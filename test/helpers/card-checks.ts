@@ -157,9 +157,24 @@ export function expectValidCard(card: Node, options: ValidCardOptions = {}): voi
     if (v.node.placeholder) expect([...v.node.placeholder.content].length).toBeLessThanOrEqual(100);
     if (v.node.tag === 'input') expect(v.node.max_length).toBeLessThanOrEqual(1000);
     if (v.node.tag === 'chart') expectValidChart(v.node);
+    if (v.node.tag === 'select_person' || v.node.tag === 'multi_select_person') expectValidPersonPicker(v.node);
   }
   expect(all.filter((v) => v.node.tag === 'chart').length).toBeLessThanOrEqual(MAX_CHARTS);
   expect(allValues(card, 'required')).not.toContain(true);
+}
+
+/**
+ * A person picker (人员选择, card JSON 2.0): options, when given, are `{value: open_id}` (none:
+ * the chat's members are offered); a preselected person must be one of the options.
+ */
+export function expectValidPersonPicker(picker: Node): void {
+  const options: Node[] = picker.options ?? [];
+  expect(Array.isArray(options)).toBe(true);
+  for (const o of options) expect(o.value).toMatch(/^ou_\w+$/);
+  const values = options.map((o) => o.value);
+  if (picker.initial_option !== undefined) expect(values).toContain(picker.initial_option);
+  for (const v of picker.selected_values ?? []) expect(values).toContain(v);
+  if (picker.placeholder !== undefined) expect(picker.placeholder.tag).toBe('plain_text');
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { FakeBitable } from './fake-bitable';
 
 /**
  * The card checks (test/helpers/card-checks.ts) are written with jest's `expect`: the fake runs
@@ -107,6 +108,8 @@ export class FakeFeishu {
   readonly violations: string[] = [];
   /** Uploads received: what was uploaded, with which fields. */
   readonly uploads: Array<{ kind: 'image' | 'file'; key: string; fields: Record<string, string>; bytes: number }> = [];
+  /** Bitable (多维表格): the Bases, tables and records the bot wrote (fake-bitable.ts). */
+  readonly bitable = new FakeBitable(this.violations);
   appId = FAKE_APP_ID;
   appSecret = 'test-app-secret-value';
   botOpenId = FAKE_BOT_OPEN_ID;
@@ -115,6 +118,13 @@ export class FakeFeishu {
    * (fake-feishu-ws.ts), which the SDK calls on this same base URL.
    */
   readonly extraRoutes = new Map<string, (call: RecordedCall, send: (status: number, payload: unknown) => void) => void | Promise<void>>();
+  /** Urgent notices (urgent_app) received: on which delivered message, to whom (issue 13). */
+  readonly urgents: Array<{ messageId: string; userIds: string[] }> = [];
+  /**
+   * More Open APIs, answered after the token check (e.g. the calendar, fake-feishu-calendar.ts):
+   * each returns true when it answered the call.
+   */
+  readonly apis: Array<(call: RecordedCall, send: (status: number, payload: unknown) => void, invalid: (reason: string) => void) => boolean | Promise<boolean>> = [];
   private readonly byUuid = new Map<string, DeliveredMessage>();
   private counter = 0;
   private server: Server | undefined;
@@ -232,6 +242,8 @@ export class FakeFeishu {
       this.violations.push(`${call.method} ${call.path}: ${reason}`);
       return send(400, { code: CODE_INVALID_PARAM, msg: `invalid request parameter: ${reason}` });
     };
+    if (call.path.startsWith('/open-apis/bitable/')) return this.bitable.handle(call, send);
+    for (const api of this.apis) if (await api(call, send, invalid)) return;
     if (call.path === '/open-apis/bot/v3/info') {
       return send(200, { code: 0, msg: 'ok', bot: { activate_status: 2, app_name: '企业创新助手', open_id: this.botOpenId } });
     }
@@ -277,6 +289,20 @@ export class FakeFeishu {
     }
     if (this.messageDelayMs > 0) await this.sleep(this.messageDelayMs);
 
+    const urgent = /^\/open-apis\/im\/v1\/messages\/([^/]+)\/urgent_app$/.exec(call.path);
+    if (urgent) {
+      // FEISHU.md §9: PATCH, user_id_type, a list of ids; only a message the bot itself sent,
+      // and (for a private message) only to the person it was sent to.
+      if (req.method !== 'PATCH') return invalid('urgent_app is a PATCH');
+      if (call.query.user_id_type !== 'open_id') return invalid(`urgent_app user_id_type '${call.query.user_id_type}'`);
+      const ids = body?.user_id_list;
+      if (!Array.isArray(ids) || ids.length === 0 || !ids.every((id) => typeof id === 'string' && RECEIVE_ID_PREFIX.open_id.test(id))) return invalid('urgent_app needs user_id_list of open_ids');
+      const target = this.delivered.find((m) => m.messageId === urgent[1]);
+      if (!target) return invalid(`urgent_app on message '${urgent[1]}', which the bot did not send`);
+      if (target.receiveIdType === 'open_id' && ids.some((id: string) => id !== target.receiveId)) return invalid('urgent_app to somebody who is not in the private chat');
+      this.urgents.push({ messageId: urgent[1], userIds: ids });
+      return send(200, { code: 0, msg: 'success', data: { invalid_user_id_list: [] } });
+    }
     const patch = /^\/open-apis\/im\/v1\/messages\/([^/]+)$/.exec(call.path);
     if (req.method === 'PATCH' && patch) {
       const target = this.delivered.find((m) => m.messageId === patch[1]);

@@ -18,6 +18,14 @@ function field(parts: string[], name: string): string | undefined {
   return part === undefined ? undefined : part.slice(part.indexOf('\r\n\r\n') + 4, -2);
 }
 
+/** The pre-filled 申请表 sent after each submission (SQ2027-0001-申请表.docx), not an export. */
+export const isStampedForm = (f: UploadedFile): boolean => /^SQ\d{4}-\d+-申请表\.docx$/.test(f.name);
+
+/** The files uploaded other than the pre-filled 申请表 that follows each submission. */
+export function exportedFiles(fake: FakeFeishu): UploadedFile[] {
+  return uploadedFiles(fake).filter((f) => !isStampedForm(f));
+}
+
 export function uploadedFiles(fake: FakeFeishu): UploadedFile[] {
   return fake.calls
     .filter((c) => c.path === '/open-apis/im/v1/files')

@@ -56,7 +56,7 @@ const NEW_DATES = { start_date: `${YEAR}-07-20 +0800`, end_date: `${YEAR}-07-21 
 /** Opens the change form from the filer's card and submits `form`; returns the callback answer. */
 async function requestChange(form: Record<string, string>, operator = FILER) {
   const opened = await d.click(buttonValue(filerCard('申请改期')!.content, '申请改期'), operator, undefined, P2P);
-  expect(visibleText(opened.card.data)).toContain('不受「提前 10 天提交」的限制');
+  expect(visibleText(opened.card.data)).toContain('不受「活动开始 10 日前提交」的限制');
   return d.click(buttonValue(opened.card.data, '提交改期申请'), operator, form, P2P);
 }
 

@@ -19,6 +19,8 @@ const CHIFENG_CHAT = 'oc_chifeng_group_00000000000000000001';
 
 let h: Harness;
 let d: Driver;
+/** The cards the filer got privately (the pre-filled 申请表 also comes, as a text and a file). */
+const cardsToFiler = () => d.toUser(FILER).filter((m) => m.msgType === 'interactive');
 
 async function start(env: Record<string, string> = {}) {
   h = await startHarness({ env: { ADMIN_OPEN_IDS: `${ADMIN_OPEN_ID},${SECOND_ADMIN}`, CAMPAIGN_YEAR: String(YEAR), ...env } });
@@ -119,8 +121,8 @@ describe('filing', () => {
   it('opens the form privately when 申请 is sent in a group', async () => {
     const replies = await d.ask('申请', { chatType: 'group', chatId: BAOTOU_CHAT, senderOpenId: FILER });
     expect(replies[0].content.text).toContain('申请表已私聊发给您');
-    await h.fake.waitFor(() => d.toUser(FILER).length === 1, 'the private form');
-    expect(hasButton(d.toUser(FILER)[0].content, '提交申请')).toBe(true);
+    await h.fake.waitFor(() => cardsToFiler().length === 1, 'the private form');
+    expect(hasButton(cardsToFiler()[0].content, '提交申请')).toBe(true);
   });
 });
 
@@ -148,8 +150,8 @@ describe('review', () => {
     expect(answer.toast).toEqual({ type: 'success', content: `已通过：SQ${YEAR}-0001` });
     expect(visibleText(answer.card.data)).toContain(`<at id=${ADMIN_OPEN_ID}></at>`);
     expect(hasButton(answer.card.data, '通过')).toBe(false);
-    await h.fake.waitFor(() => d.toUser(FILER).length === 1, 'the filer’s notice');
-    expect(visibleText(d.toUser(FILER)[0].content)).toContain('您的申请已通过审核');
+    await h.fake.waitFor(() => cardsToFiler().length === 1, 'the filer’s notice');
+    expect(visibleText(cardsToFiler()[0].content)).toContain('您的申请已通过审核');
     expect(await h.bot.ds.query("SELECT actor_open_id FROM application_events WHERE action = 'approve'")).toEqual([{ actor_open_id: ADMIN_OPEN_ID }]);
   });
 
@@ -161,11 +163,11 @@ describe('review', () => {
 
     const returned = await decide('return', ADMIN_OPEN_ID, '请补充企业名单');
     expect(returned.toast.content).toBe(`已退回修改：SQ${YEAR}-0001`);
-    await h.fake.waitFor(() => d.toUser(FILER).length === 1, 'the filer’s notice');
-    const notice = visibleText(d.toUser(FILER)[0].content);
+    await h.fake.waitFor(() => cardsToFiler().length === 1, 'the filer’s notice');
+    const notice = visibleText(cardsToFiler()[0].content);
     expect(notice).toContain('退回修改');
     expect(notice).toContain('请补充企业名单');
-    expect(hasButton(d.toUser(FILER)[0].content, '修改')).toBe(true);
+    expect(hasButton(cardsToFiler()[0].content, '修改')).toBe(true);
   });
 
   it('makes one decision when two admins click at once, and tells the later one who decided', async () => {
@@ -181,15 +183,15 @@ describe('review', () => {
     expect(visibleText(lost[0].card.data)).toContain(`<at id=${row.decided_by}></at>`);
     const decisions = await h.bot.ds.query("SELECT count(*) AS n FROM application_events WHERE action IN ('approve', 'reject')");
     expect(decisions).toEqual([{ n: 1 }]);
-    await h.fake.waitFor(() => d.toUser(FILER).length === 1, 'one notice');
+    await h.fake.waitFor(() => cardsToFiler().length === 1, 'one notice');
     await waitUntilIdle(h);
-    expect(d.toUser(FILER)).toHaveLength(1);
+    expect(cardsToFiler()).toHaveLength(1);
   });
 
   it('lets the filer change a returned application; resubmitting goes back to review and retires the old card', async () => {
     await decide('return', ADMIN_OPEN_ID, '人数比例不对');
-    await h.fake.waitFor(() => d.toUser(FILER).length === 1, 'the filer’s notice');
-    const editAnswer = await d.click(buttonValue(d.toUser(FILER)[0].content, '修改'), FILER);
+    await h.fake.waitFor(() => cardsToFiler().length === 1, 'the filer’s notice');
+    const editAnswer = await d.click(buttonValue(cardsToFiler()[0].content, '修改'), FILER);
     const form = editAnswer.card.data;
     expect(nodesOf(form).find((n) => n.name === 'org_name').default_value).toBe('包头市科学技术协会');
     expect(nodesOf(form).find((n) => n.name === 'start_date').initial_date).toBe(`${YEAR}-06-10`);
@@ -208,8 +210,8 @@ describe('review', () => {
 
   it('keeps a change that failed its checks, so 修改 resumes it; the submission stands meanwhile', async () => {
     await decide('return', ADMIN_OPEN_ID, '请补充');
-    await h.fake.waitFor(() => d.toUser(FILER).length === 1, 'the filer’s notice');
-    const edit = buttonValue(d.toUser(FILER)[0].content, '修改');
+    await h.fake.waitFor(() => cardsToFiler().length === 1, 'the filer’s notice');
+    const edit = buttonValue(cardsToFiler()[0].content, '修改');
     const form = (await d.click(edit, FILER)).card.data;
     const failed = await d.click(buttonValue(form, '提交修改'), FILER, validForm({ venue: '新的会场', mobile: '1' }));
     expect(failed.toast.content).toBe('有 1 项需要修改，请查看表单中的红色提示');

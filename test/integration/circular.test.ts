@@ -19,7 +19,7 @@ import {
   submitTask,
   summarise,
 } from '../helpers/ledger-flow';
-import { readWorkbook, rowsOf, uploadedFiles } from '../helpers/uploads';
+import { readWorkbook, rowsOf, exportedFiles } from '../helpers/uploads';
 
 /**
  * The monthly 通报 as the centre receives it: on the first working day of the month, once, as a
@@ -78,8 +78,8 @@ it('reaches the centre on the first working day of the month, once, with its cha
   const [cardMsg] = circularCards(CENTRE_CHAT);
   const text = visibleText(cardMsg.content);
   expect(text).toContain(`${YEAR}年企业创新能力提升行动通报`);
-  expect(text).toContain('**包头市**　申请 1，通过 1，举办 1，总结 1；参加 90 人，达到80%要求 1 场、达到60%要求 1 场；需求 1（已对接 1，已解决 0）；报送 按时 1、逾期 0、未报 0');
-  expect(text).toContain('**赤峰市**　申请 1，通过 0，举办 0，总结 0；参加 0 人，达到80%要求 0 场、达到60%要求 0 场；需求 0（已对接 0，已解决 0）；报送 按时 0、逾期 0、未报 1');
+  expect(text).toContain('**包头市**　申请 1，通过 1，举办 1，总结 1；参加 90 人，达到80%要求 1 场、达到60%要求 1 场；企业需求 1 项（已对接 1，已解决 0）；报送按时 1、逾期 0、未报 0');
+  expect(text).toContain('**赤峰市**　申请 1，通过 0，举办 0，总结 0；参加 0 人，达到80%要求 0 场、达到60%要求 0 场；企业需求 0 项（已对接 0，已解决 0）；报送按时 0、逾期 0、未报 1');
   const chart = nodesOf(cardMsg.content).find((n) => n.tag === 'chart');
   expect(chart.chart_spec.type).toBe('bar');
   expect(chart.chart_spec.data[0].values).toEqual(expect.arrayContaining([
@@ -90,7 +90,7 @@ it('reaches the centre on the first working day of the month, once, with its cha
   expect(chart.chart_spec.data[0].values).toHaveLength(14 * 4);
 
   expect(d.toChat(CENTRE_CHAT).filter((m) => m.msgType === 'file')).toHaveLength(1);
-  const [file] = uploadedFiles(h.fake);
+  const [file] = exportedFiles(h.fake);
   expect(file.name).toBe(`${YEAR}年行动通报-截至${workingDay.toISODate()}.xlsx`);
   const rows = rowsOf((await readWorkbook(file.bytes)).worksheets[0]);
   expect(rows[0]).toEqual(['盟市', '申请', '通过', '举办', '总结', '参加人数', '达到80%要求', '达到60%要求', '企业需求', '已对接', '已解决', '按时报送', '逾期报送', '未报送', '名次（按举办活动数）']);

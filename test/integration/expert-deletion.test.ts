@@ -6,8 +6,8 @@ import { buttonValue, Driver, nodesOf, YEAR } from '../helpers/application-drive
 import { FIXTURE_TENANT, seedSeason, Season } from '../helpers/season';
 
 /**
- * An admin deletes an expert's personal data on request, through the cards: 删除 on the expert
- * list, then 确认删除. Admins only (checked on the server at each step); a replayed confirmation
+ * An admin deletes an expert's personal data on request, through the cards: 查看 on the expert
+ * list, 删除 on the expert's card, then 确认删除. Admins only (checked on the server at each step); a replayed confirmation
  * changes nothing; an expert that needs name is emptied, and those needs read（已删除的专家）.
  */
 
@@ -33,20 +33,29 @@ afterEach(async () => {
 
 const expertRows = () => h.bot.ds.query('SELECT id, name, organisation, contact, open_id, fields, deleted_at FROM experts ORDER BY id');
 
-/** The expert list as the admin gets it, and the 删除 form's button value. */
+/** The expert list as the admin gets it, and the ids its 查看 buttons open. */
 async function list() {
   const [reply] = await d.ask('专家', { senderOpenId: ADMIN_OPEN_ID });
-  const select = nodesOf(reply.content).find((n) => n.tag === 'select_static' && n.name === 'expert');
-  return { card: reply.content, options: (select?.options ?? []).map((o: any) => ({ value: o.value, label: o.text.content })), del: buttonValue(reply.content, '删除') };
+  const views = nodesOf(reply.content).filter((n) => n.tag === 'button' && n.text?.content === '查看').map((b) => b.behaviors[0].value);
+  return { card: reply.content, views };
+}
+
+/** 查看 on the list, then the expert's card: its 删除 button's value. */
+async function deleteButtonOf(expert: Expert): Promise<Record<string, any>> {
+  const view = (await list()).views.find((v: any) => v.id === expert.id);
+  const opened = await d.click(view, ADMIN_OPEN_ID);
+  expect(visibleText(opened.card.data)).toContain(`**姓名**：${expert.name}`);
+  return buttonValue(opened.card.data, '删除');
 }
 
 it('asks to confirm, then removes an expert no need names; a replayed confirmation changes nothing', async () => {
-  const { options, del } = await list();
-  expect(options).toEqual([
-    { value: String(matched.id), label: '王专家 · 内蒙古大学' },
-    { value: String(unmatched.id), label: '赵专家 · 内蒙古工业大学' },
+  // In pinyin order: 王 (wang) before 赵 (zhao).
+  expect((await list()).views).toEqual([
+    { action: 'expert.view', id: matched.id, page: 0 },
+    { action: 'expert.view', id: unmatched.id, page: 0 },
   ]);
-  const ask = await d.click(del, ADMIN_OPEN_ID, { expert: String(unmatched.id) });
+  const del = await deleteButtonOf(unmatched);
+  const ask = await d.click(del, ADMIN_OPEN_ID);
   const confirmCard = ask.card.data;
   expect(visibleText(confirmCard)).toContain('确定要删除专家 **赵专家**（内蒙古工业大学）的个人信息吗？');
   expect(await expertRows()).toHaveLength(2);
@@ -64,8 +73,7 @@ it('asks to confirm, then removes an expert no need names; a replayed confirmati
 });
 
 it('empties an expert that needs name; the need still reads, as（已删除的专家）', async () => {
-  const { del } = await list();
-  const ask = await d.click(del, ADMIN_OPEN_ID, { expert: String(matched.id) });
+  const ask = await d.click(await deleteButtonOf(matched), ADMIN_OPEN_ID);
   expect(visibleText(ask.card.data)).toContain('TA 对接过 **1** 项企业需求');
   const done = await d.click(buttonValue(ask.card.data, '确认删除'), ADMIN_OPEN_ID);
   expect(done.toast.type).toBe('success');
@@ -84,11 +92,11 @@ it('empties an expert that needs name; the need still reads, as（已删除的�
 });
 
 it('refuses anyone but an admin at each step, and changes nothing', async () => {
-  const { del } = await list();
-  const asked = await d.click(del, STRANGER, { expert: String(unmatched.id) });
+  const del = await deleteButtonOf(unmatched);
+  const asked = await d.click(del, STRANGER);
   expect(asked.toast).toEqual({ type: 'error', content: '只有科创服务中心的管理员可以删除专家信息。' });
   expect(asked.card).toBeUndefined();
-  const ask = await d.click(del, ADMIN_OPEN_ID, { expert: String(unmatched.id) });
+  const ask = await d.click(del, ADMIN_OPEN_ID);
   const confirm = buttonValue(ask.card.data, '确认删除');
   const refused = await d.click(confirm, STRANGER);
   expect(refused.toast).toEqual({ type: 'error', content: '只有科创服务中心的管理员可以删除专家信息。' });
@@ -103,9 +111,8 @@ it('refuses anyone but an admin at each step, and changes nothing', async () => 
 });
 
 it('changes nothing when the expert changed after the confirmation was shown, or when none was chosen', async () => {
-  const { del } = await list();
-  expect((await d.click(del, ADMIN_OPEN_ID, {})).toast).toEqual({ type: 'warning', content: '请先选择要删除的专家。' });
-  const ask = await d.click(del, ADMIN_OPEN_ID, { expert: String(unmatched.id) });
+  expect((await d.click({ action: 'expert.delete' }, ADMIN_OPEN_ID, {})).toast).toEqual({ type: 'warning', content: '请先选择要删除的专家。' });
+  const ask = await d.click(await deleteButtonOf(unmatched), ADMIN_OPEN_ID);
   await h.bot.ds.query(`UPDATE experts SET contact = 'zhao-new@example.com', updated_at = updated_at + 1 WHERE id = ${unmatched.id}`);
   const stale = await d.click(buttonValue(ask.card.data, '确认删除'), ADMIN_OPEN_ID);
   expect(stale.toast.type).toBe('warning');

@@ -59,9 +59,11 @@ describe('reminders for an approved activity (10–11 June)', () => {
   it('reminds the region group and the filer 3 days and 1 day before, once each, even when run twice', async () => {
     expect(await job('reminders', at9('06-06', 23))).toContain('0 queued');
     const out = await job('reminders', at9('06-07'));
-    expect(out).toContain('2 queued');
-    expect(out).toContain('delivered 2');
+    // The region's group, the filer, and the centre's group (with the expert team, issue 11 item 6).
+    expect(out).toContain('3 queued');
+    expect(out).toContain('delivered 3');
     expect(cardsTo('chat', BAOTOU_CHAT, '3 天后开始')).toHaveLength(1);
+    expect(cardsTo('chat', CENTRE_CHAT, '3 天后开始')).toHaveLength(1);
     expect(cardsTo('user', FILER, '3 天后开始')).toHaveLength(1);
     expect(cardsTo('chat', CHIFENG_CHAT, '活动提醒')).toHaveLength(0);
     const text = visibleText(cardsTo('chat', BAOTOU_CHAT, '3 天后开始')[0].content);
@@ -76,22 +78,24 @@ describe('reminders for an approved activity (10–11 June)', () => {
   it('goes by the calendar in Shanghai: 16:30 UTC on 6 June is already 7 June there, but not yet 09:00', async () => {
     expect(await job('reminders', `${YEAR}-06-06T16:30:00Z`)).toContain('0 queued');
     expect(await job('reminders', `${YEAR}-06-07T00:59:00Z`)).toContain('0 queued');
-    expect(await job('reminders', `${YEAR}-06-07T01:00:00Z`)).toContain('2 queued');
+    expect(await job('reminders', `${YEAR}-06-07T01:00:00Z`)).toContain('3 queued');
   });
 
   it('after downtime sends only the latest reminder that is still due', async () => {
     const out = await job('reminders', at9('06-09', 10));
-    expect(out).toContain('2 queued, 1 skipped');
+    expect(out).toContain('3 queued, 2 skipped');
     expect(cardsTo('chat', BAOTOU_CHAT, '明天开始')).toHaveLength(1);
     expect(cardsTo('chat', BAOTOU_CHAT, '3 天后开始')).toHaveLength(0);
     expect(await h.bot.ds.query("SELECT occasion, outcome FROM job_occasions ORDER BY occasion")).toEqual([
       { occasion: 'before-1', outcome: 'sent' },
       { occasion: 'before-3', outcome: 'skipped' },
+      { occasion: `centre-before-1@${YEAR}-06-10`, outcome: 'sent' },
+      { occasion: `centre-before-3@${YEAR}-06-10`, outcome: 'skipped' },
     ]);
   });
 
   it('after downtime skips reminders for an activity that has already begun', async () => {
-    expect(await job('reminders', at9('06-10', 10))).toContain('0 queued, 2 skipped');
+    expect(await job('reminders', at9('06-10', 10))).toContain('0 queued, 4 skipped');
     expect(cardsTo('chat', BAOTOU_CHAT, '天后开始')).toHaveLength(0);
   });
 

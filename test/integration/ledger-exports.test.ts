@@ -15,7 +15,7 @@ import {
   summarise,
   textsIn,
 } from '../helpers/ledger-flow';
-import { readWorkbook, rowsOf, uploadedFiles } from '../helpers/uploads';
+import { readWorkbook, rowsOf, exportedFiles } from '../helpers/uploads';
 
 /**
  * 导出 申请 / 导出 需求 as the centre's staff use them: an .xlsx in the notice's columns, opened
@@ -58,7 +58,7 @@ it('exports the applications in the notice’s columns, with the decision and th
   const id = await exportAs('导出 申请');
   expect(textsIn(d, id)[0]).toBe('正在生成活动申请导出（' + YEAR + '年，共 2 份），请稍候…');
   await h.fake.waitFor(() => filesIn(d, id).length === 1, 'the file');
-  const [file] = uploadedFiles(h.fake);
+  const [file] = exportedFiles(h.fake);
   expect(file.name).toBe(`导出-申请-${YEAR}.xlsx`);
   expect(file.fileType).toBe('xls');
 
@@ -106,13 +106,13 @@ it('exports the applications in the notice’s columns, with the decision and th
   // Filters, in any order.
   const filtered = await exportAs(`导出 申请 赤峰 ${YEAR}`);
   await h.fake.waitFor(() => filesIn(d, filtered).length === 1, 'the filtered file');
-  const only = rowsOf((await readWorkbook(uploadedFiles(h.fake)[1].bytes)).worksheets[0]);
+  const only = rowsOf((await readWorkbook(exportedFiles(h.fake)[1].bytes)).worksheets[0]);
   expect(only).toHaveLength(2);
   expect(only[1][col('所在盟市') - 1]).toBe('赤峰市');
   const none = await exportAs('导出 申请 已总结 赤峰市');
   expect(textsIn(d, none)).toEqual([`没有符合条件的活动申请（${YEAR}年、赤峰市、已总结），未生成文件。`]);
   const bad = await exportAs('导出 申请 明年');
-  expect(textsIn(d, bad)[0]).toContain('看不懂「明年」');
+  expect(textsIn(d, bad)[0]).toContain('无法识别「明年」');
 });
 
 it('exports the needs with their experts; the centre’s group may ask too', async () => {
@@ -122,7 +122,7 @@ it('exports the needs with their experts; the centre’s group may ask too', asy
 
   const id = await exportAs('导出 需求', { chatType: 'group', chatId: CENTRE_CHAT });
   await h.fake.waitFor(() => filesIn(d, id).length === 1, 'the file');
-  const sheet = (await readWorkbook(uploadedFiles(h.fake)[0].bytes)).worksheets[0];
+  const sheet = (await readWorkbook(exportedFiles(h.fake)[0].bytes)).worksheets[0];
   const rows = rowsOf(sheet);
   expect(rows[0].slice(0, 9)).toEqual(['编号', '企业名称', '所在盟市', '行业', '需求类型', '需求描述', '联系人', '手机号码', '状态']);
   expect(rows).toHaveLength(3);
@@ -145,11 +145,13 @@ it('refuses anyone but an admin, and an admin outside the private chat and the c
   expect(inRegion.content.text).toBe(refusal);
   const [what] = await d.ask('导出', { senderOpenId: ADMIN_OPEN_ID });
   expect(what.content.text).toContain('请说明导出什么');
-  expect(uploadedFiles(h.fake)).toHaveLength(0);
+  expect(exportedFiles(h.fake)).toHaveLength(0);
 });
 
 it('says so in Chinese when the file cannot be uploaded, and sends no file', async () => {
   expect((await d.file(CHIFENG_FILER, { region: '赤峰市' })).toast.type).toBe('success');
+  // The pre-filled 申请表 follows the submission; the failure is meant for the export's upload.
+  await h.fake.waitFor(() => h.fake.uploads.length === 1, 'the pre-filled form uploaded');
   h.fake.uploadFailures.push({ status: 500, body: { code: 500, msg: 'internal error' } });
   const id = await d.say('导出 申请', { senderOpenId: ADMIN_OPEN_ID, chatId: 'oc_p2p_admin' });
   await h.fake.waitFor(() => textsIn(d, id).length === 2, 'the error');

@@ -114,8 +114,10 @@ describe('an application over the long connection', () => {
     const review = reviewCards()[0];
     const approved = await d.click(buttonValue(review.content, '通过'), ADMIN_OPEN_ID, { reason: '' }, { chatId: CENTRE_CHAT, messageId: review.messageId });
     expect(approved.toast).toEqual({ type: 'success', content: `已通过：SQ${YEAR}-0001` });
-    await fake.waitFor(() => d.toUser(FILER).length === 1, 'the filer’s notice');
-    expect(visibleText(d.toUser(FILER)[0].content)).toContain('您的申请已通过审核');
+    // The filer's cards (the pre-filled 申请表 also came, as a text and a file).
+    const cards = () => d.toUser(FILER).filter((m) => m.msgType === 'interactive');
+    await fake.waitFor(() => cards().length === 1, 'the filer’s notice');
+    expect(visibleText(cards()[0].content)).toContain('您的申请已通过审核');
 
     const [detail] = await d.ask(`查询 SQ${YEAR}-0001`, { senderOpenId: FILER });
     expect(visibleText(detail.content)).toContain(`SQ${YEAR}-0001`);

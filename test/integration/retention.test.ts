@@ -43,6 +43,8 @@ it('three years after a season, its contacts are gone and its figures remain; a 
   expect(early.stdout).toContain('masked contacts of 0 applications, 0 needs');
   expect(await rows(`SELECT COUNT(*) AS n FROM applications WHERE mobile = '${MASKED}'`)).toEqual([{ n: 0 }]);
 
+  // An expert team's travel note (issue 11, item 6) may carry a phone number too.
+  await rows(`UPDATE applications SET team_note = '中心派车接站，司机 13800138000' WHERE code_year = ${YEAR}`);
   const out = await runJob(h, ['retention', '--now', shanghai(YEAR + 4, 1, 1)]);
   expect({ code: out.code, stderr: out.stderr }).toEqual({ code: 0, stderr: '' });
   expect(out.stdout).toContain(`up to ${YEAR}`);
@@ -56,6 +58,7 @@ it('three years after a season, its contacts are gone and its figures remain; a 
     expect(a.org_name).toMatch(/^第 \d 家单位科协$/);
   }
   for (const a of apps.filter((x: any) => x.code_year === YEAR + 1)) expect(a.mobile).toMatch(/^1380013\d{4}$/);
+  expect(await rows(`SELECT DISTINCT team_note FROM applications WHERE code_year = ${YEAR}`)).toEqual([{ team_note: '中心派车接站，司机 ［手机号已删除］' }]);
 
   const needs = await rows('SELECT code_year, enterprise_name, contact_name, mobile, description, status FROM needs ORDER BY id');
   for (const n of needs.filter((x: any) => x.code_year === YEAR)) {

@@ -15,6 +15,8 @@ const CONTACT = { CENTRE_CONTACT_NAME: '师丽丽', CENTRE_CONTACT_PHONE: '0471-
 
 let h: Harness;
 let d: Driver;
+/** The cards the filer got privately (the pre-filled 申请表 also comes, as a text and a file). */
+const cardsToFiler = () => d.toUser(FILER).filter((m) => m.msgType === 'interactive');
 
 async function start(env: Record<string, string> = {}) {
   h = await startHarness({ env: { CAMPAIGN_YEAR: String(YEAR), ...env } });
@@ -62,8 +64,8 @@ describe('the contact on returned and rejected applications', () => {
     const [first, second] = d.toChat(CENTRE_CHAT).filter((m) => m.msgType === 'interactive');
     await d.click(buttonValue(first.content, '退回修改'), ADMIN_OPEN_ID, { reason: '请补充企业名单' }, { chatId: CENTRE_CHAT, messageId: first.messageId });
     await d.click(buttonValue(second.content, '通过'), ADMIN_OPEN_ID, { reason: '' }, { chatId: CENTRE_CHAT, messageId: second.messageId });
-    await h.fake.waitFor(() => d.toUser(FILER).length === 2, 'two notices');
-    const [returned, approved] = d.toUser(FILER).map((m) => visibleText(m.content));
+    await h.fake.waitFor(() => cardsToFiler().length === 2, 'two notices');
+    const [returned, approved] = cardsToFiler().map((m) => visibleText(m.content));
     expect(returned).toContain('您的申请被退回修改');
     expect(returned).toContain('科创服务中心联系人：师丽丽 · 电话 0471-6939381 · 邮箱 zzqkczx@126.com');
     expect(approved).toContain('您的申请已通过审核');

@@ -12,6 +12,8 @@ const CENTRE_CHAT = 'oc_centre_group_000000000000000000001';
 
 let h: Harness;
 let d: Driver;
+/** The cards the filer got privately (the pre-filled 申请表 also comes, as a text and a file). */
+const cardsToFiler = () => d.toUser(FILER).filter((m) => m.msgType === 'interactive');
 let offset = 0;
 
 /** Moves the bot's clock to `iso` (an instant); time keeps running from there. */
@@ -76,10 +78,10 @@ describe('resubmitting after 退回修改', () => {
     await h.fake.waitFor(() => d.toChat(CENTRE_CHAT).filter((m) => m.msgType === 'interactive').length === 1, 'the review card');
     const review = d.toChat(CENTRE_CHAT).filter((m) => m.msgType === 'interactive')[0];
     await d.click(buttonValue(review.content, '退回修改'), ADMIN_OPEN_ID, { reason: '请补充企业名单' }, { chatId: CENTRE_CHAT, messageId: review.messageId });
-    await h.fake.waitFor(() => d.toUser(FILER).length === 1, 'the filer’s notice');
+    await h.fake.waitFor(() => cardsToFiler().length === 1, 'the filer’s notice');
     // Four days later: 8 days before the start.
     setClock('2027-06-04T10:00:00+08:00');
-    const form = (await d.click(buttonValue(d.toUser(FILER)[0].content, '修改'), FILER)).card.data;
+    const form = (await d.click(buttonValue(cardsToFiler()[0].content, '修改'), FILER)).card.data;
     return form;
   }
 

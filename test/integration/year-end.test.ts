@@ -18,7 +18,7 @@ import {
   summarise,
   textsIn,
 } from '../helpers/ledger-flow';
-import { docxTables, docxXml, readWorkbook, rowsOf, uploadedFiles } from '../helpers/uploads';
+import { docxTables, docxXml, readWorkbook, rowsOf, exportedFiles } from '../helpers/uploads';
 
 /**
  * The year-end figures for the 落实情况报告: `年度数据 包头市` gives that 盟市's group a .docx
@@ -63,7 +63,7 @@ it('年度数据 包头市 in 包头市’s group: a .docx whose tables hold 包
   await h.fake.waitFor(() => d.repliesTo(id).length === 4, 'the progress note, two files and the note');
   expect(textsIn(d, id)[0]).toBe(`正在生成包头市${YEAR}年年度数据，请稍候…`);
   expect(filesIn(d, id)).toHaveLength(2);
-  const [docx, xlsx] = uploadedFiles(h.fake);
+  const [docx, xlsx] = exportedFiles(h.fake);
   expect(docx.name).toBe(`包头市${YEAR}年落实情况数据.docx`);
   expect(docx.fileType).toBe('doc');
   expect(xlsx.name).toBe(`包头市${YEAR}年落实情况数据.xlsx`);
@@ -100,7 +100,7 @@ it('年度数据 包头市 in 包头市’s group: a .docx whose tables hold 包
 it('年度数据 全区 for an admin covers every 盟市; the 盟市 are kept apart and the centre’s figures to admins', async () => {
   const id = await d.say('年度数据 全区', { senderOpenId: ADMIN_OPEN_ID, chatId: 'oc_p2p_admin' });
   await h.fake.waitFor(() => filesIn(d, id).length === 2, 'the files');
-  const tables = docxTables(await docxXml(uploadedFiles(h.fake)[0].bytes));
+  const tables = docxTables(await docxXml(exportedFiles(h.fake)[0].bytes));
   const activities = table(tables, '活动地点');
   expect(activities[0][1]).toBe('盟市');
   expect(activities.slice(1).map((r) => [r[1], r[4]])).toEqual([['包头市', BAOTOU_VENUE], ['赤峰市', CHIFENG_VENUE]]);
@@ -118,7 +118,7 @@ it('年度数据 全区 for an admin covers every 盟市; the 盟市 are kept ap
   expect(adminInRegion.content.text).toContain('全区年度数据只有科创服务中心的管理员');
   const [unknown] = await d.ask('年度数据 上海', { senderOpenId: ADMIN_OPEN_ID });
   expect(unknown.content.text).toBe('没有名为「上海」的盟市。请发送「年度数据 <盟市>」（如「年度数据 包头市」）或「年度数据 全区」。');
-  expect(uploadedFiles(h.fake)).toHaveLength(2);
+  expect(exportedFiles(h.fake)).toHaveLength(2);
 });
 
 it('sends each 盟市 group its own figures on YEAR_END_FIGURES_DATE, once', async () => {
@@ -129,9 +129,9 @@ it('sends each 盟市 group its own figures on YEAR_END_FIGURES_DATE, once', asy
   expect(files).toHaveLength(2);
   expect(d.toChat(CHIFENG_CHAT).filter((m) => m.msgType === 'file')).toHaveLength(2);
   expect(d.toChat(CENTRE_CHAT).filter((m) => m.msgType === 'file')).toHaveLength(0);
-  const uploads = uploadedFiles(h.fake).map((f) => f.name).sort();
+  const uploads = exportedFiles(h.fake).map((f) => f.name).sort();
   expect(uploads).toEqual([`包头市${YEAR}年落实情况数据.docx`, `包头市${YEAR}年落实情况数据.xlsx`, `赤峰市${YEAR}年落实情况数据.docx`, `赤峰市${YEAR}年落实情况数据.xlsx`]);
-  const chifengDocx = uploadedFiles(h.fake).find((f) => f.name === `赤峰市${YEAR}年落实情况数据.docx`)!;
+  const chifengDocx = exportedFiles(h.fake).find((f) => f.name === `赤峰市${YEAR}年落实情况数据.docx`)!;
   const xml = await docxXml(chifengDocx.bytes);
   expect(xml).toContain(CHIFENG_VENUE);
   expect(xml).not.toContain(BAOTOU_VENUE);

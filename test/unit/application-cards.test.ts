@@ -564,8 +564,9 @@ describe('applicationCard', () => {
       expect(b).not.toHaveProperty('form_action_type');
     }
     expect(buttonTexts(applicationCard(appView(app, { filerButtons: false })))).toEqual([]);
-    // An admin (not the filer) gets only the change buttons.
-    expect(buttonTexts(applicationCard(appView(app, { filerButtons: false, adminButtons: true })))).toEqual(expected.filter((t) => t === '申请改期' || t === '取消活动'));
+    // An admin (not the filer) gets only the change buttons, and on an approved activity 安排专家 (issue 11, item 6).
+    const adminOnly = [...expected.filter((t) => t === '申请改期' || t === '取消活动'), ...(status === '已通过' ? ['安排专家'] : [])];
+    expect(buttonTexts(applicationCard(appView(app, { filerButtons: false, adminButtons: true })))).toEqual(adminOnly);
   });
 
   it('asks before withdrawing, and only then', () => {
@@ -769,12 +770,12 @@ describe('reviewCard', () => {
     expect(visibleText(card)).toContain('已附');
   });
 
-  it('after a decision: no form or buttons, and the decider named with a mention', () => {
+  it('after a decision: no form or decision buttons (安排专家 once approved), and the decider named with a mention', () => {
     const app = makeApp({ ...ATTACHED, status: '已通过', version: 4, decidedBy: 'ou_admin2', decidedAt: T0 + DAY, decisionReason: '同意 <at id=all></at>' });
     const card = reviewCard({ app, timezone: TZ });
     expectValidCard(card);
     expect(forms(card)).toHaveLength(0);
-    expect(buttons(card)).toHaveLength(0);
+    expect(buttons(card).map((b) => b.text.content)).toEqual(['安排专家']);
     expect(byName(card, 'reason')).toHaveLength(0);
     const line = markdownContents(card).find((c) => c.startsWith('**审核**'))!;
     expect(line).toContain('<at id=ou_admin2></at> 于 2027-05-21 09:30 通过');

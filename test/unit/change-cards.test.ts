@@ -29,7 +29,7 @@ const approved = (over: Partial<ChangeRequest> = {}, status: '已通过' | '已�
 
 describe('change cards', () => {
   it('states the change rules: from tomorrow, the season, 1–3 days, not the 10-day rule', () => {
-    expect(changeRulesText(RULES, 2027, '2026-12-02')).toBe('改期不受「提前 10 天提交」的限制：新的开始日期最早为 2026-12-02（明天），活动需在 2027 年 3 月 1 日至 11 月 30 日之间举办，时长 1–3 天。');
+    expect(changeRulesText(RULES, 2027, '2026-12-02')).toBe('改期不受「活动开始 10 日前提交」的限制：新的开始日期最早为 2026-12-02（明天），活动需在 2027 年 3 月 1 日至 11 月 30 日之间举办，时长 1–3 天。');
   });
 
   it('the form carries the version it was opened on and is a valid card', () => {

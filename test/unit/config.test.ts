@@ -269,6 +269,20 @@ describe('CENTRE_CONTACT_*', () => {
   });
 });
 
+describe('SCAN_REQUIRED', () => {
+  it('defaults to confirm (ask before approving without the stamped scan, remind the filer)', () => {
+    expect(loadConfig({}).scanRequired).toBe('confirm');
+  });
+
+  it('accepts off', () => {
+    expect(loadConfig({ SCAN_REQUIRED: 'off' }).scanRequired).toBe('off');
+  });
+
+  it('names the variable for anything else', () => {
+    expect(configError({ SCAN_REQUIRED: 'yes' }).variable).toBe('SCAN_REQUIRED');
+  });
+});
+
 describe('TEST_CLOCK_AT (the tests-only clock)', () => {
   const LOOPBACK = { ...CREDENTIALS, FEISHU_ENCRYPT_KEY: 'k', FEISHU_BASE_URL: 'http://127.0.0.1:4567' };
   const AT = '2027-06-01T00:30:00+08:00';
@@ -304,5 +318,22 @@ describe('TEST_CLOCK_AT (the tests-only clock)', () => {
     for (const TEST_CLOCK_AT of ['2027-06-01 00:30', '2027-06-01T00:30:00', 'tomorrow']) {
       expect(configError({ NODE_ENV: 'test', TEST_CLOCK_AT }).variable).toBe('TEST_CLOCK_AT');
     }
+  });
+});
+
+describe('the 台账 (issue 13 item 1)', () => {
+  it('is off without FEISHU_BITABLE_APP_TOKEN, and links to the Base by its token unless FEISHU_BITABLE_URL is set', () => {
+    expect(loadConfig({}).ledger).toBeUndefined();
+    expect(loadConfig({ FEISHU_BITABLE_APP_TOKEN: 'bascnCMII2ORej2RItqpZZUNMIe' }).ledger).toEqual({
+      appToken: 'bascnCMII2ORej2RItqpZZUNMIe',
+      url: 'https://feishu.cn/base/bascnCMII2ORej2RItqpZZUNMIe',
+    });
+    const url = 'https://centre.feishu.cn/base/bascnCMII2ORej2RItqpZZUNMIe';
+    expect(loadConfig({ FEISHU_BITABLE_APP_TOKEN: 'bascnCMII2ORej2RItqpZZUNMIe', FEISHU_BITABLE_URL: url }).ledger?.url).toBe(url);
+  });
+
+  it('refuses a whole address or a bad link with a line naming the variable', () => {
+    expect(configError({ FEISHU_BITABLE_APP_TOKEN: 'https://centre.feishu.cn/base/bascnX' }).variable).toBe('FEISHU_BITABLE_APP_TOKEN');
+    expect(configError({ FEISHU_BITABLE_APP_TOKEN: 'bascnCMII2ORej2RItqpZZUNMIe', FEISHU_BITABLE_URL: 'centre.feishu.cn/base' }).variable).toBe('FEISHU_BITABLE_URL');
   });
 });

@@ -14,7 +14,7 @@ import {
   Option,
 } from '../../cards/need-cards';
 import { needListCard, NeedListView } from '../../cards/need-list-card';
-import { matchCard, MatchCardView, MATCH_OPTIONS_MAX } from '../../cards/need-match-card';
+import { matchCard, MatchCardView, MATCH_OPTIONS_MAX, MATCH_QUERY_CHARS, NEED_MATCH_SEARCH_ACTION } from '../../cards/need-match-card';
 import { buttons, callbackValue, expectEscaped, expectValidCard, forms, markdownContents, namedInForm, type Node, one } from '../helpers/card-checks';
 import { visibleText } from '../helpers/card-text';
 import { makeNeed, makeNeedEvent, T0 } from '../helpers/factories';
@@ -429,6 +429,29 @@ describe('matchCard', () => {
     expect(visibleText(matchCard(matchView()))).not.toContain('未列出');
   });
 
+  it('with a search box: its own form, the query kept in the box and in 确认对接, the results said', () => {
+    const card = matchCard(matchView({ search: { pool: 458, query: '王' } }));
+    expectValidCard(card);
+    expect(forms(card).map((f) => f.name)).toEqual(['match_search', 'match_form']);
+    expect(namedInForm(forms(card)[0])).toEqual(['q']);
+    expect(one(card, 'q')).toMatchObject({ tag: 'input', default_value: '王', max_length: MATCH_QUERY_CHARS });
+    expect(buttons(card).map((b) => [b.text.content, callbackValue(b)])).toEqual([
+      ['搜索', { action: NEED_MATCH_SEARCH_ACTION, id: 42, v: 3 }],
+      ['确认对接', { action: 'need.match', id: 42, v: 3, code: 'XQ2027-0001', q: '王' }],
+    ]);
+    const text = visibleText(card);
+    expect(text).toContain('专家库共 458 位专家，下拉框最多列出 100 位');
+    expect(text).toContain('搜索「王」：找到 3 位专家');
+    const none = matchCard(matchView({ experts: [], otherExperts: [], search: { pool: 458, query: NASTY } }));
+    expectValidCard(none);
+    expectEscaped(none, NASTY);
+    expect(forms(none).map((f) => f.name)).toEqual(['match_search']);
+    expect(visibleText(none)).toContain('的专家，请换个词搜索');
+    const unsearched = matchCard(matchView({ search: { pool: 458 } }));
+    expect(one(unsearched, 'q')).not.toHaveProperty('default_value');
+    expect(callbackValue(buttons(unsearched)[1])).toEqual({ action: 'need.match', id: 42, v: 3, code: 'XQ2027-0001' });
+  });
+
   it.each([
     ['Chinese', '名', '院'],
     ['emoji (four bytes each)', '😀', '🏫'],
@@ -442,6 +465,7 @@ describe('matchCard', () => {
         otherExperts: Array.from({ length: 140 }, (_, i) => long(i + 61)),
         note: longText(500, nameChar),
         errors: { expert: longSpecials(500), note: longSpecials(500) },
+        search: { pool: 100000, query: longText(MATCH_QUERY_CHARS, nameChar) },
       }),
     );
     expectValidCard(card);

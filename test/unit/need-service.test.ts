@@ -370,7 +370,7 @@ describe('ExpertService.upsert', () => {
 });
 
 describe('ExpertService.list', () => {
-  it('lists the tenant’s experts by name, optionally only those covering a field', async () => {
+  it('lists the tenant’s experts by name in pinyin order, optionally only those covering a field', async () => {
     await experts.upsert(TENANT, expertInput({ name: '赵六', fields: ['green'] }), ADMIN_A);
     await experts.upsert(TENANT, expertInput({ name: 'Li Wei', fields: ['digital', 'green'] }), ADMIN_A);
     await experts.upsert(TENANT, expertInput({ name: '王五', fields: ['rare-earth'] }), ADMIN_A);
@@ -378,8 +378,9 @@ describe('ExpertService.list', () => {
     const names = (list: Expert[]) => list.map((e) => e.name);
     const all = await experts.list(TENANT);
     expect(names(all)).toHaveLength(3);
-    expect(names(all)).toEqual([...names(all)].sort());
-    expect(names(await experts.list(TENANT, 'green')).sort()).toEqual(['Li Wei', '赵六'].sort());
+    // ICU's zh collation: Han by pinyin (wang before zhao, whatever the code points), then Latin.
+    expect(names(all)).toEqual(['王五', '赵六', 'Li Wei']);
+    expect(names(await experts.list(TENANT, 'green'))).toEqual(['赵六', 'Li Wei']);
     expect(names(await experts.list(TENANT, 'rare-earth'))).toEqual(['王五']);
     expect(await experts.list(TENANT, 'metallurgy')).toEqual([]);
     // A field is matched whole, not as a part of another.
@@ -393,6 +394,60 @@ describe('ExpertService.list', () => {
     expect(await experts.list(TENANT, 'rare-earth')).toEqual([]);
     expect(fieldsOf({ ...expert, fields: '{"a":1}' })).toEqual([]);
     expect(fieldsOf({ ...expert, fields: '["a", 2]' })).toEqual(['a']);
+  });
+});
+
+describe('ExpertService.find and page', () => {
+  beforeEach(async () => {
+    for (const [name, organisation, field] of [
+      ['张三', '内蒙古大学', 'green'],
+      ['王五', '包头钢铁研究院', 'rare-earth'],
+      ['Li Wei', '内蒙古工业大学', 'green'],
+      ['张小凡', '赤峰学院', 'rare-earth'],
+      ['阿木', '内蒙古大学', 'digital'],
+    ]) await experts.upsert(TENANT, expertInput({ name, organisation, fields: [field] }), ADMIN_A);
+    await experts.upsert(OTHER_TENANT, expertInput({ name: '张七' }), ADMIN_A);
+  });
+  const names = (list: Expert[]) => list.map((e) => e.name);
+
+  it('narrows by name or organisation (spaces and letter case aside) and by field, in pinyin order', async () => {
+    expect(names(await experts.find(TENANT))).toEqual(['阿木', '王五', '张三', '张小凡', 'Li Wei']);
+    expect(names(await experts.find(TENANT, { text: '张' }))).toEqual(['张三', '张小凡']);
+    expect(names(await experts.find(TENANT, { text: '内蒙古 大学' }))).toEqual(['阿木', '张三']);
+    expect(names(await experts.find(TENANT, { text: 'li wei' }))).toEqual(['Li Wei']);
+    expect(names(await experts.find(TENANT, { field: 'rare-earth', text: '张' }))).toEqual(['张小凡']);
+    expect(await experts.find(TENANT, { text: '钱' })).toEqual([]);
+  });
+
+  it('pages, clamping a page out of range to the pages there are', async () => {
+    expect(await experts.page(TENANT, {}, 0, 2).then((p) => ({ ...p, experts: names(p.experts) }))).toEqual({ experts: ['阿木', '王五'], total: 5, page: 0, pages: 3 });
+    expect(names((await experts.page(TENANT, {}, 2, 2)).experts)).toEqual(['Li Wei']);
+    expect((await experts.page(TENANT, {}, 99, 2)).page).toBe(2);
+    expect((await experts.page(TENANT, {}, -3, 2)).page).toBe(0);
+    expect(await experts.page(TENANT, { text: '钱' }, 0, 10)).toEqual({ experts: [], total: 0, page: 0, pages: 1 });
+  });
+});
+
+describe('ExpertService.update', () => {
+  it('changes an expert at the version seen, always to a new version; a second or stale update changes nothing', async () => {
+    const { expert } = await experts.upsert(TENANT, expertInput(), ADMIN_A);
+    // Same millisecond as the upsert: the new version is still a different one.
+    const done = await experts.update(TENANT, expert.id, expertInput({ name: '王 五', contact: 'wang@example.com', openId: 'ou_w' }), expert.updatedAt);
+    expect(done).toMatchObject({ outcome: 'updated', expert: { id: expert.id, name: '王 五', contact: 'wang@example.com', openId: 'ou_w', updatedAt: expert.updatedAt + 1 } });
+    const again = await experts.update(TENANT, expert.id, expertInput({ contact: 'other@example.com' }), expert.updatedAt);
+    expect(again).toMatchObject({ outcome: 'stale', expert: { contact: 'wang@example.com' } });
+    expect(await experts.update(TENANT, 9999, expertInput(), 0)).toEqual({ outcome: 'gone' });
+    expect(await experts.update(OTHER_TENANT, expert.id, expertInput(), expert.updatedAt + 1)).toEqual({ outcome: 'gone' });
+  });
+
+  it('refuses the name and organisation of another expert', async () => {
+    const a = (await experts.upsert(TENANT, expertInput({ name: '甲' }), ADMIN_A)).expert;
+    const b = (await experts.upsert(TENANT, expertInput({ name: '乙' }), ADMIN_A)).expert;
+    const clash = await experts.update(TENANT, a.id, expertInput({ name: '乙' }), a.updatedAt);
+    expect(clash).toMatchObject({ outcome: 'duplicate', other: { id: b.id } });
+    expect((await experts.get(TENANT, a.id))!.name).toBe('甲');
+    // Its own name and organisation are not a clash.
+    expect((await experts.update(TENANT, a.id, expertInput({ name: '甲', contact: 'jia@example.com' }), a.updatedAt)).outcome).toBe('updated');
   });
 });
 

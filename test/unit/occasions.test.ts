@@ -56,6 +56,7 @@ describe('the default schedule', () => {
       summaryReminderDaysAfter: [3, 7],
       summaryOverdueDaysAfter: 10,
       reviewNudgeWorkingDays: 2,
+      scanReminderDaysAfter: 3,
       weeklyWeekday: 1,
       weeklyHour: 9,
       digestUpcomingDays: 14,

@@ -294,6 +294,6 @@ describe('summaryResultCard for the centre', () => {
     const centre = visibleText(summaryResultCard(resultView({ forCentre: true })));
     expect(filer).toContain('活动照片、签到表可在与我的私聊中以图片或文件发给我。');
     expect(centre).not.toContain('私聊中');
-    expect(centre).toContain('申请人发给机器人的活动照片、签到表会转发到这里。');
+    expect(centre).toContain('申请人发来的活动照片、签到表会转发到这里。');
   });
 });

@@ -522,7 +522,11 @@ describe('overdueSummariesCard', () => {
     expect(visibleText(c)).toContain('结束已超过 10 天');
     expect(visibleText(c)).toContain('**SQ2027-0119** 某某公司19 · 鄂尔多斯市 · 2027-06-01 结束');
     expect(visibleText(c)).not.toContain('SQ2027-0120');
-    expectEscaped(c, NASTY_ORG, NO_MENTIONS);
+    expectEscaped(c, NASTY_ORG, ['<at id=all']);
+    // Issue 13 item 6: each line names its filer; that is the only mention, and nobody else's.
+    const mentions = list.match(/<at [^>]*>/g) ?? [];
+    expect(mentions).toHaveLength(20);
+    expect(new Set(mentions)).toEqual(new Set([`<at id=${apps[0].filerOpenId}>`]));
   });
 
   it('stays under 30 KB with the longest, most escaped names', () => {

@@ -144,6 +144,20 @@ export class Application {
   @Column({ name: 'cancelled_at', type: 'bigint', nullable: true, transformer: epochMs })
   cancelledAt!: number | null;
 
+  /** The expert team (issue 11, item 6): JSON array of { id, name } (see teamOf in application-record.ts). */
+  @Column({ name: 'team_experts', type: 'text', nullable: true })
+  teamExperts!: string | null;
+
+  /** The team's travel note (行程). */
+  @Column({ name: 'team_note', type: 'text', nullable: true })
+  teamNote!: string | null;
+
+  @Column({ name: 'team_by', type: 'varchar', length: 128, nullable: true })
+  teamBy!: string | null;
+
+  @Column({ name: 'team_at', type: 'bigint', nullable: true, transformer: epochMs })
+  teamAt!: number | null;
+
   @Column({ name: 'submitted_at', type: 'bigint', nullable: true, transformer: epochMs })
   submittedAt!: number | null;
 

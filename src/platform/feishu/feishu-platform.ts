@@ -4,6 +4,7 @@ import type { Logger } from '../../logger';
 import type { Readable } from 'node:stream';
 import { BotIdentity, ChatPlatform, OutboundMessage, PlatformError, ResourceTooLargeError, SendResult } from '../port';
 import { classifyFeishuError, fromFeishuCode } from './errors';
+import { FeishuCalendar } from './feishu-calendar';
 
 export interface FeishuPlatformOptions {
   appId: string;
@@ -38,7 +39,7 @@ export function toFeishuContent(message: Exclude<OutboundMessage, { type: 'forwa
  * The SDK logs whole axios errors, request headers and bearer token included. This logger
  * passes on only what is safe to keep.
  */
-function sdkLogger(logger: Logger) {
+export function sdkLogger(logger: Logger) {
   const safe = (args: unknown[]) =>
     args.map((a) => {
       if (axios.isAxiosError(a)) return { error: a.message, status: a.response?.status, code: (a.response?.data as any)?.code };
@@ -53,7 +54,7 @@ function sdkLogger(logger: Logger) {
 type SdkHttpInstance = NonNullable<ConstructorParameters<typeof lark.Client>[0]['httpInstance']>;
 
 /** An axios instance with a timeout; the SDK's default one waits forever on a hung connection. */
-function createHttp(timeoutMs: number): SdkHttpInstance {
+export function createHttp(timeoutMs: number): SdkHttpInstance {
   const http = axios.create({ timeout: timeoutMs });
   // The SDK expects its http instance to resolve with the body, as its default one does.
   http.interceptors.response.use((res) => (res.config as any)['$return_headers'] ? { data: res.data, headers: res.headers } : res.data);
@@ -76,6 +77,11 @@ export class FeishuPlatform implements ChatPlatform {
       logger: sdkLogger(opts.logger),
       loggerLevel: lark.LoggerLevel.warn,
     });
+  }
+
+  /** The calendar APIs over the same client and token (issue 13 item 5). */
+  calendar(): FeishuCalendar {
+    return new FeishuCalendar(this.client);
   }
 
   sendToChat(chatId: string, message: OutboundMessage, idempotencyKey: string): Promise<SendResult> {
@@ -101,6 +107,18 @@ export class FeishuPlatform implements ChatPlatform {
     await this.call(() =>
       this.client.im.v1.message.patch({ path: { message_id: messageId }, data: { content: JSON.stringify(card) } }),
     );
+  }
+
+  /**
+   * 应用内加急 on a message the bot sent (FEISHU.md §9): `PATCH /im/v1/messages/:id/urgent_app`.
+   * An open_id Feishu does not accept comes back in `invalid_user_id_list`: nobody was buzzed.
+   */
+  async urgentApp(messageId: string, openIds: string[]): Promise<void> {
+    const res = await this.call(() =>
+      this.client.im.v1.message.urgentApp({ path: { message_id: messageId }, params: { user_id_type: 'open_id' }, data: { user_id_list: openIds } }),
+    );
+    const invalid = (res.data?.invalid_user_id_list ?? []) as string[];
+    if (invalid.length >= openIds.length) throw new PlatformError(`urgent_app: Feishu refused every recipient (${invalid.join(', ')})`, { retryable: false });
   }
 
   async uploadImage(image: Buffer): Promise<string> {

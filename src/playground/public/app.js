@@ -50,6 +50,13 @@
     return chats;
   }
 
+  /** The people in a chat (a person picker offers them): a group's members, or the private chat's person. */
+  function membersOf(chatId) {
+    const g = state.groups.find((x) => x.chatId === chatId);
+    if (g) return g.members.map((k) => state.people.find((p) => p.key === k).openId);
+    return state.people.filter((p) => p.privateChatId === chatId).map((p) => p.openId);
+  }
+
   function currentChat() {
     return chatsOf(state.person).find((c) => c.chatId === state.chatId);
   }
@@ -128,6 +135,7 @@
           return p ? p.name : openId;
         },
         imageUrl: (key) => '/playground/images/' + encodeURIComponent(key),
+        members: () => membersOf(entry.chatId),
         act: (action, cs) => act(action, cs, entry.messageId),
         confirm: confirmDialog,
         afterMount: (fn) => mounts.push(fn),

@@ -3,7 +3,7 @@
  * textContent: no text from a card is ever parsed as HTML. Covers what the bot's cards use:
  * the header and its template colours, markdown (bold, <font color>, <at id>, links, "- " lists,
  * HTML numeric entities), hr, img, column_set, form with input / select_static /
- * multi_select_static / date_picker / picker_datetime, buttons (callback, form submit and reset,
+ * multi_select_static / select_person / date_picker / picker_datetime, buttons (callback, form submit and reset,
  * confirm) and the chart (VChart).
  */
 (function () {
@@ -165,6 +165,8 @@
         return select(c, ctx, state);
       case 'multi_select_static':
         return multiSelect(c, ctx, state);
+      case 'select_person':
+        return personSelect(c, ctx, state);
       case 'date_picker':
         return datePicker(c, ctx, state);
       case 'picker_datetime':
@@ -246,7 +248,7 @@
     return label(c, e);
   }
 
-  function select(c, ctx, state) {
+  function select(c, ctx, state, tag) {
     const e = el('select', 'card-select');
     e.name = String(c.name || '');
     const ph = el('option', '', textOf(c.placeholder) || '请选择');
@@ -264,11 +266,22 @@
     } else {
       // Outside a form a select calls back as soon as something is chosen.
       e.addEventListener('change', () => {
-        if (e.value !== '') ctx.act({ tag: 'select_static', value: callbackValue(c) || {}, option: e.value }, state.card);
+        if (e.value !== '') ctx.act({ tag: tag || 'select_static', value: callbackValue(c) || {}, option: e.value }, state.card);
       });
       state.card.controls.push(e);
     }
     return label(c, e);
+  }
+
+  /**
+   * 人员选择-单选: its options (open_ids), or, with none, the members of the chat the card is in,
+   * as Feishu offers them; the value sent is the person's open_id.
+   */
+  function personSelect(c, ctx, state) {
+    const given = Array.isArray(c.options) ? c.options.map((o) => String(o.value)) : [];
+    const ids = given.length ? given : ctx.members ? ctx.members() : [];
+    const options = ids.map((id) => ({ value: id, text: { tag: 'plain_text', content: ctx.nameOf ? ctx.nameOf(id) : id } }));
+    return select(Object.assign({}, c, { options: options }), ctx, state, 'select_person');
   }
 
   function multiSelect(c, ctx, state) {

@@ -114,7 +114,7 @@ function applicationWizard(deps: HandlerDeps, app?: Application, earlier?: Earli
       ? `修改申请 ${codeText(app)}：原来填写的内容都保留着，发送要修改的项目编号逐项修改，改完发送「提交」。` +
         (keeping ? `本申请首次提交于 ${keeping}，活动开始日期不早于原定日期的，${rules.leadDays} 日从首次提交之日算起。` : '')
       :
-      `请按《企业创新能力提升行动》通知要求逐项填写活动申请表（${KIND_NAMES['能力提升']}或对外交流活动）。活动需在 ${year} 年 ${ws[0]} 月 ${ws[1]} 日至 ${we[0]} 月 ${we[1]} 日之间举办，持续 ${days}，` +
+      `请按《关于开展${year}年内蒙古企业创新能力提升行动的通知》的要求逐项填写活动申请表（${KIND_NAMES['能力提升']}或对外交流活动）。活动需在 ${year} 年 ${ws[0]} 月 ${ws[1]} 日至 ${we[0]} 月 ${we[1]} 日之间举办，持续 ${days}，` +
       `申请需在活动开始 ${rules.leadDays} 日前提交${when}。`,
   };
 }

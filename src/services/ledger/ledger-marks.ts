@@ -1,0 +1,44 @@
+import type { EntityManager } from 'typeorm';
+import { LedgerEntry, type LedgerEntity } from '../../db/entities/ledger-entry.entity';
+
+/**
+ * Marks a record of the centre's 台账 as due to be written (issue 13 item 1). Services call it
+ * with the manager they write through, so inside `atomically` the mark commits with the change
+ * (a change that rolls back marks nothing; one that commits is never forgotten). Marking is one
+ * upsert and never waits for Bitable: the ledger worker writes the record later.
+ *
+ * Repeated changes coalesce: the row's `generation` goes up, and the worker writes the latest
+ * state once. A row being written right now stays `syncing`; the worker sees the newer
+ * generation when it finishes and leaves the row pending for another pass. A row waiting out a
+ * backoff keeps its time (an outage is not hammered by every click); a synced or failed one is
+ * due at once. `now` is the change's instant (the record's 最近更新). Marks are kept even when no Base is configured, so turning the 台账 on later
+ * loses nothing (and `npm run job -- ledger-sync --full` writes everything anyway).
+ */
+export async function markLedger(manager: EntityManager, tenantKey: string, entity: LedgerEntity, entityId: number, now: number): Promise<void> {
+  await manager
+    .createQueryBuilder()
+    .insert()
+    .into(LedgerEntry)
+    .values({
+      tenantKey,
+      entity,
+      entityId,
+      status: 'pending',
+      generation: 1,
+      syncedGeneration: 0,
+      attempts: 0,
+      // Due at once, whatever the caller's clock (`npm run job --now` marks as of its own
+      // instant): backoffs are set by the writer, on its clock.
+      nextAttemptAt: 0,
+      changedAt: now,
+    })
+    .onConflict(
+      `("entity", "entity_id") DO UPDATE SET ` +
+        `"generation" = "ledger_queue"."generation" + 1, ` +
+        `"changed_at" = excluded."changed_at", ` +
+        `"next_attempt_at" = CASE WHEN "ledger_queue"."status" IN ('synced', 'failed') THEN excluded."next_attempt_at" ELSE "ledger_queue"."next_attempt_at" END, ` +
+        `"attempts" = CASE WHEN "ledger_queue"."status" IN ('synced', 'failed') THEN 0 ELSE "ledger_queue"."attempts" END, ` +
+        `"status" = CASE WHEN "ledger_queue"."status" = 'syncing' THEN 'syncing' ELSE 'pending' END`,
+    )
+    .execute();
+}

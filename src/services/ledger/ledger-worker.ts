@@ -1,0 +1,372 @@
+import { createHash } from 'node:crypto';
+import { DataSource, In, LessThanOrEqual, Not, Repository } from 'typeorm';
+import { Application } from '../../db/entities/application.entity';
+import { LedgerEntry, type LedgerEntity } from '../../db/entities/ledger-entry.entity';
+import { Need } from '../../db/entities/need.entity';
+import { ReportSubmission } from '../../db/entities/report-submission.entity';
+import { ReportTask } from '../../db/entities/report-task.entity';
+import type { Logger } from '../../logger';
+import { BitableClient, CODE_RECORD_NOT_FOUND, FIELD_TYPE, type FieldValue } from '../../platform/feishu/bitable-client';
+import { PlatformError } from '../../platform/port';
+import { claim, releaseExpired } from '../leases';
+import { RateLimiter } from '../rate-limiter';
+import { decideRetry, type RetryPolicy } from '../retry-policy';
+import { markLedger } from './ledger-marks';
+import { LEDGER_TABLES, type LedgerTable } from './ledger-tables';
+
+/**
+ * Writes the 台账 (issue 13 item 1): takes due rows of `ledger_queue` one at a time, reads the
+ * record's current state from the database and creates or updates it in the Base. Like the
+ * outbox: a row is claimed with a lease (a crashed writer's rows come back), retried with
+ * exponential backoff (a Bitable outage pauses the whole queue for the backoff, and nothing is
+ * lost: the rows stay pending), rate-limited, one write at a time (Bitable reports concurrent
+ * writes to one table as failures). A record is created with a `client_token` derived from the
+ * Base, table and entity, so a create whose answer was lost returns the same record when tried
+ * again instead of making a second one.
+ *
+ * On start it finds (or creates) its three tables and their fields in the configured Base; what
+ * it cannot find or make is listed in `problems()` (logged, and shown by `台账`), and fields of
+ * the wrong type are left out of the writes.
+ */
+
+export interface LedgerOptions {
+  pollIntervalMs: number;
+  leaseMs: number;
+  /** Bitable calls per second, at most. */
+  perSecond: number;
+  /** How often tables and fields are checked again while something is missing. */
+  recheckMs: number;
+  retry: RetryPolicy;
+  /** Rows taken per pass. */
+  batch: number;
+}
+
+export const DEFAULT_LEDGER_OPTIONS: LedgerOptions = {
+  pollIntervalMs: 5000,
+  leaseMs: 60_000,
+  perSecond: 5,
+  recheckMs: 5 * 60_000,
+  retry: { baseDelayMs: 2000, maxDelayMs: 10 * 60_000, maxAttempts: 30 },
+  batch: 50,
+};
+
+interface ReadyTable {
+  spec: LedgerTable;
+  tableId: string;
+  /** Fields that exist with the right type: only these are written. */
+  writable: ReadonlySet<string>;
+}
+
+export interface LedgerState {
+  pending: number;
+  failed: number;
+  synced: number;
+  problems: string[];
+}
+
+const TYPE_WORDS: Record<number, string> = { 1: '文本', 2: '数字', 3: '单选', 4: '多选', 5: '日期', 7: '复选框' };
+
+/** The client_token of a record's create: a UUIDv4-shaped digest, the same on every retry. */
+export function clientTokenOf(appToken: string, tableId: string, entity: LedgerEntity, entityId: number, salt = ''): string {
+  const h = createHash('sha256').update(`${appToken}/${tableId}/${entity}:${entityId}${salt}`).digest('hex');
+  const variant = ((parseInt(h[16], 16) & 0x3) | 0x8).toString(16);
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-${variant}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+export class LedgerWorker {
+  private readonly repo: Repository<LedgerEntry>;
+  private readonly limiter: RateLimiter;
+  private tables: Map<LedgerEntity, ReadyTable> | undefined;
+  private problemList: string[] = [];
+  private checkedAt = 0;
+  private pausedUntil = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private passing: Promise<number> | undefined;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly client: BitableClient,
+    readonly appToken: string,
+    private readonly timezone: string,
+    private readonly logger: Logger,
+    private readonly opts: LedgerOptions = DEFAULT_LEDGER_OPTIONS,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.repo = ds.getRepository(LedgerEntry);
+    this.limiter = new RateLimiter(opts.perSecond, opts.perSecond);
+  }
+
+  /** What is missing in the Base (in Chinese: `台账` shows it), empty when all is well. */
+  problems(): string[] {
+    return [...this.problemList];
+  }
+
+  start(): void {
+    this.running = true;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    await this.passing?.catch(() => undefined);
+  }
+
+  private schedule(ms: number): void {
+    if (!this.running) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.runPass().finally(() => this.schedule(this.opts.pollIntervalMs));
+    }, ms);
+  }
+
+  private runPass(): Promise<number> {
+    if (!this.passing) {
+      this.passing = this.pass()
+        .catch((err) => {
+          this.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'ledger: pass failed');
+          return 0;
+        })
+        .finally(() => (this.passing = undefined));
+    }
+    return this.passing;
+  }
+
+  /**
+   * Finds the three tables (creating what is missing) and their fields (adding what is
+   * missing). True when at least one table can be written.
+   */
+  async ensureTables(): Promise<boolean> {
+    const problems: string[] = [];
+    const ready = new Map<LedgerEntity, ReadyTable>();
+    let existing: Array<{ tableId: string; name: string }>;
+    try {
+      await this.slot();
+      existing = await this.client.listTables(this.appToken);
+    } catch (err) {
+      this.problemList = [`无法读取多维表格（${this.appToken}）的数据表：${describe(err)}。请确认应用已开通 bitable:app 权限，并已被添加为该多维表格的协作者（可编辑）。`];
+      this.tables = undefined;
+      this.checkedAt = this.now();
+      this.logger.warn({ problems: this.problemList }, 'ledger: the Base cannot be read');
+      return false;
+    }
+    for (const spec of LEDGER_TABLES) {
+      const found = existing.find((t) => t.name === spec.name);
+      if (!found) {
+        try {
+          await this.slot();
+          const tableId = await this.client.createTable(this.appToken, spec.name, spec.fields);
+          this.logger.info({ table: spec.name, tableId }, 'ledger: table created');
+          ready.set(spec.entity, { spec, tableId, writable: new Set(spec.fields.map((f) => f.name)) });
+        } catch (err) {
+          problems.push(`缺少数据表「${spec.name}」，创建失败：${describe(err)}`);
+        }
+        continue;
+      }
+      try {
+        await this.slot();
+        const fields = await this.client.listFields(this.appToken, found.tableId);
+        const writable = new Set<string>();
+        for (const f of spec.fields) {
+          const have = fields.find((x) => x.name === f.name);
+          if (have && have.type === FIELD_TYPE[f.type]) {
+            writable.add(f.name);
+          } else if (have) {
+            problems.push(`数据表「${spec.name}」的字段「${f.name}」类型为${TYPE_WORDS[have.type] ?? have.type}，应为${TYPE_WORDS[FIELD_TYPE[f.type]]}（该字段暂不写入，请修改类型或删除后由机器人重建）`);
+          } else {
+            try {
+              await this.slot();
+              await this.client.createField(this.appToken, found.tableId, f);
+              writable.add(f.name);
+              this.logger.info({ table: spec.name, field: f.name }, 'ledger: field added');
+            } catch (err) {
+              problems.push(`数据表「${spec.name}」缺少字段「${f.name}」（${TYPE_WORDS[FIELD_TYPE[f.type]]}），添加失败：${describe(err)}`);
+            }
+          }
+        }
+        ready.set(spec.entity, { spec, tableId: found.tableId, writable });
+      } catch (err) {
+        problems.push(`无法读取数据表「${spec.name}」的字段：${describe(err)}`);
+      }
+    }
+    this.tables = ready;
+    this.problemList = problems;
+    this.checkedAt = this.now();
+    if (problems.length) this.logger.warn({ problems }, 'ledger: the Base is not as the 台账 needs it');
+    else this.logger.info({ tables: [...ready.values()].map((t) => `${t.spec.name}=${t.tableId}`) }, 'ledger: tables ready');
+    return ready.size > 0;
+  }
+
+  /**
+   * One pass over the due rows: returns how many records were written. Stops early while
+   * Bitable is failing (the queue pauses for the backoff).
+   */
+  async pass(): Promise<number> {
+    const now = this.now();
+    if (now < this.pausedUntil) return 0;
+    // Checked again while something is missing: every recheckMs, or every 30 s at most while
+    // the Base cannot be read at all (a wrong token, no permission yet, a network failure).
+    const since = now - this.checkedAt;
+    const stale = this.tables
+      ? this.problemList.length > 0 && since >= this.opts.recheckMs
+      : this.checkedAt === 0 || since >= Math.min(this.opts.recheckMs, 30_000);
+    if (stale && !(await this.ensureTables())) return 0;
+    if (!this.tables || this.tables.size === 0) return 0;
+    await releaseExpired(this.repo, { from: 'syncing', to: 'pending' }, now);
+    const due = await this.repo.find({
+      where: { status: 'pending', nextAttemptAt: LessThanOrEqual(now), entity: In([...this.tables.keys()]) },
+      order: { nextAttemptAt: 'ASC', id: 'ASC' },
+      take: this.opts.batch,
+    });
+    let written = 0;
+    for (const row of due) {
+      if (!this.running) break;
+      const result = await this.syncOne(row.id);
+      if (result === 'written') written += 1;
+      if (result === 'paused') break;
+    }
+    return written;
+  }
+
+  private async syncOne(id: number): Promise<'written' | 'skipped' | 'retry' | 'paused' | 'failed'> {
+    const queued = await this.repo.findOneBy({ id });
+    if (!queued) return 'skipped';
+    const table = this.tables?.get(queued.entity);
+    if (!table) return 'skipped';
+    await this.slot();
+    const now = this.now();
+    if (!(await claim(this.repo, id, { from: 'pending', to: 'syncing' }, now + this.opts.leaseMs, now))) return 'skipped';
+    const row = await this.repo.findOneByOrFail({ id });
+    const generation = row.generation;
+    try {
+      const all = await table.spec.read(this.ds.manager, row.entityId, { timezone: this.timezone, changedAt: row.changedAt });
+      let recordId = row.appToken === this.appToken && row.tableId === table.tableId ? row.recordId : null;
+      if (all) {
+        const fields = Object.fromEntries(Object.entries(all).filter(([k]) => table.writable.has(k))) as Record<string, FieldValue>;
+        recordId = await this.write(table, row, recordId, fields);
+      }
+      await this.repo
+        .createQueryBuilder()
+        .update()
+        .set({
+          status: () => `CASE WHEN generation = ${Number(generation)} THEN 'synced' ELSE 'pending' END`,
+          syncedGeneration: generation,
+          appToken: all ? this.appToken : row.appToken,
+          tableId: all ? table.tableId : row.tableId,
+          recordId: all ? recordId : row.recordId,
+          attempts: 0,
+          lastError: null,
+          leaseUntil: null,
+          syncedAt: this.now(),
+          nextAttemptAt: this.now(),
+        } as any)
+        .where('id = :id AND status = :syncing', { id, syncing: 'syncing' })
+        .execute();
+      return all ? 'written' : 'skipped';
+    } catch (err) {
+      const error = err instanceof PlatformError ? err : new PlatformError(err instanceof Error ? err.message : String(err), { retryable: true });
+      const decision = decideRetry(error, row.attempts, this.opts.retry);
+      const lastError = error.message.slice(0, 1000);
+      if (decision.retry) {
+        await this.repo.update({ id, status: 'syncing' }, { status: 'pending', nextAttemptAt: this.now() + decision.delayMs, leaseUntil: null, lastError });
+        this.logger.warn({ entity: row.entity, entityId: row.entityId, attempts: row.attempts, retryInMs: decision.delayMs, err: lastError }, 'ledger: write failed, will retry');
+        // Bitable is down or throttling: the whole queue waits, not just this row.
+        this.pausedUntil = this.now() + decision.delayMs;
+        return 'paused';
+      }
+      await this.repo.update({ id, status: 'syncing' }, { status: 'failed', leaseUntil: null, lastError });
+      this.logger.error({ entity: row.entity, entityId: row.entityId, err: lastError, reason: decision.reason }, 'ledger: write failed for good');
+      return 'failed';
+    }
+  }
+
+  private async write(table: ReadyTable, row: LedgerEntry, recordId: string | null, fields: Record<string, FieldValue>): Promise<string> {
+    if (recordId) {
+      try {
+        await this.client.updateRecord(this.appToken, table.tableId, recordId, fields);
+        return recordId;
+      } catch (err) {
+        if (!(err instanceof PlatformError) || err.info.code !== CODE_RECORD_NOT_FOUND) throw err;
+        // Deleted by hand in the Base: written anew, under a token of its own.
+        this.logger.warn({ entity: row.entity, entityId: row.entityId, recordId }, 'ledger: record gone from the Base, writing it again');
+        await this.slot();
+        return this.client.createRecord(this.appToken, table.tableId, fields, clientTokenOf(this.appToken, table.tableId, row.entity, row.entityId, `:${recordId}`));
+      }
+    }
+    return this.client.createRecord(this.appToken, table.tableId, fields, clientTokenOf(this.appToken, table.tableId, row.entity, row.entityId));
+  }
+
+  /** Waits for a slot of the rate limit. */
+  private async slot(): Promise<void> {
+    for (;;) {
+      const wait = this.limiter.tryAcquire('bitable', Date.now());
+      if (wait === 0) return;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+
+  /**
+   * Marks every submitted application, every need and every report submission due (the full
+   * rebuild of `npm run job -- ledger-sync --full`); records already written are updated, the
+   * others created. Returns how many were marked.
+   */
+  async markAll(): Promise<number> {
+    const em = this.ds.manager;
+    const now = this.now();
+    let n = 0;
+    const apps = await em.getRepository(Application).find({ select: { id: true, tenantKey: true }, where: { status: Not('草稿') } });
+    for (const a of apps) await markLedger(em, a.tenantKey, 'application', a.id, now), (n += 1);
+    const needs = await em.getRepository(Need).find({ select: { id: true, tenantKey: true } });
+    for (const x of needs) await markLedger(em, x.tenantKey, 'need', x.id, now), (n += 1);
+    const tasks = new Map((await em.getRepository(ReportTask).find({ select: { id: true, tenantKey: true } })).map((t) => [t.id, t.tenantKey]));
+    const subs = await em.getRepository(ReportSubmission).find({ select: { id: true, taskId: true } });
+    for (const s of subs) {
+      const tenantKey = tasks.get(s.taskId);
+      if (tenantKey) await markLedger(em, tenantKey, 'report', s.id, now), (n += 1);
+    }
+    return n;
+  }
+
+  /**
+   * Runs passes until nothing due is left or `deadline` (ms, real clock) has passed, waiting
+   * out backoffs in between (`npm run job -- ledger-sync`).
+   */
+  async drain(deadline: number): Promise<void> {
+    this.running = true;
+    try {
+      while (Date.now() < deadline) {
+        await this.runPass();
+        const state = await this.state();
+        if (state.pending === 0) return;
+        await new Promise((r) => setTimeout(r, Math.min(this.opts.pollIntervalMs, Math.max(50, deadline - Date.now()))));
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** The queue's counts and what is missing in the Base. */
+  async state(): Promise<LedgerState> {
+    const rows: Array<{ status: string; n: string | number }> = await this.repo
+      .createQueryBuilder('l')
+      .select('l.status', 'status')
+      .addSelect('COUNT(*)', 'n')
+      .groupBy('l.status')
+      .getRawMany();
+    const count = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
+    return { pending: count('pending') + count('syncing'), failed: count('failed'), synced: count('synced'), problems: this.problems() };
+  }
+}
+
+function describe(err: unknown): string {
+  if (err instanceof PlatformError) {
+    const { code, status } = err.info;
+    if (code === 1254302 || code === 91403 || status === 403) return `没有权限（${code ?? status}）`;
+    if (code === 1254040) return `找不到该多维表格（${code}），请检查 FEISHU_BITABLE_APP_TOKEN`;
+    return err.message;
+  }
+  return err instanceof Error ? err.message : String(err);
+}
