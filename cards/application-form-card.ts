@@ -1,15 +1,14 @@
-import { ACTIVITY_KINDS, ACTIVITY_MENU, activityLabel, DEFAULT_KIND, KIND_NAMES } from '../src/domain/activity-menu';
-import { APPLICATION_FIELDS, FIELD_LABELS, type ApplicationField } from '../src/domain/application-fields';
+import type { ApplicationField } from '../src/domain/application-fields';
 import type { ApplicationRules } from '../src/domain/application-rule-config';
 import type { ApplicationErrors } from '../src/domain/application-rules';
-import { parseFeishuDate } from '../src/domain/calendar';
-import { REGIONS } from '../src/domain/regions';
+import { applicationFormSpec } from '../src/forms/application-form';
 import { card, CardElement, CardJson, markdown, note } from './card-kit';
-import { errorBanner, fieldBlock, form, multiSelectStatic, plainText, selectStatic, submitButton, textInput } from './form-kit';
+import { errorBanner, form, specFields, submitButton } from './form-kit';
 
 /**
- * The application form (申请表) as a card: the notice's fields under the contract's component
- * names, each with a placeholder saying what is expected. A returned form carries every value
+ * The application form (申请表) as a card, rendered from its description (src/forms/
+ * application-form.ts): the notice's fields under the contract's component names, each with a
+ * placeholder saying what is expected. A returned form carries every value
  * as it was typed and each problem directly under its field.
  *
  * No field is `required` on the client: the server checks everything and says what is missing
@@ -40,59 +39,6 @@ export interface ApplicationFormView {
 
 export const SUBMIT_ACTION = 'application.submit';
 
-const PLACEHOLDERS: Readonly<Record<ApplicationField, string>> = {
-  kind: '请选择活动类别',
-  org_name: '与公章一致的单位全称',
-  region: '请选择活动所在盟市',
-  venue: '如：包头稀土高新区某某园区报告厅',
-  start_date: '请选择开始日期',
-  end_date: '请选择结束日期（1–3 天）',
-  headcount: '预计参加活动的总人数，只填数字',
-  core_count: '其中第（2）（3）类人员人数，只填数字；对外交流活动可不填',
-  enterprise_count: '参加活动的企业数，只填数字；对外交流活动可不填',
-  key_industry_count: '其中属于自治区十大产业的企业数，只填数字；对外交流活动可不填',
-  audience: '参加人员的单位和岗位，如：园区企业研发负责人、工程师、一线职工',
-  needs: '企业在技术、人才、政策等方面希望专家解决的问题',
-  topics: '从通知的活动内容中选择，可多选；须与活动类别一致',
-  contact_name: '联系人姓名',
-  mobile: '11 位手机号码',
-  email: '如：name@example.com',
-  remarks: '选填',
-};
-
-const MULTILINE: ReadonlySet<ApplicationField> = new Set(['audience', 'needs', 'remarks']);
-
-const HINTS: Partial<Record<ApplicationField, (rules: ApplicationRules) => string>> = {
-  core_count: (r) =>
-    `活动对象分三类：（1）盟市科协系统企业相关部门负责人；（2）已建园企科协负责人；（3）企业科研管理人员、科技工程师、一线产业工人等。企业创新能力提升活动中（2）（3）类人员需占 ${r.corePercent}% 以上。`,
-  key_industry_count: (r) => `企业创新能力提升活动中，自治区十大产业企业需占参与企业总数的 ${r.keyIndustryPercent}% 以上。`,
-  topics: () =>
-    '以专题讲座、互动交流、考察调研开头的内容属于企业创新能力提升活动，以「对外交流活动」开头的属于对外交流活动；请选择与活动类别一致的内容。',
-};
-
-/**
- * The longest value each input takes, as the server's rules allow (application-rule-config.ts
- * for the texts): a counter on the client instead of an error after submitting. Counts and the
- * mobile get room for what people type around the digits (full-width digits, spaces, +86).
- */
-function maxLengthOf(field: ApplicationField, rules: ApplicationRules): number {
-  switch (field) {
-    case 'org_name':
-    case 'venue':
-    case 'audience':
-    case 'needs':
-    case 'contact_name':
-    case 'email':
-    case 'remarks':
-      return rules.maxLength[field];
-    case 'mobile':
-      return 20;
-    default:
-      // headcount and the other counts: at most maxHeadcount, with a little room.
-      return String(rules.maxHeadcount).length + 2;
-  }
-}
-
 export function applicationFormCard(view: ApplicationFormView): CardJson {
   const { rules } = view;
   const errors = view.errors ?? {};
@@ -120,15 +66,7 @@ export function applicationFormCard(view: ApplicationFormView): CardJson {
   }
   if (errorCount > 0) elements.push(errorBanner(errorCount));
 
-  const fields: CardElement[] = APPLICATION_FIELDS.flatMap((field) =>
-    fieldBlock({
-      label: FIELD_LABELS[field],
-      optional: field === 'remarks',
-      component: component(field, view.values[field], rules),
-      hint: HINTS[field]?.(rules),
-      error: errors[field],
-    }),
-  );
+  const fields: CardElement[] = specFields(applicationFormSpec(rules), view.values, errors);
   fields.push(
     submitButton({ name: 'submit', text: view.mode === 'edit' ? '提交修改' : '提交申请', value: { action: SUBMIT_ACTION, ...view.target } }),
   );
@@ -144,48 +82,4 @@ export function applicationFormCard(view: ApplicationFormView): CardJson {
     summary: errorCount > 0 ? `申请表有 ${errorCount} 项需要修改` : title,
     elements,
   });
-}
-
-function component(field: ApplicationField, value: string | string[] | undefined, rules: ApplicationRules): CardElement {
-  const single = typeof value === 'string' ? value : undefined;
-  const placeholder = PLACEHOLDERS[field];
-  switch (field) {
-    case 'kind':
-      return selectStatic({
-        name: field,
-        placeholder,
-        options: ACTIVITY_KINDS.map((k) => ({ value: k, label: KIND_NAMES[k] })),
-        // A new form starts as the common kind; a form sent back keeps what was chosen.
-        value: single || DEFAULT_KIND,
-      });
-    case 'region':
-      return selectStatic({ name: field, placeholder, options: REGIONS.map((r) => ({ value: r, label: r })), value: single });
-    case 'start_date':
-    case 'end_date': {
-      const date = single ? parseFeishuDate(single) : undefined;
-      return {
-        tag: 'date_picker',
-        name: field,
-        required: false,
-        width: 'fill',
-        placeholder: plainText(placeholder),
-        ...(date ? { initial_date: date } : {}),
-      };
-    }
-    case 'topics':
-      return multiSelectStatic({
-        name: field,
-        placeholder,
-        options: ACTIVITY_MENU.map((o) => ({ value: o.value, label: activityLabel(o) })),
-        values: Array.isArray(value) ? value : single ? [single] : [],
-      });
-    default:
-      return textInput({
-        name: field,
-        placeholder,
-        maxLength: maxLengthOf(field, rules),
-        multiline: MULTILINE.has(field) ? { rows: 3, maxRows: 8 } : undefined,
-        value: single,
-      });
-  }
 }

@@ -1,5 +1,7 @@
 import { CardElement, markdown, note } from './card-kit';
 import { escapeMarkdown } from './markdown';
+import { parseFeishuDate } from '../src/domain/calendar';
+import { listOf, type FieldSpec, type FormSpec } from '../src/forms/form-spec';
 
 /**
  * Builders for the pieces every form card repeats: a field's label, component, hint and error
@@ -124,4 +126,36 @@ export function textInput({ name, placeholder, maxLength, multiline, value }: Te
     ...(multiline ? { input_type: 'multiline_text', rows: multiline.rows, auto_resize: true, ...(multiline.maxRows ? { max_rows: multiline.maxRows } : {}) } : {}),
     ...(typeof value === 'string' && value ? { default_value: value } : {}),
   };
+}
+
+/** A described field's component (src/forms): the same JSON the hand-written cards built. */
+export function specComponent(field: FieldSpec, value: string | string[] | undefined): CardElement {
+  const single = typeof value === 'string' ? value : undefined;
+  const { name, placeholder, input } = field;
+  switch (input.kind) {
+    case 'select':
+      return selectStatic({ name, placeholder, options: input.options, value: single?.trim() || input.initial });
+    case 'multiselect':
+      return multiSelectStatic({ name, placeholder, options: input.options, values: value === undefined && input.initial ? input.initial : listOf(value) });
+    case 'date': {
+      const date = single ? parseFeishuDate(single) : undefined;
+      return { tag: 'date_picker', name, required: false, width: 'fill', placeholder: plainText(placeholder), ...(date ? { initial_date: date } : {}) };
+    }
+    case 'datetime': {
+      const at = /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2})/.exec(single ?? '')?.[1];
+      return { tag: 'picker_datetime', name, required: false, width: 'fill', placeholder: plainText(placeholder), ...(at ? { initial_datetime: at } : {}) };
+    }
+    case 'text':
+      return textInput({ name, placeholder, maxLength: input.maxLength, multiline: input.multiline, value: single });
+  }
+}
+
+/**
+ * A described form's fields as card blocks, in its order: label (escaped), （选填） for optional
+ * fields, the component prefilled with `values`, the hint and the field's error.
+ */
+export function specFields(spec: Pick<FormSpec<unknown>, 'fields'>, values: Readonly<Record<string, string | string[] | undefined>>, errors: Readonly<Record<string, string | undefined>> = {}): CardElement[] {
+  return spec.fields.flatMap((field) =>
+    fieldBlock({ label: escapeMarkdown(field.label), optional: field.optional === true, component: specComponent(field, values[field.name]), hint: field.hint, error: errors[field.name] }),
+  );
 }

@@ -3,9 +3,9 @@ import type { Need } from '../src/db/entities/need.entity';
 import { formatInstant } from '../src/domain/calendar';
 import { mention } from './application-cards';
 import { buttonRow, card, CardElement, CardJson, divider, HeaderColour, markdown, note } from './card-kit';
-import { errorBanner, errorLine, fieldBlock, form, type Option, plainText, selectStatic, submitButton, textInput } from './form-kit';
+import { errorBanner, errorLine, form, type Option, plainText, specFields, submitButton } from './form-kit';
 import { clip, escapeClipped, escapeMarkdown } from './markdown';
-import { NEED_LIMITS } from '../src/domain/need-rules';
+import { needFormSpec } from '../src/forms/need-form';
 
 /**
  * Cards for enterprise needs (企业需求): the filing form, the need's card (with the centre's
@@ -55,27 +55,6 @@ export interface NeedFormView {
   labels: Record<NeedField, string>;
 }
 
-const NEED_PLACEHOLDERS: Readonly<Record<NeedField, string>> = {
-  enterprise_name: '与营业执照一致的企业全称',
-  region: '请选择企业所在盟市',
-  industry: '请选择企业所属行业',
-  need_type: '请选择需求类型',
-  description: '遇到的技术难题或需要的支持，越具体越好（10–1000 字）',
-  contact_name: '联系人姓名',
-  mobile: '11 位手机号码，专家将通过它与您联系',
-};
-
-/**
- * The client stops typing at max_length: what the rules allow (need-rules.ts), so nobody types
- * 200 characters to be told 100. The mobile has room for spaces and +86.
- */
-const NEED_MAX_LENGTH: Partial<Record<NeedField, number>> = {
-  enterprise_name: NEED_LIMITS.enterprise_name.max,
-  description: NEED_LIMITS.description.max,
-  contact_name: NEED_LIMITS.contact_name.max,
-  mobile: 20,
-};
-
 export function needFormCard(view: NeedFormView): CardJson {
   const errors = view.errors ?? {};
   const errorCount = NEED_FORM_FIELDS.filter((f) => errors[f]).length;
@@ -84,9 +63,8 @@ export function needFormCard(view: NeedFormView): CardJson {
   ];
   if (errorCount > 0) elements.push(errorBanner(errorCount));
 
-  const fields: CardElement[] = NEED_FORM_FIELDS.flatMap((field) =>
-    fieldBlock({ label: escapeMarkdown(view.labels[field]), component: needComponent(field, view), error: errors[field] }),
-  );
+  const spec = needFormSpec({ regions: view.regions, industries: view.industries, needTypes: view.needTypes, labels: view.labels });
+  const fields: CardElement[] = specFields(spec, view.values, errors);
   fields.push(submitButton({ name: 'submit', text: '提交需求', value: { action: NEED_SUBMIT_ACTION, form: view.token } }));
   elements.push(form('need_form', fields));
   elements.push(note('提交后会得到需求编号（如 XQ2027-0001），发送「查询 编号」可查看对接进展。'));
@@ -97,28 +75,6 @@ export function needFormCard(view: NeedFormView): CardJson {
     summary: errorCount > 0 ? `需求表有 ${errorCount} 项需要修改` : '企业需求登记',
     elements,
   });
-}
-
-function needComponent(field: NeedField, view: NeedFormView): CardElement {
-  const value = typeof view.values[field] === 'string' ? view.values[field] : undefined;
-  const placeholder = NEED_PLACEHOLDERS[field];
-  const asOptions = (list: readonly string[]): Option[] => list.map((v) => ({ value: v, label: v }));
-  switch (field) {
-    case 'region':
-      return selectStatic({ name: field, placeholder, options: asOptions(view.regions), value });
-    case 'industry':
-      return selectStatic({ name: field, placeholder, options: view.industries, value });
-    case 'need_type':
-      return selectStatic({ name: field, placeholder, options: asOptions(view.needTypes), value });
-    default:
-      return textInput({
-        name: field,
-        placeholder,
-        maxLength: NEED_MAX_LENGTH[field] ?? 1000,
-        multiline: field === 'description' ? { rows: 4, maxRows: 10 } : undefined,
-        value,
-      });
-  }
 }
 
 /** The note box of the admin and matching forms: two rows, growing with the text. */

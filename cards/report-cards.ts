@@ -3,7 +3,8 @@ import type { ReportTask } from '../src/db/entities/report-task.entity';
 import { formatInstant } from '../src/domain/calendar';
 import { REPORT_EXPECTS, REPORT_LIMITS, type ReportExpects, type ReportTaskField } from '../src/domain/report-rules';
 import { button, buttonRow, card, CardElement, CardJson, divider, markdown, note } from './card-kit';
-import { errorBanner, fieldBlock, form, multiSelectStatic, plainText, selectStatic, submitButton, textInput } from './form-kit';
+import { errorBanner, fieldBlock, form, multiSelectStatic, plainText, selectStatic, specFields, submitButton, textInput } from './form-kit';
+import { reportSubmitFormSpec, reportTaskFormSpec } from '../src/forms/report-form';
 import { escapeClipped, escapeMarkdown } from './markdown';
 import { atMentions } from './mentions';
 
@@ -29,28 +30,7 @@ export function reportTaskFormCard(view: ReportTaskFormView): CardJson {
   const count = Object.keys(errors).length;
   const deadline = /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2})/.exec(v.deadline ?? '')?.[1];
   const fields: CardElement[] = [
-    ...fieldBlock({ label: '任务名称', component: textInput({ name: 'title', placeholder: `如：2026 年落实情况报告（不超过 ${REPORT_LIMITS.title} 字）`, maxLength: REPORT_LIMITS.title, value: v.title }), error: errors.title }),
-    ...fieldBlock({
-      label: '报送要求',
-      component: textInput({ name: 'description', placeholder: '要报送什么、格式和注意事项', maxLength: REPORT_LIMITS.description, multiline: { rows: 3, maxRows: 8 }, value: v.description }),
-      error: errors.description,
-    }),
-    ...fieldBlock({
-      label: '截止时间',
-      component: { tag: 'picker_datetime', name: 'deadline', required: false, width: 'fill', placeholder: plainText('请选择截止日期和时间'), ...(deadline ? { initial_datetime: deadline } : {}) },
-      error: errors.deadline,
-    }),
-    ...fieldBlock({
-      label: '报送的盟市',
-      component: multiSelectStatic({ name: 'regions', placeholder: '默认全部 14 个盟市', options: view.regions.map((r) => ({ value: r, label: r })), values: v.regions ?? view.regions }),
-      hint: '只有已绑定工作群的盟市能在群里收到任务和提醒。',
-      error: errors.regions,
-    }),
-    ...fieldBlock({
-      label: '报送形式',
-      component: selectStatic({ name: 'expects', placeholder: '请选择', options: Object.entries(REPORT_EXPECTS).map(([value, label]) => ({ value, label })), value: v.expects ?? 'both' }),
-      error: errors.expects,
-    }),
+    ...specFields(reportTaskFormSpec(view.regions), { title: v.title, description: v.description, deadline: v.deadline, regions: v.regions, expects: v.expects }, errors),
     submitButton({ name: 'publish', text: '发布报送任务', value: { action: REPORT_PUBLISH_ACTION, form: view.token } }),
   ];
   const elements: CardElement[] = [];
@@ -92,12 +72,7 @@ export function reportSubmitFormCard(view: { task: ReportTask; code: string; tim
   if (view.previous) elements.push(note(`${escapeMarkdown(view.region)}已于 ${formatInstant(view.previous.submittedAt, view.timezone)} 提交过（第 ${view.previous.times} 次），再次提交会替换文字内容，已发送的文件保留。`));
   elements.push(
     form('report_submit_form', [
-      ...fieldBlock({
-        label: `报送内容（${escapeMarkdown(view.region)}）`,
-        optional: expects === 'file',
-        component: textInput({ name: 'text', placeholder: expects === 'file' ? '可写简要说明；文件提交后在私聊中发给我' : '报送的文字内容', maxLength: REPORT_LIMITS.text, multiline: { rows: 5, maxRows: 12 }, value: view.text ?? view.previous?.text }),
-        error: view.error,
-      }),
+      ...specFields(reportSubmitFormSpec({ region: view.region, expects }), { text: view.text ?? view.previous?.text }, { text: view.error }),
       submitButton({ name: 'submit_report', text: '提交', value: { action: REPORT_SUBMIT_ACTION, form: view.form } }),
     ]),
   );

@@ -1,19 +1,12 @@
 import type { Application } from '../src/db/entities/application.entity';
 import type { ApplicationRules } from '../src/domain/application-rule-config';
 import { formatInstant } from '../src/domain/calendar';
-import {
-  SATISFACTION_LABELS,
-  SATISFACTION_VALUES,
-  SUMMARY_LABELS,
-  SUMMARY_MAX_LENGTH,
-  type CheckedSummary,
-  type SummaryErrors,
-  type SummaryField,
-} from '../src/domain/summary-rules';
+import { SATISFACTION_LABELS, SUMMARY_LABELS, type CheckedSummary, type SummaryErrors, type SummaryField } from '../src/domain/summary-rules';
 import { codeOf } from '../src/services/application-record';
 import { mention, summaryLines } from './application-cards';
 import { card, CardElement, CardJson, divider, markdown, note } from './card-kit';
-import { errorBanner, fieldBlock, form, selectStatic, submitButton, textInput } from './form-kit';
+import { errorBanner, form, specFields, submitButton } from './form-kit';
+import { summaryFormSpec } from '../src/forms/summary-form';
 import { escapeMarkdown } from './markdown';
 
 /**
@@ -48,24 +41,6 @@ export interface SummaryResultView {
   forCentre?: boolean;
 }
 
-const PLACEHOLDERS: Readonly<Record<SummaryField, string>> = {
-  actual_headcount: '实际参加活动的总人数，只填数字',
-  actual_core_count: '其中第（2）（3）类人员人数，只填数字，没有填 0',
-  actual_enterprise_count: '实际参加活动的企业数，只填数字，没有填 0',
-  actual_key_industry_count: '其中属于自治区十大产业的企业数，只填数字，没有填 0',
-  satisfaction: '请选择参加人员的总体满意度',
-  outcomes: '活动达成的效果，如：解决的技术问题、达成的合作意向、形成的成果等',
-  followup_needs: '选填：企业希望后续继续对接的技术、人才、政策等需求',
-};
-
-const MULTILINE: ReadonlySet<SummaryField> = new Set(['outcomes', 'followup_needs']);
-
-const HINTS: Partial<Record<SummaryField, (rules: ApplicationRules) => string>> = {
-  actual_core_count: (r) =>
-    `（2）已建园企科协负责人；（3）企业科研管理人员、科技工程师、一线产业工人等。通知要求（2）（3）类人员占实际参加人数的 ${r.corePercent}% 以上。`,
-  actual_key_industry_count: (r) => `通知要求自治区十大产业企业占实际参与企业总数的 ${r.keyIndustryPercent}% 以上。`,
-};
-
 function titleCode(app: Application): string {
   return codeOf(app) ?? '（无编号）';
 }
@@ -89,15 +64,7 @@ export function summaryFormCard(view: SummaryFormView): CardJson {
   elements.push(markdown([`**编号**：${code}　**状态**：${app.status}`, ...summaryLines(app)].join('\n')));
   if (errorCount > 0) elements.push(errorBanner(errorCount));
 
-  const fields: CardElement[] = FORM_ORDER.flatMap((field) =>
-    fieldBlock({
-      label: SUMMARY_LABELS[field],
-      optional: field === 'followup_needs',
-      component: component(field, view.values[field], rules),
-      hint: HINTS[field]?.(rules),
-      error: errors[field],
-    }),
-  );
+  const fields: CardElement[] = specFields(summaryFormSpec(rules), view.values, errors);
   fields.push(submitButton({ name: 'summary_submit', text: '提交总结', value: { action: SUMMARY_SUBMIT_ACTION, id: app.id } }));
   elements.push(form('summary_form', fields));
   elements.push(note('提交总结后，可在与我的私聊中把活动照片、签到表以图片或文件发给我。'));
@@ -109,35 +76,6 @@ export function summaryFormCard(view: SummaryFormView): CardJson {
     colour: errorCount > 0 ? 'orange' : 'blue',
     summary: errorCount > 0 ? `活动评估总结有 ${errorCount} 项需要修改` : title,
     elements,
-  });
-}
-
-/** The form's order: the counts in pairs, then the rating and the texts. */
-const FORM_ORDER: readonly SummaryField[] = [
-  'actual_headcount',
-  'actual_core_count',
-  'actual_enterprise_count',
-  'actual_key_industry_count',
-  'satisfaction',
-  'outcomes',
-  'followup_needs',
-];
-
-function component(field: SummaryField, value: string | undefined, rules: { maxHeadcount: number }): CardElement {
-  const placeholder = PLACEHOLDERS[field];
-  if (field === 'satisfaction') {
-    // Best first; a typed value counts without its surrounding spaces.
-    const options = [...SATISFACTION_VALUES].reverse().map((v) => ({ value: String(v), label: SATISFACTION_LABELS[v] }));
-    return selectStatic({ name: field, placeholder, options, value: value?.trim() });
-  }
-  const multiline = MULTILINE.has(field);
-  return textInput({
-    name: field,
-    placeholder,
-    // Counts: at most maxHeadcount, with room for full-width digits or a unit typed after them.
-    maxLength: multiline ? SUMMARY_MAX_LENGTH[field as keyof typeof SUMMARY_MAX_LENGTH] : String(rules.maxHeadcount).length + 2,
-    multiline: multiline ? { rows: 4, maxRows: 10 } : undefined,
-    value,
   });
 }
 

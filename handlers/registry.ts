@@ -13,6 +13,7 @@ import { pendingCommand } from './pending-command';
 import { queryCommand } from './query-command';
 import { upcomingCommand } from './upcoming-command';
 import { SUMMARY_ACTIONS } from './summary-actions';
+import { summaryCommand } from './summary-command';
 import { NEED_ACTIONS } from './need-actions';
 import { needCommand, needListCommand } from './need-command';
 import { EXPERT_ACTIONS, expertCommand } from './expert-command';
@@ -38,6 +39,7 @@ export const COMMANDS: readonly Command[] = [
   editCommand,
   withdrawCommand,
   upcomingCommand,
+  summaryCommand,
   reportCommand,
   needListCommand,
   pendingCommand,

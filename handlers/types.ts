@@ -9,6 +9,7 @@ import type { NeedService } from '../src/services/need-service';
 import type { ExpertService } from '../src/services/expert-service';
 import type { ReportService } from '../src/services/report-service';
 import type { Messenger } from '../src/services/outbox-service';
+import type { FormDraftService } from '../src/services/form-draft-service';
 import type { CardJson } from '../cards/card-kit';
 import type { LedgerState } from '../src/services/ledger/ledger-worker';
 
@@ -21,6 +22,8 @@ export interface HandlerDeps {
   needs: NeedService;
   experts: ExpertService;
   reports: ReportService;
+  /** Forms being filled in as a conversation (the DingTalk wizard). */
+  drafts: FormDraftService;
   settings: Settings;
   platform: Pick<ChatPlatform, 'botIdentity' | 'downloadResource' | 'uploadFile'>;
   admins: ReadonlySet<string>;

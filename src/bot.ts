@@ -36,6 +36,7 @@ import { Metrics } from './ops/metrics';
 import { COMMANDS } from '../handlers/registry';
 import { PlatformRouter, routeByTarget } from './platform/router';
 import { adminsOf } from './platform/admins';
+import { FormDraftService } from './services/form-draft-service';
 import { withDingTalk } from './platform/dingtalk/message-handler';
 import { createDingTalkPlatform, wireDingTalkReceiver } from './platform/dingtalk/setup';
 import type { DingTalkPlatform } from './platform/dingtalk/dingtalk-platform';
@@ -111,6 +112,7 @@ export function createJobDeps(config: Config, ds: DataSource, platform: ChatPlat
       needs: new NeedService(db, now),
       experts: new ExpertService(db, now),
       reports: new ReportService(db, now),
+      drafts: new FormDraftService(db, now),
     };
   };
   const deps: JobDeps = {

@@ -32,6 +32,8 @@ import { ExpertDeletion1765200000000 } from './migrations/1765200000000-ExpertDe
 import { AddPlatform1765500000000 } from './migrations/1765500000000-AddPlatform';
 import { ApplicationChanges1765600000000 } from './migrations/1765600000000-ApplicationChanges';
 import { OutboxResultIndex1765700000000 } from './migrations/1765700000000-OutboxResultIndex';
+import { CreateFormDrafts1766300000000 } from './migrations/1766300000000-CreateFormDrafts';
+import { FormDraft } from './entities/form-draft.entity';
 import { RecordOrigin1766400000000 } from './migrations/1766400000000-RecordOrigin';
 import { ExpertTeam1766000000000 } from './migrations/1766000000000-ExpertTeam';
 import { OriginSubscriber } from './origin';
@@ -39,9 +41,9 @@ import { CreateLedgerQueue1766500000000 } from './migrations/1766500000000-Creat
 import { CalendarEntries1766600000000 } from './migrations/1766600000000-CalendarEntries';
 import { CalendarCursor, CalendarEntry } from './entities/calendar-entry.entity';
 
-export const ENTITIES = [InboundEvent, OutboxMessage, ChatBinding, Application, ApplicationEvent, JobOccasion, JobRun, JobLock, ActivitySummary, ActivityFile, Need, NeedEvent, Expert, ReportTask, ReportSubmission, ReportFile, ReportForm, LedgerEntry, CalendarEntry, CalendarCursor];
+export const ENTITIES = [InboundEvent, OutboxMessage, ChatBinding, Application, ApplicationEvent, JobOccasion, JobRun, JobLock, ActivitySummary, ActivityFile, Need, NeedEvent, Expert, ReportTask, ReportSubmission, ReportFile, ReportForm, LedgerEntry, CalendarEntry, CalendarCursor, FormDraft];
 /** In order. Append new migrations here; never edit a landed one. */
-export const MIGRATIONS = [CreateSpine1763800000000, CreateApplications1764500000000, CreateJobs1764600000000, CreateNeeds1764700000000, CreateReports1764800000000, CreateReportForms1765000000000, Hardening1765100000000, ExpertDeletion1765200000000, AddApplicationKind1765300000000, AddPlatform1765500000000, ApplicationChanges1765600000000, OutboxResultIndex1765700000000, ExpertTeam1766000000000, RecordOrigin1766400000000, CreateLedgerQueue1766500000000, CalendarEntries1766600000000];
+export const MIGRATIONS = [CreateSpine1763800000000, CreateApplications1764500000000, CreateJobs1764600000000, CreateNeeds1764700000000, CreateReports1764800000000, CreateReportForms1765000000000, Hardening1765100000000, ExpertDeletion1765200000000, AddApplicationKind1765300000000, AddPlatform1765500000000, ApplicationChanges1765600000000, OutboxResultIndex1765700000000, ExpertTeam1766000000000, CreateFormDrafts1766300000000, RecordOrigin1766400000000, CreateLedgerQueue1766500000000, CalendarEntries1766600000000];
 
 /**
  * TypeORM switches node-sqlite3 into verbose mode, which builds an Error and inspects the

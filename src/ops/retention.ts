@@ -5,6 +5,7 @@ import { ApplicationEvent } from '../db/entities/application-event.entity';
 import { Application } from '../db/entities/application.entity';
 import { NeedEvent } from '../db/entities/need-event.entity';
 import { Need } from '../db/entities/need.entity';
+import { FormDraft } from '../db/entities/form-draft.entity';
 import { ReportSubmission } from '../db/entities/report-submission.entity';
 import { ReportTask } from '../db/entities/report-task.entity';
 
@@ -88,6 +89,8 @@ export async function applyRetention(ds: DataSource, opts: { now: Date; timezone
 
     const tasks = await m.getRepository(ReportTask).createQueryBuilder('t').select('t.id').where('t.code_year <= :year', { year: throughYear }).getMany();
     const submissions = await redactColumn(m.getRepository(ReportSubmission), 'taskId', tasks.map((t) => t.id), 'text');
+    // Forms left half-filled in a conversation (the DingTalk wizard) since an expired year: gone.
+    await m.getRepository(FormDraft).createQueryBuilder().delete().where('updated_at < :end', { end: endOfYear }).execute();
     return { throughYear, applications, needs, submissions };
   }
 }

@@ -353,6 +353,9 @@ const COMMAND_ROWS: Record<string, CommandRow> = {
   撤回: { may: ['filer', 'admin'], changes: true, text: async (w) => `撤回 ${await appCode(w)}` },
   修改: { may: ['filer', 'admin'], text: async (w) => `修改 ${await appCode(w)}` },
   对接: { may: ['admin'], changes: true, text: async (w) => { const e = await w.expert(); return `对接 ${await needCode(w)} ${e.id} 本周内电话联系企业`; } },
+  // The evaluation summary on demand, on the filer's approved (not yet held) application: the
+  // filer and admins are told it opens once the activity was held; others read it as not found.
+  总结: { may: ['filer', 'admin'], answer: /活动举办后才能填写评估总结/, text: async (w) => `总结 ${await w.approvedCode()}` },
   绑定: { may: ['admin'], text: '绑定 包头市' },
   解绑: { may: ['admin'] },
 };

@@ -170,20 +170,21 @@ describe('DingTalk over Stream', () => {
     await until('the answer', () => dt.callsTo(BATCH).length === 1);
   });
 
-  test('申请 on DingTalk says plainly that the form is not available yet', async () => {
+  // The wizards themselves: dingtalk-wizard.test.ts.
+  test('申请 on DingTalk starts the application form as a conversation', async () => {
     await start('stream');
     await dt.pushRobotMessage(robotMessage({ text: '申请', staffId: USER_STAFF }));
     await until('the answer', () => dt.callsTo(BATCH).length >= 1);
     const texts = dt.callsTo(BATCH).map((c) => JSON.stringify(c.msgParam));
-    expect(texts.join('\n')).toContain('此表单暂不能在钉钉中填写');
+    expect(texts.join('\n')).toContain('第 1/17 项：活动类别');
   });
 
-  test('报送 on DingTalk says plainly that the report form is not available yet', async () => {
+  test('报送 privately with no 盟市 known says where to send it', async () => {
     await start('stream');
     await dt.pushRobotMessage(robotMessage({ text: '报送', staffId: USER_STAFF }));
     await until('the answer', () => dt.callsTo(BATCH).length >= 1);
     const texts = dt.callsTo(BATCH).map((c) => JSON.stringify(c.msgParam));
-    expect(texts.join('\n')).toContain('报送表暂不能在钉钉中填写');
+    expect(texts.join('\n')).toContain('请在本盟市的工作群里发送「报送」');
   });
 
   test('a disconnect frame makes the client reconnect', async () => {

@@ -45,8 +45,14 @@ it('three years after a season, its contacts are gone and its figures remain; a 
 
   // An expert team's travel note (issue 11, item 6) may carry a phone number too.
   await rows(`UPDATE applications SET team_note = '中心派车接站，司机 13800138000' WHERE code_year = ${YEAR}`);
+  // Forms half-filled in a DingTalk conversation: one left in the expired season, one since.
+  const draft = (user: string, at: number) =>
+    rows(`INSERT INTO form_drafts (platform, tenant_key, user_id, form, subject, answers, step, created_at, updated_at) VALUES ('dingtalk', 'corp', '${user}', 'need', '{}', '{"mobile":"13800138000"}', 3, ${at}, ${at})`);
+  await draft('old_staff', Date.parse(`${YEAR}-06-01T00:00:00Z`));
+  await draft('recent_staff', Date.parse(`${YEAR + 1}-06-01T00:00:00Z`));
   const out = await runJob(h, ['retention', '--now', shanghai(YEAR + 4, 1, 1)]);
   expect({ code: out.code, stderr: out.stderr }).toEqual({ code: 0, stderr: '' });
+  expect(await rows('SELECT user_id FROM form_drafts')).toEqual([{ user_id: 'recent_staff' }]);
   expect(out.stdout).toContain(`up to ${YEAR}`);
   expect(out.stdout).toContain('masked contacts of 5 applications, 3 needs; cut mobiles and e-mails from 1 report submissions');
 

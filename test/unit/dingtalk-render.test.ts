@@ -55,7 +55,7 @@ describe('DingTalk rendering of the bot\'s messages', () => {
     expect(msg.msgParam).toMatchObject({ actionTitle1: '第1页', actionURL1: commandLink('查询'), actionTitle2: '第2页', actionURL2: commandLink('查询') });
   });
 
-  test('a form card shows its text and says plainly that the form is not available on DingTalk', () => {
+  test('a form card shows its text, not its inputs, and says which command starts the form as a conversation', () => {
     const c = card({
       title: '新建申请',
       elements: [
@@ -67,6 +67,8 @@ describe('DingTalk rendering of the bot\'s messages', () => {
     expect(msg.msgKey).toBe('sampleMarkdown');
     expect(msg.msgParam.text).toContain('请按通知要求填写。');
     expect(msg.msgParam.text).toContain(FORM_NOT_AVAILABLE);
+    // The same form is a conversation on DingTalk: the card says how to start it.
+    expect(msg.msgParam.text).toContain('发送「申请」开始');
     expect(msg.msgParam.text).not.toContain('单位名称');
   });
 

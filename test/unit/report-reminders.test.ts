@@ -17,6 +17,7 @@ import { BindingService } from '../../src/services/binding-service';
 import { ExpertService } from '../../src/services/expert-service';
 import { NeedService } from '../../src/services/need-service';
 import type { Messenger, SendRef } from '../../src/services/outbox-service';
+import { FormDraftService } from '../../src/services/form-draft-service';
 import { ReportService } from '../../src/services/report-service';
 import { SummaryService } from '../../src/services/summary-service';
 import { expectValidCard, type Node } from '../helpers/card-checks';
@@ -107,6 +108,7 @@ function makeDeps(admins: string[]): JobDeps {
     needs: new NeedService(ds, now),
     experts: new ExpertService(ds, now),
     reports: new ReportService(ds, now),
+    drafts: new FormDraftService(ds, now),
     settings: { timezone: TZ, campaignYear: 2027 },
     schedule: DEFAULT_REMINDER_SCHEDULE,
     platform: new DryRunPlatform(logger),

@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { helpCard } from '../../../cards/help-card';
 import { matchCommand, normaliseText } from '../../../handlers/message-received';
-import type { ChatMessage, Command, HandlerDeps, StoredEvent } from '../../../handlers/types';
+import type { ChatMessage, Command, CommandContext, HandlerDeps, StoredEvent } from '../../../handlers/types';
 import type { Logger } from '../../logger';
 import { BindingService } from '../../services/binding-service';
 import type { Dispatch } from '../../services/inbox-service';
@@ -11,6 +11,8 @@ import { FEISHU_ID } from '../router';
 import { corpIdOf, DINGTALK_MESSAGE_EVENT, DINGTALK_PLATFORM, RobotMessage } from './intake';
 import { withOrigin } from '../../db/origin';
 import type { DingTalkPlatform } from './dingtalk-platform';
+import { routePrivateMessage, startFormWizard } from './wizard/routing';
+import type { WizardCall } from './wizard/wizard';
 
 /**
  * A recorded DingTalk robot message, run through the same command handlers as Feishu's: it
@@ -99,22 +101,29 @@ export async function handleRobotMessage(evt: StoredEvent, base: HandlerDeps, bi
     return;
   }
   // In groups DingTalk strips the @-mention but leaves a leading space.
-  const text = normaliseText(String(m.text?.content ?? ''));
+  const raw = String(m.text?.content ?? '').trim();
+  const text = normaliseText(raw);
+  const isAdmin = ctx.adminStaffIds.has(staffId);
   const msg: ChatMessage = { tenantKey: evt.tenantKey, messageId: m.msgId, chatId: m.conversationId, chatType: group ? 'group' : 'p2p', senderOpenId: staffId, text };
   const match = matchCommand(text, ctx.commands);
+  // Forms are conversations on DingTalk (wizard/): in private, a form in progress takes the message first.
+  const call: WizardCall = { deps, tenantKey: evt.tenantKey, staffId, messageId: m.msgId, keyRoot: evt.dedupKey, isAdmin, log: log.child({ wizard: true }) };
+  if (!group && (await routePrivateMessage(call, text, raw, match, (t) => reply({ type: 'text', text: t })))) return;
   if (!match) {
     const binding = group ? (await bindings.find(msg.tenantKey, msg.chatId))?.scope : undefined;
-    await reply({ type: 'card', card: helpCard({ commands: ctx.commands, chatType: msg.chatType, binding, unrecognised: text || undefined, isAdmin: ctx.adminStaffIds.has(staffId), contact: deps.settings.contact }) });
+    await reply({ type: 'card', card: helpCard({ commands: ctx.commands, chatType: msg.chatType, binding, unrecognised: text || undefined, isAdmin, contact: deps.settings.contact }) });
     return;
   }
   log.info({ command: match.command.word, chatType: msg.chatType, platform: DINGTALK_PLATFORM, staffId }, 'command');
-  await match.command.run({
+  const commandCtx: CommandContext = {
     message: msg,
     args: match.args,
-    isAdmin: ctx.adminStaffIds.has(staffId),
+    isAdmin,
     deps,
     commands: ctx.commands,
     log: log.child({ command: match.command.word }),
     reply,
-  });
+  };
+  if (await startFormWizard(commandCtx, call, match.command.word)) return;
+  await match.command.run(commandCtx);
 }

@@ -68,7 +68,24 @@ export function buttonCommand(value: Record<string, unknown>): ButtonCommand | u
   return BUTTON_COMMANDS[action](value);
 }
 
-export const FORM_NOT_AVAILABLE = '此表单暂不能在钉钉中填写（钉钉版的逐项填写功能尚在开发中）。请在飞书中填写，或联系创新中心管理员协助办理。';
+/** A form card's inputs cannot be shown on DingTalk: the same form is a conversation (the wizard). */
+export const FORM_NOT_AVAILABLE = '钉钉中不能直接在卡片上填写表单，请在与我的私聊中按提示逐项回复填写。';
+
+/** The command that starts a form card's conversation, by the form's name. */
+const FORM_COMMANDS: Readonly<Record<string, string>> = {
+  application_form: '申请',
+  need_form: '需求',
+  summary_form: '总结 <编号>',
+  report_submit_form: '报送',
+  report_form: '发起报送',
+  expert_form: '专家 添加',
+};
+
+/** What a form card says on DingTalk instead of its inputs. */
+export function formNotice(formName: string | undefined): string {
+  const command = formName ? FORM_COMMANDS[formName] : undefined;
+  return command ? `${FORM_NOT_AVAILABLE}发送「${command}」开始，中途离开后发送「继续填写」接着填。` : `${FORM_NOT_AVAILABLE}如需办理，请在飞书中操作或联系创新中心管理员。`;
+}
 
 /** Characters that DingTalk markdown would read as markup or HTML, replaced by their full-width forms. */
 const FULL_WIDTH: Readonly<Record<string, string>> = {
@@ -122,6 +139,8 @@ interface Walked {
   typed: string[];
   unavailable: string[];
   hasForm: boolean;
+  /** The first form that cannot be used here, by name (for formNotice). */
+  formName?: string;
 }
 
 interface FormWalk {
@@ -176,6 +195,7 @@ function walk(elements: unknown, out: Walked, form?: FormWalk): void {
         walk(el.elements, sub, inner);
         if (inner.uncovered) {
           out.hasForm = true;
+          out.formName ??= typeof el.name === 'string' ? el.name : undefined;
           // The form's own text (hints, headings) is still worth showing; its inputs are not.
           out.lines.push(...sub.lines);
         } else {
@@ -236,7 +256,7 @@ export function renderCard(card: Record<string, any>): DingTalkMessage {
   const out: Walked = { lines: [], buttons: [], typed: [], unavailable: [], hasForm: false };
   walk(card.body?.elements ?? card.elements, out);
   const lines = [`### ${escapeDingTalkMarkdown(title)}`, ...out.lines];
-  if (out.hasForm) lines.push('', `> ${FORM_NOT_AVAILABLE}`);
+  if (out.hasForm) lines.push('', `> ${escapeDingTalkMarkdown(formNotice(out.formName))}`);
   if (out.unavailable.length) {
     lines.push('', `> 按钮「${out.unavailable.map(escapeDingTalkMarkdown).join('」「')}」暂不能在钉钉中使用，请在飞书中操作或联系创新中心管理员。`);
   }
