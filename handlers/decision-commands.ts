@@ -93,52 +93,38 @@ function decisionCommand(word: string, decision: 'approve' | 'return' | 'reject'
   };
 }
 
-/** `确认通过 <编号> [审核意见]`: approves although the stamped scan has not arrived (the card's 仍然通过). */
-export const confirmApproveCommand: Command = {
-  word: '确认通过',
-  usage: '确认通过 <编号> [审核意见]',
-  description: '尚未收到盖章扫描件时仍然通过申请',
-  adminOnly: true,
-  async run(ctx) {
-    if (!ctx.isAdmin) {
-      ctx.log.warn('decision command by a non-admin refused');
-      await ctx.reply({ type: 'text', text: '只有科创服务中心的管理员可以审核申请。' });
-      return;
-    }
-    const { code, rest } = splitArgs(ctx.args);
-    const id = await applicationId(ctx, code, '确认通过 <编号> [审核意见]');
-    if (id === undefined) return;
-    await runAction(ctx, APPLICATION_ACTIONS[APPROVE_UNSCANNED_ACTION], { action: APPROVE_UNSCANNED_ACTION, id, reason: rest });
-  },
-};
+/**
+ * A command that runs one card action on the application its code names, for the filer or an
+ * admin as the card action decides (`adminOnly`: refused before the code is even looked up).
+ */
+function applicationCommand(word: string, action: string, description: string, opts: { adminOnly?: boolean; opinion?: boolean } = {}): Command {
+  const usage = opts.opinion ? `${word} <编号> [审核意见]` : `${word} <编号>`;
+  return {
+    word,
+    usage,
+    description,
+    ...(opts.adminOnly ? { adminOnly: true } : {}),
+    async run(ctx) {
+      if (opts.adminOnly && !ctx.isAdmin) {
+        ctx.log.warn('decision command by a non-admin refused');
+        await ctx.reply({ type: 'text', text: '只有科创服务中心的管理员可以审核申请。' });
+        return;
+      }
+      const { code, rest } = splitArgs(ctx.args);
+      const id = await applicationId(ctx, code, usage);
+      if (id === undefined) return;
+      await runAction(ctx, APPLICATION_ACTIONS[action], { action, id, ...(opts.opinion ? { reason: rest } : {}) });
+    },
+  };
+}
 
 export const approveCommand = decisionCommand('通过', 'approve', false, '审核通过申请（可附审核意见）');
 export const returnCommand = decisionCommand('退回', 'return', true, '退回申请修改，须写明原因');
 export const rejectCommand = decisionCommand('不予受理', 'reject', true, '不予受理申请，须写明原因');
-
-export const withdrawCommand: Command = {
-  word: '撤回',
-  usage: '撤回 <编号>',
-  description: '撤回自己尚未通过的申请（申请人或中心管理员）',
-  async run(ctx) {
-    const { code } = splitArgs(ctx.args);
-    const id = await applicationId(ctx, code, '撤回 <编号>');
-    if (id === undefined) return;
-    await runAction(ctx, APPLICATION_ACTIONS['application.withdraw'], { action: 'application.withdraw', id });
-  },
-};
-
-export const editCommand: Command = {
-  word: '修改',
-  usage: '修改 <编号>',
-  description: '修改待审核或已退回的申请（申请人或中心管理员）',
-  async run(ctx) {
-    const { code } = splitArgs(ctx.args);
-    const id = await applicationId(ctx, code, '修改 <编号>');
-    if (id === undefined) return;
-    await runAction(ctx, APPLICATION_ACTIONS['application.edit'], { action: 'application.edit', id });
-  },
-};
+/** The card's 仍然通过: approves although the stamped scan has not arrived. */
+export const confirmApproveCommand = applicationCommand('确认通过', APPROVE_UNSCANNED_ACTION, '尚未收到盖章扫描件时仍然通过申请', { adminOnly: true, opinion: true });
+export const withdrawCommand = applicationCommand('撤回', 'application.withdraw', '撤回自己尚未通过的申请（申请人或中心管理员）');
+export const editCommand = applicationCommand('修改', 'application.edit', '修改待审核或已退回的申请（申请人或中心管理员）');
 
 /**
  * `对接 <需求编号>` shows the matching card (the experts to choose from, with their 编号);
