@@ -55,7 +55,8 @@ async function main(): Promise<void> {
     { port, platform: bot.platform, database: config.databaseUrl.split(':')[0], feishuEvents: config.feishu.eventMode, processing: config.processingThread },
     'bot listening',
   );
-  if (config.dryRun) logger.warn(`*** Try the bot in the browser: http://localhost:${port}/playground (this machine only) ***`);
+  // The playground is served in dry-run mode only, and not beside DingTalk (src/bot.ts).
+  if (config.dryRun && !config.dingtalk) logger.warn(`*** Try the bot in the browser: http://localhost:${port}/playground (this machine only) ***`);
 
   let stopping = false;
   const shutdown = (signal: string) => {

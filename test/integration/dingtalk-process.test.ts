@@ -44,7 +44,12 @@ test('DingTalk only, Stream mode: connects, answers 帮助 privately, reports it
   // DINGTALK_ROBOT_CODE defaults to the client id.
   expect(call.body).toMatchObject({ robotCode: dt.clientId, userIds: ['042000297'], msgKey: 'sampleMarkdown' });
 
-  const health = (await fetch(`${bot.url}/healthz`).then((r) => r.json())) as any;
+  // /healthz is answered on the main thread, which learns the connection's state from the
+  // processing worker within 200 ms: it may still say 'connecting' just after the connection opened.
+  const url = bot.url;
+  const healthNow = async () => (await fetch(`${url}/healthz`).then((r) => r.json())) as any;
+  let health = await healthNow();
+  for (const until = Date.now() + 5000; health.dingtalk !== 'connected' && Date.now() < until; health = await healthNow()) await new Promise((r) => setTimeout(r, 50));
   expect(health).toMatchObject({ status: 'ok', platform: 'dry-run+dingtalk', dingtalk: 'connected' });
   const log = bot.output.join('');
   expect(log).toContain('DingTalk enabled');
