@@ -1,108 +1,23 @@
 import type { ApplicationEvent } from '../src/db/entities/application-event.entity';
 import type { Application } from '../src/db/entities/application.entity';
-import { activityLabel, DEFAULT_KIND, findActivity, isActivityKind, KIND_NAMES } from '../src/domain/activity-menu';
-import { actionLabel, filerActions, isApplicationAction, MAX_REASON_LENGTH, type ApplicationStatus, type FilerAction } from '../src/domain/application-status';
+import { actionLabel, filerActions, isApplicationAction, type FilerAction } from '../src/domain/application-status';
 import { formatInstant } from '../src/domain/calendar';
-import { changeRequestOf, codeOf, SYSTEM_ACTOR, topicsOf } from '../src/services/application-record';
-import { button, buttonRow, card, pager, CardElement, CardJson, divider, HeaderColour, markdown, note } from './card-kit';
-import { clipAtWord, escapeClipped, escapeMarkdown } from './markdown';
-import { textInput } from './form-kit';
+import { codeOf } from '../src/services/application-record';
+import { attachmentLine, cancelLine, changeLine, dates, decisionLine, detailLines, displayCode, esc, linkedNeedsLine, mention, STATUS_COLOURS, summaryLines, type LinkedNeed } from './application-lines';
+import { button, buttonRow, card, pager, CardElement, CardJson, divider, markdown, note } from './card-kit';
+import { clipAtWord, escapeMarkdown } from './markdown';
 import { teamButton, teamLine } from './team-line';
 import { STAMPED_FORM_ACTION } from './scan-cards';
 
 /**
  * Cards that show an application: the filer's card (confirmation, status, their buttons), the
- * detail card with its audit trail, the centre's review card, and lists. Pure data: the caller
- * passes the time zone in which instants are shown.
+ * detail card with its audit trail, and lists. Pure data: the caller passes the time zone in
+ * which instants are shown. The lines they share are in application-lines.ts and the centre's
+ * review card in review-card.ts; both are re-exported here for the modules that import them.
  */
 
-export const STATUS_COLOURS: Readonly<Record<ApplicationStatus, HeaderColour>> = {
-  草稿: 'grey',
-  待审核: 'blue',
-  已退回: 'orange',
-  已通过: 'green',
-  未通过: 'red',
-  已撤回: 'grey',
-  已举办: 'turquoise',
-  已总结: 'green',
-  已取消: 'grey',
-};
-
-/** Names a person in card markdown: Feishu renders the open_id as the person's name. */
-export function mention(openId: string | null): string {
-  if (!openId) return '（未知）';
-  if (openId === SYSTEM_ACTOR) return '系统';
-  return /^ou_[A-Za-z0-9_]+$/.test(openId) ? `<at id=${openId}></at>` : escapeMarkdown(openId);
-}
-
-export function displayCode(app: Application): string {
-  return codeOf(app) ?? '草稿（未提交）';
-}
-
-function esc(v: string | null | undefined, fallback = '（未填写）'): string {
-  return v ? escapeMarkdown(v) : fallback;
-}
-
-function dates(app: Application): string {
-  if (!app.startDate) return '（未填写）';
-  if (!app.endDate || app.endDate === app.startDate) return `${app.startDate}（1 天）`;
-  const days = Math.round((Date.parse(app.endDate) - Date.parse(app.startDate)) / 86_400_000) + 1;
-  return `${app.startDate} 至 ${app.endDate}（${days} 天）`;
-}
-
-/** 对外交流活动 may leave the breakdown empty: then only what was given is shown. */
-function headcountText(app: Application): string {
-  const parts = [`${app.headcount} 人`];
-  if (app.coreCount !== null) parts[0] += `，其中第（2）（3）类人员 ${app.coreCount} 人`;
-  if (app.enterpriseCount !== null) {
-    parts.push(`参与企业 ${app.enterpriseCount} 家${app.keyIndustryCount !== null ? `，其中十大产业企业 ${app.keyIndustryCount} 家` : ''}`);
-  }
-  return parts.join('；');
-}
-
-/** The lines everybody needs to recognise an application. */
-export function summaryLines(app: Application): string[] {
-  const lines = [
-    `**活动类别**：${KIND_NAMES[isActivityKind(app.kind) ? app.kind : DEFAULT_KIND]}`,
-    `**申请单位**：${esc(app.orgName)}`,
-    `**盟市 / 地点**：${esc(app.region, '（未选择）')} · ${esc(app.venue)}`,
-    `**活动时间**：${dates(app)}`,
-  ];
-  if (app.headcount !== null) lines.push(`**活动人数**：${headcountText(app)}`);
-  return lines;
-}
-
-function detailLines(app: Application): string[] {
-  const topics = topicsOf(app)
-    .map((v) => findActivity(v))
-    .filter((o) => o !== undefined)
-    .map((o) => `- ${escapeMarkdown(activityLabel(o))}`);
-  const lines = [
-    `**活动对象**：${esc(app.audience)}`,
-    `**企业需求**：${esc(app.needs)}`,
-    `**活动内容**：${topics.length ? `\n${topics.join('\n')}` : '（未选择）'}`,
-    `**联系人**：${esc(app.contactName)} · ${esc(app.mobile)} · ${esc(app.email)}`,
-  ];
-  if (app.remarks) lines.push(`**备注**：${escapeMarkdown(app.remarks)}`);
-  return lines;
-}
-
-export function attachmentLine(app: Application, timezone: string): string {
-  if (!app.attachmentKey) return '**盖章扫描件**：<font color=\'orange\'>尚未收到</font>（申请人在私聊中发送图片或文件即可）';
-  const what = app.attachmentKind === 'image' ? '图片' : `文件「${esc(app.attachmentName, '未命名')}」`;
-  return `**盖章扫描件**：<font color='green'>已附</font>（${what}，${app.attachedAt !== null ? `${formatInstant(app.attachedAt, timezone)} ` : ''}收到）`;
-}
-
-/** Statuses that a decision led to (directly or later): only there is the decision news. */
-const DECIDED: ReadonlySet<ApplicationStatus> = new Set(['已通过', '已退回', '未通过', '已举办', '已总结']);
-
-function decisionLine(app: Application, timezone: string): string | undefined {
-  if (!app.decidedBy || app.decidedAt === null || !DECIDED.has(app.status)) return undefined;
-  const verb = app.status === '已退回' ? '退回修改' : app.status === '未通过' ? '不予受理' : '通过';
-  // A decision comes with 审核意见 (an approval has no 原因).
-  const reason = app.decisionReason ? `，审核意见：${escapeMarkdown(app.decisionReason)}` : '';
-  return `**审核**：${mention(app.decidedBy)} 于 ${formatInstant(app.decidedAt, timezone)} ${verb}${reason}`;
-}
+export { attachmentLine, cancelLine, displayCode, mention, STATUS_COLOURS, summaryLines, type LinkedNeed } from './application-lines';
+export { REVIEW_ACTION, reviewCard, type ReviewCardView } from './review-card';
 
 export const FILER_BUTTONS: Readonly<Record<FilerAction, { action: string; type: string; confirm?: { title: string; text: string } }>> = {
   继续填写: { action: 'application.resume', type: 'primary' },
@@ -114,23 +29,6 @@ export const FILER_BUTTONS: Readonly<Record<FilerAction, { action: string; type:
 
 /** After approval an admin may act for the filer: these buttons are shown to admins too. */
 const CHANGE_ACTIONS: readonly FilerAction[] = ['申请改期', '取消活动'];
-
-/** Who cancelled and why, on every card of a cancelled activity. */
-export function cancelLine(app: Application, timezone: string): string | undefined {
-  if (app.status !== '已取消') return undefined;
-  const when = app.cancelledAt !== null ? ` 于 ${formatInstant(app.cancelledAt, timezone)}` : '';
-  return `<font color='grey'>**活动已取消**</font>：${mention(app.cancelledBy)}${when} 取消，原因：${esc(app.cancelReason, '（未说明）')}`;
-}
-
-/** A change request after approval, as the filer's and detail cards show it. */
-function changeLine(app: Application): string | undefined {
-  const request = changeRequestOf(app);
-  if (!request || app.status !== '已通过') return undefined;
-  const to = `${request.new.startDate} 至 ${request.new.endDate} · ${escapeMarkdown(request.new.venue)} · ${request.new.headcount} 人`;
-  if (request.state === '待审核') return `**改期申请**：<font color='orange'>等待中心审核</font>（改为 ${to}）`;
-  if (request.state === '不同意') return `**改期申请**：<font color='red'>中心不同意</font>（${to}），原因：${esc(request.reason ?? null, '（未说明）')}`;
-  return undefined;
-}
 
 export interface ApplicationCardView {
   app: Application;
@@ -147,21 +45,6 @@ export interface ApplicationCardView {
   formButton?: boolean;
   /** Enterprise needs linked to it, for the expert team to prepare. */
   linkedNeeds?: LinkedNeed[];
-}
-
-/** An enterprise need linked to an application, as its cards list it. */
-export interface LinkedNeed {
-  code: string;
-  enterpriseName: string;
-  needType: string;
-  status: string;
-}
-
-function linkedNeedsLine(needs: LinkedNeed[] | undefined): string | undefined {
-  if (!needs?.length) return undefined;
-  const lines = needs.slice(0, 10).map((n) => `- ${n.code} ${escapeClipped(n.enterpriseName, 30)} · ${escapeMarkdown(n.needType)} · ${escapeMarkdown(n.status)}`);
-  if (needs.length > 10) lines.push(`- 还有 ${needs.length - 10} 项，发送「需求列表」查看`);
-  return `**关联的企业需求**（专家团队请提前准备）\n${lines.join('\n')}`;
 }
 
 /** The filer's card after submitting, and the detail card of 查询 <编号>. */
@@ -225,80 +108,6 @@ function historyLine(e: ApplicationEvent, timezone: string): string {
   const label = e.action === 'approve' || e.action === 'return' || e.action === 'reject' ? '审核意见' : CHANGE_EVENTS.has(e.action) || e.action === 'team' ? '内容' : '原因';
   const why = reason && e.action !== 'attach' ? `，${label}：${escapeMarkdown(reason)}` : '';
   return `- ${formatInstant(e.at, timezone)} ${mention(e.actorOpenId)} ${what}${move}${why}`;
-}
-
-export const REVIEW_ACTION = 'application.review';
-
-export interface ReviewCardView {
-  app: Application;
-  timezone: string;
-  /** A rejected decision attempt: the reason as typed and what is wrong with it. */
-  reason?: string;
-  reasonError?: string;
-  /** For a card that is no longer current (changed since it was sent): what to look at instead. */
-  superseded?: boolean;
-  linkedNeeds?: LinkedNeed[];
-}
-
-/**
- * The centre's review card. While the application waits for review it carries the reason
- * input and the three decision buttons; afterwards it shows the decision and who made it.
- */
-export function reviewCard(view: ReviewCardView): CardJson {
-  const { app, timezone } = view;
-  const code = codeOf(app) ?? '';
-  const elements: CardElement[] = [
-    markdown(`**编号**：${code}　**状态**：${app.status}　**申请人**：${mention(app.filerOpenId)}`),
-    markdown(summaryLines(app).join('\n')),
-    markdown(detailLines(app).join('\n')),
-    markdown(attachmentLine(app, timezone)),
-  ];
-  const linked = linkedNeedsLine(view.linkedNeeds);
-  if (linked) elements.push(markdown(linked));
-  const open = app.status === '待审核' && !view.superseded;
-  if (open) {
-    const formElements: CardElement[] = [
-      textInput({ name: 'reason', placeholder: '审核意见：退回修改或不予受理时必填，通过时可不填', maxLength: MAX_REASON_LENGTH, multiline: { rows: 2 }, value: view.reason }),
-    ];
-    if (view.reasonError) formElements.push(markdown(`<font color='red'>⚠ ${escapeMarkdown(view.reasonError)}</font>`));
-    const decisions = [
-      { text: '通过', decision: 'approve', type: 'primary_filled' },
-      { text: '退回修改', decision: 'return', type: 'default' },
-      { text: '不予受理', decision: 'reject', type: 'danger' },
-    ];
-    formElements.push(
-      buttonRow(
-        decisions.map((d) => ({
-          tag: 'button',
-          name: `review_${d.decision}`,
-          text: { tag: 'plain_text', content: d.text },
-          type: d.type,
-          form_action_type: 'submit',
-          // `code` names the application in the text command a DingTalk button stands for (通过 <编号>).
-          behaviors: [{ type: 'callback', value: { action: REVIEW_ACTION, id: app.id, decision: d.decision, v: app.version, code } }],
-        })),
-      ),
-    );
-    elements.push({ tag: 'form', name: 'review_form', elements: formElements });
-  } else {
-    const decision = decisionLine(app, timezone);
-    if (view.superseded && app.status === '待审核') elements.push(note('申请人已修改并重新提交，这张卡片已过期，请在新的审核卡片上处理。'));
-    else if (app.status === '已撤回') elements.push(note('申请人已撤回这份申请，无需审核。'));
-    else if (app.status === '已取消') elements.push(markdown(cancelLine(app, timezone)!));
-    else if (decision) elements.push(markdown(decision));
-    else elements.push(note(`当前状态：${app.status}，无需审核。`));
-    const team = teamLine(app);
-    if (team && app.status !== '已取消') elements.push(markdown(team));
-    if (app.status === '已通过' && !view.superseded) elements.push(teamButton(app, 'review'));
-  }
-  const title = `待审核申请 ${code}`;
-  return card({
-    title: open ? title : `申请 ${code} · ${app.status}`,
-    subtitle: app.orgName ?? undefined,
-    colour: open ? 'blue' : STATUS_COLOURS[app.status],
-    summary: open ? `${title}：${app.orgName ?? ''}` : `申请 ${code} ${app.status}`,
-    elements,
-  });
 }
 
 export interface ApplicationListView {
