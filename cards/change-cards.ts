@@ -1,11 +1,13 @@
 import type { Application } from '../src/db/entities/application.entity';
 import type { ApplicationRules } from '../src/domain/application-rule-config';
 import { MAX_REASON_LENGTH } from '../src/domain/application-status';
-import { formatInstant, parseFeishuDate } from '../src/domain/calendar';
+import { formatInstant } from '../src/domain/calendar';
 import { changeRequestOf, codeOf, type ChangeRequest, type ChangeValues } from '../src/services/application-record';
 import { cancelLine, mention, STATUS_COLOURS, summaryLines } from './application-cards';
 import { buttonRow, card, CardElement, CardJson, markdown, note } from './card-kit';
-import { errorBanner, fieldBlock, form, plainText, submitButton, textInput } from './form-kit';
+import { errorBanner, form, plainText, specFields, submitButton, textInput } from './form-kit';
+import { cancelFormSpec, CANCEL_NOTICE } from '../src/forms/cancel-form';
+import { changeFormSpec, type ChangeErrors, type ChangeField } from '../src/forms/change-form';
 import { escapeMarkdown } from './markdown';
 
 /**
@@ -18,9 +20,8 @@ export const CHANGE_SUBMIT_ACTION = 'application.change_submit';
 export const CHANGE_DECIDE_ACTION = 'application.change_decide';
 export const CANCEL_ACTION = 'application.cancel';
 
-/** The fields of the change form, as Feishu submits them. */
-export type ChangeField = 'start_date' | 'end_date' | 'venue' | 'headcount' | 'note';
-export type ChangeErrors = Partial<Record<ChangeField, string>>;
+/** The fields of the change form, as Feishu submits them (described in src/forms/change-form.ts). */
+export type { ChangeErrors, ChangeField } from '../src/forms/change-form';
 
 export interface ChangeFormView {
   app: Application;
@@ -41,11 +42,6 @@ export function changeRulesText(rules: ApplicationRules, year: number, earliest:
   return `改期不受「活动开始 ${rules.leadDays} 日前提交」的限制：新的开始日期最早为 ${earliest}（明天），活动需在 ${year} 年 ${monthDay(rules.window.start)}至 ${monthDay(rules.window.end)}之间举办，时长 ${days}。`;
 }
 
-function datePicker(name: string, placeholder: string, value: string | undefined): CardElement {
-  const date = value ? parseFeishuDate(value) : undefined;
-  return { tag: 'date_picker', name, required: false, width: 'fill', placeholder: plainText(placeholder), ...(date ? { initial_date: date } : {}) };
-}
-
 export function changeFormCard(view: ChangeFormView): CardJson {
   const { app, errors = {} } = view;
   const v = view.values ?? { start_date: app.startDate ?? '', end_date: app.endDate ?? '', venue: app.venue ?? '', headcount: app.headcount !== null ? String(app.headcount) : '' };
@@ -56,16 +52,7 @@ export function changeFormCard(view: ChangeFormView): CardJson {
   elements.push(note(`${changeRulesText(view.rules, view.year, view.earliest)}改期申请提交后由科创服务中心审核，同意前活动仍按原安排。`));
   elements.push(
     form('change_form', [
-      ...fieldBlock({ label: '新的开始日期', component: datePicker('start_date', '请选择开始日期', v.start_date), error: errors.start_date }),
-      ...fieldBlock({ label: '新的结束日期', component: datePicker('end_date', '请选择结束日期', v.end_date), error: errors.end_date }),
-      ...fieldBlock({ label: '活动地点', component: textInput({ name: 'venue', placeholder: '活动地点', maxLength: view.rules.maxLength.venue, value: v.venue }), error: errors.venue }),
-      ...fieldBlock({ label: '活动人数', component: textInput({ name: 'headcount', placeholder: '活动总人数（只填数字）', maxLength: 6, value: v.headcount }), error: errors.headcount }),
-      ...fieldBlock({
-        label: '改期说明',
-        optional: true,
-        component: textInput({ name: 'note', placeholder: '如：场地调整、天气原因', maxLength: MAX_REASON_LENGTH, multiline: { rows: 2, maxRows: 6 }, value: v.note }),
-        error: errors.note,
-      }),
+      ...specFields(changeFormSpec(view.rules), v, errors),
       submitButton({ name: 'change_submit', text: '提交改期申请', value: { action: CHANGE_SUBMIT_ACTION, id: app.id, v: app.version } }),
     ]),
   );
@@ -150,13 +137,9 @@ export function cancelFormCard(view: { app: Application; reason?: string; error?
   const code = codeOf(app) ?? '';
   const elements: CardElement[] = [
     markdown(`**编号**：${code}　**状态**：${app.status}\n${summaryLines(app).join('\n')}`),
-    note('取消后活动状态变为「已取消」，不再提醒、不再要求提交活动评估总结；科创服务中心和所在盟市群会收到通知。此操作不能撤销。'),
+    note(CANCEL_NOTICE),
     form('cancel_form', [
-      ...fieldBlock({
-        label: '取消原因',
-        component: textInput({ name: 'reason', placeholder: '请填写取消原因（必填）', maxLength: MAX_REASON_LENGTH, multiline: { rows: 2, maxRows: 6 }, value: view.reason }),
-        error: view.error,
-      }),
+      ...specFields(cancelFormSpec(), { reason: view.reason }, { reason: view.error }),
       {
         tag: 'button',
         name: 'cancel_submit',

@@ -3,6 +3,7 @@ import { card, CardElement, CardJson, markdown, note } from './card-kit';
 import { fieldBlock, form, type Option, selectOption, selectStatic, submitButton, textInput } from './form-kit';
 import { clip, escapeClipped, escapeMarkdown } from './markdown';
 import { NEED_MATCH_ACTION, noteInput } from './need-cards';
+import { matchFormSpec } from '../src/forms/match-form';
 
 /**
  * The expert-matching card of an enterprise need (企业需求): a reminder of the need, and a form
@@ -53,7 +54,8 @@ const OPTION_ORG_CHARS = 24;
 /** The description is shown in full on the need's card; here it is only a reminder. */
 const MATCH_DESCRIPTION_CHARS = 300;
 
-function expertOption(e: MatchExpertView, other: boolean): Option {
+/** An expert as the select lists them: name · organisation, （其他领域） when not of the need's industry. */
+export function expertOption(e: MatchExpertView, other: boolean): Option {
   const label = `${clip(e.name, OPTION_NAME_CHARS)} · ${clip(e.organisation, OPTION_ORG_CHARS)}${other ? '（其他领域）' : ''}`;
   return { value: String(e.id), label };
 }
@@ -99,12 +101,14 @@ export function matchCard(view: MatchCardView): CardJson {
     } else {
       elements.push(markdown(`「${escapeMarkdown(view.industryLabel)}」领域的 ${view.experts.length} 位专家排在前面。`));
     }
+    // The fields as described once (src/forms/match-form.ts); the options bounded as above.
+    const [expertField, noteField] = matchFormSpec({ experts: options, action: need.status === '待对接' ? 'match' : 'rematch' }).fields;
     const formElements: CardElement[] = [
       ...fieldBlock({
-        label: '对接专家',
+        label: expertField.label,
         component: selectStatic({
-          name: 'expert',
-          placeholder: '请选择专家（相符领域的专家在前）',
+          name: expertField.name,
+          placeholder: expertField.placeholder,
           options,
           value: view.expertId != null ? String(view.expertId) : undefined,
         }),
@@ -112,9 +116,9 @@ export function matchCard(view: MatchCardView): CardJson {
         error: errors.expert && clip(errors.expert, ERROR_CHARS),
       }),
       ...fieldBlock({
-        label: '对接说明',
-        optional: true,
-        component: noteInput('给企业和专家的说明，如对接方式、时间（选填）', view.note),
+        label: noteField.label,
+        optional: noteField.optional,
+        component: noteInput(noteField.placeholder, view.note),
         error: errors.note && clip(errors.note, ERROR_CHARS),
       }),
       submitButton({ name: 'match_submit', text: '确认对接', value: { action: NEED_MATCH_ACTION, id: need.id, v: need.version, code: view.code, ...(query ? { q: query } : {}) } }),

@@ -1,19 +1,19 @@
 import { applicationCard } from '../cards/application-cards';
 import { CANCEL_ACTION, cancelFormCard, cancelledNoticeCard, CHANGE_DECIDE_ACTION, CHANGE_SUBMIT_ACTION, changeFormCard, changeReviewCard, type ChangeErrors, type ChangeField } from '../cards/change-cards';
-import { escapeMarkdown, sanitizeForText } from '../cards/markdown';
+import { escapeMarkdown } from '../cards/markdown';
 import type { Application } from '../src/db/entities/application.entity';
 import { resolveApplicationRules } from '../src/domain/application-rule-config';
-import { checkApplicationForm, earliestStartDate } from '../src/domain/application-rules';
+import { earliestStartDate } from '../src/domain/application-rules';
+import { checkChangeForm, type ChangeContext } from '../src/forms/change-form';
 import { canTransition, reasonError } from '../src/domain/application-status';
 import { parseRegion } from '../src/domain/regions';
 import type { ChangeResult } from '../src/services/application-service';
-import { changeRequestOf, checkedOf, codeOf, parseCode, type ChangeValues } from '../src/services/application-record';
+import { changeRequestOf } from '../src/services/application-record';
 import type { Logger } from '../src/logger';
 import type { OutboundMessage } from '../src/platform/port';
-import { applicationToFormValues } from '../src/domain/application-rules';
 import { teamOverlapNotice } from './team-flow';
 import { campaignYearOf, centreTargets, changeKeyFor, changeRulesTextFor, codeText, mayAct, notifyFiler, refreshReviewCards, todayOf } from './application-flow';
-import type { CardActionContext, CardActionHandler, CardActionResult, Command, CommandContext, HandlerDeps } from './types';
+import type { CardActionContext, CardActionHandler, CardActionResult, HandlerDeps } from './types';
 
 /**
  * Change and cancel after approval (issue 11, item 1). 申请改期 sends new dates (venue, head
@@ -49,41 +49,23 @@ function stale(ctx: CardActionContext, app: Application): boolean {
   return !Number.isSafeInteger(seen) || seen !== app.version;
 }
 
-function changeForm(deps: HandlerDeps, app: Application, values?: Partial<Record<ChangeField, string>>, errors?: ChangeErrors) {
+export function changeForm(deps: HandlerDeps, app: Application, values?: Partial<Record<ChangeField, string>>, errors?: ChangeErrors) {
   return changeFormCard({ app, values, errors, rules: resolveApplicationRules(deps.settings.rules), earliest: earliestStartDate(todayOf(deps), { leadDays: 1 }), year: campaignYearOf(deps, app) });
 }
 
 const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
 
+/** What a change of `app` is checked against (src/forms/change-form.ts): today, its year, the rules. */
+export function changeContextOf(deps: HandlerDeps, app: Application): ChangeContext {
+  return { app, today: todayOf(deps), campaignYear: campaignYearOf(deps, app), rules: deps.settings.rules, timezone: deps.settings.timezone };
+}
+
 /**
- * Checks a change with the filing rules, except the lead time: the new start may be any day
- * from tomorrow on (within the season, 1–3 days). The other values stay as approved.
+ * Checks a change with the filing rules, except the lead time (checkChangeForm): the same check
+ * for the card and the DingTalk wizard.
  */
-export function checkChange(deps: HandlerDeps, app: Application, form: Record<string, unknown>): { ok: true; values: ChangeValues; note: string | null } | { ok: false; errors: ChangeErrors } {
-  const checked = checkedOf(app);
-  if (!checked) return { ok: false, errors: { start_date: '这份申请缺少原有内容，无法改期。' } };
-  const merged = { ...applicationToFormValues(checked, deps.settings.timezone) } as Record<string, string | string[]>;
-  for (const field of ['start_date', 'end_date', 'venue', 'headcount'] as const) merged[field] = typeof form[field] === 'string' ? (form[field] as string) : '';
-  const rules = { ...deps.settings.rules, leadDays: 1 };
-  const result = checkApplicationForm(merged, { today: todayOf(deps), campaignYear: campaignYearOf(deps, app), rules });
-  const errors: ChangeErrors = {};
-  const note = text(form.note);
-  const noteProblem = reasonError('request_change', note);
-  if (noteProblem) errors.note = noteProblem.replace('审核意见', '改期说明');
-  if (!result.ok) {
-    for (const [field, message] of Object.entries(result.errors)) {
-      if (field === 'start_date' || field === 'end_date' || field === 'venue' || field === 'headcount') errors[field] ??= message;
-      // The counts that were approved no longer fit the new head count.
-      else errors.headcount ??= `按新的活动人数，${message}`;
-    }
-  }
-  if (!result.ok || Object.keys(errors).length > 0) return { ok: false, errors };
-  const a = result.application;
-  const values = { startDate: a.startDate, endDate: a.endDate, venue: a.venue, headcount: a.headcount };
-  if (values.startDate === app.startDate && values.endDate === app.endDate && values.venue === app.venue && values.headcount === app.headcount) {
-    return { ok: false, errors: { start_date: '与原安排相同，没有需要改的内容。' } };
-  }
-  return { ok: true, values, note: note || null };
+export function checkChange(deps: HandlerDeps, app: Application, form: Record<string, unknown>) {
+  return checkChangeForm(form, changeContextOf(deps, app));
 }
 
 async function sendTo(deps: HandlerDeps, tenantKey: string, target: { kind: 'chat' | 'user'; id: string }, key: string, message: OutboundMessage) {
@@ -241,62 +223,4 @@ export const CHANGE_ACTIONS: Readonly<Record<string, CardActionHandler>> = {
   [CHANGE_DECIDE_ACTION]: decideChange,
   'application.cancel_form': openCancel,
   [CANCEL_ACTION]: cancel,
-};
-
-/** The application a command names, if the sender may act on it; else it has replied why not. */
-async function commandTarget(ctx: CommandContext, code: string, usage: string): Promise<Application | undefined> {
-  const parsed = parseCode(code);
-  if (!parsed) {
-    await ctx.reply({ type: 'text', text: `请写明申请编号。格式：${usage}` });
-    return undefined;
-  }
-  const app = await ctx.deps.applications.findByCode(ctx.message.tenantKey, parsed.year, parsed.seq);
-  // Not found and not allowed read the same, so codes cannot be probed.
-  if (!app || !mayAct(app, ctx.message.senderOpenId, ctx.isAdmin)) {
-    await ctx.reply({ type: 'text', text: `没有找到您可以操作的申请 ${sanitizeForText(code)}：只有申请人本人或中心管理员可以改期或取消。` });
-    return undefined;
-  }
-  return app;
-}
-
-export const changeCommand: Command = {
-  word: '改期',
-  usage: '改期 <编号>',
-  description: '已通过的活动申请改期（新的日期、地点、人数），由中心审核',
-  async run(ctx) {
-    const app = await commandTarget(ctx, ctx.args.split(/\s+/)[0] ?? '', '改期 <编号>');
-    if (!app) return;
-    if (!canTransition(app.status, 'request_change')) {
-      await ctx.reply({ type: 'text', text: `${codeOf(app)} 当前状态为「${app.status}」，只有已通过的活动可以申请改期。` });
-      return;
-    }
-    await ctx.reply({ type: 'card', card: changeForm(ctx.deps, app) });
-  },
-};
-
-export const cancelCommand: Command = {
-  word: '取消',
-  usage: '取消 <编号> <原因>',
-  description: '取消活动（已通过、待审核或已退回的），须写明原因；中心和盟市群会收到通知',
-  async run(ctx) {
-    const [code = '', ...rest] = ctx.args.split(/\s+/);
-    const app = await commandTarget(ctx, code, '取消 <编号> <原因>');
-    if (!app) return;
-    if (!canTransition(app.status, 'cancel')) {
-      await ctx.reply({ type: 'text', text: `${codeOf(app)} 当前状态为「${app.status}」，不能取消。` });
-      return;
-    }
-    const reason = rest.join(' ').trim();
-    const problem = reasonError('cancel', reason);
-    if (problem) {
-      await ctx.reply({ type: 'text', text: `${problem}。格式：取消 <编号> <原因>，如「取消 ${codeOf(app)} 场地临时无法使用」。` });
-      return;
-    }
-    const result = await cancelApplication(ctx.deps, app, ctx.message.senderOpenId, reason, ctx.log);
-    if (!result.ok) {
-      await ctx.reply({ type: 'text', text: `${codeOf(app)} 刚刚有了变化（当前状态：${result.current.status}），未取消。` });
-      return;
-    }
-    await ctx.reply({ type: 'text', text: `已取消活动 ${codeOf(result.app)}，科创服务中心和所在盟市群已收到通知。` });
-  },
 };

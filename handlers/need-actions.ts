@@ -1,6 +1,6 @@
 import type { Expert } from '../src/db/entities/expert.entity';
 import { NEED_LIST_ACTION, NEED_MATCH_ACTION, NEED_MATCH_OPEN_ACTION, NEED_STATUS_ACTION, NEED_SUBMIT_ACTION, needNoticeCard } from '../cards/need-cards';
-import { MATCH_OPTIONS_MAX, MATCH_QUERY_CHARS, matchCard, NEED_MATCH_SEARCH_ACTION } from '../cards/need-match-card';
+import { MATCH_OPTIONS_MAX, MATCH_QUERY_CHARS, matchCard, NEED_MATCH_SEARCH_ACTION, type MatchExpertView } from '../cards/need-match-card';
 import type { Need } from '../src/db/entities/need.entity';
 import { industryLabel, INDUSTRIES } from '../src/domain/industries';
 import { sanitizeForText } from '../cards/markdown';
@@ -76,21 +76,30 @@ async function loadForAdmin(ctx: CardActionContext): Promise<Need | CardActionRe
 }
 const isNeed = (x: Need | CardActionResult): x is Need => 'enterpriseName' in x;
 
-async function matchView(deps: HandlerDeps, need: Need, extra: { note?: string; errors?: { expert?: string; note?: string }; expertId?: number | null; query?: string } = {}) {
-  const { query, ...rest } = extra;
+/**
+ * The experts a need may be matched with: those of its industry, then the others, narrowed to
+ * those whose name, organisation or field has `query` (the matching card and the DingTalk wizard).
+ */
+export async function matchExperts(deps: HandlerDeps, need: Need, query?: string): Promise<{ experts: MatchExpertView[]; otherExperts: MatchExpertView[]; pool: number; key: string }> {
   const pool = await deps.experts.list(need.tenantKey);
   const view = (e: (typeof pool)[number]) => ({ id: e.id, name: e.name, organisation: e.organisation, fieldsText: fieldsOf(e).map((f) => industryLabel(f)).join('、') });
-  // More experts than the select may list: a search box narrows it (by name, organisation, field).
   const key = query ? searchKey(query) : '';
   const experts = key ? pool.map(view).filter((e) => [e.name, e.organisation, e.fieldsText].some((t) => searchKey(t).includes(key))) : pool.map(view);
   const inField = new Set(pool.filter((e) => fieldsOf(e).includes(need.industry)).map((e) => e.id));
+  return { experts: experts.filter((e) => inField.has(e.id)), otherExperts: experts.filter((e) => !inField.has(e.id)), pool: pool.length, key };
+}
+
+async function matchView(deps: HandlerDeps, need: Need, extra: { note?: string; errors?: { expert?: string; note?: string }; expertId?: number | null; query?: string } = {}) {
+  const { query, ...rest } = extra;
+  const { experts, otherExperts, pool, key } = await matchExperts(deps, need, query);
   return matchCard({
     need,
     code: needCode(need),
     industryLabel: industryLabel(need.industry),
-    experts: experts.filter((e) => inField.has(e.id)),
-    otherExperts: experts.filter((e) => !inField.has(e.id)),
-    ...(pool.length > MATCH_OPTIONS_MAX || key ? { search: { pool: pool.length, ...(key ? { query } : {}) } } : {}),
+    experts,
+    otherExperts,
+    // More experts than the select may list: a search box narrows it (by name, organisation, field).
+    ...(pool > MATCH_OPTIONS_MAX || key ? { search: { pool, ...(key ? { query } : {}) } } : {}),
     ...rest,
   });
 }

@@ -3,7 +3,8 @@
  * handler file and one line here; the help card lists commands from this registry.
  */
 import { APPLICATION_ACTIONS } from './application-actions';
-import { cancelCommand, CHANGE_ACTIONS, changeCommand } from './application-change';
+import { CHANGE_ACTIONS } from './application-change';
+import { cancelCommand, changeCommand } from './change-commands';
 import { applyCommand } from './apply-command';
 import { bindCommand, unbindCommand } from './bind-command';
 import { onBotAdded } from './bot-added';

@@ -52,7 +52,10 @@ export interface FieldSpec {
 export type FieldErrors = Record<string, string>;
 
 export interface FormSpec<C = void> {
-  /** Which form: application, need, summary, report (a 盟市's submission), expert, task (发起报送). */
+  /**
+   * Which form: application, need, summary, report (a 盟市's submission), expert, task (发起报送),
+   * change (申请改期), cancel (取消活动), match (对接专家).
+   */
   id: FormId;
   /** The form's title, e.g. 活动申请表. */
   title: string;
@@ -61,7 +64,7 @@ export interface FormSpec<C = void> {
   check(values: FormValue, ctx: C): FieldErrors;
 }
 
-export const FORM_IDS = ['application', 'need', 'summary', 'report', 'expert', 'task'] as const;
+export const FORM_IDS = ['application', 'need', 'summary', 'report', 'expert', 'task', 'change', 'cancel', 'match'] as const;
 export type FormId = (typeof FORM_IDS)[number];
 
 export function isFormId(value: unknown): value is FormId {

@@ -79,6 +79,8 @@ const FORM_COMMANDS: Readonly<Record<string, string>> = {
   report_submit_form: '报送',
   report_form: '发起报送',
   expert_form: '专家 添加',
+  change_form: '改期 <编号>',
+  cancel_form: '取消 <编号>',
 };
 
 /** What a form card says on DingTalk instead of its inputs. */

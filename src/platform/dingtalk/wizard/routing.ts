@@ -1,7 +1,10 @@
 import { formTokenFor } from '../../../../handlers/application-flow';
 import { issueReportForms } from '../../../../handlers/report-command';
 import { summaryTarget } from '../../../../handlers/summary-command';
-import type { Command, CommandContext } from '../../../../handlers/types';
+import { CHANGE_ACTIONS } from '../../../../handlers/application-change';
+import { NEED_ACTIONS } from '../../../../handlers/need-actions';
+import { NEED_MATCH_OPEN_ACTION } from '../../../../cards/need-cards';
+import type { CardActionHandler, Command, CommandContext } from '../../../../handlers/types';
 import { parseCodeWith } from '../../../domain/codes';
 import type { FormId } from '../../../forms/form-spec';
 import { CENTRE } from '../../../domain/regions';
@@ -12,7 +15,7 @@ import { editValuesOf, type WizardSubject } from './wizard-forms';
 
 /**
  * Where a DingTalk message goes when forms are conversations: the form commands (申请, 需求,
- * 总结, 报送, 专家 添加, 发起报送, 修改) start or resume a wizard instead of sending a card, and in a private chat
+ * 总结, 报送, 专家 添加, 发起报送, 修改, 改期, 取消 and 对接 with only a code) start or resume a wizard instead of sending a card, and in a private chat
  * with a form in progress every message is an answer, except:
  * - a command word on its own (帮助, 查询, 申请 …), which runs (the draft stays; 继续填写 resumes);
  * - a command whose first argument is a code (取消 SQ2027-0001 原因, 查询 XQ…), the existing
@@ -52,7 +55,40 @@ const GROUP_NOTICE: Readonly<Record<FormId, string>> = {
   report: '报送表已私聊发给您，请在与我的私聊中逐项回复填写。',
   expert: '添加专家的表单已私聊发给您，请在与我的私聊中逐项回复填写。',
   task: '发起报送的表单已私聊发给您，请在与我的私聊中逐项回复填写。',
+  change: '改期申请表已私聊发给您，请在与我的私聊中逐项回复填写。',
+  cancel: '取消活动的确认已私聊发给您，请在与我的私聊中写明原因并确认。',
+  match: '对接专家的表单已私聊发给您，请在与我的私聊中选择专家并确认。',
 };
+
+/**
+ * Whether the card action that opens a form's card (the button's) would open it for this sender:
+ * the same authorization and state checks as the button. A refusal is the command's to say.
+ */
+async function opensForm(ctx: CommandContext, handler: CardActionHandler, value: Record<string, unknown>, formName: string): Promise<boolean> {
+  const opened = await handler({
+    tenantKey: ctx.message.tenantKey,
+    operatorOpenId: ctx.message.senderOpenId,
+    chatId: ctx.message.chatId,
+    messageId: undefined,
+    value,
+    formValue: undefined,
+    isAdmin: ctx.isAdmin,
+    deps: ctx.deps,
+    log: ctx.log,
+  });
+  return opened.card !== undefined && JSON.stringify(opened.card).includes(`"name":"${formName}"`);
+}
+
+/** The words of a command: its code and what follows. */
+function codeAndRest(args: string): { code: string; rest: string } {
+  const m = /^(\S*)\s*([\s\S]*)$/.exec(args.trim());
+  return { code: m?.[1] ?? '', rest: (m?.[2] ?? '').trim() };
+}
+
+async function applicationNamed(ctx: CommandContext, code: string) {
+  const parsed = parseCodeWith('SQ', code);
+  return parsed ? ctx.deps.applications.findByCode(ctx.message.tenantKey, parsed.year, parsed.seq) : null;
+}
 
 /**
  * The form commands on DingTalk: the wizard instead of the card, with the same subject the card
@@ -88,25 +124,40 @@ export async function startFormWizard(ctx: CommandContext, call: WizardCall, wor
       break;
     case '修改': {
       // What the card's 修改 does decides whether it may be changed; a refusal is the command's to say.
-      const parsed = parseCodeWith('SQ', ctx.args.split(' ')[0] ?? '');
-      const app = parsed ? await ctx.deps.applications.findByCode(tenantKey, parsed.year, parsed.seq) : null;
-      if (!app) return false;
-      const opened = await APPLICATION_ACTIONS['application.edit']({
-        tenantKey,
-        operatorOpenId: ctx.message.senderOpenId,
-        chatId: ctx.message.chatId,
-        messageId: undefined,
-        value: { action: 'application.edit', id: app.id },
-        formValue: undefined,
-        isAdmin: ctx.isAdmin,
-        deps: ctx.deps,
-        log: ctx.log,
-      });
-      if (!opened.card || !JSON.stringify(opened.card).includes('"tag":"form"')) return false;
+      const app = await applicationNamed(ctx, codeAndRest(ctx.args).code);
+      if (!app || !(await opensForm(ctx, APPLICATION_ACTIONS['application.edit'], { action: 'application.edit', id: app.id }, 'application_form'))) return false;
       form = 'application';
       subject = { id: app.id };
       preset = editValuesOf(ctx.deps, app);
       atSummary = true;
+      break;
+    }
+    case '改期': {
+      // 改期 <编号>: the new dates and a note, asked one by one; venue and head count kept unless changed at the summary.
+      const app = await applicationNamed(ctx, codeAndRest(ctx.args).code);
+      if (!app || !(await opensForm(ctx, CHANGE_ACTIONS['application.change'], { action: 'application.change', id: app.id }, 'change_form'))) return false;
+      form = 'change';
+      subject = { id: app.id };
+      preset = { venue: app.venue ?? '', headcount: app.headcount !== null ? String(app.headcount) : '' };
+      break;
+    }
+    case '取消': {
+      // 取消 <编号> without a reason; with one it is the typed command, which cancels at once.
+      const { code, rest } = codeAndRest(ctx.args);
+      const app = rest === '' ? await applicationNamed(ctx, code) : null;
+      if (!app || !(await opensForm(ctx, CHANGE_ACTIONS['application.cancel_form'], { action: 'application.cancel_form', id: app.id }, 'cancel_form'))) return false;
+      form = 'cancel';
+      subject = { id: app.id };
+      break;
+    }
+    case '对接': {
+      // 对接 <需求编号> without an expert: choose from the numbered list. Admins only (the command refuses others).
+      const { code, rest } = codeAndRest(ctx.args);
+      const parsed = rest === '' && ctx.isAdmin ? parseCodeWith('XQ', code) : undefined;
+      const need = parsed ? await ctx.deps.needs.findByCode(tenantKey, parsed.year, parsed.seq) : null;
+      if (!need || !(await opensForm(ctx, NEED_ACTIONS[NEED_MATCH_OPEN_ACTION], { action: NEED_MATCH_OPEN_ACTION, id: need.id }, 'match_form'))) return false;
+      form = 'match';
+      subject = { id: need.id };
       break;
     }
     case '总结': {

@@ -24,6 +24,7 @@ import { reportSubmitFormSpec, reportTaskFormSpec } from '../../../forms/report-
 import { REGIONS } from '../../../domain/regions';
 import { summaryFormSpec } from '../../../forms/summary-form';
 import type { WizardForm } from './conversation';
+import { cancelWizard, changeWizard, matchWizard, RECORD_SUBMIT_ACTIONS } from './record-forms';
 
 /**
  * The forms as wizards: each form's description (src/forms) with its check's context
@@ -35,7 +36,7 @@ import type { WizardForm } from './conversation';
 export type WizardSubject =
   /** A fresh application, need or expert form: the token its card would carry. */
   | { form: string }
-  /** The evaluation summary of an application. */
+  /** The evaluation summary, 改期 or 取消 of an application; 对接 of a need (its id). */
   | { id: number }
   /** 报送: the report forms issued to this person (their tokens), one chosen in the answers. */
   | { forms: string[] };
@@ -47,6 +48,9 @@ export const START_WORDS: Readonly<Record<FormId, string>> = {
   report: '报送',
   expert: '专家 添加',
   task: '发起报送',
+  change: '改期 <编号>',
+  cancel: '取消 <编号>',
+  match: '对接 <需求编号>',
 };
 
 export const SUBMIT_ACTIONS: Readonly<Record<FormId, string>> = {
@@ -56,7 +60,23 @@ export const SUBMIT_ACTIONS: Readonly<Record<FormId, string>> = {
   report: REPORT_SUBMIT_ACTION,
   expert: EXPERT_ADD_ACTION,
   task: REPORT_PUBLISH_ACTION,
+  ...RECORD_SUBMIT_ACTIONS,
 };
+
+/** The name of each form's card form: a submission that comes back with it failed the server's check. */
+export const CARD_FORM_NAMES: Readonly<Record<FormId, string>> = {
+  application: 'application_form',
+  need: 'need_form',
+  summary: 'summary_form',
+  report: 'report_submit_form',
+  expert: 'expert_form',
+  task: 'report_form',
+  change: 'change_form',
+  cancel: 'cancel_form',
+  match: 'match_form',
+};
+
+const APP_NOT_FOUND = '没有找到这份申请。请发送「查询」查看您的申请。';
 
 /** The wizard of a form, or why there is none any more (the application or task is gone). */
 export async function wizardFormOf(deps: HandlerDeps, tenantKey: string, form: FormId, subject: WizardSubject): Promise<WizardForm | string> {
@@ -93,6 +113,12 @@ export async function wizardFormOf(deps: HandlerDeps, tenantKey: string, form: F
       const spec = reportTaskFormSpec(REGIONS);
       return { ...spec, check: (v) => spec.check(v, { now: deps.now(), timezone: deps.settings.timezone }), intro: '向各盟市发起报送任务：发布后任务会发到各盟市工作群，截止前只提醒未提交的盟市。' };
     }
+    case 'change':
+      return 'id' in subject ? changeWizard(deps, tenantKey, subject.id) : APP_NOT_FOUND;
+    case 'cancel':
+      return 'id' in subject ? cancelWizard(deps, tenantKey, subject.id) : APP_NOT_FOUND;
+    case 'match':
+      return 'id' in subject ? matchWizard(deps, tenantKey, subject.id) : '没有找到这项需求，请发送「需求列表」查看。';
   }
 }
 
@@ -153,9 +179,9 @@ async function reportWizard(deps: HandlerDeps, tenantKey: string, tokens: string
 }
 
 /** The card action's callback value for a submission of this draft. */
-export function submitValue(form: FormId, subject: WizardSubject, answers: Record<string, unknown>): Record<string, unknown> {
+export function submitValue(form: FormId, subject: WizardSubject, answers: Record<string, unknown>, version?: number): Record<string, unknown> {
   const action = SUBMIT_ACTIONS[form];
-  if ('id' in subject) return { action, id: subject.id };
+  if ('id' in subject) return { action, id: subject.id, ...(version !== undefined ? { v: version } : {}) };
   if ('forms' in subject) return { action, form: typeof answers.form === 'string' && subject.forms.includes(answers.form) ? answers.form : subject.forms[0] };
   return { action, form: subject.form };
 }

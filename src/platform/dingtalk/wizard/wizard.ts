@@ -7,7 +7,8 @@ import type { Logger } from '../../../logger';
 import { answersOf, subjectOf } from '../../../services/form-draft-service';
 import type { OutboundMessage } from '../../port';
 import { answer, promptFor, WIZARD_WORDS, type WizardForm } from './conversation';
-import { START_WORDS, submitValue, wizardFormOf, type WizardSubject } from './wizard-forms';
+import { currentVersion } from './record-forms';
+import { CARD_FORM_NAMES, START_WORDS, submitValue, wizardFormOf, type WizardSubject } from './wizard-forms';
 
 /**
  * The DingTalk wizard's moves, each in one transaction with what it sends: a draft that changed
@@ -24,6 +25,9 @@ export const FORM_TITLES: Readonly<Record<FormId, string>> = {
   report: '报送',
   expert: '添加专家',
   task: '发起报送任务',
+  change: '申请改期',
+  cancel: '取消活动',
+  match: '对接专家',
 };
 
 /** Who is talking, about which message; `deps` deliver on DingTalk. */
@@ -138,7 +142,9 @@ export async function continueWizard(call: WizardCall, text: string): Promise<bo
 async function submit(call: WizardCall, tx: HandlerDeps, draft: FormDraft, answers: FormValue, say: (m: OutboundMessage | string) => Promise<void>): Promise<void> {
   const form = draft.form as FormId;
   const subject = subjectOf<WizardSubject>(draft) as WizardSubject;
-  const value = submitValue(form, subject, answers);
+  // 改期 / 取消 / 对接 act on the record as it is now (the checks and who may run again in the action).
+  const version = (form === 'change' || form === 'cancel' || form === 'match') && 'id' in subject ? await currentVersion(tx, call.tenantKey, form, subject.id) : undefined;
+  const value = submitValue(form, subject, answers, version);
   const formValue = Object.fromEntries(Object.entries(answers).filter((e): e is [string, string | string[]] => e[1] !== undefined));
   const handler = CARD_ACTIONS[String(value.action)];
   const result: CardActionResult = await handler({
@@ -153,10 +159,14 @@ async function submit(call: WizardCall, tx: HandlerDeps, draft: FormDraft, answe
     log: call.log.child({ action: value.action, via: 'wizard' }),
   });
   // A form coming back means the server's check failed after all (e.g. the day changed): keep the draft.
-  const returned = result.card !== undefined && JSON.stringify(result.card).includes('"tag":"form"');
+  const returned = result.card !== undefined && JSON.stringify(result.card).includes(`"name":"${CARD_FORM_NAMES[form]}"`);
   if (returned) {
-    const errors = (await formOf(call, tx, draft)) as WizardForm;
-    const outcome = answer(errors, { step: Number.MAX_SAFE_INTEGER, answers }, WIZARD_WORDS.submit);
+    const wizard = await formOf(call, tx, draft);
+    if (typeof wizard === 'string') {
+      await tx.drafts.remove(draft);
+      return void (await say(wizard));
+    }
+    const outcome = answer(wizard, { step: Number.MAX_SAFE_INTEGER, answers }, WIZARD_WORDS.submit);
     const state = outcome.kind === 'reply' ? outcome.state : { step: draft.step, answers };
     await tx.drafts.save(draft, state, call.messageId);
     await say(outcome.kind === 'reply' ? outcome.text : (result.toast?.content ?? '提交未成功，请稍后再发送「提交」。'));
