@@ -42,8 +42,24 @@ export class FormDraftService {
     return (await this.find(input.platform, input.tenantKey, input.userId)) ?? undefined;
   }
 
+  /** A move of the wizard: the draft is in use again (not dormant) and no question is pending. */
   async save(draft: FormDraft, state: { step: number; answers: FormValue }, messageId: string): Promise<void> {
-    await this.repo.update({ id: draft.id }, { step: state.step, answers: JSON.stringify(state.answers), lastMessageId: messageId, updatedAt: this.now() });
+    await this.repo.update({ id: draft.id }, { step: state.step, answers: JSON.stringify(state.answers), lastMessageId: messageId, updatedAt: this.now(), dormantAt: null, pendingText: null });
+  }
+
+  /** Puts an idle draft aside (its last touch stays what retention goes by). */
+  async setDormant(draft: FormDraft): Promise<void> {
+    await this.repo.update({ id: draft.id }, { dormantAt: this.now() });
+  }
+
+  /** Keeps a command-like answer while the person is asked what it is (null: the question is settled). */
+  async setPending(draft: FormDraft, text: string | null, messageId: string): Promise<void> {
+    await this.repo.update({ id: draft.id }, { pendingText: text, lastMessageId: messageId, updatedAt: this.now() });
+  }
+
+  /** Whether the draft was last touched more than `idleMs` ago (by the service's clock). */
+  isIdle(draft: FormDraft, idleMs: number): boolean {
+    return this.now() - draft.updatedAt > idleMs;
   }
 
   async remove(draft: FormDraft): Promise<void> {

@@ -45,6 +45,17 @@ export class FormDraft {
   @Column({ name: 'last_message_id', type: 'varchar', length: 256, nullable: true })
   lastMessageId!: string | null;
 
+  /**
+   * Set when the draft, untouched for WIZARD_IDLE_MS, was put aside: the person's messages are
+   * commands again (told so once) until 继续填写 or the form's command resumes it.
+   */
+  @Column({ name: 'dormant_at', type: 'bigint', nullable: true, transformer: epochMs })
+  dormantAt!: number | null;
+
+  /** An answer that reads as a command (通过 SQ…), kept while the wizard asks 填写 or 执行. */
+  @Column({ name: 'pending_text', type: 'text', nullable: true })
+  pendingText!: string | null;
+
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
   createdAt!: number;
 

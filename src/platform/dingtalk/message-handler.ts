@@ -11,7 +11,7 @@ import { FEISHU_ID } from '../router';
 import { corpIdOf, DINGTALK_MESSAGE_EVENT, DINGTALK_PLATFORM, RobotMessage } from './intake';
 import { withOrigin } from '../../db/origin';
 import type { DingTalkPlatform } from './dingtalk-platform';
-import { routePrivateMessage, startFormWizard } from './wizard/routing';
+import { routePrivateMessage, startFormWizard, type PrivateRoute } from './wizard/routing';
 import type { WizardCall } from './wizard/wizard';
 
 /**
@@ -102,13 +102,38 @@ export async function handleRobotMessage(evt: StoredEvent, base: HandlerDeps, bi
   }
   // In groups DingTalk strips the @-mention but leaves a leading space.
   const raw = String(m.text?.content ?? '').trim();
-  const text = normaliseText(raw);
+  let text = normaliseText(raw);
   const isAdmin = ctx.adminStaffIds.has(staffId);
-  const msg: ChatMessage = { tenantKey: evt.tenantKey, messageId: m.msgId, chatId: m.conversationId, chatType: group ? 'group' : 'p2p', senderOpenId: staffId, text };
-  const match = matchCommand(text, ctx.commands);
+  let match = matchCommand(text, ctx.commands);
   // Forms are conversations on DingTalk (wizard/): in private, a form in progress takes the message first.
   const call: WizardCall = { deps, tenantKey: evt.tenantKey, staffId, messageId: m.msgId, keyRoot: evt.dedupKey, isAdmin, log: log.child({ wizard: true }) };
-  if (!group && (await routePrivateMessage(call, text, raw, match, (t) => reply({ type: 'text', text: t })))) return;
+  const route: PrivateRoute = group ? { kind: 'commands' } : await routePrivateMessage(call, text, raw, match, (t) => reply({ type: 'text', text: t }));
+  if (route.kind === 'answered') return;
+  if (route.text !== undefined) {
+    // A command the wizard kept while asking 填写 or 执行, and the person chose 执行.
+    text = normaliseText(route.text);
+    match = matchCommand(text, ctx.commands);
+  }
+  const msg: ChatMessage = { tenantKey: evt.tenantKey, messageId: m.msgId, chatId: m.conversationId, chatType: group ? 'group' : 'p2p', senderOpenId: staffId, text };
+  await runCommand(msg, match, call, deps, ctx, reply, log, bindings);
+  // E.g. the line that a form put aside is kept (wizard/routing.ts).
+  await route.afterwards?.();
+}
+
+async function runCommand(
+  msg: ChatMessage,
+  match: ReturnType<typeof matchCommand>,
+  call: WizardCall,
+  deps: HandlerDeps,
+  ctx: DingTalkHandlerContext,
+  reply: (message: OutboundMessage) => Promise<void>,
+  log: Logger,
+  bindings: BindingService,
+): Promise<void> {
+  const { text } = msg;
+  const group = msg.chatType === 'group';
+  const isAdmin = call.isAdmin;
+  const staffId = call.staffId;
   if (!match) {
     const binding = group ? (await bindings.find(msg.tenantKey, msg.chatId))?.scope : undefined;
     await reply({ type: 'card', card: helpCard({ commands: ctx.commands, chatType: msg.chatType, binding, unrecognised: text || undefined, isAdmin, contact: deps.settings.contact }) });

@@ -10,42 +10,71 @@ import type { FormId } from '../../../forms/form-spec';
 import { CENTRE } from '../../../domain/regions';
 import { APPLICATION_ACTIONS } from '../../../../handlers/application-actions';
 import { WIZARD_WORDS } from './conversation';
-import { continueWizard, startWizard, type WizardCall } from './wizard';
+import { askFillOrRun, asksForText, continueWizard, draftOf, dropPending, isDormant, putAside, startWizard, type WizardCall } from './wizard';
 import { editValuesOf, type WizardSubject } from './wizard-forms';
 
 /**
  * Where a DingTalk message goes when forms are conversations: the form commands (申请, 需求,
  * 总结, 报送, 专家 添加, 发起报送, 修改, 改期, 取消 and 对接 with only a code) start or resume a wizard instead of sending a card, and in a private chat
- * with a form in progress every message is an answer, except:
- * - a command word on its own (帮助, 查询, 申请 …), which runs (the draft stays; 继续填写 resumes);
- * - a command whose first argument is a code (取消 SQ2027-0001 原因, 查询 XQ…), the existing
- *   commands: bare 取消 is the wizard's, 取消 <编号> <原因> cancels an approved activity.
+ * with a form in progress every message is an answer, except as routePrivateMessage says.
  */
 
 const WORDS: readonly string[] = Object.values(WIZARD_WORDS);
 /** The record codes people quote: applications, needs, report tasks. */
 const isCode = (word: string) => ['SQ', 'XQ', 'BS'].some((prefix) => parseCodeWith(prefix, word) !== undefined);
+const ascii = (text: string) => text.replace(/[０-９]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) - 0xfee0));
 
-function escapesWizard(text: string, match: { command: Command; args: string } | undefined): boolean {
-  if (!match || WORDS.includes(text)) return false;
-  if (match.args === '') return true;
-  const first = match.args.split(' ')[0];
-  return isCode(first) || text === '专家 添加';
-}
+/** What the message handler does with a private message after the wizard had its look. */
+export type PrivateRoute =
+  | { kind: 'answered' }
+  /** For the commands: `text` instead of the message's (a command kept while asked 填写 or 执行); `afterwards` once it ran. */
+  | { kind: 'commands'; text?: string; afterwards?: () => Promise<void> };
+
+const ANSWERED: PrivateRoute = { kind: 'answered' };
+const COMMANDS: PrivateRoute = { kind: 'commands' };
 
 /**
- * A private message while a form may be in progress. True when it was the wizard's (answered);
- * false: it is for the commands.
+ * A private message while a form may be in progress. The rules, least surprising first:
+ * - a wizard word is the wizard's (bare 取消 ends it); with no form in progress they say so;
+ * - a command word on its own (帮助, 查询 …) and 专家 添加 run; the draft stays;
+ * - a command with a code (通过 SQ…, 取消 SQ… 原因) runs when the field asked cannot take such
+ *   text (a choice, a date, the summary); when it is free text the person is asked
+ *   「是要填写内容还是执行命令？」 and answers 1 (fill it in) or 2 (run it);
+ * - a draft untouched for WIZARD_IDLE_MS is put aside: messages are commands again (told once
+ *   that the form is kept), until 继续填写 (or 查看, or the form's command) resumes it.
  */
-export async function routePrivateMessage(call: WizardCall, text: string, rawText: string, match: { command: Command; args: string } | undefined, reply: (text: string) => Promise<void>): Promise<boolean> {
-  if (escapesWizard(text, match)) return false;
-  // Multi-line answers keep their lines; wizard words are compared as normalised.
-  if (await continueWizard(call, WORDS.includes(text) ? text : rawText)) return true;
-  if (WORDS.includes(text) && text !== WIZARD_WORDS.cancel) {
-    await reply('您当前没有正在填写的表单。发送「申请」填写活动申请表，「需求」登记企业需求，「总结 <编号>」填写活动评估总结，「报送」报送材料；发送「帮助」查看全部指令。');
-    return true;
+export async function routePrivateMessage(call: WizardCall, text: string, rawText: string, match: { command: Command; args: string } | undefined, reply: (text: string) => Promise<void>): Promise<PrivateRoute> {
+  const isWord = WORDS.includes(text);
+  const draft = await draftOf(call);
+  if (!draft) {
+    if (isWord && text !== WIZARD_WORDS.cancel) {
+      await reply('您当前没有正在填写的表单。发送「申请」填写活动申请表，「需求」登记企业需求，「总结 <编号>」填写活动评估总结，「报送」报送材料；发送「帮助」查看全部指令。');
+      return ANSWERED;
+    }
+    return COMMANDS;
   }
-  return false;
+  if (draft.lastMessageId === call.messageId && draft.dormantAt === null) return ANSWERED; // applied already (a redelivery)
+  if (isDormant(call, draft)) {
+    // 继续填写, 查看 and 取消 act on the kept form; the other words resume it (the question again).
+    if (isWord) return (await continueWizard(call, text === WIZARD_WORDS.show || text === WIZARD_WORDS.cancel ? text : WIZARD_WORDS.resume)) ? ANSWERED : COMMANDS;
+    return { kind: 'commands', ...(draft.dormantAt === null ? { afterwards: () => putAside(call) } : {}) };
+  }
+  if (draft.pendingText !== null) {
+    const choice = ascii(text);
+    if (choice === '1') return (await continueWizard(call, draft.pendingText)) ? ANSWERED : COMMANDS;
+    await dropPending(call, draft, choice === '2');
+    if (choice === '2') return { kind: 'commands', text: draft.pendingText };
+  }
+  if (match && !isWord) {
+    if (match.args === '' || text === '专家 添加') return COMMANDS;
+    if (isCode(match.args.split(' ')[0])) {
+      if (!(await asksForText(call, draft))) return COMMANDS;
+      await askFillOrRun(call, rawText);
+      return ANSWERED;
+    }
+  }
+  // Multi-line answers keep their lines; wizard words are compared as normalised.
+  return (await continueWizard(call, isWord ? text : rawText)) ? ANSWERED : COMMANDS;
 }
 
 const GROUP_NOTICE: Readonly<Record<FormId, string>> = {

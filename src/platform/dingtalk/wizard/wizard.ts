@@ -58,6 +58,69 @@ export async function hasDraft(call: WizardCall): Promise<boolean> {
   return (await findDraft(call, call.deps)) !== null;
 }
 
+/**
+ * How long a draft may lie untouched before it is put aside (issue 12): the person's next
+ * message is then a message like any other, with one line saying the form is kept and
+ * 继续填写 resumes it. The draft stays until the yearly retention removes it.
+ */
+export const WIZARD_IDLE_MS = 2 * 60 * 60 * 1000;
+
+/** This person's draft, if any, as the router sees it. */
+export function draftOf(call: WizardCall): Promise<FormDraft | null> {
+  return findDraft(call, call.deps);
+}
+
+/** Whether the draft is put aside: marked so, or untouched for WIZARD_IDLE_MS (by the deps' clock). */
+export function isDormant(call: WizardCall, draft: FormDraft): boolean {
+  return draft.dormantAt !== null || call.deps.drafts.isIdle(draft, WIZARD_IDLE_MS);
+}
+
+/** Puts an idle draft aside and says so, once (a message redelivered finds it marked already). */
+export async function putAside(call: WizardCall): Promise<void> {
+  await call.deps.atomically(async (tx) => {
+    const draft = await findDraft(call, tx);
+    if (!draft || draft.dormantAt !== null) return;
+    await tx.drafts.setDormant(draft);
+    call.log.info({ form: draft.form }, 'wizard put aside after being idle');
+    const title = isFormId(draft.form) ? FORM_TITLES[draft.form] : '表单';
+    const hours = Math.round(WIZARD_IDLE_MS / 3_600_000);
+    await tx.messenger.sendToUser({ tenantKey: call.tenantKey, key: `${call.keyRoot}:wizard:aside` }, call.staffId, {
+      type: 'text',
+      text: `您未填完的「${title}」超过 ${hours} 小时没有填写，已为您保存；需要时发送「${WIZARD_WORDS.resume}」接着填写，发送「${WIZARD_WORDS.cancel}」放弃。`,
+    });
+  });
+}
+
+/**
+ * Whether the field asked now takes free text, so that a message reading as a command (通过
+ * SQ2027-0001) might be meant as its answer. Selects, dates and the summary cannot take it.
+ */
+export async function asksForText(call: WizardCall, draft: FormDraft): Promise<boolean> {
+  const wizard = await formOf(call, call.deps, draft);
+  return typeof wizard !== 'string' && wizard.fields[draft.step]?.input.kind === 'text';
+}
+
+/** The question asked when an answer reads as a command: 1 fills it in, 2 runs it. */
+export async function askFillOrRun(call: WizardCall, text: string): Promise<void> {
+  await call.deps.atomically(async (tx) => {
+    const draft = await findDraft(call, tx);
+    if (!draft || draft.lastMessageId === call.messageId) return;
+    const wizard = await formOf(call, tx, draft);
+    const label = typeof wizard === 'string' ? '当前项目' : (wizard.fields[draft.step]?.label ?? '当前项目');
+    await tx.drafts.setPending(draft, text, call.messageId);
+    const shown = [...text.replace(/\s+/g, ' ')].slice(0, 40).join('');
+    await sender(call, tx)(`是要填写内容还是执行命令？\n回复「1」：把「${shown}」填作「${label}」；\n回复「2」：执行指令「${shown}」。\n发送其他内容则不作处理，照常回复。`);
+  });
+}
+
+/**
+ * Settles the question of askFillOrRun without filling it in: 2 (`applied`: this message is
+ * the draft's last, so a redelivery of it is not taken as an answer), or another message.
+ */
+export async function dropPending(call: WizardCall, draft: FormDraft, applied: boolean): Promise<void> {
+  await call.deps.drafts.setPending(draft, null, applied ? call.messageId : (draft.lastMessageId ?? call.messageId));
+}
+
 async function formOf(call: WizardCall, tx: HandlerDeps, draft: FormDraft): Promise<WizardForm | string> {
   const subject = subjectOf<WizardSubject>(draft);
   if (!isFormId(draft.form) || !subject) return '这份草稿已无法继续，已删除。请重新开始填写。';
