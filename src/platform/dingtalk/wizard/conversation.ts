@@ -64,10 +64,12 @@ export function parseAnswer(field: FieldSpec, text: string): { value: string | s
     }
     case 'select': {
       const ascii = fullWidthToAscii(answer);
-      const byText = input.options.find((o) => o.value === answer || o.label === answer);
-      if (byText) return { value: byText.value };
+      // A number is the option's position (what the list shows), even where values are numbers
+      // too (对接's expert ids); `byValue` selects answer with the value itself.
       const n = /^\d+$/.test(ascii) ? Number(ascii) : NaN;
       if (!input.byValue && n >= 1 && n <= input.options.length) return { value: input.options[n - 1].value };
+      const byText = input.options.find((o) => o.value === answer || o.label === answer);
+      if (byText) return { value: byText.value };
       return { problem: input.byValue ? `请回复选项中的数字（${input.options.map((o) => o.value).join('、')}）。` : `请回复选项前的数字（1–${input.options.length}）。` };
     }
     case 'multiselect': {
