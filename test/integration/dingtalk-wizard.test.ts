@@ -3,6 +3,7 @@ import { FakeDingTalk } from '../helpers/fake-dingtalk';
 import { GROUP_ID, ROBOT_CODE } from '../helpers/dingtalk-messages';
 import { GROUP_SEND, privateTo, say, textOf, until } from '../helpers/dingtalk-chat';
 import { TestClock } from '../helpers/test-clock';
+import { waitUntilIdle } from '../helpers/idle';
 import { Application } from '../../src/db/entities/application.entity';
 import { FormDraft } from '../../src/db/entities/form-draft.entity';
 import { mobileError } from '../../src/domain/contact';
@@ -184,7 +185,7 @@ describe('the wizard words and drafts', () => {
     await dt.pushRobotMessage(message);
     await dt.pushRobotMessage(message);
     await until('the answer', () => privateTo(dt, FILER).length === before + 1);
-    await new Promise((r) => setTimeout(r, 400));
+    await waitUntilIdle(h!);
     expect(privateTo(dt, FILER)).toHaveLength(before + 1);
     const [draft] = await h!.bot.ds.getRepository(FormDraft).find();
     expect(draft.step).toBe(1);

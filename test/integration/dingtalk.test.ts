@@ -5,6 +5,7 @@ import { messageEvent } from '../helpers/events';
 import { InboundEvent } from '../../src/db/entities/inbound-event.entity';
 import { OutboxMessage } from '../../src/db/entities/outbox-message.entity';
 import type { Command } from '../../handlers/types';
+import { waitUntilIdle } from '../helpers/idle';
 
 /**
  * DingTalk, first slice (issue 12): robot messages over Stream and over HTTP callbacks go
@@ -48,8 +49,11 @@ async function until(what: string, predicate: () => boolean | Promise<boolean>, 
   }
 }
 
-/** Lets the inbox and outbox finish what they have (a few poll intervals). */
-const settle = () => new Promise((r) => setTimeout(r, 400));
+/**
+ * Waits until the bot has finished what it has (every stored event processed, every queued
+ * message sent): "nothing more happened" is asserted after this, not after a fixed sleep.
+ */
+const settle = () => waitUntilIdle(h!);
 
 function postSigned(body: unknown, headers = dingtalkSignHeaders(dt.clientSecret)) {
   return h!.postRaw('/dingtalk/events', JSON.stringify(body), headers);
