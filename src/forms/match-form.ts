@@ -36,8 +36,8 @@ export function matchFormSpec(opts: MatchFormOptions): FormSpec<void> {
     check: (values) => {
       const errors: Record<string, string> = {};
       const expert = typeof values.expert === 'string' ? values.expert.trim() : '';
-      // The server still checks that the expert exists (a card may offer one since deleted).
-      if (!/^\d{1,9}$/.test(expert)) errors.expert = MATCH_EXPERT_MISSING;
+      // One of those offered; the server still checks that the expert exists (a card may offer one since deleted).
+      if (!opts.experts.some((o) => o.value === expert)) errors.expert = MATCH_EXPERT_MISSING;
       const problem = needNoteError(opts.action, typeof values.note === 'string' ? values.note : '');
       if (problem) errors.note = problem;
       return errors;

@@ -10,6 +10,9 @@ import { expertFormSpec } from '../../src/forms/expert-form';
 import { needFormSpec } from '../../src/forms/need-form';
 import { reportSubmitFormSpec } from '../../src/forms/report-form';
 import { summaryFormSpec } from '../../src/forms/summary-form';
+import { cancelFormSpec } from '../../src/forms/cancel-form';
+import { changeFormSpec, CHANGE_FIELDS } from '../../src/forms/change-form';
+import { matchFormSpec, MATCH_EXPERT_MISSING } from '../../src/forms/match-form';
 import { answer, parseAnswer, promptFor, type WizardForm } from '../../src/platform/dingtalk/wizard/conversation';
 
 /** The described forms (src/forms) and the conversation that walks them (the DingTalk wizard). */
@@ -106,5 +109,35 @@ describe('answer', () => {
     expect(prompt).toContain('1. 企业创新能力提升活动\n2. 对外交流活动');
     expect(prompt).toContain('「上一步」');
     expect(promptFor(appWizard, at(app.fields.length - 1))).toContain('此项可不填：发送「跳过」跳过');
+  });
+});
+
+describe('the 改期, 取消 and 对接 descriptions (issue 12)', () => {
+  const experts = [
+    { value: '7', label: '周敏 · 内蒙古工业大学' },
+    { value: '1', label: '王强 · 内蒙古大学（其他领域）' },
+  ];
+
+  it('name the fields the change, cancel and matching cards submit', () => {
+    expect(changeFormSpec(RULES).fields.map((f) => f.name)).toEqual([...CHANGE_FIELDS]);
+    expect(cancelFormSpec().fields.map((f) => f.name)).toEqual(['reason']);
+    expect(matchFormSpec({ experts, action: 'match' }).fields.map((f) => f.name)).toEqual(['expert', 'note']);
+  });
+
+  it('check with the cards’ rules and messages', () => {
+    expect(cancelFormSpec().check({ reason: ' ' })).toEqual({ reason: '请填写取消活动的原因' });
+    expect(cancelFormSpec().check({ reason: '场地临时无法使用' })).toEqual({});
+    const match = matchFormSpec({ experts, action: 'match' });
+    expect(match.check({ expert: '', note: '' })).toEqual({ expert: MATCH_EXPERT_MISSING });
+    // An expert no longer offered (deleted since) is not accepted.
+    expect(match.check({ expert: '9', note: '' })).toEqual({ expert: MATCH_EXPERT_MISSING });
+    expect(match.check({ expert: '7', note: '本周内电话联系' })).toEqual({});
+  });
+
+  it('take a number as the option’s position even where the values are numbers (expert ids)', () => {
+    const [expert] = matchFormSpec({ experts, action: 'match' }).fields;
+    expect(parseAnswer(expert, '1')).toEqual({ value: '7' });
+    expect(parseAnswer(expert, '２')).toEqual({ value: '1' });
+    expect(parseAnswer(expert, '3')).toEqual({ problem: '请回复选项前的数字（1–2）。' });
   });
 });
