@@ -72,6 +72,16 @@ describe('DingTalk rendering of the bot\'s messages', () => {
     expect(msg.msgParam.text).not.toContain('单位名称');
   });
 
+  test('the 改期 and 取消 forms say which command starts them as a conversation (issue 12)', () => {
+    for (const [name, command] of [['change_form', '改期 <编号>'], ['cancel_form', '取消 <编号>']]) {
+      const c = card({ title: '申请改期', elements: [form(name, [textInput({ name: 'note', placeholder: '说明', maxLength: 50 }), submitButton({ name: 's', text: '提交', value: { action: 'application.change_submit', id: 1, v: 2 } })])] });
+      const text = renderCard(c).msgParam.text;
+      expect(text).toContain(FORM_NOT_AVAILABLE);
+      expect(text).toContain(`发送「${escapeDingTalkMarkdown(command)}」开始`);
+      expect(text).not.toContain('飞书');
+    }
+  });
+
   test('images, files and forwards are refused for good, not faked', () => {
     expect(() => renderMessage({ type: 'image', imageKey: 'img' })).toThrow(PlatformError);
     try {
