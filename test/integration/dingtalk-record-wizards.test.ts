@@ -4,6 +4,7 @@ import { FakeDingTalk, dingtalkSignHeaders } from '../helpers/fake-dingtalk';
 import { ROBOT_CODE, robotMessage } from '../helpers/dingtalk-messages';
 import { TENANT_KEY } from '../helpers/events';
 import { TestClock } from '../helpers/test-clock';
+import { waitUntilIdle } from '../helpers/idle';
 import { FormDraft } from '../../src/db/entities/form-draft.entity';
 import { WIZARD_IDLE_MS } from '../../src/platform/dingtalk/wizard/wizard';
 
@@ -254,6 +255,17 @@ describe('wizard drafts left idle', () => {
     expect(await ask('1', DT_FILER)).toContain('第 4/7 项：需求类型');
     const [woken] = await drafts();
     expect(woken.dormantAt).toBeNull();
+  });
+
+  test('the form’s own command after the idle hours resumes it, without the line about keeping it', async () => {
+    await ask('需求', DT_FILER);
+    await ask('包头稀土永磁科技有限公司', DT_FILER);
+    h.clock.advance(WIZARD_IDLE_MS + 60_000);
+    expect(await ask('需求', DT_FILER)).toContain('第 2/7 项：所在盟市');
+    // The marker after it: had the line been sent, it would have come before this answer.
+    expect(await ask('包头市', DT_FILER)).toContain('第 3/7 项：行业');
+    await waitUntilIdle(h);
+    expect(privately(DT_FILER).map(textOf).join('\n')).not.toContain('已为您保存');
   });
 });
 

@@ -79,7 +79,8 @@ export function isDormant(call: WizardCall, draft: FormDraft): boolean {
 export async function putAside(call: WizardCall): Promise<void> {
   await call.deps.atomically(async (tx) => {
     const draft = await findDraft(call, tx);
-    if (!draft || draft.dormantAt !== null) return;
+    // Resumed meanwhile (the message was the form's own command), or marked already: nothing to say.
+    if (!draft || draft.dormantAt !== null || !tx.drafts.isIdle(draft, WIZARD_IDLE_MS)) return;
     await tx.drafts.setDormant(draft);
     call.log.info({ form: draft.form }, 'wizard put aside after being idle');
     const title = isFormId(draft.form) ? FORM_TITLES[draft.form] : '表单';
