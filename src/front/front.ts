@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import v8 from 'node:v8';
 import type { Config } from '../config';
 import { acceptWebhook, type WebhookDeps } from '../http/feishu-webhook';
 import { publicServerOptions, servesFeishuWebhooks } from '../http/server-options';
@@ -64,16 +63,13 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
   const { config, logger, now } = opts;
   const socketDir = process.platform === 'win32' ? undefined : mkdtempSync(join(tmpdir(), 'bot-front-'));
   const socketPath = socketDir ? join(socketDir, 'worker.sock') : `\\\\?\\pipe\\innovation-bot-${process.pid}-${randomBytes(6).toString('hex')}`;
-  // V8 favours memory over speed from here on, in both threads (the worker's heap is set up
-  // with it). Measured with the benchmark: some 25 MiB less RSS under load (README, Benchmarks).
-  // A plain heuristic switch, read as V8 goes; nothing in the heap's layout depends on it.
-  v8.setFlagsFromString('--optimize-for-size');
   const fd = prettyFd();
   const data: WorkerData = { config, clockOffsetMs: now() - Date.now(), socketPath, ...(fd ? { prettyFd: fd } : {}) };
   const worker = new Worker(WORKER_JS, {
     workerData: data,
     // A small young generation (semi-spaces of about 1 MiB): V8 otherwise grows it to 48 MiB per
     // thread under a steady stream of events (RSS, issue 14 item 9); minor collections stay cheap.
+    // This thread's own is set on node's command line (`npm start`: --max-semi-space-size).
     resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
   });
 
