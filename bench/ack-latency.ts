@@ -53,6 +53,8 @@ interface Options {
   sqlStats: boolean;
   keep: boolean;
   nodeArgs: string[];
+  /** Start the bot with the node flags of `npm start` (package.json), as it runs in production. */
+  startFlags: boolean;
   /** Also run the SDK's own EventDispatcher on the same events, after the bot (sdk-dispatcher.ts). */
   sdk: boolean;
   /** PROCESSING_THREAD for the bot: worker (its default) or main (the one-thread bot). */
@@ -74,6 +76,7 @@ const USAGE = `Usage: node dist/bench/ack-latency.js [options]
   --no-probe             do not preload the event-loop probe into the bot
   --sql-stats            have the probe count the bot's SQL statements and print them per event
   --node-arg ARG         pass ARG to the bot's node (repeatable), e.g. --node-arg=--cpu-prof
+  --no-start-flags       start the bot without the node flags of \`npm start\` (package.json)
   --processing-thread T  the bot's PROCESSING_THREAD: worker (default) or main (everything on one thread)
   --no-sdk               do not also run the SDK's EventDispatcher on the same events
   --keep                 keep the temporary directory (database, probe log, profiles)
@@ -97,6 +100,7 @@ function parseOptions(argv: string[]): Options {
     sqlStats: false,
     keep: false,
     nodeArgs: [],
+    startFlags: true,
     sdk: true,
     processingThread: 'worker',
   };
@@ -135,6 +139,7 @@ function parseOptions(argv: string[]): Options {
     else if (arg === '--sql-stats') o.sqlStats = true;
     else if (arg === '--keep') o.keep = true;
     else if (arg === '--no-sdk') o.sdk = false;
+    else if (arg === '--no-start-flags') o.startFlags = false;
     else if (arg === '--processing-thread') {
       const v = takeValue();
       if (v !== 'worker' && v !== 'main') throw new UsageError(`--processing-thread: expected worker or main, got '${v}'`);
@@ -339,12 +344,22 @@ interface BotProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `node dist/src/main.js`; see waitUntilReady. */
+/**
+ * The node flags `npm start` gives the bot (package.json: `node <flags> dist/src/main.js`), e.g.
+ * --max-semi-space-size: the bot is measured as it is run.
+ */
+export function startFlagsOf(root: string): string[] {
+  const start: string = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts?.start ?? '';
+  const m = /\bnode((?:\s+--[\w-]+(?:=\S+)?)*)\s+dist\/src\/main\.js/.exec(start);
+  return m ? m[1].trim().split(/\s+/).filter(Boolean) : [];
+}
+
+/** Starts `node dist/src/main.js` (with the flags of `npm start`); see waitUntilReady. */
 async function startBot(root: string, fake: FakeFeishu, dir: string, opts: Options, probeFile: string): Promise<BotProcess> {
   const mainJs = join(root, 'dist', 'src', 'main.js');
   if (!existsSync(mainJs)) throw new Error(`${mainJs} is missing: run 'npm run build' first`);
   const port = await freeLoopbackPort();
-  const nodeArgs = [...opts.nodeArgs];
+  const nodeArgs = [...(opts.startFlags ? startFlagsOf(root) : []), ...opts.nodeArgs];
   if (opts.probe) nodeArgs.push('-r', join(__dirname, 'loop-probe.js'));
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -881,8 +896,9 @@ async function main(): Promise<number> {
       const until = Date.now() + 3000;
       while (readProbe(probeFile).length === 0 && Date.now() < until) await sleep(50);
     }
+    const flags = opts.startFlags ? startFlagsOf(root) : [];
     process.stderr.write(
-      `bot pid ${bot.child.pid} on ${HOST}:${bot.port}; ` +
+      `bot pid ${bot.child.pid} on ${HOST}:${bot.port}${flags.length ? ` (node ${flags.join(' ')}, as npm start)` : ''}; ` +
         `${opts.warmupSeconds > 0 ? `${opts.warmupSeconds} s warm-up, then ` : ''}` +
         `${opts.rate} events/s for ${opts.seconds} s, Open API delay ${opts.openApiDelayMs} ms …\n`,
     );
@@ -1074,6 +1090,7 @@ async function main(): Promise<number> {
       cpus: cpus().length,
       node: process.version,
       processingThread: opts.processingThread,
+      nodeFlags: [...(opts.startFlags ? startFlagsOf(root) : []), ...opts.nodeArgs],
       ...(sdk
         ? {
             sdk: {

@@ -77,6 +77,7 @@ async function main(): Promise<void> {
 
 /** PROCESSING_THREAD=main: the whole bot on this thread, as before issue 14 item 9. */
 async function startOneThread(config: Config, logger: Logger, now: () => number) {
+  (await import('./front/lean-sdk-source')).installLeanSdkSource();
   const { createBot } = await import('./bot');
   const bot = await createBot(config, logger, { now });
   const port = await bot.listen(config.port);

@@ -5,17 +5,16 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import v8 from 'node:v8';
 import type { Config } from '../config';
-import { BodyError, readRequestBody } from '../http/read-body';
+import { acceptWebhook, type WebhookDeps } from '../http/feishu-webhook';
 import { publicServerOptions, servesFeishuWebhooks } from '../http/server-options';
 import type { Logger } from '../logger';
 import { prettyFd } from '../logger';
-import { verifyInbound } from '../platform/feishu/inbound';
-import { answerCard, CARD_EVENT, type CardCallbackAnswer, type CardDispatch, isForAnotherApp } from '../platform/feishu/intake';
+import type { CardCallbackAnswer, CardDispatch } from '../platform/feishu/intake';
 import type { Messenger } from '../services/outbox-service';
 import { openInboxRecorder, type InboxRecorder } from './inbox-recorder';
-import { FRONT_PEER_HEADER, type ConnectionStates, type FromWorker, type ToWorker, type WorkerData } from './messages';
+import type { ConnectionStates, FromWorker, ToWorker, WorkerData } from './messages';
+import { clientIp, createPassOn, sendJson } from './pass-on';
 
 /**
  * The acknowledgement path, isolated (issue 14 item 9; PROCESSING_THREAD=worker, the default).
@@ -64,16 +63,13 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
   const { config, logger, now } = opts;
   const socketDir = process.platform === 'win32' ? undefined : mkdtempSync(join(tmpdir(), 'bot-front-'));
   const socketPath = socketDir ? join(socketDir, 'worker.sock') : `\\\\?\\pipe\\innovation-bot-${process.pid}-${randomBytes(6).toString('hex')}`;
-  // V8 favours memory over speed from here on, in both threads (the worker's heap is set up
-  // with it). Measured with the benchmark: some 25 MiB less RSS under load (README, Benchmarks).
-  // A plain heuristic switch, read as V8 goes; nothing in the heap's layout depends on it.
-  v8.setFlagsFromString('--optimize-for-size');
   const fd = prettyFd();
   const data: WorkerData = { config, clockOffsetMs: now() - Date.now(), socketPath, ...(fd ? { prettyFd: fd } : {}) };
   const worker = new Worker(WORKER_JS, {
     workerData: data,
     // A small young generation (semi-spaces of about 1 MiB): V8 otherwise grows it to 48 MiB per
     // thread under a steady stream of events (RSS, issue 14 item 9); minor collections stay cheap.
+    // This thread's own is set on node's command line (`npm start`: --max-semi-space-size).
     resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
   });
 
@@ -154,7 +150,20 @@ export async function startFront(opts: FrontOptions): Promise<Front> {
   const messenger: Pick<Messenger, 'sendToUser'> = {
     sendToUser: async (ref, openId, message) => toWorker({ type: 'send-to-user', ref, openId, message }),
   };
-  const handler = createHandler({ config, logger: logger.child({ component: 'http' }), now, recorder, dispatchCard, messenger, toWorker, socketPath, health: () => ({ platform, states }) });
+  const httpLogger = logger.child({ component: 'http' });
+  const webhook: WebhookDeps = {
+    config,
+    logger: httpLogger,
+    now,
+    dispatchCard,
+    messenger,
+    record: async (envelope, log) => {
+      const recorded = await recorder.record(envelope);
+      if (recorded.status === 'new') toWorker({ type: 'recorded', id: recorded.id });
+      else log().info('repeated delivery ignored');
+    },
+  };
+  const handler = createHandler({ config, logger: httpLogger, recorder, webhook, toWorker, socketPath, health: () => ({ platform, states }) });
   const server = http.createServer(publicServerOptions(config.http), (req, res) => {
     handler(req, res).catch((err) => {
       logger.error({ err, path: req.url }, 'http: request failed');
@@ -199,10 +208,9 @@ function closeServer(server: Server): Promise<void> {
 interface HandlerDeps {
   config: Config;
   logger: Logger;
-  now: () => number;
   recorder: InboxRecorder;
-  dispatchCard: CardDispatch;
-  messenger: Pick<Messenger, 'sendToUser'>;
+  /** The webhook sequence (src/http/feishu-webhook.ts), recording on this thread's connection. */
+  webhook: WebhookDeps;
   toWorker(message: ToWorker): void;
   socketPath: string;
   health(): { platform: string; states: ConnectionStates };
@@ -213,13 +221,16 @@ function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerRes
   const webhooks = servesFeishuWebhooks(config);
   const timeAcks = Boolean(config.metricsToken);
   const passOn = createPassOn(deps.socketPath, config.http.trustProxy, logger);
+  const ipOf = (req: IncomingMessage) => () => clientIp(req, config.http.trustProxy);
   return async (req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     if (webhooks && req.method === 'POST' && (path === '/feishu/events' || path === '/feishu/cards')) {
       const route = path === '/feishu/events' ? 'events' : 'cards';
       const started = process.hrtime.bigint();
       try {
-        await feishuWebhook(deps, route, req, res);
+        const answer = await acceptWebhook(deps.webhook, route, req, ipOf(req));
+        if (answer.closeConnection) res.setHeader('Connection', 'close');
+        sendJson(res, answer.status, answer.body);
       } finally {
         if (timeAcks) deps.toWorker({ type: 'ack', route, seconds: Number(process.hrtime.bigint() - started) / 1e9 });
       }
@@ -228,56 +239,6 @@ function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerRes
     if ((req.method === 'GET' || req.method === 'HEAD') && path === '/healthz') return health(deps, req, res);
     passOn(req, res);
   };
-}
-
-/** As feishuWebhook (src/http/feishu-routes.ts), on a plain node request, with the worker behind. */
-async function feishuWebhook(deps: HandlerDeps, route: 'events' | 'cards', req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const { config, logger } = deps;
-  let raw: Buffer;
-  try {
-    raw = await readRequestBody(req, config.maxBodyBytes, config.http.requestTimeoutMs, () => res.setHeader('Connection', 'close'));
-  } catch (err) {
-    const status = err instanceof BodyError ? err.status : 400;
-    sendJson(res, status, { error: err instanceof Error ? err.message : 'bad request' });
-    logger.warn({ route, status }, 'webhook: unreadable body');
-    return;
-  }
-  const result = verifyInbound(raw, req.headers, {
-    encryptKey: config.feishu.encryptKey,
-    verificationToken: config.feishu.verificationToken,
-    maxClockSkewSeconds: config.feishu.maxClockSkewSeconds,
-    nowMs: deps.now(),
-  });
-  if (result.kind === 'rejected') {
-    sendJson(res, result.status, { error: result.reason });
-    logger.warn({ route, status: result.status, reason: result.reason, ip: clientIp(req, config.http.trustProxy) }, 'webhook: rejected');
-    return;
-  }
-  if (result.kind === 'challenge') {
-    sendJson(res, 200, { challenge: result.challenge });
-    logger.info({ route }, 'webhook: url verification answered');
-    return;
-  }
-  const envelope = result.envelope;
-  if (isForAnotherApp(envelope, config.feishu.appId)) {
-    logger.warn({ route, eventId: envelope.eventId, appId: envelope.appId }, 'webhook: event for another app ignored');
-    sendJson(res, 200, {});
-    return;
-  }
-  // A child logger only where it is used: not on the hot path of a new event.
-  const log = () => logger.child({ eventId: envelope.eventId, eventType: envelope.eventType });
-  if (envelope.eventType === CARD_EVENT) {
-    sendJson(res, 200, await answerCard(deps.dispatchCard, envelope, log(), deps.messenger));
-    return;
-  }
-  if (route === 'cards') {
-    sendJson(res, 400, { error: `expected ${CARD_EVENT}, got ${envelope.eventType}` });
-    return;
-  }
-  const recorded = await deps.recorder.record(envelope);
-  if (recorded.status === 'new') deps.toWorker({ type: 'recorded', id: recorded.id });
-  else log().info('repeated delivery ignored');
-  sendJson(res, 200, {});
 }
 
 async function health(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -305,59 +266,3 @@ async function health(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
   );
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown, headOnly = false): void {
-  const text = JSON.stringify(body);
-  res.statusCode = status;
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', Buffer.byteLength(text));
-  res.end(headOnly ? undefined : text);
-}
-
-/** As Koa's ctx.ip: X-Forwarded-For's first address only under TRUST_PROXY=1. */
-function clientIp(req: IncomingMessage, trustProxy: boolean): string | undefined {
-  const forwarded = trustProxy ? String(req.headers['x-forwarded-for'] ?? '').split(',')[0].trim() : '';
-  return forwarded || req.socket.remoteAddress;
-}
-
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'upgrade', 'te', 'trailer'];
-
-/**
- * Passes a request on to the worker's server, streaming both ways. X-Forwarded-For is trusted
- * from the client only under TRUST_PROXY=1 (the worker's app trusts what the front sends), and
- * the client's socket address travels in FRONT_PEER_HEADER.
- */
-function createPassOn(socketPath: string, trustProxy: boolean, logger: Logger): (req: IncomingMessage, res: ServerResponse) => void {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  return (req, res) => {
-    const headers = { ...req.headers };
-    for (const h of HOP_BY_HOP) delete headers[h];
-    const peer = req.socket.remoteAddress ?? '';
-    if (trustProxy) {
-      headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${peer}` : peer;
-    } else {
-      delete headers['x-forwarded-proto'];
-      delete headers['x-forwarded-host'];
-      headers['x-forwarded-for'] = peer;
-    }
-    headers[FRONT_PEER_HEADER] = peer;
-    const upstream = http.request({ socketPath, method: req.method, path: req.url, headers, agent }, (answer) => {
-      const out = { ...answer.headers };
-      for (const h of HOP_BY_HOP) delete out[h];
-      res.writeHead(answer.statusCode ?? 502, out);
-      answer.pipe(res);
-    });
-    upstream.on('error', (err) => {
-      if (res.headersSent) {
-        res.destroy();
-        return;
-      }
-      logger.error({ err, path: req.url }, 'http: the processing worker did not answer');
-      sendJson(res, 502, { error: 'internal error' });
-    });
-    // The client went away (e.g. a closed event stream): so does the request to the worker.
-    res.on('close', () => {
-      if (!res.writableFinished) upstream.destroy();
-    });
-    req.pipe(upstream);
-  };
-}

@@ -47,7 +47,9 @@ async function openSqlite(file: string, now: () => number): Promise<InboxRecorde
   // No automatic checkpoints on this connection: a commit that crosses the WAL's 1000 pages
   // would copy them into the database and sync it before the acknowledgement could go out. The
   // worker's connection, which commits after every event it processes, checkpoints instead.
-  await exec('PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0');
+  // A small page cache (512 KiB, SQLite's default is 2 MiB per connection): this connection only
+  // appends rows and probes the dedup index's last pages (RSS, issue 14 item 9).
+  await exec('PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -512');
   // Prepared once: each acknowledgement only binds and steps it.
   const insert = await new Promise<import('sqlite3').Statement>((ok, fail) => {
     const st = db.prepare(`INSERT INTO inbound_events (${COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, 'received', 0, 0, ?, NULL, NULL, ?, NULL)`, (err) => (err ? fail(err) : ok(st)));

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { createBot } from '../bot';
 import { createLogger } from '../logger';
+import { installLeanSdkSource } from './lean-sdk-source';
 import type { ConnectionStates, FromWorker, ToWorker, WorkerData } from './messages';
 
 /**
@@ -18,8 +18,11 @@ async function run(): Promise<void> {
   const { config, clockOffsetMs, socketPath, prettyFd } = data;
   const logger = createLogger(config.logLevel, undefined, prettyFd);
   const now = clockOffsetMs === 0 ? Date.now : () => Date.now() + clockOffsetMs;
+  // The bot (and with it the Feishu SDK) only after the SDK's loader is in place.
+  installLeanSdkSource();
   let bot;
   try {
+    const { createBot } = await import('../bot');
     bot = await createBot(config, logger, { now, behindFront: true });
     await bot.listenOn(socketPath);
   } catch (err) {

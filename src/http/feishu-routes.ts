@@ -1,11 +1,11 @@
 import type { Context } from 'koa';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
-import { FeishuEnvelope, verifyInbound } from '../platform/feishu/inbound';
-import { answerCard, CARD_EVENT, CardDispatch, isForAnotherApp, recordEvent } from '../platform/feishu/intake';
+import type { FeishuEnvelope } from '../platform/feishu/inbound';
+import { CardDispatch, recordEvent } from '../platform/feishu/intake';
 import type { InboxService } from '../services/inbox-service';
 import type { Messenger } from '../services/outbox-service';
-import { BodyError, readRawBody } from './read-body';
+import { acceptVerified, acceptWebhook, type WebhookDeps, type WebhookRoute } from './feishu-webhook';
 
 export type { CardCallbackAnswer, CardDispatch } from '../platform/feishu/intake';
 
@@ -19,53 +19,22 @@ export interface FeishuRouteDeps {
   messenger?: Pick<Messenger, 'sendToUser'>;
 }
 
+/** The webhook sequence (src/http/feishu-webhook.ts) on the one-thread bot's inbox. */
+function webhookDeps(deps: FeishuRouteDeps): WebhookDeps {
+  return { ...deps, record: (envelope, log) => recordEvent(deps.inbox, envelope, log()) };
+}
+
 /**
  * Transport only: read the exact bytes, verify, answer. Events are recorded and answered at
  * once, then processed after the response; card callbacks are answered with their result.
  */
-export function feishuWebhook(deps: FeishuRouteDeps, route: 'events' | 'cards') {
-  const { config, logger } = deps;
+export function feishuWebhook(deps: FeishuRouteDeps, route: WebhookRoute) {
+  const webhook = webhookDeps(deps);
   return async (ctx: Context): Promise<void> => {
-    let raw: Buffer;
-    try {
-      raw = await readRawBody(ctx, config.maxBodyBytes, config.http.requestTimeoutMs);
-    } catch (err) {
-      const status = err instanceof BodyError ? err.status : 400;
-      ctx.status = status;
-      ctx.body = { error: err instanceof Error ? err.message : 'bad request' };
-      logger.warn({ route, status }, 'webhook: unreadable body');
-      return;
-    }
-
-    const result = verifyInbound(raw, ctx.headers, {
-      encryptKey: config.feishu.encryptKey,
-      verificationToken: config.feishu.verificationToken,
-      maxClockSkewSeconds: config.feishu.maxClockSkewSeconds,
-      nowMs: deps.now(),
-    });
-
-    if (result.kind === 'rejected') {
-      ctx.status = result.status;
-      ctx.body = { error: result.reason };
-      logger.warn({ route, status: result.status, reason: result.reason, ip: ctx.ip }, 'webhook: rejected');
-      return;
-    }
-    if (result.kind === 'challenge') {
-      ctx.body = { challenge: result.challenge };
-      logger.info({ route }, 'webhook: url verification answered');
-      return;
-    }
-
-    const envelope = result.envelope;
-    if (isForAnotherApp(envelope, config.feishu.appId)) {
-      logger.warn({ route, eventId: envelope.eventId, appId: envelope.appId }, 'webhook: event for another app ignored');
-      ctx.body = {};
-      return;
-    }
-
-    const accepted = await acceptEnvelope(deps, envelope, route);
-    ctx.status = accepted.status;
-    ctx.body = accepted.body;
+    const answer = await acceptWebhook(webhook, route, ctx.req, () => ctx.ip);
+    if (answer.closeConnection) ctx.set('Connection', 'close');
+    ctx.status = answer.status;
+    ctx.body = answer.body;
   };
 }
 
@@ -77,18 +46,8 @@ export function feishuWebhook(deps: FeishuRouteDeps, route: 'events' | 'cards') 
 export async function acceptEnvelope(
   deps: FeishuRouteDeps,
   envelope: FeishuEnvelope,
-  route: 'events' | 'cards',
+  route: WebhookRoute,
 ): Promise<{ status: number; body: Record<string, unknown> }> {
-  const log = deps.logger.child({ eventId: envelope.eventId, eventType: envelope.eventType });
-
-  // A card callback wants its answer in this response, whichever URL it was configured on.
-  if (envelope.eventType === CARD_EVENT) {
-    return { status: 200, body: await answerCard(deps.dispatchCard, envelope, log, deps.messenger) };
-  }
-  if (route === 'cards') {
-    return { status: 400, body: { error: `expected ${CARD_EVENT}, got ${envelope.eventType}` } };
-  }
-
-  await recordEvent(deps.inbox, envelope, log);
-  return { status: 200, body: {} };
+  const { status, body } = await acceptVerified(webhookDeps(deps), envelope, route);
+  return { status, body };
 }
