@@ -41,6 +41,8 @@ export class FakeDingTalk {
   readonly cardTemplates = new Set<string>(['form-card-test-template.schema']);
   /** Form cards delivered, by outTrackId: the createAndDeliver body and the staff id it went to. */
   readonly cards = new Map<string, { body: any; staffId: string }>();
+  /** The next this-many createAndDeliver calls answer 503 (DingTalk in trouble). */
+  failCards = 0;
   /** Staff ids whose card delivery fails (deliverResults[].success false). */
   readonly undeliverable = new Set<string>();
   private server: Server | undefined;
@@ -238,6 +240,10 @@ export class FakeDingTalk {
    * deliver model, and cardParamMap values that are all strings; answers deliverResults.
    */
   private createAndDeliver(res: ServerResponse, body: any): void {
+    if (this.failCards > 0) {
+      this.failCards -= 1;
+      return this.json(res, 503, { code: 'ServiceUnavailable', message: 'busy' });
+    }
     const map = body.cardData?.cardParamMap;
     const space = /^dtv1\.card\/\/IM_ROBOT\.([\w-]+)$/.exec(String(body.openSpaceId ?? ''));
     if (typeof body.outTrackId !== 'string' || body.outTrackId === '' || body.outTrackId.length > 64) return this.json(res, 400, { code: 'param.invalid', message: 'outTrackId' });

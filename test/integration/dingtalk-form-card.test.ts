@@ -1,4 +1,4 @@
-import { Harness, startHarness } from '../helpers/bot-harness';
+import { FAST_RETRIES, Harness, startHarness } from '../helpers/bot-harness';
 import { FakeDingTalk, UpFrame } from '../helpers/fake-dingtalk';
 import { GROUP_ID, ROBOT_CODE, robotMessage } from '../helpers/dingtalk-messages';
 import { waitUntilIdle } from '../helpers/idle';
@@ -45,7 +45,7 @@ function env(template: string | undefined = TEMPLATE): Record<string, string | u
 const FAST_STREAM = { keepAliveMs: 200, silenceMs: 1000, minBackoffMs: 20, maxBackoffMs: 200, timeoutMs: 2000 };
 
 async function start(template?: string | undefined): Promise<Harness> {
-  h = await startHarness({ env: env(template), clock: new TestClock('2027-05-20T09:00:00+08:00'), bot: { dingtalkStream: FAST_STREAM } });
+  h = await startHarness({ env: env(template), clock: new TestClock('2027-05-20T09:00:00+08:00'), bot: { ...FAST_RETRIES, dingtalkStream: FAST_STREAM } });
   await until('the stream connection', () => dt.openSockets().length === 1);
   return h;
 }
@@ -220,6 +220,32 @@ describe('需求 as a DingTalk form card', () => {
     await until('the centre card', () => dt.callsTo(GROUP_SEND).length > groupBefore);
     expect(textOf(dt.callsTo(GROUP_SEND).at(-1)!.msgParam)).toContain('新的企业需求');
     expect(await h!.bot.ds.getRepository(Need).count()).toBe(1);
+  });
+});
+
+describe('sending the card', () => {
+  test('DingTalk in trouble: retried with the same outTrackId, one card, no wizard', async () => {
+    dt.failCards = 2;
+    await start();
+    await dt.pushRobotMessage(robotText(FILER, '申请'));
+    await until('the card after two failures', () => dt.cards.size === 1, 15_000);
+    const calls = dt.callsTo(CREATE);
+    expect(calls).toHaveLength(3);
+    expect(new Set(calls.map((c) => c.body.outTrackId)).size).toBe(1);
+    await waitUntilIdle(h!);
+    expect(privateTo(dt, FILER)).toHaveLength(0);
+    expect(await h!.bot.ds.getRepository(DingTalkFormCard).findOneByOrFail({})).toMatchObject({ status: 'sent' });
+  });
+
+  test('still in trouble after three tries: the wizard takes over', async () => {
+    dt.failCards = 3;
+    await start();
+    await dt.pushRobotMessage(robotText(FILER, '申请'));
+    await until('the wizard', () => privateTo(dt, FILER).length >= 2, 15_000);
+    expect(dt.callsTo(CREATE)).toHaveLength(3);
+    const text = privateTo(dt, FILER).map((c) => textOf(c.msgParam)).join('\n');
+    expect(text).toContain('表单卡片未能发送（暂时无法连接钉钉）');
+    expect(text).toContain('第 1/17 项：活动类别');
   });
 });
 

@@ -14,6 +14,11 @@ import { dingtalkFixture } from '../helpers/dingtalk-messages';
 
 const spec = applicationFormSpec(resolveApplicationRules(undefined));
 const field = (fields: any[], name: string) => fields.find((f) => f.name === name);
+/** The options of a select or multi-select of the application form. */
+function optionsOf(name: string): Array<{ value: string }> {
+  const input = spec.fields.find((f) => f.name === name)!.input;
+  return input.kind === 'select' || input.kind === 'multiselect' ? [...input.options] : [];
+}
 
 describe('formCardFields', () => {
   test('field types, labels, hints as placeholders, options and required flags come from the description', () => {
@@ -29,7 +34,7 @@ describe('formCardFields', () => {
   });
 
   test('current values become defaults (a 修改), in the shapes the protocol uses', () => {
-    const topics = (spec.fields.find((f) => f.name === 'topics')!.input as { options: Array<{ value: string }> }).options;
+    const topics = optionsOf('topics');
     const fields = formCardFields(spec.fields, { org_name: '某某公司', region: '包头市', start_date: '2027-06-10 +0800', topics: [topics[2].value, topics[0].value] });
     expect(field(fields, 'org_name').defaultValue).toBe('某某公司');
     expect(field(fields, 'region').defaultValue).toEqual({ index: 1, value: '包头市' });
@@ -49,7 +54,7 @@ describe('formCardFields', () => {
 
 describe('valuesFromCard', () => {
   test('selects by value, several as a list in the options’ order, dates as picked; unknown options and fields dropped', () => {
-    const topics = (spec.fields.find((f) => f.name === 'topics')!.input as { options: Array<{ value: string }> }).options;
+    const topics = optionsOf('topics');
     const values = valuesFromCard(
       spec.fields,
       {

@@ -32,6 +32,9 @@ export type FormCardFailure = (outTrackId: string, staffId: string, reason: stri
 /** DingTalk takes at most 20 staff ids per batchSend call (DINGTALK.md §3). */
 export const BATCH_SEND_MAX_IDS = 20;
 
+/** How many times a form card is tried (retryable trouble) before the wizard takes over. */
+export const FORM_CARD_ATTEMPTS = 3;
+
 /** How long a throttled recipient waits before the outbox tries again. */
 const FLOW_CONTROL_RETRY_MS = 5000;
 
@@ -39,6 +42,8 @@ export class DingTalkPlatform implements ChatPlatform {
   readonly name = 'dingtalk';
 
   private formCardFailure: FormCardFailure | undefined;
+  /** Failed attempts of form cards still being retried, by outTrackId. */
+  private readonly formCardAttempts = new Map<string, number>();
 
   constructor(private readonly opts: DingTalkPlatformOptions) {}
 
@@ -86,9 +91,11 @@ export class DingTalkPlatform implements ChatPlatform {
    * same row (its answer was lost) asks for the same outTrackId again, so DingTalk sees the same
    * card instance rather than a new one where it deduplicates by outTrackId (not documented).
    *
-   * Any failure (no access to the template, a refused delivery, DingTalk unreachable) hands
-   * the person to the wizard at once rather than after the outbox's retries: someone is waiting
-   * for a form. The row is then failed for good, with the reason.
+   * A refusal (no access to the template, a wrong template id, a refused delivery) hands the
+   * person to the wizard at once; trouble worth retrying (DingTalk unreachable, a lost answer,
+   * 5xx, throttling) is retried by the outbox with the same outTrackId, at most
+   * FORM_CARD_ATTEMPTS times in this process, and then handed over too: someone is waiting for a
+   * form. A handed-over row is failed for good, with the reason.
    */
   private async sendFormCard(staffId: string, cardParamMap: CardParamMap, outTrackId: string): Promise<SendResult> {
     const templateId = this.opts.formTemplateId;
@@ -114,10 +121,17 @@ export class DingTalkPlatform implements ChatPlatform {
       if (body.success === false || failed || results.length === 0) {
         throw new PlatformError(`dingtalk: form card not delivered (${String(failed?.errorMsg ?? 'no delivery result').slice(0, 200)})`, { retryable: false });
       }
+      this.formCardAttempts.delete(outTrackId);
       return { messageId: results[0].carrierId ?? outTrackId };
     } catch (err) {
       reason = err instanceof Error ? err.message : String(err);
+      const attempts = (this.formCardAttempts.get(outTrackId) ?? 0) + 1;
+      if (err instanceof PlatformError && err.info.retryable && attempts < FORM_CARD_ATTEMPTS) {
+        this.formCardAttempts.set(outTrackId, attempts);
+        throw err;
+      }
     }
+    this.formCardAttempts.delete(outTrackId);
     this.opts.logger.warn({ outTrackId, error: reason }, 'dingtalk: form card could not be sent; the wizard takes over');
     if (this.formCardFailure) await this.formCardFailure(outTrackId, staffId, reason);
     throw new PlatformError(reason, { retryable: false });
