@@ -196,6 +196,56 @@ describe('申请 as a DingTalk form card', () => {
   });
 });
 
+describe('修改 and 专家 添加 as DingTalk form cards', () => {
+  test('修改 <编号> after 退回: the card comes with what was filed; a changed field is resubmitted', async () => {
+    await start();
+    await say(dt, ADMIN, '绑定 中心', { group: GROUP_ID });
+    const first = await requestCard(FILER, '申请');
+    expect(updateOf(await dt.pushCardCallback({ outTrackId: first.outTrackId, userId: FILER, form: applicationValues(first.fields, '13800138000') })).form_status).toBe('disabled');
+    expect(await say(dt, ADMIN, '退回 SQ2027-0001 请写明具体的报告厅')).toContain('SQ2027-0001');
+    await until('the filer’s notice', () => privateTo(dt, FILER).some((c) => textOf(c.msgParam).includes('退回')));
+
+    // Somebody else may not change it: the command's refusal, no card.
+    const cardsBefore = dt.callsTo(CREATE).length;
+    await say(dt, OTHER, '修改 SQ2027-0001');
+    expect(dt.callsTo(CREATE)).toHaveLength(cardsBefore);
+
+    const edit = await requestCard(FILER, '修改 SQ2027-0001');
+    expect(edit.outTrackId).not.toBe(first.outTrackId);
+    expect(edit.params.title).toBe('修改申请 SQ2027-0001');
+    expect(byName(edit.fields, 'venue').defaultValue).toBe('包头稀土高新区科技园报告厅');
+    expect(byName(edit.fields, 'start_date').defaultValue).toBe('2027-06-10');
+    expect(byName(edit.fields, 'region').defaultValue).toEqual({ index: 1, value: '包头市' });
+    expect(byName(edit.fields, 'mobile').defaultValue).toBe('13800138000');
+
+    const groupBefore = dt.callsTo(GROUP_SEND).length;
+    const changed = { ...applicationValues(edit.fields, '13800138000'), venue: '包头稀土高新区科技园 2 号报告厅' };
+    const update = updateOf(await dt.pushCardCallback({ outTrackId: edit.outTrackId, userId: FILER, form: changed }));
+    expect(update.form_status).toBe('disabled');
+    await until('the new review card', () => dt.callsTo(GROUP_SEND).length > groupBefore);
+    const [app] = await h!.bot.ds.getRepository(Application).find();
+    expect(app).toMatchObject({ status: '待审核', venue: '包头稀土高新区科技园 2 号报告厅', codeSeq: 1 });
+    // The first card is spent: submitting it again changes nothing.
+    const again = updateOf(await dt.pushCardCallback({ outTrackId: first.outTrackId, userId: FILER, form: applicationValues(first.fields, '13900139000') }));
+    expect(again.form_btn_text).toBe('已提交');
+    expect((await h!.bot.ds.getRepository(Application).findOneByOrFail({ id: app.id })).venue).toBe('包头稀土高新区科技园 2 号报告厅');
+  });
+
+  test('专家 添加 is an admin’s: others get no card; the admin’s card adds the expert', async () => {
+    await start();
+    expect(await say(dt, FILER, '专家 添加')).toContain('只有科创服务中心的管理员');
+    expect(dt.callsTo(CREATE)).toHaveLength(0);
+    const card = await requestCard(ADMIN, '专家 添加');
+    expect(card.params.title).toBe('添加专家');
+    const fields = byName(card.fields, 'fields');
+    expect(fields.type).toBe('MULTI_SELECT');
+    const form = { name: '周敏', organisation: '内蒙古工业大学', fields: { index: [0, 2], value: [fields.options[0].value, fields.options[2].value] }, contact: '13700001234' };
+    expect(updateOf(await dt.pushCardCallback({ outTrackId: card.outTrackId, userId: ADMIN, form })).form_status).toBe('disabled');
+    const [expert] = await h!.bot.ds.query('SELECT name, organisation, contact FROM experts');
+    expect(expert).toEqual({ name: '周敏', organisation: '内蒙古工业大学', contact: '13700001234' });
+  });
+});
+
 describe('需求 as a DingTalk form card', () => {
   test('filed with the centre told', async () => {
     await start();
