@@ -52,6 +52,17 @@ describe('formCardFields', () => {
   });
 });
 
+describe('the Markdown variables', () => {
+  test('quote user text escaped for DingTalk markdown, with line breaks doubled', () => {
+    const params = formCardParams({ title: 't', intro: 'SQ2027-0001「**某某**[公司](http://x)」\n第二行', fields: spec.fields.filter((f) => !f.hint), values: {} });
+    expect(params.intro).toBe('SQ2027-0001「＊＊某某＊＊［公司］(http://x)」\n\n第二行');
+    // The fields' longer explanations follow the introduction.
+    const withHints = formCardParams({ title: 't', intro: '说明', fields: spec.fields, values: {} }).intro;
+    expect(withHints).toContain(`${spec.fields.find((f) => f.name === 'core_count')!.label}：活动对象分三类`);
+    expect(refusedResponse('· 单位：<b>', spec.fields, {}).userPrivateData.cardParamMap.error).toBe('· 单位：＜b＞');
+  });
+});
+
 describe('valuesFromCard', () => {
   test('selects by value, several as a list in the options’ order, dates as picked; unknown options and fields dropped', () => {
     const topics = optionsOf('topics');

@@ -2,6 +2,16 @@ import type { FormValue } from '../../domain/application-fields';
 import { parseFeishuDate } from '../../domain/calendar';
 import type { FieldSpec } from '../../forms/form-spec';
 import type { OutboundMessage } from '../port';
+import { escapeDingTalkMarkdown } from './render';
+
+/**
+ * Text for the template's Markdown variables (intro, error, status): they may quote what people
+ * typed (an organisation's name, a rule's message about a value), so it is escaped for DingTalk
+ * markdown, and line breaks are doubled as DingTalk's markdown needs.
+ */
+function markdownText(text: string): string {
+  return escapeDingTalkMarkdown(text).replace(/\n/g, '\n\n');
+}
 
 /**
  * A described form (src/forms) as DingTalk's form-variable card (DINGTALK.md §4, "表单变量",
@@ -80,11 +90,17 @@ export interface FormCardContent {
   values: FormValue;
 }
 
+/** The form's introduction, then the fields' longer explanations (the Feishu card's hints under a field). */
+function introOf(content: FormCardContent): string {
+  const hints = content.fields.filter((f) => f.hint).map((f) => `${f.label}：${f.hint}`);
+  return [content.intro ?? '', ...hints].filter(Boolean).join('\n');
+}
+
 /** The card's public data as it is created: an open form. */
 export function formCardParams(content: FormCardContent): CardParamMap {
   return {
     title: content.title,
-    intro: content.intro ?? '',
+    intro: markdownText(introOf(content)),
     status: '',
     error: '',
     form: JSON.stringify({ fields: formCardFields(content.fields, content.values) }),
@@ -178,17 +194,17 @@ function respond(params: CardParamMap): CardResponse {
 
 /** Submitted: the form is locked, its button says 已提交, `status` says what happened. */
 export function submittedResponse(status: string, fields: readonly FieldSpec[], values: FormValue): CardResponse {
-  return respond({ form: JSON.stringify({ fields: formCardFields(fields, values) }), form_status: 'disabled', form_btn_text: '已提交', error: '', status });
+  return respond({ form: JSON.stringify({ fields: formCardFields(fields, values) }), form_status: 'disabled', form_btn_text: '已提交', error: '', status: markdownText(status) });
 }
 
 /** Not accepted: the person's values stay in the form, the reasons are shown above it. */
 export function refusedResponse(error: string, fields: readonly FieldSpec[], values: FormValue): CardResponse {
-  return respond({ form: JSON.stringify({ fields: formCardFields(fields, values) }), form_status: 'normal', form_btn_text: '提交', error, status: '' });
+  return respond({ form: JSON.stringify({ fields: formCardFields(fields, values) }), form_status: 'normal', form_btn_text: '提交', error: markdownText(error), status: '' });
 }
 
 /** Nothing of the form is touched (e.g. not this person's card): only the reason is shown to who clicked. */
 export function noticeResponse(error: string): CardResponse {
-  return respond({ error });
+  return respond({ error: markdownText(error) });
 }
 
 /** The reasons of a failed check, one line per field, in the form's order. */
