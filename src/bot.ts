@@ -270,7 +270,7 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
   const longConnection = createLongConnection(config, inbox, dispatchCard, outbox, logger, opts.longConnection);
   const dingtalk =
     dingtalkPlatform &&
-    wireDingTalkReceiver(config.dingtalk!, dingtalkPlatform, { inbox, logger, now, maxBodyBytes: config.maxBodyBytes, requestTimeoutMs: config.http.requestTimeoutMs, ds, tuning: opts.dingtalkStream });
+    wireDingTalkReceiver(config.dingtalk!, dingtalkPlatform, { inbox, logger, now, maxBodyBytes: config.maxBodyBytes, requestTimeoutMs: config.http.requestTimeoutMs, ds, tuning: opts.dingtalkStream, handlers: deps });
   const routeDeps = {
     config,
     inbox,

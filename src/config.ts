@@ -114,6 +114,8 @@ export interface DingTalkConfig {
    * platforms (one numbering, one 待审, one digest). Records still say where they came from.
    */
   tenantKey: string | undefined;
+  /** DINGTALK_FORM_TEMPLATE_ID: forms as this form-variable card template (issue 12 item 6); unset → the wizard. */
+  formTemplateId?: string;
 }
 
 /** Each part optional: an empty value is not shown. */
@@ -255,6 +257,7 @@ const schema = z.object({
       message: "expected a base URL such as 'https://api.dingtalk.com' (no path)",
     })
     .transform((v) => v.replace(/\/$/, '')),
+  DINGTALK_FORM_TEMPLATE_ID: optionalText.refine((v) => v === undefined || /^[\w.-]{1,128}$/.test(v), { message: "expected a card template id such as 'xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx.schema'" }),
   DINGTALK_TENANT_KEY: optionalText.refine((v) => v === undefined || /^[\w-]{1,64}$/.test(v), { message: 'expected a tenant key (letters, digits, _ or -)' }),
   DINGTALK_ADMIN_STAFF_IDS: z
     .string()
@@ -280,6 +283,7 @@ function dingtalkConfig(e: z.infer<typeof schema>): DingTalkConfig | undefined {
     baseUrl: e.DINGTALK_BASE_URL,
     adminStaffIds: new Set(e.DINGTALK_ADMIN_STAFF_IDS),
     tenantKey: e.DINGTALK_TENANT_KEY,
+    formTemplateId: e.DINGTALK_FORM_TEMPLATE_ID,
   };
 }
 

@@ -39,12 +39,14 @@ import { ExpertTeam1766000000000 } from './migrations/1766000000000-ExpertTeam';
 import { OriginSubscriber } from './origin';
 import { CreateLedgerQueue1766500000000 } from './migrations/1766500000000-CreateLedgerQueue';
 import { CalendarEntries1766600000000 } from './migrations/1766600000000-CalendarEntries';
+import { DingTalkFormCards1766800000000 } from './migrations/1766800000000-DingTalkFormCards';
+import { DingTalkFormCard } from './entities/dingtalk-form-card.entity';
 import { FormDraftIdle1766900000000 } from './migrations/1766900000000-FormDraftIdle';
 import { CalendarCursor, CalendarEntry } from './entities/calendar-entry.entity';
 
-export const ENTITIES = [InboundEvent, OutboxMessage, ChatBinding, Application, ApplicationEvent, JobOccasion, JobRun, JobLock, ActivitySummary, ActivityFile, Need, NeedEvent, Expert, ReportTask, ReportSubmission, ReportFile, ReportForm, LedgerEntry, CalendarEntry, CalendarCursor, FormDraft];
+export const ENTITIES = [InboundEvent, OutboxMessage, ChatBinding, Application, ApplicationEvent, JobOccasion, JobRun, JobLock, ActivitySummary, ActivityFile, Need, NeedEvent, Expert, ReportTask, ReportSubmission, ReportFile, ReportForm, LedgerEntry, CalendarEntry, CalendarCursor, FormDraft, DingTalkFormCard];
 /** In order. Append new migrations here; never edit a landed one. */
-export const MIGRATIONS = [CreateSpine1763800000000, CreateApplications1764500000000, CreateJobs1764600000000, CreateNeeds1764700000000, CreateReports1764800000000, CreateReportForms1765000000000, Hardening1765100000000, ExpertDeletion1765200000000, AddApplicationKind1765300000000, AddPlatform1765500000000, ApplicationChanges1765600000000, OutboxResultIndex1765700000000, ExpertTeam1766000000000, CreateFormDrafts1766300000000, RecordOrigin1766400000000, CreateLedgerQueue1766500000000, CalendarEntries1766600000000, FormDraftIdle1766900000000];
+export const MIGRATIONS = [CreateSpine1763800000000, CreateApplications1764500000000, CreateJobs1764600000000, CreateNeeds1764700000000, CreateReports1764800000000, CreateReportForms1765000000000, Hardening1765100000000, ExpertDeletion1765200000000, AddApplicationKind1765300000000, AddPlatform1765500000000, ApplicationChanges1765600000000, OutboxResultIndex1765700000000, ExpertTeam1766000000000, CreateFormDrafts1766300000000, RecordOrigin1766400000000, CreateLedgerQueue1766500000000, CalendarEntries1766600000000, DingTalkFormCards1766800000000, FormDraftIdle1766900000000];
 
 /**
  * TypeORM switches node-sqlite3 into verbose mode, which builds an Error and inspects the

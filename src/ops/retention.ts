@@ -6,6 +6,7 @@ import { Application } from '../db/entities/application.entity';
 import { NeedEvent } from '../db/entities/need-event.entity';
 import { Need } from '../db/entities/need.entity';
 import { FormDraft } from '../db/entities/form-draft.entity';
+import { DingTalkFormCard } from '../db/entities/dingtalk-form-card.entity';
 import { ReportSubmission } from '../db/entities/report-submission.entity';
 import { ReportTask } from '../db/entities/report-task.entity';
 
@@ -91,6 +92,8 @@ export async function applyRetention(ds: DataSource, opts: { now: Date; timezone
     const submissions = await redactColumn(m.getRepository(ReportSubmission), 'taskId', tasks.map((t) => t.id), 'text');
     // Forms left half-filled in a conversation (the DingTalk wizard) since an expired year: gone.
     await m.getRepository(FormDraft).createQueryBuilder().delete().where('updated_at < :end', { end: endOfYear }).execute();
+    // DingTalk form cards keep the values they were sent or answered with (a mobile): gone too.
+    await m.getRepository(DingTalkFormCard).createQueryBuilder().delete().where('updated_at < :end', { end: endOfYear }).execute();
     return { throughYear, applications, needs, submissions };
   }
 }

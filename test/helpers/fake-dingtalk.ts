@@ -3,6 +3,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
+import { dingtalkFixture } from './dingtalk-messages';
 
 /**
  * A fake DingTalk on 127.0.0.1 (DINGTALK.md §2, §3, and test/fixtures/dingtalk): its OpenAPI
@@ -36,6 +37,14 @@ export class FakeDingTalk {
   /** Staff ids the next batchSend calls report as throttled, with how many times each. */
   readonly throttle = new Map<string, number>();
   readonly invalidStaffIds = new Set<string>();
+  /** Card templates this app may use (DINGTALK_FORM_TEMPLATE_ID); others are refused as DingTalk would. */
+  readonly cardTemplates = new Set<string>(['form-card-test-template.schema']);
+  /** Form cards delivered, by outTrackId: the createAndDeliver body and the staff id it went to. */
+  readonly cards = new Map<string, { body: any; staffId: string }>();
+  /** The next this-many createAndDeliver calls answer 503 (DingTalk in trouble). */
+  failCards = 0;
+  /** Staff ids whose card delivery fails (deliverResults[].success false). */
+  readonly undeliverable = new Set<string>();
   private server: Server | undefined;
   private readonly wss = new WebSocketServer({ noServer: true });
   private readonly tickets = new Set<string>();
@@ -90,6 +99,32 @@ export class FakeDingTalk {
     const ws = await this.waitForSocket(timeoutMs);
     ws.send(JSON.stringify({ specVersion: '1.0', ...frame }));
     return this.waitForUp(frame.headers.messageId, timeoutMs);
+  }
+
+  /**
+   * Pushes a form card's callback as a CALLBACK frame on /v1.0/card/instances/callback
+   * (DINGTALK.md §4, test/fixtures/dingtalk/stream-frame-card-callback.json), as `userId`
+   * submitting `form` (values by field name as the client sends them); resolves with its ack.
+   */
+  pushCardCallback(input: { outTrackId: string; userId: string; form: Record<string, unknown>; corpId?: string }, messageId = `card_${randomBytes(6).toString('hex')}`): Promise<UpFrame> {
+    const card = this.cards.get(input.outTrackId);
+    const current = card ? JSON.parse(card.body.cardData.cardParamMap.form ?? '{}') : { fields: [] };
+    const data = {
+      ...JSON.parse(dingtalkFixture('stream-frame-card-callback.json').downstream.data),
+      outTrackId: input.outTrackId,
+      corpId: input.corpId ?? 'dingcorp0001',
+      userId: input.userId,
+      userIdType: 1,
+      spaceType: 'IM_ROBOT',
+      spaceId: card?.staffId ?? input.userId,
+      extension: '{}',
+      content: JSON.stringify({ cardPrivateData: { actionIds: ['submit'], params: { form: input.form, current_form: current } } }),
+    };
+    return this.push({
+      type: 'CALLBACK',
+      headers: { appId: 'app-uuid', contentType: 'application/json', messageId, time: String(Date.now()), topic: '/v1.0/card/instances/callback' },
+      data: JSON.stringify(data),
+    });
   }
 
   /** Pushes a robot message as a CALLBACK frame (DINGTALK.md §2); resolves with its ack. */
@@ -195,7 +230,34 @@ export class FakeDingTalk {
       }
       return this.json(res, 200, { processQueryKey: `pqk_o_${this.calls.length}`, invalidStaffIdList, flowControlledStaffIdList });
     }
+    if (path === '/v1.0/card/instances/createAndDeliver') return this.createAndDeliver(res, body);
     return this.json(res, 404, { code: 'NotFound', message: path });
+  }
+
+  /**
+   * POST /v1.0/card/instances/createAndDeliver (test/fixtures/dingtalk/openapi-card-createAndDeliver.json):
+   * a known template, an outTrackId, STREAM callbacks, a private chat's openSpaceId with its
+   * deliver model, and cardParamMap values that are all strings; answers deliverResults.
+   */
+  private createAndDeliver(res: ServerResponse, body: any): void {
+    if (this.failCards > 0) {
+      this.failCards -= 1;
+      return this.json(res, 503, { code: 'ServiceUnavailable', message: 'busy' });
+    }
+    const map = body.cardData?.cardParamMap;
+    const space = /^dtv1\.card\/\/IM_ROBOT\.([\w-]+)$/.exec(String(body.openSpaceId ?? ''));
+    if (typeof body.outTrackId !== 'string' || body.outTrackId === '' || body.outTrackId.length > 64) return this.json(res, 400, { code: 'param.invalid', message: 'outTrackId' });
+    if (!map || typeof map !== 'object' || !Object.values(map).every((v) => typeof v === 'string')) return this.json(res, 400, { code: 'param.invalid', message: 'cardParamMap values must be strings' });
+    if (body.callbackType !== 'STREAM') return this.json(res, 400, { code: 'param.invalid', message: 'callbackType' });
+    if (!space || body.imRobotOpenDeliverModel?.spaceType !== 'IM_ROBOT' || !body.imRobotOpenDeliverModel?.robotCode) return this.json(res, 400, { code: 'param.invalid', message: 'openSpaceId' });
+    if (!this.cardTemplates.has(body.cardTemplateId)) return this.json(res, 403, { code: 'Forbidden.AccessDenied.CardTemplate', message: '无权限使用该卡片模板' });
+    const staffId = space[1];
+    const ok = !this.undeliverable.has(staffId);
+    if (ok) this.cards.set(body.outTrackId, { body, staffId });
+    return this.json(res, 200, {
+      success: true,
+      result: { outTrackId: body.outTrackId, deliverResults: [{ spaceType: 'IM_ROBOT', spaceId: staffId, success: ok, carrierId: ok ? `carrier_${this.calls.length}` : '', ...(ok ? {} : { errorMsg: 'user not reachable' }) }] },
+    });
   }
 
   private json(res: ServerResponse, status: number, body: unknown): void {

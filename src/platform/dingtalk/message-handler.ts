@@ -13,6 +13,7 @@ import { withOrigin } from '../../db/origin';
 import type { DingTalkPlatform } from './dingtalk-platform';
 import { routePrivateMessage, startFormWizard, type PrivateRoute } from './wizard/routing';
 import type { WizardCall } from './wizard/wizard';
+import { FORM_CARD_FALLBACK_EVENT, handleFormCardFallback, sendFormCard } from './form-card-flow';
 
 /**
  * A recorded DingTalk robot message, run through the same command handlers as Feishu's: it
@@ -54,10 +55,39 @@ export function dingtalkMessenger(outbox: Messenger, conversation: { group: bool
 export function withDingTalk(feishu: Dispatch, deps: HandlerDeps, ctx: DingTalkHandlerContext): Dispatch {
   const bindings = new BindingService(ctx.ds, ctx.now, DINGTALK_PLATFORM);
   return async (evt, log) => {
+    if (evt.eventType === FORM_CARD_FALLBACK_EVENT) return handleFormCardFallback(evt, deps, ctx, log);
     if (evt.eventType !== DINGTALK_MESSAGE_EVENT) return feishu(evt, log);
     // What it makes says it came from DingTalk, of this organisation (src/db/origin.ts).
     return withOrigin({ platform: DINGTALK_PLATFORM, tenant: corpIdOf(evt.event as RobotMessage) }, () => handleRobotMessage(evt, deps, bindings, ctx, log));
   };
+}
+
+/**
+ * The handlers' deps on DingTalk: messages go out on DingTalk (see dingtalkMessenger), bindings
+ * are DingTalk's, also inside a transaction: the base deps' `atomically` hands its function
+ * Feishu's messenger (outbox.within(tx)), bindings, platform and admins; a DingTalk command's
+ * messages queued there must still go out on DingTalk. (Bindings stay the DingTalk service on
+ * the data source: on SQLite its statements join the open transaction, see SqliteGate; on
+ * PostgreSQL they are reads beside it.)
+ */
+export function dingtalkDeps(base: HandlerDeps, bindings: BindingService, platform: DingTalkPlatform, conversation: { group: boolean; conversationId: string; staffId: string }): HandlerDeps {
+  const onDingTalk = (d: HandlerDeps): HandlerDeps => ({
+    ...d,
+    messenger: dingtalkMessenger(d.messenger, conversation),
+    bindings,
+    platform,
+    // Every admin of the centre, on both platforms, to be told things (centreTargets); who IS
+    // an admin here is decided by staff id alone.
+    admins: d.admins,
+  });
+  const deps: HandlerDeps = onDingTalk(base);
+  deps.atomically = (fn) =>
+    base.atomically((tx) => {
+      const txDeps = onDingTalk(tx);
+      txDeps.atomically = (inner) => inner(txDeps);
+      return fn(txDeps);
+    });
+  return deps;
 }
 
 export async function handleRobotMessage(evt: StoredEvent, base: HandlerDeps, bindings: BindingService, ctx: DingTalkHandlerContext, log: Logger): Promise<void> {
@@ -65,27 +95,7 @@ export async function handleRobotMessage(evt: StoredEvent, base: HandlerDeps, bi
   const group = m.conversationType === '2';
   const staffId = String(m.senderStaffId ?? '');
   const conversation = { group, conversationId: m.conversationId, staffId };
-  const onDingTalk = (d: HandlerDeps): HandlerDeps => ({
-    ...d,
-    messenger: dingtalkMessenger(d.messenger, conversation),
-    bindings,
-    platform: ctx.platform,
-    // Every admin of the centre, on both platforms, to be told things (centreTargets); who IS
-    // an admin here is decided by staff id alone (isAdmin below).
-    admins: d.admins,
-  });
-  const deps: HandlerDeps = onDingTalk(base);
-  // Inside a transaction too: the base deps' `atomically` hands its function Feishu's messenger
-  // (outbox.within(tx)), bindings, platform and admins; a DingTalk command's messages queued
-  // there must still go out on DingTalk. (Bindings
-  // stay the DingTalk service on the data source: on SQLite its statements join the open
-  // transaction, see SqliteGate; on PostgreSQL they are reads beside it.)
-  deps.atomically = (fn) =>
-    base.atomically((tx) => {
-      const txDeps = onDingTalk(tx);
-      txDeps.atomically = (inner) => inner(txDeps);
-      return fn(txDeps);
-    });
+  const deps = dingtalkDeps(base, bindings, ctx.platform, conversation);
   let replies = 0;
   const reply = (message: OutboundMessage) =>
     deps.messenger.reply({ tenantKey: evt.tenantKey, key: `${evt.dedupKey}:reply:${replies++}` }, m.msgId, m.conversationId, message);
@@ -107,6 +117,8 @@ export async function handleRobotMessage(evt: StoredEvent, base: HandlerDeps, bi
   let match = matchCommand(text, ctx.commands);
   // Forms are conversations on DingTalk (wizard/): in private, a form in progress takes the message first.
   const call: WizardCall = { deps, tenantKey: evt.tenantKey, staffId, messageId: m.msgId, keyRoot: evt.dedupKey, isAdmin, log: log.child({ wizard: true }) };
+  // DINGTALK_FORM_TEMPLATE_ID: form commands send a form card instead (form-card-flow.ts).
+  if (ctx.platform.formTemplateId) call.formCard = (form, subject, preset) => sendFormCard(call, ctx.ds, form, subject, preset);
   const route: PrivateRoute = group ? { kind: 'commands' } : await routePrivateMessage(call, text, raw, match, (t) => reply({ type: 'text', text: t }));
   if (route.kind === 'answered') return;
   if (route.text !== undefined) {

@@ -7,6 +7,8 @@ import { DingTalkPlatform } from './dingtalk-platform';
 import { dingtalkWebhook } from './http-route';
 import { asRobotMessage, recordRobotMessage } from './intake';
 import { DingTalkStream, StreamTuning } from './stream';
+import type { HandlerDeps } from '../../../handlers/types';
+import { formCardCallbacks, recordFormCardFailure } from './form-card-flow';
 
 /** DingTalk's parts of the composition root: the sending adapter and, by mode, the receiver. */
 export interface DingTalkWiring {
@@ -21,15 +23,19 @@ export interface DingTalkWiring {
 export function createDingTalkPlatform(config: DingTalkConfig, logger: Logger, timeoutMs: number, now?: () => number): DingTalkPlatform {
   const log = logger.child({ component: 'dingtalk' });
   const api = new DingTalkOpenApi({ clientId: config.clientId, clientSecret: config.clientSecret, baseUrl: config.baseUrl, timeoutMs, logger: log, now });
-  return new DingTalkPlatform({ api, robotCode: config.robotCode, logger: log });
+  return new DingTalkPlatform({ api, robotCode: config.robotCode, logger: log, formTemplateId: config.mode === 'stream' ? config.formTemplateId : undefined });
 }
 
 export function wireDingTalkReceiver(
   config: DingTalkConfig,
   platform: DingTalkPlatform,
-  deps: { inbox: InboxService; logger: Logger; now: () => number; maxBodyBytes: number; requestTimeoutMs: number; ds: DataSource; tuning?: Partial<StreamTuning> },
+  deps: { inbox: InboxService; logger: Logger; now: () => number; maxBodyBytes: number; requestTimeoutMs: number; ds: DataSource; tuning?: Partial<StreamTuning>; handlers?: HandlerDeps },
 ): DingTalkWiring {
   const log = deps.logger.child({ component: 'dingtalk' });
+  // Form cards (DINGTALK_FORM_TEMPLATE_ID): their callbacks come over Stream only (DINGTALK.md §4).
+  const cards = config.formTemplateId && deps.handlers && config.mode === 'stream';
+  if (config.formTemplateId && !cards) log.warn('DINGTALK_FORM_TEMPLATE_ID needs DINGTALK_MODE=stream (card callbacks come over Stream): forms stay conversations');
+  if (cards) platform.onFormCardFailure(recordFormCardFailure(deps.ds, deps.inbox, log));
   if (config.mode === 'http') {
     return {
       platform,
@@ -43,6 +49,7 @@ export function wireDingTalkReceiver(
     baseUrl: config.baseUrl,
     logger: log,
     tuning: deps.tuning,
+    ...(cards ? { onCardCallback: formCardCallbacks({ ds: deps.ds, deps: deps.handlers!, platform, adminStaffIds: config.adminStaffIds, logger: log.child({ cards: true }) }) } : {}),
     onRobotMessage: async (data) => {
       const message = asRobotMessage(data);
       if (!message) {

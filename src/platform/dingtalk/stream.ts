@@ -13,6 +13,8 @@ import type { Logger } from '../../logger';
  */
 
 export const ROBOT_TOPIC = '/v1.0/im/bot/messages/get';
+/** Form cards' callbacks (DINGTALK.md §2, §4): not auto-acked; the ack carries the card update. */
+export const CARD_TOPIC = '/v1.0/card/instances/callback';
 
 export type StreamState = 'connecting' | 'connected' | 'disconnected';
 
@@ -35,6 +37,11 @@ export interface StreamOptions {
   logger: Logger;
   /** Records a robot message; the frame is acked only after this resolves. */
   onRobotMessage(data: unknown): Promise<void>;
+  /**
+   * A card callback (subscribed only when given): answered in its ack with what this returns,
+   * the card update (`{response: …}`), so it must resolve within DingTalk's time.
+   */
+  onCardCallback?(data: unknown, messageId: string): Promise<unknown>;
   tuning?: Partial<StreamTuning>;
 }
 
@@ -134,7 +141,7 @@ export class DingTalkStream {
       body: JSON.stringify({
         clientId: this.opts.clientId,
         clientSecret: this.opts.clientSecret,
-        subscriptions: [{ type: 'CALLBACK', topic: ROBOT_TOPIC }],
+        subscriptions: [{ type: 'CALLBACK', topic: ROBOT_TOPIC }, ...(this.opts.onCardCallback ? [{ type: 'CALLBACK', topic: CARD_TOPIC }] : [])],
         ua: 'innovation-bot',
       }),
       signal: AbortSignal.timeout(this.tuning.timeoutMs),
@@ -211,6 +218,25 @@ export class DingTalkStream {
         return;
       }
       this.send(ws, messageId, 200, JSON.stringify({ response: null }));
+      return;
+    }
+    if (frame.type === 'CALLBACK' && topic === CARD_TOPIC && this.opts.onCardCallback) {
+      let data: unknown;
+      try {
+        data = JSON.parse(frame.data ?? '');
+      } catch {
+        this.send(ws, messageId, 400, JSON.stringify({ response: null }), 'unreadable data');
+        return;
+      }
+      let response: unknown;
+      try {
+        response = await this.opts.onCardCallback(data, String(messageId ?? ''));
+      } catch (err) {
+        this.log.error({ error: err instanceof Error ? err.message : String(err), messageId }, 'dingtalk stream: card callback failed');
+        this.send(ws, messageId, 500, JSON.stringify({ response: null }), 'card callback failed');
+        return;
+      }
+      this.send(ws, messageId, 200, JSON.stringify({ response: response ?? null }));
       return;
     }
     this.send(ws, messageId, 404, JSON.stringify({ response: null }), 'topic not handled');

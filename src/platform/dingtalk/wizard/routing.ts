@@ -207,8 +207,9 @@ export async function startFormWizard(ctx: CommandContext, call: WizardCall, wor
     default:
       return false;
   }
-  await startWizard(call, form, subject, preset, { atSummary });
-  if (ctx.message.chatType === 'group') await ctx.reply({ type: 'text', text: GROUP_NOTICE[form] });
+  if (call.formCard) await call.formCard(form, subject, preset);
+  else await startWizard(call, form, subject, preset, { atSummary });
+  if (ctx.message.chatType === 'group') await ctx.reply({ type: 'text', text: call.formCard ? GROUP_NOTICE[form].replace('逐项回复填写', '填写表单卡片并提交') : GROUP_NOTICE[form] });
   return true;
 }
 

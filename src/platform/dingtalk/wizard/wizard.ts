@@ -41,6 +41,8 @@ export interface WizardCall {
   keyRoot: string;
   isAdmin: boolean;
   log: Logger;
+  /** With DINGTALK_FORM_TEMPLATE_ID: sends the form as a form card instead of starting the wizard. */
+  formCard?: (form: FormId, subject: WizardSubject, preset: FormValue) => Promise<void>;
 }
 
 function sender(call: WizardCall, tx: HandlerDeps) {
