@@ -56,9 +56,11 @@ const ROWS: Record<string, (q: (sql: string) => Promise<unknown>, tag: string) =
   },
 };
 
-/** A different code per tag, so rows of every stage live side by side. */
+/** A different code per tag, so rows of every stage live side by side (a hash collided once there were 19 stages). */
+const seqs = new Map<string, number>();
 function seq(tag: string): number {
-  return 100 + [...tag].reduce((a, c) => a * 31 + c.charCodeAt(0), 7) % 10_000;
+  if (!seqs.has(tag)) seqs.set(tag, 100 + seqs.size);
+  return seqs.get(tag)!;
 }
 
 let dir: string;
