@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { DataSource, In, LessThan, Repository } from 'typeorm';
 import type { Tx } from '../db/unit-of-work';
 import { claim, releaseExpired } from './leases';
+import { PollingLoop } from './polling-loop';
 import { OutboxMessage, OutboxOperation } from '../db/entities/outbox-message.entity';
 import type { Logger } from '../logger';
 import { ChatPlatform, OutboundMessage, PlatformError } from '../platform/port';
@@ -72,10 +73,7 @@ export class OutboxService implements Messenger {
   private readonly busyTargets = new Set<string>();
   private readonly pausedTargets = new Map<string, number>();
   private appPausedUntil = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private pumping = false;
-  private pumpAgain = false;
-  private running = false;
+  private readonly loop: PollingLoop;
   private lastRecovery = 0;
 
   constructor(
@@ -89,6 +87,8 @@ export class OutboxService implements Messenger {
   ) {
     this.repo = ds.getRepository(OutboxMessage);
     this.limiter = new RateLimiter(opts.perTargetPerSecond, opts.perAppPerSecond);
+    // The database is busy or gone for a moment: log, and try again after the poll interval.
+    this.loop = new PollingLoop(() => this.pump(), { intervalMs: opts.pollIntervalMs, logger, failureMessage: 'outbox: delivery pass failed; trying again shortly' });
   }
 
   sendToChat(ref: SendRef, chatId: string, message: OutboundMessage): Promise<void> {
@@ -179,16 +179,13 @@ export class OutboxService implements Messenger {
 
   /** Starts delivering, including whatever an earlier process left pending. */
   start(): void {
-    this.running = true;
-    this.kick();
+    this.loop.start();
   }
 
   /** Stops taking new work and waits for sends already under way. */
   async stop(): Promise<void> {
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    while (this.inFlight.size > 0 || this.pumping) await new Promise((r) => setTimeout(r, 10));
+    await this.loop.stop();
+    while (this.inFlight.size > 0) await new Promise((r) => setTimeout(r, 10));
   }
 
   /**
@@ -234,39 +231,11 @@ export class OutboxService implements Messenger {
 
   /** Runs a delivery pass soon; passes never overlap. */
   private kick(): void {
-    if (!this.running) return;
-    if (this.pumping) {
-      this.pumpAgain = true;
-      return;
-    }
-    this.pumping = true;
-    setImmediate(() => {
-      this.pump()
-        .catch((err) => {
-          // The database is busy or gone for a moment: log, and try again after the poll interval.
-          this.logger.error({ err }, 'outbox: delivery pass failed; trying again shortly');
-          this.schedule(this.now() + this.opts.pollIntervalMs);
-        })
-        .finally(() => {
-          this.pumping = false;
-          if (this.pumpAgain) {
-            this.pumpAgain = false;
-            this.kick();
-          }
-        });
-    });
+    this.loop.wake();
   }
 
-  private schedule(at: number): void {
-    if (!this.running) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.kick();
-    }, Math.max(0, at - this.now()));
-  }
-
-  private async pump(): Promise<void> {
+  /** One delivery pass: starts what may go out now; returns when the next pass is due (ms). */
+  private async pump(): Promise<number | void> {
     const now = this.now();
     if (now - this.lastRecovery >= this.opts.pollIntervalMs) {
       this.lastRecovery = now;
@@ -281,7 +250,7 @@ export class OutboxService implements Messenger {
     // One chat's messages go out one at a time and in order; a held-back message holds back its successors.
     const blocked = new Set<string>(this.busyTargets);
     for (const row of rows) {
-      if (!this.running || this.inFlight.size >= this.opts.maxInFlight) break;
+      if (!this.loop.running || this.inFlight.size >= this.opts.maxInFlight) break;
       if (this.inFlight.has(row.id) || blocked.has(row.rateKey)) continue;
       const notBefore = Math.max(row.nextAttemptAt, this.appPausedUntil, this.pausedTargets.get(row.rateKey) ?? 0);
       if (notBefore > now) {
@@ -309,7 +278,7 @@ export class OutboxService implements Messenger {
           this.kick();
         });
     }
-    this.schedule(wakeAt);
+    return wakeAt - this.now();
   }
 
   /**

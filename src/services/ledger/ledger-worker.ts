@@ -9,6 +9,7 @@ import type { Logger } from '../../logger';
 import { BitableClient, CODE_RECORD_NOT_FOUND, FIELD_TYPE, type FieldValue } from '../../platform/feishu/bitable-client';
 import { PlatformError } from '../../platform/port';
 import { claim, releaseExpired } from '../leases';
+import { PollingLoop } from '../polling-loop';
 import { RateLimiter } from '../rate-limiter';
 import { decideRetry, type RetryPolicy } from '../retry-policy';
 import { markLedger } from './ledger-marks';
@@ -80,9 +81,9 @@ export class LedgerWorker {
   private problemList: string[] = [];
   private checkedAt = 0;
   private pausedUntil = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
-  private passing: Promise<number> | undefined;
+  private readonly loop: PollingLoop;
+  /** `drain` runs passes without the loop: they must not stop early. */
+  private draining = false;
 
   constructor(
     private readonly ds: DataSource,
@@ -95,6 +96,12 @@ export class LedgerWorker {
   ) {
     this.repo = ds.getRepository(LedgerEntry);
     this.limiter = new RateLimiter(opts.perSecond, opts.perSecond);
+    this.loop = new PollingLoop(async () => void (await this.pass()), {
+      intervalMs: opts.pollIntervalMs,
+      logger,
+      failureMessage: 'ledger: pass failed',
+      errorFields: (err) => ({ err: err instanceof Error ? err.message : String(err) }),
+    });
   }
 
   /** What is missing in the Base (in Chinese: `台账` shows it), empty when all is well. */
@@ -103,36 +110,11 @@ export class LedgerWorker {
   }
 
   start(): void {
-    this.running = true;
-    this.schedule(0);
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.passing?.catch(() => undefined);
-  }
-
-  private schedule(ms: number): void {
-    if (!this.running) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.runPass().finally(() => this.schedule(this.opts.pollIntervalMs));
-    }, ms);
-  }
-
-  private runPass(): Promise<number> {
-    if (!this.passing) {
-      this.passing = this.pass()
-        .catch((err) => {
-          this.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'ledger: pass failed');
-          return 0;
-        })
-        .finally(() => (this.passing = undefined));
-    }
-    return this.passing;
+    await this.loop.stop();
   }
 
   /**
@@ -223,7 +205,7 @@ export class LedgerWorker {
     });
     let written = 0;
     for (const row of due) {
-      if (!this.running) break;
+      if (!this.loop.running && !this.draining) break;
       const result = await this.syncOne(row.id);
       if (result === 'written') written += 1;
       if (result === 'paused') break;
@@ -335,16 +317,16 @@ export class LedgerWorker {
    * out backoffs in between (`npm run job -- ledger-sync`).
    */
   async drain(deadline: number): Promise<void> {
-    this.running = true;
+    this.draining = true;
     try {
       while (Date.now() < deadline) {
-        await this.runPass();
+        await this.loop.runPass();
         const state = await this.state();
         if (state.pending === 0) return;
         await new Promise((r) => setTimeout(r, Math.min(this.opts.pollIntervalMs, Math.max(50, deadline - Date.now()))));
       }
     } finally {
-      this.running = false;
+      this.draining = false;
     }
   }
 
