@@ -19,7 +19,7 @@ export interface CentreContact {
 export interface CentreSettings {
   /**
    * CAMPAIGN_YEAR when set. Unset, the year follows the clock: the season that is running or
-   * the next one (see `campaignYearOn` in src/domain/application-rules.ts), computed for each
+   * the next one (see `campaignYearOn` in src/domain/application-season.ts), computed for each
    * filing, so a bot running through December needs no restart.
    */
   campaignYear: number | undefined;
