@@ -7,6 +7,7 @@ import { FeishuPlatform } from '../platform/feishu/feishu-platform';
 import type { ChatPlatform } from '../platform/port';
 import { PlatformRouter } from '../platform/router';
 import { CalendarSync, type CalendarSyncOptions, DEFAULT_CALENDAR_SYNC_OPTIONS } from '../services/calendar-sync';
+import { countLedgerQueue } from '../services/ledger/ledger-marks';
 import { DEFAULT_LEDGER_OPTIONS, type LedgerOptions, LedgerWorker } from '../services/ledger/ledger-worker';
 
 /** The writers that copy the books into Feishu: the 台账 (多维表格) and the calendar. */
@@ -29,19 +30,13 @@ export function createLedger(
     log.warn('ledger: FEISHU_BITABLE_APP_TOKEN is set but the Feishu app is not (dry-run): changes are queued, not written');
     const view: LedgerView = {
       url: config.ledger.url,
-      state: async () => ({ ...(await countLedger(ds)), problems: ['机器人处于试用模式（未配置飞书应用凭证），台账的变更已排队，但不会写入多维表格。'] }),
+      state: async () => ({ ...(await countLedgerQueue(ds.manager)), problems: ['机器人处于试用模式（未配置飞书应用凭证），台账的变更已排队，但不会写入多维表格。'] }),
     };
     return { worker: undefined, view };
   }
   const client = new BitableClient({ appId, appSecret, baseUrl: config.feishu.baseUrl, timeoutMs: config.feishu.httpTimeoutMs, logger: log });
   const worker = new LedgerWorker(ds, client, config.ledger.appToken, config.timezone, log, { ...DEFAULT_LEDGER_OPTIONS, ...tuning }, now);
   return { worker, view: { url: config.ledger.url, state: () => worker.state() } };
-}
-
-async function countLedger(ds: DataSource): Promise<{ pending: number; failed: number; synced: number }> {
-  const rows: Array<{ status: string; n: string | number }> = await ds.query('SELECT status, COUNT(*) AS n FROM ledger_queue GROUP BY status');
-  const count = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
-  return { pending: count('pending') + count('syncing'), failed: count('failed'), synced: count('synced') };
 }
 
 /** The calendar sync, when FEISHU_CALENDAR_ID is set and there is a Feishu app to write with. */

@@ -65,3 +65,16 @@ export async function markAllForLedger(em: EntityManager, now: number): Promise<
   }
   return n;
 }
+
+/** The queue's counts: pending (syncing included), failed, synced. */
+export async function countLedgerQueue(em: EntityManager): Promise<{ pending: number; failed: number; synced: number }> {
+  const rows: Array<{ status: string; n: string | number }> = await em
+    .getRepository(LedgerEntry)
+    .createQueryBuilder('l')
+    .select('l.status', 'status')
+    .addSelect('COUNT(*)', 'n')
+    .groupBy('l.status')
+    .getRawMany();
+  const count = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
+  return { pending: count('pending') + count('syncing'), failed: count('failed'), synced: count('synced') };
+}

@@ -9,7 +9,7 @@ import { PollingLoop } from '../polling-loop';
 import { RateLimiter } from '../rate-limiter';
 import { decideRetry, type RetryPolicy } from '../retry-policy';
 import { prepareBase, type ReadyTable } from './ledger-base';
-import { markAllForLedger } from './ledger-marks';
+import { countLedgerQueue, markAllForLedger } from './ledger-marks';
 
 /**
  * Writes the 台账 (issue 13 item 1): takes due rows of `ledger_queue` one at a time, reads the
@@ -253,13 +253,6 @@ export class LedgerWorker {
 
   /** The queue's counts and what is missing in the Base. */
   async state(): Promise<LedgerState> {
-    const rows: Array<{ status: string; n: string | number }> = await this.repo
-      .createQueryBuilder('l')
-      .select('l.status', 'status')
-      .addSelect('COUNT(*)', 'n')
-      .groupBy('l.status')
-      .getRawMany();
-    const count = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
-    return { pending: count('pending') + count('syncing'), failed: count('failed'), synced: count('synced'), problems: this.problems() };
+    return { ...(await countLedgerQueue(this.ds.manager)), problems: this.problems() };
   }
 }
