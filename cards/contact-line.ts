@@ -1,4 +1,4 @@
-import type { CentreContact } from '../src/config';
+import type { CentreContact } from '../src/config/centre';
 import { escapeMarkdown } from './markdown';
 
 /**

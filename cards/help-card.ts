@@ -1,7 +1,7 @@
 import { card, CardJson, divider, markdown, note } from './card-kit';
 import { escapeMarkdown } from './markdown';
 import { contactLine } from './contact-line';
-import type { CentreContact } from '../src/config';
+import type { CentreContact } from '../src/config/centre';
 
 export interface HelpCardView {
   commands: ReadonlyArray<{ usage: string; description: string; adminOnly?: boolean }>;

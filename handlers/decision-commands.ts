@@ -23,6 +23,19 @@ import type { CardActionHandler, CardActionResult, Command, CommandContext } fro
  * A repeated message (same msgId / message_id) is deduplicated by the inbox before it gets here.
  */
 
+const REVIEWERS_ONLY = '只有科创服务中心的管理员可以审核申请。';
+
+/**
+ * The admin-only commands' own check (the registry's `adminOnly` only marks them on the
+ * help card): false for an admin; otherwise the refusal is logged and the sender told why, and true.
+ */
+async function refuseUnlessAdmin(ctx: CommandContext, what: string, why: string): Promise<boolean> {
+  if (ctx.isAdmin) return false;
+  ctx.log.warn(`${what} by a non-admin refused`);
+  await ctx.reply({ type: 'text', text: why });
+  return true;
+}
+
 const APP_NOT_FOUND = (code: string) => `没有找到申请 ${sanitizeForText(code)}。请检查编号（如 SQ2027-0001），或发送「查询」查看。`;
 
 /** Runs a card action for a command's sender; its toast becomes the reply, or its card when it has no toast. */
@@ -72,11 +85,7 @@ function decisionCommand(word: string, decision: 'approve' | 'return' | 'reject'
     description,
     adminOnly: true,
     async run(ctx) {
-      if (!ctx.isAdmin) {
-        ctx.log.warn('decision command by a non-admin refused');
-        await ctx.reply({ type: 'text', text: '只有科创服务中心的管理员可以审核申请。' });
-        return;
-      }
+      if (await refuseUnlessAdmin(ctx, 'decision command', REVIEWERS_ONLY)) return;
       const { code, rest } = splitArgs(ctx.args);
       const id = await applicationId(ctx, code, usage);
       if (id === undefined) return;
@@ -105,11 +114,7 @@ function applicationCommand(word: string, action: string, description: string, o
     description,
     ...(opts.adminOnly ? { adminOnly: true } : {}),
     async run(ctx) {
-      if (opts.adminOnly && !ctx.isAdmin) {
-        ctx.log.warn('decision command by a non-admin refused');
-        await ctx.reply({ type: 'text', text: '只有科创服务中心的管理员可以审核申请。' });
-        return;
-      }
+      if (opts.adminOnly && (await refuseUnlessAdmin(ctx, 'decision command', REVIEWERS_ONLY))) return;
       const { code, rest } = splitArgs(ctx.args);
       const id = await applicationId(ctx, code, usage);
       if (id === undefined) return;
@@ -136,11 +141,7 @@ export const matchCommand: Command = {
   description: '为企业需求对接专家；只写需求编号时列出可选的专家',
   adminOnly: true,
   async run(ctx) {
-    if (!ctx.isAdmin) {
-      ctx.log.warn('对接 by a non-admin refused');
-      await ctx.reply({ type: 'text', text: '只有科创服务中心的管理员可以对接专家。' });
-      return;
-    }
+    if (await refuseUnlessAdmin(ctx, '对接', '只有科创服务中心的管理员可以对接专家。')) return;
     const { code, rest } = splitArgs(ctx.args);
     const parsed = parseNeedCode(code);
     if (!parsed) {

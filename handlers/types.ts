@@ -1,7 +1,7 @@
 import type { Logger } from '../src/logger';
 import type { ChatPlatform, OutboundMessage } from '../src/platform/port';
 import type { ApplicationRulesOverride } from '../src/domain/application-rule-config';
-import type { CentreContact, ScanRequired } from '../src/config';
+import type { CentreContact, ScanRequired } from '../src/config/centre';
 import type { ApplicationService } from '../src/services/application-service';
 import type { BindingService } from '../src/services/binding-service';
 import type { SummaryService } from '../src/services/summary-service';

@@ -1,49 +1,49 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DataSource } from 'typeorm';
-import { CARD_ACTIONS } from '../handlers/registry';
-import type { CardActionHandler, Command, LedgerView } from '../handlers/types';
-import { BitableClient } from './platform/feishu/bitable-client';
-import { DEFAULT_LEDGER_OPTIONS, LedgerOptions, LedgerWorker } from './services/ledger/ledger-worker';
+import { CARD_ACTIONS, COMMANDS } from '../handlers/registry';
+import type { CardActionHandler, Command } from '../handlers/types';
+import { createCalendarSync, createLedger } from './bot/feishu-sync';
+import { createJobDeps } from './bot/job-deps';
+import { createPlatform } from './bot/platform';
+import { createSchedule } from './bot/schedule';
 import type { Config } from './config';
 import { openDatabase } from './db/data-source';
-import { UnitOfWork, type Db } from './db/unit-of-work';
 import { createCardDispatch, createEventDispatch } from './dispatch';
+import { FRONT_PEER_HEADER, type ConnectionStates } from './front/messages';
 import { createHttpApp } from './http/server';
 import { publicServerOptions, servesFeishuWebhooks } from './http/server-options';
 import type { Logger } from './logger';
-import { DryRunPlatform } from './platform/dry-run-platform';
-import { FeishuPlatform } from './platform/feishu/feishu-platform';
-import { createLongConnection, LongConnectionTuning } from './platform/feishu/long-connection';
-import type { ChatPlatform } from './platform/port';
-import { ApplicationService } from './services/application-service';
-import { BindingService } from './services/binding-service';
-import { SummaryService } from './services/summary-service';
-import { NeedService } from './services/need-service';
-import { ExpertService } from './services/expert-service';
-import { ReportService } from './services/report-service';
-import { DEFAULT_INBOX_OPTIONS, InboxOptions, InboxService, ProcessableEvent } from './services/inbox-service';
-import { DEFAULT_OUTBOX_OPTIONS, Messenger, OutboxOptions, OutboxService } from './services/outbox-service';
-import { JobDeps, JobRunner } from './jobs/job-runner';
-import { JOBS } from './jobs/registry';
-import { DEFAULT_REMINDER_SCHEDULE } from './jobs/schedule-config';
-import { Scheduler } from './scheduler/scheduler';
-import { createPlayground, Playground } from './playground/playground';
-import { ADMIN as PLAYGROUND_ADMIN } from './playground/people';
-import { PlaygroundLog, PlaygroundPlatform } from './playground/playground-platform';
 import { BotLease } from './ops/bot-lease';
 import { Metrics } from './ops/metrics';
-import { COMMANDS } from '../handlers/registry';
-import { PlatformRouter, routeByTarget } from './platform/router';
-import { adminsOf } from './platform/admins';
-import { FormDraftService } from './services/form-draft-service';
-import { withDingTalk } from './platform/dingtalk/message-handler';
-import { createDingTalkPlatform, wireDingTalkReceiver } from './platform/dingtalk/setup';
 import type { DingTalkPlatform } from './platform/dingtalk/dingtalk-platform';
+import { withDingTalk } from './platform/dingtalk/message-handler';
+import { wireDingTalkReceiver } from './platform/dingtalk/setup';
 import type { StreamTuning } from './platform/dingtalk/stream';
-import { CalendarSync, CalendarSyncOptions, DEFAULT_CALENDAR_SYNC_OPTIONS } from './services/calendar-sync';
+import { DryRunPlatform } from './platform/dry-run-platform';
 import type { CardDispatch } from './platform/feishu/intake';
-import { FRONT_PEER_HEADER, type ConnectionStates } from './front/messages';
+import { createLongConnection, type LongConnectionTuning } from './platform/feishu/long-connection';
+import type { ChatPlatform } from './platform/port';
+import { PlatformRouter } from './platform/router';
+import { createPlayground, type Playground } from './playground/playground';
+import { ADMIN as PLAYGROUND_ADMIN } from './playground/people';
+import { PlaygroundLog, PlaygroundPlatform } from './playground/playground-platform';
+import type { CalendarSync, CalendarSyncOptions } from './services/calendar-sync';
+import type { BindingService } from './services/binding-service';
+import { DEFAULT_INBOX_OPTIONS, type InboxOptions, InboxService, type ProcessableEvent } from './services/inbox-service';
+import type { LedgerOptions } from './services/ledger/ledger-worker';
+import { DEFAULT_OUTBOX_OPTIONS, type Messenger, type OutboxOptions, OutboxService } from './services/outbox-service';
+
+/**
+ * The composition root (createBot). What it assembles from lives in src/bot/: the services
+ * handlers and jobs use (job-deps.ts), the delivering platform (platform.ts), the 台账 and
+ * calendar writers (feishu-sync.ts) and the cron (schedule.ts).
+ */
+
+// `npm run job` and the tests build the same pieces; these names have always come from here.
+export { createJobDeps } from './bot/job-deps';
+export { createPlatform } from './bot/platform';
+export { createLedger } from './bot/feishu-sync';
 
 export interface BotOptions {
   now?: () => number;
@@ -91,114 +91,6 @@ export interface Bot {
   /** Long connections' states, for /healthz: Feishu's (long-connection mode) and DingTalk's. */
   connectionStates(): ConnectionStates;
   stop(): Promise<void>;
-}
-
-/**
- * The services handlers and jobs use, over one database and one outbox. `now` is the services'
- * clock (audit trail, "today"); `npm run job --now` passes its own, while the outbox keeps the
- * real one so that what a job queues is sent right away.
- */
-export function createJobDeps(config: Config, ds: DataSource, platform: ChatPlatform, outbox: OutboxService, now: () => number, ledger?: LedgerView): JobDeps {
-  const uow = new UnitOfWork(ds);
-  // With DingTalk on, each message goes out on the platform of its target (issue 12, item 7).
-  const routed = (m: Messenger) => (config.dingtalk ? routeByTarget(m) : m);
-  const services = (db: Db, messenger: Messenger) => {
-    const applications = new ApplicationService(db, now);
-    return {
-      messenger,
-      bindings: new BindingService(db, now),
-      applications,
-      summaries: new SummaryService(db, applications, now),
-      needs: new NeedService(db, now),
-      experts: new ExpertService(db, now),
-      reports: new ReportService(db, now),
-      drafts: new FormDraftService(db, now),
-    };
-  };
-  const deps: JobDeps = {
-    ...services(ds, routed(outbox)),
-    atomically: (fn) =>
-      uow.run((tx) => {
-        const txDeps: JobDeps = { ...deps, ...services(tx.manager, routed(outbox.within(tx))) };
-        txDeps.atomically = (inner) => inner(txDeps);
-        return fn(txDeps);
-      }),
-    settings: { ...(config.campaignYear ? { campaignYear: config.campaignYear } : {}), timezone: config.timezone, contact: config.centreContact, scanRequired: config.scanRequired, figures: { circularToRegions: config.circularToRegions, yearEndDate: config.yearEndFiguresDate }, urgentEscalation: config.urgentEscalation },
-    schedule: { ...DEFAULT_REMINDER_SCHEDULE, hour: config.reminderHour, weeklyHour: config.reminderHour },
-    platform,
-    admins: adminsOf(config),
-    now,
-    ...(ledger ? { ledger } : {}),
-    ops: { ds, databaseUrl: config.databaseUrl, backupDir: config.backupDir, backupKeep: config.backupKeep, dataRetentionYears: config.dataRetentionYears },
-  };
-  return deps;
-}
-
-/**
- * The platform the outbox delivers through: Feishu (or dry-run without its credentials), and
- * with DingTalk configured a router that delivers each row on its own platform (issue 12).
- * `npm run job` uses it too, so that it can deliver whatever the bot left pending.
- */
-export function createPlatform(config: Config, logger: Logger, timeoutMs: number): ChatPlatform {
-  const feishu = createFeishuPlatform(config, logger, timeoutMs);
-  if (!config.dingtalk) return feishu;
-  return new PlatformRouter(feishu, { dingtalk: createDingTalkPlatform(config.dingtalk, logger, timeoutMs) });
-}
-
-function createFeishuPlatform(config: Config, logger: Logger, timeoutMs: number): ChatPlatform {
-  if (config.dryRun || !config.feishu.appId || !config.feishu.appSecret) return new DryRunPlatform(logger);
-  return new FeishuPlatform({
-    appId: config.feishu.appId,
-    appSecret: config.feishu.appSecret,
-    baseUrl: config.feishu.baseUrl,
-    timeoutMs,
-    logger: logger.child({ component: 'feishu' }),
-  });
-}
-
-/**
- * The 台账 writer (issue 13 item 1) when FEISHU_BITABLE_APP_TOKEN is set. It needs the Feishu
- * app's credentials: in dry-run mode changes are still queued (nothing is lost) but not written.
- */
-export function createLedger(
-  config: Config,
-  ds: DataSource,
-  logger: Logger,
-  now: () => number,
-  tuning: Partial<LedgerOptions> = {},
-): { worker: LedgerWorker | undefined; view: LedgerView } | undefined {
-  if (!config.ledger) return undefined;
-  const { appId, appSecret } = config.feishu;
-  const log = logger.child({ component: 'ledger' });
-  if (config.dryRun || !appId || !appSecret) {
-    log.warn('ledger: FEISHU_BITABLE_APP_TOKEN is set but the Feishu app is not (dry-run): changes are queued, not written');
-    const view: LedgerView = {
-      url: config.ledger.url,
-      state: async () => ({ ...(await countLedger(ds)), problems: ['机器人处于试用模式（未配置飞书应用凭证），台账的变更已排队，但不会写入多维表格。'] }),
-    };
-    return { worker: undefined, view };
-  }
-  const client = new BitableClient({ appId, appSecret, baseUrl: config.feishu.baseUrl, timeoutMs: config.feishu.httpTimeoutMs, logger: log });
-  const worker = new LedgerWorker(ds, client, config.ledger.appToken, config.timezone, log, { ...DEFAULT_LEDGER_OPTIONS, ...tuning }, now);
-  return { worker, view: { url: config.ledger.url, state: () => worker.state() } };
-}
-
-async function countLedger(ds: DataSource): Promise<{ pending: number; failed: number; synced: number }> {
-  const rows: Array<{ status: string; n: string | number }> = await ds.query('SELECT status, COUNT(*) AS n FROM ledger_queue GROUP BY status');
-  const count = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
-  return { pending: count('pending') + count('syncing'), failed: count('failed'), synced: count('synced') };
-}
-
-/** The calendar sync, when FEISHU_CALENDAR_ID is set and there is a Feishu app to write with. */
-function createCalendarSync(config: Config, ds: DataSource, platform: ChatPlatform, logger: Logger, tuning: Partial<CalendarSyncOptions> | undefined, now: () => number): CalendarSync | undefined {
-  if (!config.calendarId) return undefined;
-  const feishu = platform instanceof PlatformRouter ? platform.for('feishu') : platform;
-  if (!(feishu instanceof FeishuPlatform)) {
-    logger.warn('FEISHU_CALENDAR_ID is set, but without Feishu credentials no calendar entries are made');
-    return undefined;
-  }
-  const log = logger.child({ component: 'calendar' });
-  return new CalendarSync(ds, feishu.calendar(), config.calendarId, config.timezone, log, { ...DEFAULT_CALENDAR_SYNC_OPTIONS, ...tuning }, now);
 }
 
 const SET_ASIDE_TEXT =
@@ -302,19 +194,7 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
   });
   const calendar = createCalendarSync(config, ds, platform, logger, opts.calendar, now);
   const lease = new BotLease(ds, logger.child({ component: 'lease' }));
-  const scheduler = new Scheduler(config.timezone, logger.child({ component: 'scheduler' }));
-  const jobs = new JobRunner(ds, deps, logger.child({ component: 'jobs' }));
-  for (const [name, entry] of Object.entries(JOBS)) {
-    if (entry.enabled && !entry.enabled(config)) continue;
-    // Also shortly after start: what fell due while the bot was down goes out at once.
-    scheduler.add(name, entry.cron, () => jobs.run(name, entry.job, new Date(now())), 60_000);
-  }
-  scheduler.add('prune-delivery-logs', '17 * * * *', async () => {
-    const events = await inbox.prune(48 * 3600_000);
-    // Sent cards can be updated for 14 days (FEISHU.md §3.4): their message ids are kept that long.
-    const messages = await outbox.prune(15 * 24 * 3600_000);
-    return { events, messages };
-  });
+  const scheduler = createSchedule(config, ds, deps, { inbox, outbox }, logger, now);
 
   let server: Server | undefined;
   const startWorkers = async () => {
@@ -348,11 +228,7 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
     async listenOn(path) {
       await startWorkers();
       server = createServer(app.callback());
-      server.listen(path);
-      await new Promise<void>((resolve, reject) => {
-        server!.once('listening', resolve);
-        server!.once('error', reject);
-      });
+      await listening(server.listen(path));
       startConnections();
     },
     async listen(port, host) {
@@ -361,11 +237,7 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
       server = createServer(publicServerOptions(http), app.callback());
       // More connections than this are refused at once (each holds a file descriptor).
       server.maxConnections = http.maxConnections;
-      server.listen(port, host);
-      await new Promise<void>((resolve, reject) => {
-        server!.once('listening', resolve);
-        server!.once('error', reject);
-      });
+      await listening(server.listen(port, host));
       startConnections();
       return (server.address() as AddressInfo).port;
     },
@@ -387,4 +259,11 @@ function assemble(config: Config, logger: Logger, opts: BotOptions, ds: DataSour
       if (ds.isInitialized) await ds.destroy();
     },
   };
+}
+
+function listening(server: Server): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
 }

@@ -1,5 +1,5 @@
 /**
- * The bot's clock: the real one, or (tests only, see TEST_CLOCK_AT in config.ts) one that starts
+ * The bot's clock: the real one, or (tests only, see TEST_CLOCK_AT in config/test-clock.ts) one that starts
  * at a chosen instant and runs on at the real pace, so timers, backoffs and leases behave as
  * usual. Everything that asks "what time is it" (signature freshness, "today", deadlines, jobs,
  * the inbox and outbox) is given this one function through createBot's `now`.

@@ -8,10 +8,11 @@ import {
   type ApplicationRulesOverride,
   type LimitedField,
 } from './application-rule-config';
-import { formatFeishuDate, isoOf, parseFeishuDate, requireDate, toDate } from './calendar';
+import { formatFeishuDate, parseFeishuDate, requireDate, toDate } from './calendar';
 import { APPLICATION_FIELDS, FIELD_LABELS, pickFormValues, type ApplicationField, type FormValue } from './application-fields';
 import { DEFAULT_KIND, isActivityKind, KIND_NAMES, validateActivityValues, valuesNotOfKind, type ActivityKind, type ActivityValue } from './activity-menu';
 import { parseRegion, type Region } from './regions';
+import { firstAllowedStart, leadDayOf, type EarlierSubmission } from './application-season';
 
 /**
  * The rules of the 2026 notice for an activity application (申请表), checked on the server for
@@ -21,7 +22,7 @@ import { parseRegion, type Region } from './regions';
  * Dates are calendar dates ('YYYY-MM-DD') throughout. They are computed in UTC only because UTC
  * has no daylight saving and no offset changes, so "days between" is exact; the machine's local
  * zone is never consulted. Which calendar day "today" is belongs to the caller, who knows
- * SCHEDULE_TIMEZONE.
+ * SCHEDULE_TIMEZONE. The season (which year, how early to file) is application-season.ts.
  */
 
 export interface ApplicationContext {
@@ -31,24 +32,6 @@ export interface ApplicationContext {
   rules?: ApplicationRulesOverride;
   /** A resubmission after 退回修改 (or a change while 待审核): when it was first filed, for which dates. */
   earlier?: EarlierSubmission;
-}
-
-export interface EarlierSubmission {
-  /** The calendar day of the first submission, in SCHEDULE_TIMEZONE. */
-  firstSubmittedOn: string;
-  /** The start date as submitted before this change. */
-  startDate: string;
-}
-
-/**
- * The day the lead days count from. The notice asks for the form 10 days before the activity;
- * an application returned for corrections was on time when first filed, so a resubmission
- * counts from the first submission, unless it moves the activity earlier than before (then
- * the centre gets less time than it had, and the lead days count from today).
- */
-export function leadDayOf(today: string, start: string | undefined, earlier: EarlierSubmission | undefined): string {
-  if (!earlier || start === undefined || start < earlier.startDate) return today;
-  return earlier.firstSubmittedOn < today ? earlier.firstSubmittedOn : today;
 }
 
 /** A form that passed every check: trimmed text, parsed numbers, dates as 'YYYY-MM-DD'. */
@@ -83,41 +66,6 @@ export interface CheckedApplication {
 export type ApplicationErrors = Partial<Record<ApplicationField, string>>;
 
 export type ApplicationCheck = { ok: true; application: CheckedApplication } | { ok: false; errors: ApplicationErrors };
-
-/** The earliest start date a filing made on `today` may ask for. */
-export function earliestStartDate(today: string, rules: ApplicationRulesOverride = {}): string {
-  return isoOf(requireDate('today', today).plus({ days: resolveApplicationRules(rules).leadDays }));
-}
-
-/**
- * The campaign year a filing made on `today` belongs to, when CAMPAIGN_YEAR is not set: the
- * season that is running or the next one. A season (3 月 1 日–11 月 30 日) is over for filing
- * once no start date is left in it (today + lead days is past its last day: from 21 November
- * with the defaults); from then on, and through December, it is next year's.
- */
-export function campaignYearOn(today: string, rules: ApplicationRulesOverride = {}): number {
-  const r = resolveApplicationRules(rules);
-  const year = requireDate('today', today).year;
-  return earliestStartDate(today, rules) > `${year}-${r.window.end}` ? year + 1 : year;
-}
-
-/**
- * The first start date the rules allow a filing counted from `filedOn` in `campaignYear`:
- * filedOn + lead days, but not before the season opens; undefined when the season has no date
- * left. `filedOn` is today, or for a resubmission the first submission's day (see leadDayOf).
- */
-export function firstAllowedStart(filedOn: string, campaignYear: number, rules: ApplicationRulesOverride = {}): string | undefined {
-  const r = resolveApplicationRules(rules);
-  const byLead = earliestStartDate(filedOn, rules);
-  const opens = `${campaignYear}-${r.window.start}`;
-  const first = byLead < opens ? opens : byLead;
-  return first > `${campaignYear}-${r.window.end}` ? undefined : first;
-}
-
-/** The last day on which an activity starting on `startDate` may still be filed (for reminders). */
-export function filingDeadline(startDate: string, rules: ApplicationRulesOverride = {}): string {
-  return isoOf(requireDate('startDate', startDate).minus({ days: resolveApplicationRules(rules).leadDays }));
-}
 
 /** A single-value field; a list where text belongs is treated as nothing typed. */
 function textOf(form: FormValue, field: ApplicationField): string {
@@ -324,6 +272,8 @@ export function checkApplicationForm(form: FormValue, ctx: ApplicationContext): 
 }
 
 export { DEFAULT_APPLICATION_RULES, resolveApplicationRules };
+// The season's dates live in application-season.ts; imports from here keep working.
+export { campaignYearOn, earliestStartDate, filingDeadline, firstAllowedStart, leadDayOf, type EarlierSubmission } from './application-season';
 export type { ApplicationRules, ApplicationRulesOverride, LimitedField };
 export { APPLICATION_FIELDS, FIELD_LABELS, pickFormValues };
 export type { ApplicationField, FormValue };

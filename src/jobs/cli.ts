@@ -1,6 +1,8 @@
 import { DateTime } from 'luxon';
 import { In } from 'typeorm';
-import { createJobDeps, createLedger, createPlatform } from '../bot';
+import { createLedger } from '../bot/feishu-sync';
+import { createJobDeps } from '../bot/job-deps';
+import { createPlatform } from '../bot/platform';
 import { loadProcessConfigOrExit } from '../config';
 import { createDataSource, MIGRATIONS, migrate, openDatabase } from '../db/data-source';
 import { OutboxMessage } from '../db/entities/outbox-message.entity';

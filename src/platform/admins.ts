@@ -8,7 +8,7 @@ import type { Config } from '../config';
  * by the id, see routeByTarget). Whether somebody IS an admin is still decided per platform:
  * a Feishu sender by open id, a DingTalk sender by staff id (handleRobotMessage), and the two
  * kinds of id cannot be confused (staff ids never carry Feishu's `ou_` prefix: see
- * DINGTALK_ADMIN_STAFF_IDS's check in config.ts).
+ * DINGTALK_ADMIN_STAFF_IDS's check in config/dingtalk.ts).
  */
 export function adminsOf(config: Pick<Config, 'adminOpenIds' | 'dingtalk'>): ReadonlySet<string> {
   if (!config.dingtalk) return config.adminOpenIds;

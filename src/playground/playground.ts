@@ -1,6 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import type { ServerResponse } from 'node:http';
 import Router from '@koa/router';
 import type { Context } from 'koa';
@@ -14,9 +12,11 @@ import { JOBS } from '../jobs/registry';
 import type { Logger } from '../logger';
 import { verifyInbound } from '../platform/feishu/inbound';
 import type { BindingService } from '../services/binding-service';
+import { openEventStream } from './event-stream';
 import { cardAction, messageReceived } from './feishu-events';
 import { ADMIN, GROUPS, PEOPLE, PLAYGROUND_TENANT_KEY, PlaygroundPerson, privateChatId } from './people';
-import type { PlaygroundEntry, PlaygroundPlatform } from './playground-platform';
+import type { PlaygroundPlatform } from './playground-platform';
+import { projectRoot, staticFiles } from './static-files';
 
 /**
  * The playground (dry-run mode only): a page at /playground where one is one of a few sample
@@ -48,27 +48,6 @@ export interface Playground {
   /** Ends the open event streams, so that the server can close. */
   close(): void;
 }
-
-/** The folder holding package.json: static files are found from there, under src/ and node_modules/, whether run from src/ or dist/. */
-export function projectRoot(from = __dirname): string {
-  let dir = from;
-  while (!existsSync(join(dir, 'package.json')) || !existsSync(join(dir, 'src', 'playground', 'public'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error(`playground: cannot find the project root above ${from}`);
-    dir = up;
-  }
-  return dir;
-}
-
-const STATIC: Record<string, { file: string[]; type: string }> = {
-  '': { file: ['src', 'playground', 'public', 'index.html'], type: 'text/html; charset=utf-8' },
-  'app.js': { file: ['src', 'playground', 'public', 'app.js'], type: 'text/javascript; charset=utf-8' },
-  'cards.js': { file: ['src', 'playground', 'public', 'cards.js'], type: 'text/javascript; charset=utf-8' },
-  'style.css': { file: ['src', 'playground', 'public', 'style.css'], type: 'text/css; charset=utf-8' },
-  'vendor/vchart.js': { file: ['node_modules', '@visactor', 'vchart', 'build', 'index.min.js'], type: 'text/javascript; charset=utf-8' },
-};
-
-const CSP = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'";
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
@@ -116,15 +95,7 @@ export function createPlayground(deps: PlaygroundDeps): Playground {
   const get = (path: string, handler: (ctx: Context) => Promise<void>) => router.get(`/playground${path}`, localOnly, handler);
   const post = (path: string, handler: (ctx: Context) => Promise<void>) => router.post(`/playground${path}`, localOnly, handler);
 
-  const serveStatic = (name: string) => async (ctx: Context) => {
-    const entry = STATIC[name];
-    ctx.type = entry.type;
-    ctx.set('Content-Security-Policy', CSP);
-    ctx.set('X-Content-Type-Options', 'nosniff');
-    ctx.set('Cache-Control', 'no-cache');
-    ctx.body = readFileSync(join(root, ...entry.file));
-  };
-  for (const name of Object.keys(STATIC)) get(name ? `/${name}` : '', serveStatic(name));
+  for (const [name, handler] of staticFiles(root)) get(name ? `/${name}` : '', handler);
 
   get('/images/:key', async (ctx) => {
     const image = platform.image(ctx.params.key);
@@ -147,31 +118,7 @@ export function createPlayground(deps: PlaygroundDeps): Playground {
     };
   });
 
-  get('/api/stream', async (ctx) => {
-    // A reconnecting EventSource says where it was; a new page asks from the start.
-    const since = Number(ctx.get('Last-Event-ID') || ctx.query.since || 0) || 0;
-    // Written straight to the response (Koa would report a client going away as an error).
-    const res = ctx.res;
-    ctx.respond = false;
-    ctx.req.socket.setTimeout(0);
-    res.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache',
-      'X-Accel-Buffering': 'no',
-      Connection: 'keep-alive',
-    });
-    streams.add(res);
-    const send = (e: PlaygroundEntry) => res.write(`id: ${e.seq}\ndata: ${JSON.stringify(e)}\n\n`);
-    res.write(`event: hello\ndata: ${JSON.stringify({ boot })}\n\n`);
-    for (const e of log.since(since)) send(e);
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), 15_000);
-    log.on('entry', send);
-    res.on('close', () => {
-      clearInterval(heartbeat);
-      log.off('entry', send);
-      streams.delete(res);
-    });
-  });
+  get('/api/stream', async (ctx) => openEventStream(ctx, log, boot, streams));
 
   const readJson = async <T>(ctx: Context, schema: z.ZodType<T>): Promise<T | undefined> => {
     // A JSON content type keeps other web sites' forms out (it needs a CORS preflight, which is never granted).

@@ -13,6 +13,7 @@ import type { CalendarEventSpec, CalendarPort } from '../platform/calendar-port'
 import { PlatformError } from '../platform/port';
 import { codeOf, teamOf } from './application-record';
 import { claim, releaseExpired } from './leases';
+import { PollingLoop } from './polling-loop';
 import { decideRetry, DEFAULT_RETRY_POLICY, RetryPolicy } from './retry-policy';
 
 /**
@@ -114,9 +115,7 @@ export class CalendarSync {
   private readonly cursors: Repository<CalendarCursor>;
   private readonly events: Repository<ApplicationEvent>;
   private readonly apps: Repository<Application>;
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
-  private pass: Promise<void> | undefined;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly ds: DataSource,
@@ -131,6 +130,11 @@ export class CalendarSync {
     this.cursors = ds.getRepository(CalendarCursor);
     this.events = ds.getRepository(ApplicationEvent);
     this.apps = ds.getRepository(Application);
+    this.loop = new PollingLoop(() => this.runOnce(), {
+      intervalMs: opts.pollIntervalMs,
+      logger,
+      failureMessage: 'calendar: sync pass failed; trying again shortly',
+    });
   }
 
   /**
@@ -145,25 +149,11 @@ export class CalendarSync {
   }
 
   start(): void {
-    this.running = true;
-    this.schedule(0);
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.pass;
-  }
-
-  private schedule(ms: number): void {
-    if (!this.running) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.pass = this.runOnce()
-        .catch((err) => this.logger.error({ err }, 'calendar: sync pass failed; trying again shortly'))
-        .finally(() => this.schedule(this.opts.pollIntervalMs));
-    }, ms);
+    await this.loop.stop();
   }
 
   /** One pass: read the audit trail, then sync every entry that is due. Exposed for tests and jobs. */

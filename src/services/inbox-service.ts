@@ -6,6 +6,7 @@ import type { FeishuEnvelope } from '../platform/feishu/inbound';
 import { dedupKeyOf } from './dedup-key';
 import { PlatformError } from '../platform/port';
 import { claim } from './leases';
+import { PollingLoop } from './polling-loop';
 import { decideRetry, RetryPolicy } from './retry-policy';
 
 export interface InboxOptions {
@@ -57,9 +58,7 @@ export class InboxService {
   private readonly repo: Repository<InboundEvent>;
   private readonly queue: number[] = [];
   private readonly active = new Set<number>();
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
-  private polling: Promise<void> | undefined;
+  private readonly loop: PollingLoop;
 
   constructor(
     ds: DataSource,
@@ -70,6 +69,7 @@ export class InboxService {
     private readonly setAside: SetAside = async () => undefined,
   ) {
     this.repo = ds.getRepository(InboundEvent);
+    this.loop = new PollingLoop(() => this.poll(), { intervalMs: opts.pollIntervalMs, logger, failureMessage: 'inbox: poll failed' });
   }
 
   /** Stores a verified envelope. 'duplicate' when it (or the same message) was seen before. */
@@ -103,53 +103,39 @@ export class InboxService {
 
   /** Queues a recorded event for processing (called right after the webhook has answered). */
   schedule(id: number): void {
-    if (!this.running) return;
+    if (!this.loop.running) return;
     this.queue.push(id);
     this.drain();
   }
 
   start(): void {
-    this.running = true;
-    this.polling = this.poll();
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
     this.queue.length = 0;
     // A poll under way must finish before the database may be closed.
-    await this.polling;
+    await this.loop.stop();
     while (this.active.size > 0) await new Promise((r) => setTimeout(r, 10));
   }
 
   /** Picks up what is due: left over from before a restart, waiting for a retry, or orphaned by a crash. */
   private async poll(): Promise<void> {
-    if (!this.running) return;
-    try {
-      const now = this.now();
-      const abandoned = await this.releaseAbandoned(now);
-      if (abandoned > 0) this.logger.warn({ count: abandoned }, 'inbox: took back events whose worker stopped while processing them');
-      const due = await this.repo.find({
-        select: { id: true },
-        where: { status: 'received', nextAttemptAt: LessThanOrEqual(now) },
-        order: { id: 'ASC' },
-        take: 200,
-      });
-      for (const { id } of due) if (!this.active.has(id) && !this.queue.includes(id)) this.queue.push(id);
-      this.drain();
-    } catch (err) {
-      this.logger.error({ err }, 'inbox: poll failed');
-    }
-    if (this.running) {
-      this.timer = setTimeout(() => {
-        this.polling = this.poll();
-      }, this.opts.pollIntervalMs);
-    }
+    const now = this.now();
+    const abandoned = await this.releaseAbandoned(now);
+    if (abandoned > 0) this.logger.warn({ count: abandoned }, 'inbox: took back events whose worker stopped while processing them');
+    const due = await this.repo.find({
+      select: { id: true },
+      where: { status: 'received', nextAttemptAt: LessThanOrEqual(now) },
+      order: { id: 'ASC' },
+      take: 200,
+    });
+    for (const { id } of due) if (!this.active.has(id) && !this.queue.includes(id)) this.queue.push(id);
+    this.drain();
   }
 
   private drain(): void {
-    while (this.running && this.active.size < this.opts.concurrency && this.queue.length > 0) {
+    while (this.loop.running && this.active.size < this.opts.concurrency && this.queue.length > 0) {
       const id = this.queue.shift()!;
       if (this.active.has(id)) continue;
       this.active.add(id);

@@ -1,40 +1,26 @@
-import { createHash } from 'node:crypto';
 import { DataSource, In, LessThan, Repository } from 'typeorm';
-import type { Tx } from '../db/unit-of-work';
-import { claim, releaseExpired } from './leases';
 import { OutboxMessage, OutboxOperation } from '../db/entities/outbox-message.entity';
+import type { Tx } from '../db/unit-of-work';
 import type { Logger } from '../logger';
 import { ChatPlatform, OutboundMessage, PlatformError } from '../platform/port';
-import { platformFor } from '../platform/router';
+import { claim, releaseExpired } from './leases';
+import { patchOrRepost } from './outbox/card-repost';
+import { idempotencyKeyOf, type Messenger, type SendRef } from './outbox/messenger';
+import { performRow } from './outbox/perform';
+import { PollingLoop } from './polling-loop';
 import { RateLimiter } from './rate-limiter';
 import { decideRetry, DEFAULT_RETRY_POLICY, RetryPolicy } from './retry-policy';
 
 /**
- * What services and handlers use to say something. Each call names a caller-chosen key that
- * is stable across retries of the same work (e.g. derived from the event being handled), so
- * doing the work twice enqueues the message once.
+ * The outbox: every outbound message is a row, written (inside the caller's transaction when
+ * there is one) before it is sent, then delivered here with claims, retries and rate limits.
+ * In src/services/outbox/: the Messenger interface and the idempotency key (messenger.ts), card
+ * updates and re-posts of cards too old to update (card-repost.ts), one row's API call (perform.ts).
  */
-export interface Messenger {
-  sendToChat(ref: SendRef, chatId: string, message: OutboundMessage): Promise<void>;
-  sendToUser(ref: SendRef, openId: string, message: OutboundMessage): Promise<void>;
-  /** `chatId` is the chat the replied-to message is in (Feishu rate-limits per chat). */
-  reply(ref: SendRef, messageId: string, chatId: string, message: OutboundMessage): Promise<void>;
-  updateCard(ref: SendRef, messageId: string, card: Record<string, unknown>): Promise<void>;
-  /** The id Feishu gave the message queued under `ref`, once it has been sent. */
-  sentMessageId(ref: SendRef): Promise<string | undefined>;
-  /**
-   * Feishu's in-app urgent notice (issue 13 item 6) to `openId` on the private message queued
-   * under `message` (to the same person): sent after that message, once per `ref`.
-   */
-  urgentApp?(ref: SendRef, message: SendRef, openId: string): Promise<void>;
-}
 
-export interface SendRef {
-  tenantKey: string;
-  key: string;
-  /** The platform that delivers it (issue 12); Feishu when not given. */
-  platform?: string;
-}
+// Their home was this file: imports from here keep working.
+export { idempotencyKeyOf, type Messenger, type SendRef } from './outbox/messenger';
+export { CARD_REPOST_AFTER_MS, CARD_REPOSTED_NOTICE } from './outbox/card-repost';
 
 export interface OutboxOptions {
   /** How long a claimed message stays claimed; a crashed sender's claims expire after this. */
@@ -55,16 +41,6 @@ export const DEFAULT_OUTBOX_OPTIONS: OutboxOptions = {
   retry: DEFAULT_RETRY_POLICY,
 };
 
-/** Cards older than this are re-sent instead of updated: Feishu keeps a card updatable and clickable for 14 days. */
-export const CARD_REPOST_AFTER_MS = 13 * 86_400_000;
-export const CARD_REPOSTED_NOTICE = '原卡片已超过 13 天，无法再更新，已重新发送最新内容（以下方卡片为准）。';
-const repostKey = (messageId: string) => `repost:${messageId}`;
-
-/** Feishu's `uuid` is at most 50 characters: a digest of the key fits and stays deterministic. */
-export function idempotencyKeyOf(tenantKey: string, key: string): string {
-  return createHash('sha256').update(`${tenantKey}\n${key}`).digest('base64url').slice(0, 40);
-}
-
 export class OutboxService implements Messenger {
   private readonly repo: Repository<OutboxMessage>;
   private readonly limiter: RateLimiter;
@@ -72,10 +48,7 @@ export class OutboxService implements Messenger {
   private readonly busyTargets = new Set<string>();
   private readonly pausedTargets = new Map<string, number>();
   private appPausedUntil = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private pumping = false;
-  private pumpAgain = false;
-  private running = false;
+  private readonly loop: PollingLoop;
   private lastRecovery = 0;
 
   constructor(
@@ -89,6 +62,8 @@ export class OutboxService implements Messenger {
   ) {
     this.repo = ds.getRepository(OutboxMessage);
     this.limiter = new RateLimiter(opts.perTargetPerSecond, opts.perAppPerSecond);
+    // The database is busy or gone for a moment: log, and try again after the poll interval.
+    this.loop = new PollingLoop(() => this.pump(), { intervalMs: opts.pollIntervalMs, logger, failureMessage: 'outbox: delivery pass failed; trying again shortly' });
   }
 
   sendToChat(ref: SendRef, chatId: string, message: OutboundMessage): Promise<void> {
@@ -104,7 +79,7 @@ export class OutboxService implements Messenger {
   }
 
   updateCard(ref: SendRef, messageId: string, card: Record<string, unknown>): Promise<void> {
-    return this.patchOrRepost(ref, messageId, card);
+    return this.updateCardOf(ref, messageId, card);
   }
 
   urgentApp(ref: SendRef, message: SendRef, openId: string, tx?: Tx): Promise<void> {
@@ -114,43 +89,10 @@ export class OutboxService implements Messenger {
     return this.enqueue(ref, 'urgent_app', idempotencyKeyOf(message.tenantKey, message.key), `user:${openId}`, payload, tx);
   }
 
-  /**
-   * The one place that knows a card's age. Feishu lets a card be updated (and clicked) for 14
-   * days only: a card this outbox sent more than CARD_REPOST_AFTER_MS ago is not patched but
-   * sent again, to the same chat or person, under the key `repost:<old message id>`, with a line
-   * saying why. Later updates of the old card follow that key to the new one (and so on, every
-   * 13 days). A card not sent through the outbox (unknown age) is patched as before.
-   */
-  private async patchOrRepost(ref: SendRef, messageId: string, card: Record<string, unknown>, tx?: Tx): Promise<void> {
+  /** Patches the card, or re-sends it when it is too old to patch (see patchOrRepost). */
+  private updateCardOf(ref: SendRef, messageId: string, card: Record<string, unknown>, tx?: Tx): Promise<void> {
     const repo = tx ? tx.manager.getRepository(OutboxMessage) : this.repo;
-    let current = messageId;
-    for (let hop = 0; hop < 50; hop++) {
-      const repost = await repo.findOne({ where: { idempotencyKey: idempotencyKeyOf(ref.tenantKey, repostKey(current)) } });
-      if (!repost) break;
-      if (repost.status === 'sent' && repost.resultId) {
-        current = repost.resultId;
-        continue;
-      }
-      // The re-post is still on its way: it goes out with the newest card.
-      if (repost.status === 'pending' || repost.status === 'sending') {
-        await repo.update({ id: repost.id }, { payload: JSON.stringify({ type: 'card', card }) });
-        return;
-      }
-      break; // the re-post failed for good: patch the old card, the best there is
-    }
-    const original = await repo.findOne({ where: { resultId: current, status: 'sent', operation: In(['send_chat', 'send_user', 'reply']) } });
-    const sentAt = original?.sentAt ?? original?.createdAt;
-    if (original && sentAt !== undefined && this.now() - sentAt > CARD_REPOST_AFTER_MS) {
-      const chatTarget = original.operation === 'send_chat' ? original.target : original.operation === 'reply' ? original.rateKey.replace(/^chat:/, '') : undefined;
-      const operation: OutboxOperation = chatTarget ? 'send_chat' : 'send_user';
-      const target = chatTarget ?? original.target;
-      const rateKey = chatTarget ? `chat:${chatTarget}` : `user:${target}`;
-      const on = { tenantKey: ref.tenantKey, platform: original.platform };
-      await this.enqueue({ ...on, key: `${repostKey(current)}:notice` }, operation, target, rateKey, { type: 'text', text: CARD_REPOSTED_NOTICE }, tx);
-      await this.enqueue({ ...on, key: repostKey(current) }, operation, target, rateKey, { type: 'card', card }, tx);
-      return;
-    }
-    await this.enqueue(ref, 'update_card', current, `msg:${current}`, { type: 'card', card }, tx);
+    return patchOrRepost(repo, () => this.now(), (r, operation, target, rateKey, message) => this.enqueue(r, operation, target, rateKey, message, tx), ref, messageId, card);
   }
 
   async sentMessageId(ref: SendRef, tx?: Tx): Promise<string | undefined> {
@@ -171,7 +113,7 @@ export class OutboxService implements Messenger {
       sendToChat: (ref, chatId, message) => this.enqueue(ref, 'send_chat', chatId, `chat:${chatId}`, message, tx),
       sendToUser: (ref, openId, message) => this.enqueue(ref, 'send_user', openId, `user:${openId}`, message, tx),
       reply: (ref, messageId, chatId, message) => this.enqueue(ref, 'reply', messageId, `chat:${chatId}`, message, tx),
-      updateCard: (ref, messageId, card) => this.patchOrRepost(ref, messageId, card, tx),
+      updateCard: (ref, messageId, card) => this.updateCardOf(ref, messageId, card, tx),
       sentMessageId: (ref) => this.sentMessageId(ref, tx),
       urgentApp: (ref, message, openId) => this.urgentApp(ref, message, openId, tx),
     };
@@ -179,16 +121,13 @@ export class OutboxService implements Messenger {
 
   /** Starts delivering, including whatever an earlier process left pending. */
   start(): void {
-    this.running = true;
-    this.kick();
+    this.loop.start();
   }
 
   /** Stops taking new work and waits for sends already under way. */
   async stop(): Promise<void> {
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    while (this.inFlight.size > 0 || this.pumping) await new Promise((r) => setTimeout(r, 10));
+    await this.loop.stop();
+    while (this.inFlight.size > 0) await new Promise((r) => setTimeout(r, 10));
   }
 
   /**
@@ -234,39 +173,11 @@ export class OutboxService implements Messenger {
 
   /** Runs a delivery pass soon; passes never overlap. */
   private kick(): void {
-    if (!this.running) return;
-    if (this.pumping) {
-      this.pumpAgain = true;
-      return;
-    }
-    this.pumping = true;
-    setImmediate(() => {
-      this.pump()
-        .catch((err) => {
-          // The database is busy or gone for a moment: log, and try again after the poll interval.
-          this.logger.error({ err }, 'outbox: delivery pass failed; trying again shortly');
-          this.schedule(this.now() + this.opts.pollIntervalMs);
-        })
-        .finally(() => {
-          this.pumping = false;
-          if (this.pumpAgain) {
-            this.pumpAgain = false;
-            this.kick();
-          }
-        });
-    });
+    this.loop.wake();
   }
 
-  private schedule(at: number): void {
-    if (!this.running) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.kick();
-    }, Math.max(0, at - this.now()));
-  }
-
-  private async pump(): Promise<void> {
+  /** One delivery pass: starts what may go out now; returns when the next pass is due (ms). */
+  private async pump(): Promise<number | void> {
     const now = this.now();
     if (now - this.lastRecovery >= this.opts.pollIntervalMs) {
       this.lastRecovery = now;
@@ -281,7 +192,7 @@ export class OutboxService implements Messenger {
     // One chat's messages go out one at a time and in order; a held-back message holds back its successors.
     const blocked = new Set<string>(this.busyTargets);
     for (const row of rows) {
-      if (!this.running || this.inFlight.size >= this.opts.maxInFlight) break;
+      if (!this.loop.running || this.inFlight.size >= this.opts.maxInFlight) break;
       if (this.inFlight.has(row.id) || blocked.has(row.rateKey)) continue;
       const notBefore = Math.max(row.nextAttemptAt, this.appPausedUntil, this.pausedTargets.get(row.rateKey) ?? 0);
       if (notBefore > now) {
@@ -309,7 +220,7 @@ export class OutboxService implements Messenger {
           this.kick();
         });
     }
-    this.schedule(wakeAt);
+    return wakeAt - this.now();
   }
 
   /**
@@ -350,7 +261,7 @@ export class OutboxService implements Messenger {
     }
     const log = this.logger.child({ outboxId: row.id, operation: row.operation, attempt: row.attempts });
     try {
-      const messageId = await this.perform(row);
+      const messageId = await performRow(row, this.platform, this.repo);
       await this.repo.update({ id: row.id }, { status: 'sent', sentAt: this.now(), leaseUntil: null, resultId: messageId ?? null });
       this.onAttempt('sent');
       log.debug('outbox: delivered');
@@ -374,36 +285,6 @@ export class OutboxService implements Messenger {
         log.error({ error: error.message, reason: decision.reason }, 'outbox: send failed for good');
       }
     }
-  }
-
-  private async perform(row: OutboxMessage): Promise<string | undefined> {
-    const message = JSON.parse(row.payload) as OutboundMessage;
-    const platform = platformFor(this.platform, row.platform);
-    switch (row.operation) {
-      case 'send_chat':
-        return (await platform.sendToChat(row.target, message, row.idempotencyKey)).messageId;
-      case 'send_user':
-        return (await platform.sendToUser(row.target, message, row.idempotencyKey)).messageId;
-      case 'reply':
-        return (await platform.reply(row.target, message, row.idempotencyKey)).messageId;
-      case 'update_card':
-        if (message.type !== 'card') throw new PlatformError('update_card needs a card', { retryable: false });
-        await platform.updateCard(row.target, message.card);
-        return undefined;
-      case 'urgent_app':
-        return this.performUrgent(row, platform);
-    }
-  }
-
-  /** The urgent notice: on the message queued under the key in `target`, once Feishu has it. */
-  private async performUrgent(row: OutboxMessage, platform: ChatPlatform): Promise<undefined> {
-    const { openIds } = JSON.parse(row.payload) as { openIds: string[] };
-    if (!platform.urgentApp) throw new PlatformError(`${platform.name} has no urgent notices`, { retryable: false });
-    const message = await this.repo.findOne({ select: { id: true, status: true, resultId: true }, where: { idempotencyKey: row.target } });
-    if (!message || message.status === 'failed') throw new PlatformError('urgent_app: the message to buzz was never sent', { retryable: false });
-    if (message.status !== 'sent' || !message.resultId) throw new PlatformError('urgent_app: the message to buzz is not sent yet', { retryable: true });
-    await platform.urgentApp(message.resultId, openIds);
-    return undefined;
   }
 
   /** Removes delivered and failed messages older than `olderThanMs`. */

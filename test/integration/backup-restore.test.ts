@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import { createJobDeps } from '../../src/bot';
+import { createJobDeps } from '../../src/bot/job-deps';
 import { JobRunner } from '../../src/jobs/job-runner';
 import { JOBS } from '../../src/jobs/registry';
 import { createLogger } from '../../src/logger';

@@ -1,4 +1,4 @@
-import { createJobDeps } from '../../src/bot';
+import { createJobDeps } from '../../src/bot/job-deps';
 import { JobRunner } from '../../src/jobs/job-runner';
 import { JOBS } from '../../src/jobs/registry';
 import { createLogger } from '../../src/logger';

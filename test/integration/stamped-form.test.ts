@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import { createJobDeps } from '../../src/bot';
+import { createJobDeps } from '../../src/bot/job-deps';
 import { JobRunner } from '../../src/jobs/job-runner';
 import { JOBS } from '../../src/jobs/registry';
 import { createLogger } from '../../src/logger';

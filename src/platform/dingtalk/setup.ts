@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { DingTalkConfig } from '../../config';
+import type { DingTalkConfig } from '../../config/dingtalk';
 import type { Logger } from '../../logger';
 import type { InboxService } from '../../services/inbox-service';
 import { DingTalkOpenApi } from './openapi';

@@ -2,7 +2,7 @@ import * as lark from '@larksuiteoapi/node-sdk';
 import type { Logger } from '../../logger';
 import { PlatformError } from '../port';
 import { classifyFeishuError, fromFeishuCode } from './errors';
-import { createHttp, sdkLogger } from './feishu-platform';
+import { createLarkClient } from './feishu-platform';
 
 /**
  * The Bitable (多维表格) calls the 台账 needs, through the SDK's `bitable.v1` client (FEISHU.md
@@ -56,15 +56,7 @@ export class BitableClient {
   private readonly client: lark.Client;
 
   constructor(opts: BitableClientOptions) {
-    this.client = new lark.Client({
-      appId: opts.appId,
-      appSecret: opts.appSecret,
-      domain: opts.baseUrl,
-      cache: new lark.DefaultCache(),
-      httpInstance: createHttp(opts.timeoutMs),
-      logger: sdkLogger(opts.logger),
-      loggerLevel: lark.LoggerLevel.warn,
-    });
+    this.client = createLarkClient(opts);
   }
 
   async listTables(appToken: string): Promise<Array<{ tableId: string; name: string }>> {

@@ -61,22 +61,27 @@ export function createHttp(timeoutMs: number): SdkHttpInstance {
   return http as unknown as SdkHttpInstance;
 }
 
+/** The SDK's client for one app, with our HTTP timeouts and logger (the messages, Bitable and calendar APIs). */
+export function createLarkClient(opts: FeishuPlatformOptions): lark.Client {
+  return new lark.Client({
+    appId: opts.appId,
+    appSecret: opts.appSecret,
+    domain: opts.baseUrl,
+    // A private token cache: the SDK's default one is process-global.
+    cache: new lark.DefaultCache(),
+    httpInstance: createHttp(opts.timeoutMs),
+    logger: sdkLogger(opts.logger),
+    loggerLevel: lark.LoggerLevel.warn,
+  });
+}
+
 export class FeishuPlatform implements ChatPlatform {
   readonly name = 'feishu';
   private readonly client: lark.Client;
   private identity: Promise<BotIdentity> | undefined;
 
   constructor(opts: FeishuPlatformOptions) {
-    this.client = new lark.Client({
-      appId: opts.appId,
-      appSecret: opts.appSecret,
-      domain: opts.baseUrl,
-      // A private token cache: the SDK's default one is process-global.
-      cache: new lark.DefaultCache(),
-      httpInstance: createHttp(opts.timeoutMs),
-      logger: sdkLogger(opts.logger),
-      loggerLevel: lark.LoggerLevel.warn,
-    });
+    this.client = createLarkClient(opts);
   }
 
   /** The calendar APIs over the same client and token (issue 13 item 5). */

@@ -1,5 +1,9 @@
-import type { EntityManager } from 'typeorm';
+import { type EntityManager, Not } from 'typeorm';
+import { Application } from '../../db/entities/application.entity';
 import { LedgerEntry, type LedgerEntity } from '../../db/entities/ledger-entry.entity';
+import { Need } from '../../db/entities/need.entity';
+import { ReportSubmission } from '../../db/entities/report-submission.entity';
+import { ReportTask } from '../../db/entities/report-task.entity';
 
 /**
  * Marks a record of the centre's 台账 as due to be written (issue 13 item 1). Services call it
@@ -41,4 +45,36 @@ export async function markLedger(manager: EntityManager, tenantKey: string, enti
         `"status" = CASE WHEN "ledger_queue"."status" = 'syncing' THEN 'syncing' ELSE 'pending' END`,
     )
     .execute();
+}
+
+/**
+ * Marks every submitted application, every need and every report submission due (the full
+ * rebuild): returns how many were marked.
+ */
+export async function markAllForLedger(em: EntityManager, now: number): Promise<number> {
+  let n = 0;
+  const apps = await em.getRepository(Application).find({ select: { id: true, tenantKey: true }, where: { status: Not('草稿') } });
+  for (const a of apps) await markLedger(em, a.tenantKey, 'application', a.id, now), (n += 1);
+  const needs = await em.getRepository(Need).find({ select: { id: true, tenantKey: true } });
+  for (const x of needs) await markLedger(em, x.tenantKey, 'need', x.id, now), (n += 1);
+  const tasks = new Map((await em.getRepository(ReportTask).find({ select: { id: true, tenantKey: true } })).map((t) => [t.id, t.tenantKey]));
+  const subs = await em.getRepository(ReportSubmission).find({ select: { id: true, taskId: true } });
+  for (const s of subs) {
+    const tenantKey = tasks.get(s.taskId);
+    if (tenantKey) await markLedger(em, tenantKey, 'report', s.id, now), (n += 1);
+  }
+  return n;
+}
+
+/** The queue's counts: pending (syncing included), failed, synced. */
+export async function countLedgerQueue(em: EntityManager): Promise<{ pending: number; failed: number; synced: number }> {
+  const rows: Array<{ status: string; n: string | number }> = await em
+    .getRepository(LedgerEntry)
+    .createQueryBuilder('l')
+    .select('l.status', 'status')
+    .addSelect('COUNT(*)', 'n')
+    .groupBy('l.status')
+    .getRawMany();
+  const count = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
+  return { pending: count('pending') + count('syncing'), failed: count('failed'), synced: count('synced') };
 }

@@ -1,18 +1,15 @@
 import { createHash } from 'node:crypto';
-import { DataSource, In, LessThanOrEqual, Not, Repository } from 'typeorm';
-import { Application } from '../../db/entities/application.entity';
+import { DataSource, In, LessThanOrEqual, Repository } from 'typeorm';
 import { LedgerEntry, type LedgerEntity } from '../../db/entities/ledger-entry.entity';
-import { Need } from '../../db/entities/need.entity';
-import { ReportSubmission } from '../../db/entities/report-submission.entity';
-import { ReportTask } from '../../db/entities/report-task.entity';
 import type { Logger } from '../../logger';
-import { BitableClient, CODE_RECORD_NOT_FOUND, FIELD_TYPE, type FieldValue } from '../../platform/feishu/bitable-client';
+import { BitableClient, CODE_RECORD_NOT_FOUND, type FieldValue } from '../../platform/feishu/bitable-client';
 import { PlatformError } from '../../platform/port';
 import { claim, releaseExpired } from '../leases';
+import { PollingLoop } from '../polling-loop';
 import { RateLimiter } from '../rate-limiter';
 import { decideRetry, type RetryPolicy } from '../retry-policy';
-import { markLedger } from './ledger-marks';
-import { LEDGER_TABLES, type LedgerTable } from './ledger-tables';
+import { prepareBase, type ReadyTable } from './ledger-base';
+import { countLedgerQueue, markAllForLedger } from './ledger-marks';
 
 /**
  * Writes the 台账 (issue 13 item 1): takes due rows of `ledger_queue` one at a time, reads the
@@ -24,9 +21,9 @@ import { LEDGER_TABLES, type LedgerTable } from './ledger-tables';
  * Base, table and entity, so a create whose answer was lost returns the same record when tried
  * again instead of making a second one.
  *
- * On start it finds (or creates) its three tables and their fields in the configured Base; what
- * it cannot find or make is listed in `problems()` (logged, and shown by `台账`), and fields of
- * the wrong type are left out of the writes.
+ * On start it finds (or creates) its three tables and their fields in the configured Base
+ * (ledger-base.ts); what it cannot find or make is listed in `problems()` (logged, and shown by
+ * `台账`), and fields of the wrong type are left out of the writes.
  */
 
 export interface LedgerOptions {
@@ -50,21 +47,12 @@ export const DEFAULT_LEDGER_OPTIONS: LedgerOptions = {
   batch: 50,
 };
 
-interface ReadyTable {
-  spec: LedgerTable;
-  tableId: string;
-  /** Fields that exist with the right type: only these are written. */
-  writable: ReadonlySet<string>;
-}
-
 export interface LedgerState {
   pending: number;
   failed: number;
   synced: number;
   problems: string[];
 }
-
-const TYPE_WORDS: Record<number, string> = { 1: '文本', 2: '数字', 3: '单选', 4: '多选', 5: '日期', 7: '复选框' };
 
 /** The client_token of a record's create: a UUIDv4-shaped digest, the same on every retry. */
 export function clientTokenOf(appToken: string, tableId: string, entity: LedgerEntity, entityId: number, salt = ''): string {
@@ -80,9 +68,9 @@ export class LedgerWorker {
   private problemList: string[] = [];
   private checkedAt = 0;
   private pausedUntil = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
-  private passing: Promise<number> | undefined;
+  private readonly loop: PollingLoop;
+  /** `drain` runs passes without the loop: they must not stop early. */
+  private draining = false;
 
   constructor(
     private readonly ds: DataSource,
@@ -95,6 +83,12 @@ export class LedgerWorker {
   ) {
     this.repo = ds.getRepository(LedgerEntry);
     this.limiter = new RateLimiter(opts.perSecond, opts.perSecond);
+    this.loop = new PollingLoop(async () => void (await this.pass()), {
+      intervalMs: opts.pollIntervalMs,
+      logger,
+      failureMessage: 'ledger: pass failed',
+      errorFields: (err) => ({ err: err instanceof Error ? err.message : String(err) }),
+    });
   }
 
   /** What is missing in the Base (in Chinese: `台账` shows it), empty when all is well. */
@@ -103,36 +97,11 @@ export class LedgerWorker {
   }
 
   start(): void {
-    this.running = true;
-    this.schedule(0);
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
-    this.running = false;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.passing?.catch(() => undefined);
-  }
-
-  private schedule(ms: number): void {
-    if (!this.running) return;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      void this.runPass().finally(() => this.schedule(this.opts.pollIntervalMs));
-    }, ms);
-  }
-
-  private runPass(): Promise<number> {
-    if (!this.passing) {
-      this.passing = this.pass()
-        .catch((err) => {
-          this.logger.error({ err: err instanceof Error ? err.message : String(err) }, 'ledger: pass failed');
-          return 0;
-        })
-        .finally(() => (this.passing = undefined));
-    }
-    return this.passing;
+    await this.loop.stop();
   }
 
   /**
@@ -140,64 +109,11 @@ export class LedgerWorker {
    * missing). True when at least one table can be written.
    */
   async ensureTables(): Promise<boolean> {
-    const problems: string[] = [];
-    const ready = new Map<LedgerEntity, ReadyTable>();
-    let existing: Array<{ tableId: string; name: string }>;
-    try {
-      await this.slot();
-      existing = await this.client.listTables(this.appToken);
-    } catch (err) {
-      this.problemList = [`无法读取多维表格（${this.appToken}）的数据表：${describe(err)}。请确认应用已开通 bitable:app 权限，并已被添加为该多维表格的协作者（可编辑）。`];
-      this.tables = undefined;
-      this.checkedAt = this.now();
-      this.logger.warn({ problems: this.problemList }, 'ledger: the Base cannot be read');
-      return false;
-    }
-    for (const spec of LEDGER_TABLES) {
-      const found = existing.find((t) => t.name === spec.name);
-      if (!found) {
-        try {
-          await this.slot();
-          const tableId = await this.client.createTable(this.appToken, spec.name, spec.fields);
-          this.logger.info({ table: spec.name, tableId }, 'ledger: table created');
-          ready.set(spec.entity, { spec, tableId, writable: new Set(spec.fields.map((f) => f.name)) });
-        } catch (err) {
-          problems.push(`缺少数据表「${spec.name}」，创建失败：${describe(err)}`);
-        }
-        continue;
-      }
-      try {
-        await this.slot();
-        const fields = await this.client.listFields(this.appToken, found.tableId);
-        const writable = new Set<string>();
-        for (const f of spec.fields) {
-          const have = fields.find((x) => x.name === f.name);
-          if (have && have.type === FIELD_TYPE[f.type]) {
-            writable.add(f.name);
-          } else if (have) {
-            problems.push(`数据表「${spec.name}」的字段「${f.name}」类型为${TYPE_WORDS[have.type] ?? have.type}，应为${TYPE_WORDS[FIELD_TYPE[f.type]]}（该字段暂不写入，请修改类型或删除后由机器人重建）`);
-          } else {
-            try {
-              await this.slot();
-              await this.client.createField(this.appToken, found.tableId, f);
-              writable.add(f.name);
-              this.logger.info({ table: spec.name, field: f.name }, 'ledger: field added');
-            } catch (err) {
-              problems.push(`数据表「${spec.name}」缺少字段「${f.name}」（${TYPE_WORDS[FIELD_TYPE[f.type]]}），添加失败：${describe(err)}`);
-            }
-          }
-        }
-        ready.set(spec.entity, { spec, tableId: found.tableId, writable });
-      } catch (err) {
-        problems.push(`无法读取数据表「${spec.name}」的字段：${describe(err)}`);
-      }
-    }
-    this.tables = ready;
+    const { tables, problems } = await prepareBase(this.client, this.appToken, () => this.slot(), this.logger);
+    this.tables = tables;
     this.problemList = problems;
     this.checkedAt = this.now();
-    if (problems.length) this.logger.warn({ problems }, 'ledger: the Base is not as the 台账 needs it');
-    else this.logger.info({ tables: [...ready.values()].map((t) => `${t.spec.name}=${t.tableId}`) }, 'ledger: tables ready');
-    return ready.size > 0;
+    return (tables?.size ?? 0) > 0;
   }
 
   /**
@@ -223,7 +139,7 @@ export class LedgerWorker {
     });
     let written = 0;
     for (const row of due) {
-      if (!this.running) break;
+      if (!this.loop.running && !this.draining) break;
       const result = await this.syncOne(row.id);
       if (result === 'written') written += 1;
       if (result === 'paused') break;
@@ -314,20 +230,7 @@ export class LedgerWorker {
    * others created. Returns how many were marked.
    */
   async markAll(): Promise<number> {
-    const em = this.ds.manager;
-    const now = this.now();
-    let n = 0;
-    const apps = await em.getRepository(Application).find({ select: { id: true, tenantKey: true }, where: { status: Not('草稿') } });
-    for (const a of apps) await markLedger(em, a.tenantKey, 'application', a.id, now), (n += 1);
-    const needs = await em.getRepository(Need).find({ select: { id: true, tenantKey: true } });
-    for (const x of needs) await markLedger(em, x.tenantKey, 'need', x.id, now), (n += 1);
-    const tasks = new Map((await em.getRepository(ReportTask).find({ select: { id: true, tenantKey: true } })).map((t) => [t.id, t.tenantKey]));
-    const subs = await em.getRepository(ReportSubmission).find({ select: { id: true, taskId: true } });
-    for (const s of subs) {
-      const tenantKey = tasks.get(s.taskId);
-      if (tenantKey) await markLedger(em, tenantKey, 'report', s.id, now), (n += 1);
-    }
-    return n;
+    return markAllForLedger(this.ds.manager, this.now());
   }
 
   /**
@@ -335,38 +238,21 @@ export class LedgerWorker {
    * out backoffs in between (`npm run job -- ledger-sync`).
    */
   async drain(deadline: number): Promise<void> {
-    this.running = true;
+    this.draining = true;
     try {
       while (Date.now() < deadline) {
-        await this.runPass();
+        await this.loop.runPass();
         const state = await this.state();
         if (state.pending === 0) return;
         await new Promise((r) => setTimeout(r, Math.min(this.opts.pollIntervalMs, Math.max(50, deadline - Date.now()))));
       }
     } finally {
-      this.running = false;
+      this.draining = false;
     }
   }
 
   /** The queue's counts and what is missing in the Base. */
   async state(): Promise<LedgerState> {
-    const rows: Array<{ status: string; n: string | number }> = await this.repo
-      .createQueryBuilder('l')
-      .select('l.status', 'status')
-      .addSelect('COUNT(*)', 'n')
-      .groupBy('l.status')
-      .getRawMany();
-    const count = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
-    return { pending: count('pending') + count('syncing'), failed: count('failed'), synced: count('synced'), problems: this.problems() };
+    return { ...(await countLedgerQueue(this.ds.manager)), problems: this.problems() };
   }
-}
-
-function describe(err: unknown): string {
-  if (err instanceof PlatformError) {
-    const { code, status } = err.info;
-    if (code === 1254302 || code === 91403 || status === 403) return `没有权限（${code ?? status}）`;
-    if (code === 1254040) return `找不到该多维表格（${code}），请检查 FEISHU_BITABLE_APP_TOKEN`;
-    return err.message;
-  }
-  return err instanceof Error ? err.message : String(err);
 }

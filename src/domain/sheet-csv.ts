@@ -1,0 +1,68 @@
+import { Readable } from 'node:stream';
+import { CsvError } from 'csv-parse';
+import { RowCollector, SHEET_LIMITS, SheetFileProblem, TOO_MANY_ROWS, type SheetRead } from './sheet-rows';
+
+/** A .csv as Excel or WPS saves it: UTF-8 with or without a BOM, UTF-16, or GBK/GB18030. */
+
+/** UTF-8 when the bytes are valid UTF-8 (a BOM is dropped), else GB18030, a superset of GBK. */
+export function decodeCsvText(file: Buffer): string {
+  if (file.length >= 2 && file[0] === 0xff && file[1] === 0xfe) return new TextDecoder('utf-16le').decode(file);
+  if (file.length >= 2 && file[0] === 0xfe && file[1] === 0xff) return new TextDecoder('utf-16be').decode(file);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(file);
+  } catch {
+    text = new TextDecoder('gb18030').decode(file);
+  }
+  return text.replace(/^\uFEFF/, '');
+}
+
+export async function readCsv(file: Buffer, maxRows: number): Promise<SheetRead> {
+  const text = decodeCsvText(file);
+  // Excel's "Unicode text" is tab-separated; everything else here is comma-separated.
+  const firstLine = text.slice(0, SHEET_LIMITS.maxRecordBytes).split(/\r?\n/, 1)[0] ?? '';
+  const delimiter = firstLine.includes('\t') && !firstLine.includes(',') ? '\t' : ',';
+  // Every record takes at least a line: counting lines first is cheap, and bounds what the
+  // parser can be made to do (it builds an error object for each short record, then relaxes it).
+  let lines = 0;
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) {
+    if (++lines > SHEET_LIMITS.maxScannedRows) throw new SheetFileProblem(TOO_MANY_ROWS);
+  }
+  const { parse } = await import('csv-parse');
+  const parser = parse({
+    delimiter,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: false,
+    max_record_size: SHEET_LIMITS.maxRecordBytes,
+  });
+  // Fed in pieces, so that the parser holds a few records at a time, not the whole file's.
+  const source = Readable.from(chunksOf(text, 64 * 1024));
+  source.pipe(parser);
+  const collected = new RowCollector(maxRows);
+  let record = 0;
+  try {
+    for await (const cells of parser as AsyncIterable<string[]>) {
+      // One record is one row of the sheet, even when a quoted cell holds a line break.
+      record += 1;
+      if (!collected.add(record, cells)) return { rows: collected.rows, complete: false };
+    }
+  } catch (err) {
+    if (err instanceof SheetFileProblem) throw err;
+    if (!(err instanceof CsvError)) throw err;
+    if (err.code === 'CSV_MAX_RECORD_SIZE') {
+      throw new SheetFileProblem(`CSV 文件中有一行太长（超过 ${SHEET_LIMITS.maxRecordBytes / 1024} KB），请检查文件内容（可能有未配对的引号）`);
+    }
+    // csv-parse reports where it gave up (the end, for an unpaired quote), not where the
+    // mistake is, so no line is named.
+    throw new SheetFileProblem('CSV 文件格式有误，可能有未配对的引号，请用 Excel 或 WPS 重新另存为 .csv 后再发送');
+  } finally {
+    source.destroy();
+    parser.destroy();
+  }
+  return { rows: collected.rows, complete: true };
+}
+
+function* chunksOf(text: string, size: number): Generator<string> {
+  for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
+}

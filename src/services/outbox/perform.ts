@@ -1,0 +1,35 @@
+import type { Repository } from 'typeorm';
+import type { OutboxMessage } from '../../db/entities/outbox-message.entity';
+import { type ChatPlatform, type OutboundMessage, PlatformError } from '../../platform/port';
+import { platformFor } from '../../platform/router';
+
+/** One claimed outbox row's API call, on the row's platform: the message id it got, if any. */
+export async function performRow(row: OutboxMessage, platforms: ChatPlatform, repo: Repository<OutboxMessage>): Promise<string | undefined> {
+  const message = JSON.parse(row.payload) as OutboundMessage;
+  const platform = platformFor(platforms, row.platform);
+  switch (row.operation) {
+    case 'send_chat':
+      return (await platform.sendToChat(row.target, message, row.idempotencyKey)).messageId;
+    case 'send_user':
+      return (await platform.sendToUser(row.target, message, row.idempotencyKey)).messageId;
+    case 'reply':
+      return (await platform.reply(row.target, message, row.idempotencyKey)).messageId;
+    case 'update_card':
+      if (message.type !== 'card') throw new PlatformError('update_card needs a card', { retryable: false });
+      await platform.updateCard(row.target, message.card);
+      return undefined;
+    case 'urgent_app':
+      return performUrgent(row, platform, repo);
+  }
+}
+
+/** The urgent notice: on the message queued under the key in `target`, once Feishu has it. */
+async function performUrgent(row: OutboxMessage, platform: ChatPlatform, repo: Repository<OutboxMessage>): Promise<undefined> {
+  const { openIds } = JSON.parse(row.payload) as { openIds: string[] };
+  if (!platform.urgentApp) throw new PlatformError(`${platform.name} has no urgent notices`, { retryable: false });
+  const message = await repo.findOne({ select: { id: true, status: true, resultId: true }, where: { idempotencyKey: row.target } });
+  if (!message || message.status === 'failed') throw new PlatformError('urgent_app: the message to buzz was never sent', { retryable: false });
+  if (message.status !== 'sent' || !message.resultId) throw new PlatformError('urgent_app: the message to buzz is not sent yet', { retryable: true });
+  await platform.urgentApp(message.resultId, openIds);
+  return undefined;
+}
