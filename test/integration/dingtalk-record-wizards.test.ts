@@ -163,12 +163,15 @@ describe('the centre decides a change request on DingTalk (同意改期 / 不同
   /** The filer asks, by the wizard, to move the activity to `start`–`end`; returns the DingTalk admin's change card. */
   async function changeFiled(code: string, start: string, end: string) {
     const cards = () => privately(DT_ADMIN).filter((c) => textOf(c).includes(`改期申请 ${code}`) && textOf(c).includes(`${start} 至 ${end}`));
+    // The filer's notices of the last decision are out first, so that `ask` takes the wizard's answers.
+    await waitUntilIdle(h);
     expect(await ask(`改期 ${code}`, DT_FILER)).toContain('第 1/5 项：新的开始日期');
     await ask(start, DT_FILER);
     await ask(end, DT_FILER);
     await ask('跳过', DT_FILER);
     expect(await ask('提交', DT_FILER)).toContain('改期申请已提交');
     await until('the DingTalk admin’s change card', () => cards().length === 1);
+    await waitUntilIdle(h);
     return cards()[0];
   }
 
@@ -203,6 +206,7 @@ describe('the centre decides a change request on DingTalk (同意改期 / 不同
     const late = await d.click(buttonValue(feishuCard.content, '不同意'), ADMIN_OPEN_ID, { reason: '太晚了' }, { chatId: 'oc_p2p_admin_change_000000000000001', messageId: feishuCard.messageId });
     expect(late.toast).toEqual({ type: 'warning', content: '这项改期申请已处理或已过期，无需再审核。' });
     expect(await row(code)).toEqual(after);
+    await waitUntilIdle(h);
     expect(privately(DT_FILER).filter((c) => textOf(c).includes('中心不同意改期'))).toHaveLength(0);
   });
 
