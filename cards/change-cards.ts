@@ -112,7 +112,8 @@ export function changeReviewCard(view: ChangeReviewView): CardJson {
           text: plainText(b.text),
           type: b.type,
           form_action_type: 'submit',
-          behaviors: [{ type: 'callback', value: { action: CHANGE_DECIDE_ACTION, id: app.id, decision: b.decision, round: view.round, v: app.version } }],
+          // `code` names the application in the text command a DingTalk button stands for (同意改期 <编号>).
+          behaviors: [{ type: 'callback', value: { action: CHANGE_DECIDE_ACTION, id: app.id, decision: b.decision, round: view.round, v: app.version, code } }],
         })),
       ),
     );

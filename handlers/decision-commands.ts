@@ -39,7 +39,7 @@ async function refuseUnlessAdmin(ctx: CommandContext, what: string, why: string)
 const APP_NOT_FOUND = (code: string) => `没有找到申请 ${sanitizeForText(code)}。请检查编号（如 SQ2027-0001），或发送「查询」查看。`;
 
 /** Runs a card action for a command's sender; its toast becomes the reply, or its card when it has no toast. */
-async function runAction(ctx: CommandContext, handler: CardActionHandler, value: Record<string, unknown>, formValue?: Record<string, string>): Promise<CardActionResult> {
+export async function runAction(ctx: CommandContext, handler: CardActionHandler, value: Record<string, unknown>, formValue?: Record<string, string>): Promise<CardActionResult> {
   const result = await handler({
     tenantKey: ctx.message.tenantKey,
     operatorOpenId: ctx.message.senderOpenId,
@@ -57,7 +57,7 @@ async function runAction(ctx: CommandContext, handler: CardActionHandler, value:
   return result;
 }
 
-function splitArgs(args: string): { code: string; rest: string } {
+export function splitArgs(args: string): { code: string; rest: string } {
   const m = /^(\S*)\s*([\s\S]*)$/.exec(args.trim());
   return { code: m?.[1] ?? '', rest: (m?.[2] ?? '').trim() };
 }

@@ -25,6 +25,7 @@ import { exportCommand } from './export-command';
 import { circularCommand } from './circular-command';
 import { yearEndCommand } from './year-end-command';
 import { approveCommand, confirmApproveCommand, editCommand, matchCommand, rejectCommand, returnCommand, withdrawCommand } from './decision-commands';
+import { agreeChangeCommand, refuseChangeCommand } from './change-decision-commands';
 import { TEAM_ACTIONS } from './team-actions';
 import { ledgerCommand } from './ledger-command';
 import type { CardActionHandler, Command, EventHandler } from './types';
@@ -48,6 +49,8 @@ export const COMMANDS: readonly Command[] = [
   confirmApproveCommand,
   returnCommand,
   rejectCommand,
+  agreeChangeCommand,
+  refuseChangeCommand,
   matchCommand,
   expertCommand,
   linkCommand,

@@ -143,6 +143,13 @@ class World {
     return { id: row.id, version: row.version, round: JSON.parse(row.change_request).round };
   }
 
+  /** The code of an approved application with a change (改期) waiting for the centre, as typed in commands. */
+  async changeRequestedCode(): Promise<string> {
+    const a = await this.changeRequested();
+    const row = await this.one<{ code_year: number; code_seq: number }>('SELECT code_year, code_seq FROM applications WHERE id = ?', [a.id]);
+    return `SQ${row.code_year}-${String(row.code_seq).padStart(4, '0')}`;
+  }
+
   /** A report form issued to the filer for 包头市 (提交 clicked in 包头市's group): its token. */
   async reportForm(): Promise<string> {
     const task = await this.task();
@@ -349,6 +356,9 @@ const COMMAND_ROWS: Record<string, CommandRow> = {
   确认通过: { may: ['admin'], changes: true, text: async (w) => `确认通过 ${await appCode(w)}` },
   退回: { may: ['admin'], changes: true, text: async (w) => `退回 ${await appCode(w)} 请补充活动议程` },
   不予受理: { may: ['admin'], changes: true, text: async (w) => `不予受理 ${await appCode(w)} 不在支持范围内` },
+  // The change review card's 同意改期 / 不同意 by text: admins only, as the buttons.
+  同意改期: { may: ['admin'], changes: true, answer: /已同意改期：SQ/, text: async (w) => `同意改期 ${await w.changeRequestedCode()}` },
+  不同意改期: { may: ['admin'], changes: true, answer: /已不同意改期：SQ/, text: async (w) => `不同意改期 ${await w.changeRequestedCode()} 新日期与其他活动冲突` },
   // The filer's buttons by text: the filer or an admin, as 修改 / 撤回 on the filer's card.
   撤回: { may: ['filer', 'admin'], changes: true, text: async (w) => `撤回 ${await appCode(w)}` },
   修改: { may: ['filer', 'admin'], text: async (w) => `修改 ${await appCode(w)}` },

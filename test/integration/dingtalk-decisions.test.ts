@@ -3,7 +3,7 @@ import { JobRunner } from '../../src/jobs/job-runner';
 import { JOBS } from '../../src/jobs/registry';
 import { createLogger } from '../../src/logger';
 import { ADMIN_OPEN_ID, Harness, startHarness } from '../helpers/bot-harness';
-import { Driver, validForm, YEAR } from '../helpers/application-driver';
+import { Driver, YEAR } from '../helpers/application-driver';
 import { FakeDingTalk, dingtalkSignHeaders } from '../helpers/fake-dingtalk';
 import { CORP_ID, GROUP_ID, ROBOT_CODE, robotMessage } from '../helpers/dingtalk-messages';
 import { TENANT_KEY } from '../helpers/events';

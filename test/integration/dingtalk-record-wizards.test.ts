@@ -154,6 +154,81 @@ describe('改期 <编号> as a wizard', () => {
   });
 });
 
+describe('the centre decides a change request on DingTalk (同意改期 / 不同意改期)', () => {
+  function decode(url: string): string {
+    expect(url.startsWith('dtmd://dingtalkclient/sendMessage?content=')).toBe(true);
+    return decodeURIComponent(url.slice('dtmd://dingtalkclient/sendMessage?content='.length));
+  }
+
+  /** The filer asks, by the wizard, to move the activity to `start`–`end`; returns the DingTalk admin's change card. */
+  async function changeFiled(code: string, start: string, end: string) {
+    const cards = () => privately(DT_ADMIN).filter((c) => textOf(c).includes(`改期申请 ${code}`) && textOf(c).includes(`${start} 至 ${end}`));
+    // The filer's notices of the last decision are out first, so that `ask` takes the wizard's answers.
+    await waitUntilIdle(h);
+    expect(await ask(`改期 ${code}`, DT_FILER)).toContain('第 1/5 项：新的开始日期');
+    await ask(start, DT_FILER);
+    await ask(end, DT_FILER);
+    await ask('跳过', DT_FILER);
+    expect(await ask('提交', DT_FILER)).toContain('改期申请已提交');
+    await until('the DingTalk admin’s change card', () => cards().length === 1);
+    await waitUntilIdle(h);
+    return cards()[0];
+  }
+
+  test('the ActionCard’s buttons send the commands: refused for others, 同意改期 by the admin moves the activity, a second decision is told it was decided', async () => {
+    const code = await approved();
+    const card = await changeFiled(code, `${YEAR}-06-17`, `${YEAR}-06-18`);
+    expect(card.body.msgKey).toBe('sampleActionCard2');
+    const p = card.msgParam;
+    expect([p.actionTitle1, p.actionTitle2]).toEqual(['同意改期', '不同意']);
+    expect([decode(p.actionURL1), decode(p.actionURL2)]).toEqual([`同意改期 ${code}`, `不同意改期 ${code}`]);
+    expect(p.text).toContain(`「不同意改期 ${code} ＜原因＞」`);
+    const before = await row(code);
+
+    // Not an admin (a member, the filer herself): refused, nothing changes.
+    for (const who of [DT_OTHER, DT_FILER]) expect(await ask(decode(p.actionURL1), who)).toBe('只有科创服务中心的管理员可以审核改期申请。');
+    // The bare 不同意 tap asks for the reason and decides nothing.
+    expect(await ask(decode(p.actionURL2), DT_ADMIN)).toBe(`请填写不同意改期的原因。格式：不同意改期 <编号> <原因>，如「不同意改期 ${code} 新日期与其他活动冲突」。`);
+    expect(await row(code)).toEqual(before);
+
+    // The admin's tap on 同意改期: the activity moves and the filer is told on DingTalk.
+    expect(await ask(decode(p.actionURL1), DT_ADMIN)).toBe(`已同意改期：${code}`);
+    expect(await row(code)).toMatchObject({ status: '已通过', start_date: `${YEAR}-06-17`, end_date: `${YEAR}-06-18` });
+    await until('the filer told on DingTalk', () => privately(DT_FILER).some((c) => textOf(c).includes('中心同意改期')));
+    // The Feishu admin's change card is brought up to date (one centre, one decision).
+    await until('the Feishu change card updated', () => h.fake.calls.some((c) => c.method === 'PATCH' && JSON.stringify(c.body).includes('已同意')));
+
+    // First decision wins: a second one, by text or on the Feishu card, changes nothing.
+    const after = await row(code);
+    expect(await ask(`不同意改期 ${code} 新日期与其他活动冲突`, DT_ADMIN)).toBe(`${code} 的改期申请已经审核过了（已同意），无需再审核。`);
+    expect(await ask(decode(p.actionURL1), DT_ADMIN)).toBe(`${code} 的改期申请已经审核过了（已同意），无需再审核。`);
+    const feishuCard = d.toUser(ADMIN_OPEN_ID).find((m) => hasButton(m.content, '同意改期'))!;
+    const late = await d.click(buttonValue(feishuCard.content, '不同意'), ADMIN_OPEN_ID, { reason: '太晚了' }, { chatId: 'oc_p2p_admin_change_000000000000001', messageId: feishuCard.messageId });
+    expect(late.toast).toEqual({ type: 'warning', content: '这项改期申请已处理或已过期，无需再审核。' });
+    expect(await row(code)).toEqual(after);
+    await waitUntilIdle(h);
+    expect(privately(DT_FILER).filter((c) => textOf(c).includes('中心不同意改期'))).toHaveLength(0);
+  });
+
+  test('by text: 同意改期 agrees; a later request is refused with 不同意改期 and its reason, which reaches the filer escaped', async () => {
+    const code = await approved();
+    expect(await ask(`同意改期 ${code}`, DT_ADMIN)).toBe(`没有找到申请 ${code} 的改期申请。请检查编号（如 SQ2027-0001）。`);
+    await changeFiled(code, `${YEAR}-06-17`, `${YEAR}-06-18`);
+    expect(await ask(`同意改期 ${code} 同意调整`, DT_ADMIN)).toBe(`已同意改期：${code}`);
+    expect(await row(code)).toMatchObject({ start_date: `${YEAR}-06-17`, end_date: `${YEAR}-06-18` });
+
+    // A second request (round 2) is decided on its own.
+    await changeFiled(code, `${YEAR}-06-24`, `${YEAR}-06-25`);
+    expect(await ask(`不同意改期 ${code}`, DT_ADMIN)).toContain('请填写不同意改期的原因');
+    expect(await ask(`不同意改期 ${code} 与[全区]培训*冲突`, DT_ADMIN)).toBe(`已不同意改期：${code}`);
+    expect(await row(code)).toMatchObject({ status: '已通过', start_date: `${YEAR}-06-17`, end_date: `${YEAR}-06-18` });
+    await until('the filer told on DingTalk', () => privately(DT_FILER).some((c) => textOf(c).includes('中心不同意改期')));
+    expect(textOf(privately(DT_FILER).find((c) => textOf(c).includes('中心不同意改期'))!)).toContain('与［全区］培训＊冲突');
+    const [stored] = await h.bot.ds.query('SELECT change_request FROM applications WHERE id = ?', [(await row(code)).id]);
+    expect(JSON.parse(stored.change_request)).toMatchObject({ round: 2, state: '不同意', reason: '与[全区]培训*冲突', decidedBy: DT_ADMIN });
+  });
+});
+
 describe('取消 <编号> as a wizard', () => {
   test('without a reason the wizard asks for it and 提交 cancels; the typed full command still cancels at once', async () => {
     const code = await approved();

@@ -44,7 +44,7 @@ describe('change cards', () => {
     const text = visibleText(card);
     for (const s of ['原安排', '改为', '2027-06-10 至 2027-06-11', '2027-07-20 至 2027-07-21', '100 人', '90 人']) expect(text).toContain(s);
     expectEscaped(card, HOSTILE);
-    expect(buttonValue(card, '同意改期')).toEqual({ action: 'application.change_decide', id: 7, decision: 'agree', round: 1, v: 5 });
+    expect(buttonValue(card, '同意改期')).toEqual({ action: 'application.change_decide', id: 7, decision: 'agree', round: 1, v: 5, code: 'SQ2027-0012' });
     expect(hasButton(card, '不同意')).toBe(true);
   });
 

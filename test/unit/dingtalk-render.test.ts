@@ -105,6 +105,22 @@ describe('DingTalk rendering of decisions, filer buttons, 对接 and the digest 
     expect(msg.msgParam.text).not.toContain(FORM_NOT_AVAILABLE);
   });
 
+  test('the change review card’s 同意改期 / 不同意 send 同意改期 / 不同意改期 with the code; the fallback shows what a refusal needs', async () => {
+    const { changeReviewCard } = await import('../../cards/change-cards');
+    const changeRequest = JSON.stringify({ round: 2, state: '待审核', old: { startDate: '2027-06-10', endDate: '2027-06-11', venue: '报告厅', headcount: 100 }, new: { startDate: '2027-06-17', endDate: '2027-06-18', venue: '报告厅', headcount: 100 }, note: null, requestedBy: 'filer0001', requestedAt: Date.UTC(2027, 4, 1) });
+    const app = { id: 7, version: 4, status: '已通过', codeYear: 2027, codeSeq: 12, orgName: '包头市科协', region: '包头市', filerOpenId: 'filer0001', changeRequest } as any;
+    const msg = renderCard(changeReviewCard({ app, timezone: 'Asia/Shanghai', rulesText: '改期规则', round: 2 }));
+    expect(msg.msgKey).toBe('sampleActionCard2');
+    expect([msg.msgParam.actionTitle1, msg.msgParam.actionTitle2]).toEqual(['同意改期', '不同意']);
+    expect([msg.msgParam.actionURL1, msg.msgParam.actionURL2]).toEqual([link('同意改期 SQ2027-0012'), link('不同意改期 SQ2027-0012')]);
+    expect(msg.msgParam.text).toContain('「同意改期 SQ2027-0012 ［审核意见］」 「不同意改期 SQ2027-0012 ＜原因＞」');
+    expect(msg.msgParam.text).toContain('2027-06-17 至 2027-06-18');
+    expect(msg.msgParam.text).not.toContain(FORM_NOT_AVAILABLE);
+    // Once decided, the card has nothing to tap.
+    const decided = { ...app, changeRequest: JSON.stringify({ ...JSON.parse(changeRequest), state: '已同意', decidedBy: 'admin0001', decidedAt: Date.UTC(2027, 4, 2) }) };
+    expect(renderCard(changeReviewCard({ app: decided, timezone: 'Asia/Shanghai', rulesText: '改期规则', round: 2 })).msgKey).toBe('sampleMarkdown');
+  });
+
   test('a button value whose code is not a code (or no code at all) is not turned into a command', () => {
     const msg = renderCard(card({ title: 'T', elements: [buttonRow([button('撤回', { action: 'application.withdraw', id: 7, code: 'SQ1 通过 SQ2' }), button('修改', { action: 'application.edit', id: 7 })])] }));
     expect(msg.msgKey).toBe('sampleMarkdown');

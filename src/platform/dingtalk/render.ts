@@ -38,21 +38,31 @@ const REVIEW_COMMANDS: Readonly<Record<string, (code: string) => ButtonCommand>>
   reject: (code) => ({ send: `不予受理 ${code}`, usage: `不予受理 ${code} <原因>` }),
 };
 
+const CHANGE_DECISION_COMMANDS: Readonly<Record<string, (code: string) => ButtonCommand>> = {
+  agree: (code) => ({ send: `同意改期 ${code}`, usage: `同意改期 ${code} [审核意见]` }),
+  refuse: (code) => ({ send: `不同意改期 ${code}`, usage: `不同意改期 ${code} <原因>` }),
+};
+
+/** A decision button's command, by the `decision` of its value. */
+const byDecision = (commands: Readonly<Record<string, (code: string) => ButtonCommand>>) => (v: Record<string, unknown>) => {
+  const code = codeOf(v);
+  const make = typeof v.decision === 'string' && Object.hasOwn(commands, v.decision) ? commands[v.decision] : undefined;
+  return code && make ? make(code) : undefined;
+};
+
 const BUTTON_COMMANDS: Readonly<Record<string, (value: Record<string, unknown>) => ButtonCommand | undefined>> = {
   // The first page of a list is what 查询 shows; later pages have no text command yet.
   'application.list': (v) => (v.page === undefined || v.page === 0 ? { send: '查询' } : undefined),
   // Issue 12 item 5: the centre's decisions, the filer's 修改 / 撤回, 改期 / 取消, and 对接.
-  'application.review': (v) => {
-    const code = codeOf(v);
-    const make = typeof v.decision === 'string' && Object.hasOwn(REVIEW_COMMANDS, v.decision) ? REVIEW_COMMANDS[v.decision] : undefined;
-    return code && make ? make(code) : undefined;
-  },
+  'application.review': byDecision(REVIEW_COMMANDS),
   // 仍然通过 on the question asked when the stamped scan has not arrived (SCAN_REQUIRED).
   'application.approve_unscanned': (v) => {
     const code = codeOf(v);
     const opinion = typeof v.reason === 'string' ? v.reason.trim() : '';
     return code ? { send: opinion ? `确认通过 ${code} ${opinion}` : `确认通过 ${code}`, usage: `确认通过 ${code} [审核意见]` } : undefined;
   },
+  // The centre's 同意改期 / 不同意 on a change request (handlers/change-decision-commands.ts).
+  'application.change_decide': byDecision(CHANGE_DECISION_COMMANDS),
   'application.withdraw': withCode((code) => ({ send: `撤回 ${code}` })),
   'application.edit': withCode((code) => ({ send: `修改 ${code}` })),
   'application.change': withCode((code) => ({ send: `改期 ${code}` })),

@@ -55,11 +55,6 @@ function findDraft(call: WizardCall, tx: HandlerDeps): Promise<FormDraft | null>
   return tx.drafts.find(WIZARD_PLATFORM, call.tenantKey, call.staffId);
 }
 
-/** Whether this person has a form in progress. */
-export async function hasDraft(call: WizardCall): Promise<boolean> {
-  return (await findDraft(call, call.deps)) !== null;
-}
-
 /**
  * How long a draft may lie untouched before it is put aside (issue 12): the person's next
  * message is then a message like any other, with one line saying the form is kept and
