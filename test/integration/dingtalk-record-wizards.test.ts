@@ -72,6 +72,8 @@ async function filed(filer = DT_FILER): Promise<string> {
 async function approved(filer = DT_FILER): Promise<string> {
   const code = await filed(filer);
   expect(await ask(`通过 ${code}`, DT_ADMIN)).toContain(`已通过：${code}`);
+  // The approval's notices are still being sent: the next speaker's reply must not race them.
+  await waitUntilIdle(h);
   return code;
 }
 
