@@ -82,8 +82,8 @@ const GROUPS = {
       'src/services/leases.ts',
     ],
     tests: [
-      ...unit('inbox-service', 'inbox-retry', 'inbox-poison', 'retry-policy', 'rate-limiter', 'unit-of-work', 'card-repost'),
-      ...integration('delivery-layers', 'rate-limits', 'outbox-fairness-and-poison'),
+      ...unit('inbox-service', 'inbox-retry', 'inbox-poison', 'retry-policy', 'rate-limiter', 'unit-of-work', 'card-repost', 'delivery-prune'),
+      ...integration('delivery-layers', 'rate-limits'),
     ],
   },
   /** Dates: the clock, calendar days and zones, working days, deadlines, the jobs' occasions. */
@@ -126,6 +126,8 @@ export default {
     enableFindRelatedTests: true,
   },
   checkers: ['typescript'],
+  plugins: ['@stryker-mutator/*', './stryker-ignore-logging.mjs'],
+  ignorers: ['logging'],
   tsconfigFile: 'tsconfig.json',
   coverageAnalysis: 'perTest',
   mutate: chosen
