@@ -272,6 +272,8 @@ describe.each(Object.entries(ACTIONS))('%s', (action, row) => {
       const toast = res.body.toast as { type: string; content: string } | undefined;
       if (!allowed) {
         expect(toast?.type).toBe('error');
+        // A refusal says why, in Chinese (never an empty toast).
+        expect(toast?.content).toMatch(/\p{Script=Han}{4}/u);
         expect(await stored(h)).toEqual(before);
         return;
       }
