@@ -104,7 +104,7 @@ const GROUPS = {
       ...functionRanges('handlers/application-flow.ts', ['todayOf', 'campaignYearOf']),
     ],
     tests: [
-      ...unit('calendar', 'occasions', 'report-rules', 'report-reminders', 'config', 'application-rules'),
+      ...unit('calendar', 'occasions', 'report-rules', 'report-reminders', 'config', 'application-rules', 'clock'),
       ...integration('clock-and-zones'),
     ],
   },
