@@ -88,7 +88,7 @@ const GROUPS = {
       'src/services/leases.ts',
     ],
     tests: [
-      ...unit('inbox-service', 'inbox-retry', 'inbox-poison', 'retry-policy', 'rate-limiter', 'unit-of-work', 'card-repost', 'delivery-prune'),
+      ...unit('inbox-service', 'inbox-retry', 'inbox-poison', 'retry-policy', 'rate-limiter', 'unit-of-work', 'card-repost', 'delivery-prune', 'delivery-rows'),
       ...integration('delivery-layers', 'rate-limits'),
     ],
   },
