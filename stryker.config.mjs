@@ -138,7 +138,14 @@ export default {
   coverageAnalysis: 'perTest',
   mutate: chosen
     ? chosen.mutate
-    : ['src/domain/**/*.ts', 'src/services/**/*.ts', 'src/clock.ts', 'src/jobs/occasions.ts', ...authorization],
+    : [
+        'src/domain/**/*.ts',
+        'src/services/**/*.ts',
+        'src/clock.ts',
+        'src/jobs/occasions.ts',
+        ...functionRanges('handlers/application-flow.ts', ['todayOf', 'campaignYearOf']),
+        ...authorization,
+      ],
   // A group skips static mutants (module-level constants, run once at load): each would need
   // every test of the group, which is most of a group's time. The full run keeps them.
   ignoreStatic: Boolean(chosen),
