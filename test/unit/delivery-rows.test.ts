@@ -8,6 +8,7 @@ import { InboundEvent } from '../../src/db/entities/inbound-event.entity';
 import { OutboxMessage } from '../../src/db/entities/outbox-message.entity';
 import { createLogger } from '../../src/logger';
 import { DryRunPlatform } from '../../src/platform/dry-run-platform';
+import type { FeishuEnvelope } from '../../src/platform/feishu/inbound';
 import { InboxService } from '../../src/services/inbox-service';
 import { idempotencyKeyOf, OutboxService } from '../../src/services/outbox-service';
 
@@ -31,7 +32,7 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const envelope = (eventId: string) => ({ schema: '2.0', eventId, eventType: 'im.message.receive_v1', tenantKey: 't', event: { message: { message_id: `om_${eventId}`, chat_id: 'oc_1' } } });
+const envelope = (eventId: string): FeishuEnvelope => ({ schema: '2.0', eventId, eventType: 'im.message.receive_v1', tenantKey: 't', event: { message: { message_id: `om_${eventId}`, chat_id: 'oc_1' } } });
 
 it('records an event as Feishu’s unless another platform is named, once per message', async () => {
   const inbox = new InboxService(ds, async () => undefined, quiet, undefined, () => NOW);
