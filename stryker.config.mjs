@@ -1,5 +1,124 @@
-// Mutation testing (issue 16 item 7): `npm run mutate`. Not in CI: it is slow on 2 cores.
-// A subset: `npm run mutate -- --mutate src/services/retry-policy.ts` (MUTATE_TESTS=unit: unit tests only).
+// Mutation testing (issue 16 item 7). Not in CI: slow on 2 shared cores. README, "Mutation testing".
+//
+//   npm run mutate                  everything below, judged by the whole suite (hours)
+//   npm run mutate:domain           one group, judged by a fast subset of the tests
+//   npm run mutate:delivery | mutate:dates | mutate:authorization
+//
+// A group is picked by MUTATE_GROUP (the npm scripts set it). Each group keeps its own
+// incremental file under reports/ (gitignored), so a rerun after adding tests only runs the
+// mutants whose code or covering tests changed.
+import { readdirSync, readFileSync } from 'node:fs';
+
+/** The unit tests, transpiled only (ts-jest) and without the global setup that builds dist/. */
+const UNIT = '<rootDir>/test/unit/**/*.test.ts';
+const integration = (...names) => names.map((n) => `<rootDir>/test/integration/${n}.test.ts`);
+const unit = (...names) => names.map((n) => `<rootDir>/test/unit/${n}.test.ts`);
+
+/**
+ * The handlers' authorization paths, as line ranges found by reading the handlers (so the
+ * ranges follow the code when lines move): the bodies of the helpers that decide who may do
+ * what, and every statement that checks a role (`isAdmin`, the filer, a scope) with the block
+ * that refuses.
+ */
+const AUTH_HELPERS = /^(export )?(async )?function (mayAct|mayView|mayViewNeed|scopeOf|scopeForChat|scopeFromValue|adminInCentre|isExpertSheet)\(/;
+const AUTH_CHECK = /\bisAdmin\b|\bmayAct\(|\bmayView(Need)?\(|\badminInCentre\(|\bscopeFromValue\(|\bscopeForChat\(|filerOpenId !==|issuedTo !==|scope \?\? ''\) !== region|opts\.adminOnly &&/;
+/** Not authorization: whom to notify, which buttons a card shows (every click is checked again). */
+const NOT_AUTH = /notifyFiler|Buttons\b|formButton|isAdmin: /;
+function authorizationRanges() {
+  const found = [];
+  for (const name of readdirSync('handlers').filter((f) => f.endsWith('.ts')).sort()) {
+    if (name === 'types.ts' || name === 'registry.ts') continue;
+    const lines = readFileSync(`handlers/${name}`, 'utf8').split('\n');
+    const endOfBlock = (i, indent) => {
+      for (let j = i + 1; j < lines.length; j++) if (lines[j].startsWith(`${indent}}`)) return j;
+      return i;
+    };
+    const ranges = [];
+    for (let i = 0; i < lines.length; i++) {
+      const line = lines[i];
+      const indent = line.match(/^\s*/)[0];
+      if (AUTH_HELPERS.test(line)) {
+        const end = endOfBlock(i, indent);
+        ranges.push([i, end]);
+        i = end;
+      } else if (AUTH_CHECK.test(line) && !/^\s*(\*|\/\/|import |\w+,$)/.test(line) && !NOT_AUTH.test(line) && !/^\s*\/\/.*buttons/i.test(lines[i - 1] ?? '')) {
+        // An `if (…) {` takes its refusing block with it.
+        ranges.push([i, line.trimEnd().endsWith('{') ? endOfBlock(i, indent) : i]);
+      }
+    }
+    found.push(...ranges.map(([from, to]) => `handlers/${name}:${from + 1}-${to + 1}`));
+  }
+  return found;
+}
+const authorization = authorizationRanges();
+
+/**
+ * The line ranges of the named functions or class methods in `file` (from the declaration to
+ * the closing brace at its indentation), so that they follow the code too.
+ */
+function functionRanges(file, names) {
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const found = [];
+  lines.forEach((line, i) => {
+    const m = /^(\s*)(?:export )?(?:(?:private|public|protected|static|async) )*(?:function )?(\w+)\(/.exec(line);
+    if (!m || !names.includes(m[2])) return;
+    const end = lines.findIndex((l, j) => j > i && l.startsWith(`${m[1]}}`));
+    found.push(`${file}:${i + 1}-${end + 1}`);
+  });
+  if (found.length === 0) throw new Error(`stryker.config.mjs: none of ${names.join(', ')} found in ${file}`);
+  return found;
+}
+
+const GROUPS = {
+  /** The pure rules, judged by the unit tests. */
+  domain: {
+    mutate: ['src/domain/**/*.ts'],
+    tests: [UNIT],
+  },
+  /** Delivery: the inbox, the outbox (keys, claims, leases, pauses), retries, rate limits. */
+  delivery: {
+    mutate: [
+      // The inbox's dedup storage, claims, retries, abandoned leases and prune (not yet: its polling loop).
+      ...functionRanges('src/services/inbox-service.ts', ['record', 'process', 'releaseAbandoned', 'prune']),
+      // The outbox's keys, claims, leases, pauses and retries (not yet: card re-posts, urgent notices).
+      ...functionRanges('src/services/outbox-service.ts', ['idempotencyKeyOf', 'enqueue', 'pump', 'recoverExpiredClaims', 'deliver', 'prune']),
+      'src/services/retry-policy.ts',
+      'src/services/rate-limiter.ts',
+      'src/services/dedup-key.ts',
+      'src/services/leases.ts',
+    ],
+    tests: [
+      ...unit('inbox-service', 'inbox-retry', 'inbox-poison', 'retry-policy', 'rate-limiter', 'unit-of-work', 'card-repost', 'delivery-prune', 'delivery-rows'),
+      ...integration('delivery-layers', 'rate-limits'),
+    ],
+  },
+  /** Dates: the clock, calendar days and zones, working days, deadlines, the jobs' occasions. */
+  dates: {
+    mutate: [
+      'src/clock.ts',
+      'src/domain/calendar.ts',
+      'src/domain/working-days.ts',
+      'src/domain/report-rules.ts',
+      'src/jobs/occasions.ts',
+      // "today" and the campaign year in the handlers.
+      ...functionRanges('handlers/application-flow.ts', ['todayOf', 'campaignYearOf']),
+    ],
+    tests: [
+      ...unit('calendar', 'occasions', 'report-rules', 'report-reminders', 'config', 'application-rules', 'clock'),
+      ...integration('clock-and-zones'),
+    ],
+  },
+  /** Who may do what in the handlers, judged by the authorization table and the unit tests. */
+  authorization: {
+    mutate: authorization,
+    tests: [UNIT, ...integration('authorization-table', 'report-authorization')],
+  },
+};
+
+const group = process.env.MUTATE_GROUP;
+if (group && !GROUPS[group]) throw new Error(`MUTATE_GROUP: unknown group "${group}" (${Object.keys(GROUPS).join(', ')})`);
+const chosen = group ? GROUPS[group] : undefined;
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   packageManager: 'npm',
@@ -7,29 +126,39 @@ export default {
   jest: {
     projectType: 'custom',
     configFile: 'jest.config.js',
-    // MUTATE_TESTS=unit: only the unit tests judge the mutants (a quick partial run).
-    ...(process.env.MUTATE_TESTS === 'unit' ? { config: { testMatch: ['**/test/unit/**/*.test.ts'] } } : {}),
+    // A group runs only its tests, and none of them runs the built bot, so the global setup
+    // (which rebuilds dist/ when sources are newer, as they always are in Stryker's sandbox) is off.
+    ...(chosen ? { config: { testMatch: chosen.tests, globalSetup: null } } : {}),
     enableFindRelatedTests: true,
   },
   checkers: ['typescript'],
+  plugins: ['@stryker-mutator/*', './stryker-ignore-logging.mjs'],
+  ignorers: ['logging'],
   tsconfigFile: 'tsconfig.json',
   coverageAnalysis: 'perTest',
-  // The pure rules, the services (delivery, dates, codes) and the handlers' authorization paths.
-  mutate: [
-    'src/domain/**/*.ts',
-    'src/services/**/*.ts',
-    'handlers/application-flow.ts',
-    'handlers/application-actions.ts',
-    'handlers/need-actions.ts',
-    'handlers/report-actions.ts',
-    'handlers/summary-actions.ts',
-    'handlers/expert-command.ts',
-    'handlers/query-command.ts',
-  ],
+  mutate: chosen
+    ? chosen.mutate
+    : [
+        'src/domain/**/*.ts',
+        'src/services/**/*.ts',
+        'src/clock.ts',
+        'src/jobs/occasions.ts',
+        ...functionRanges('handlers/application-flow.ts', ['todayOf', 'campaignYearOf']),
+        ...authorization,
+      ],
+  // A group skips static mutants (module-level constants, run once at load): each would need
+  // every test of the group, which is most of a group's time. The full run keeps them.
+  ignoreStatic: Boolean(chosen),
+  incremental: true,
+  incrementalFile: `reports/stryker-incremental${group ? `-${group}` : ''}.json`,
   concurrency: 1,
-  timeoutMS: 60000,
-  reporters: ['clear-text', 'progress', 'html'],
-  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  // Added to 1.5 × a mutant's expected test time: enough for the integration tests' harness start.
+  timeoutMS: 20000,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: `reports/mutation/${group ?? 'all'}.html` },
+  jsonReporter: { fileName: `reports/mutation/${group ?? 'all'}.json` },
   tempDirName: '.stryker-tmp',
+  // Not needed in the sandbox: the build, local databases, coverage output.
+  ignorePatterns: ['dist', 'data', 'coverage'],
   thresholds: { high: 90, low: 85, break: null },
 };

@@ -37,6 +37,7 @@ export function parseDeadline(value: string, timezone: string): number | undefin
   const v = value.trim();
   for (const offset of ['ZZZ', 'ZZ']) {
     // '+0800' (what Feishu's pickers send) or '+08:00'.
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: equivalent, only the instant (toMillis) is read, the same in any zone.
     const withOffset = DateTime.fromFormat(v, `yyyy-MM-dd HH:mm ${offset}`, { setZone: true });
     if (withOffset.isValid) return withOffset.toMillis();
   }
@@ -63,6 +64,7 @@ export function checkReportTaskForm(form: FormValue, ctx: { now: number; timezon
   else if (deadlineAt <= ctx.now) errors.deadline = '截止时间需晚于现在';
 
   const raw = form.regions;
+  // Stryker disable next-line ConditionalExpression: equivalent, `typeof raw === 'string'` → true only lets through what the filter drops.
   const picked = (Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : []).filter((v): v is string => typeof v === 'string');
   const regions = REGIONS.filter((r) => picked.includes(r));
   if (picked.length === 0) errors.regions = '请至少选择一个盟市';

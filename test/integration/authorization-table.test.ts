@@ -248,6 +248,10 @@ beforeAll(async () => {
   d = new Driver(h);
   w = new World(h, d);
   await d.bindAll({ [CENTRE_CHAT]: '中心', [BAOTOU_CHAT]: '包头市', [CHIFENG_CHAT]: '赤峰市' });
+  // A card the bot sent, for clicks to come from: so that any one test can run alone (`-t`, and
+  // Stryker runs only the tests that cover a mutant), not only after others have sent cards.
+  const [help] = await d.ask('帮助', { senderOpenId: ADMIN_OPEN_ID, chatId: CHAT.admin });
+  expect(help.msgType).toBe('interactive');
 });
 afterAll(async () => {
   await h.close();
@@ -279,6 +283,8 @@ describe.each(Object.entries(ACTIONS))('%s', (action, row) => {
       const toast = res.body.toast as { type: string; content: string } | undefined;
       if (!allowed) {
         expect(toast?.type).toBe('error');
+        // A refusal says why, in Chinese (never an empty toast).
+        expect(toast?.content).toMatch(/\p{Script=Han}{4}/u);
         expect(await stored(h)).toEqual(before);
         return;
       }

@@ -7,7 +7,9 @@ import { FAST_RETRIES, Harness, startHarness } from '../helpers/bot-harness';
  * (what the pause promises), never upper bounds on speed.
  */
 
-const PAUSE_S = 1;
+// Not 1: a pause Feishu names no length for lasts 1 s, so the pause asserted must be longer to
+// show that the header's length is the one kept.
+const PAUSE_S = 2;
 /** Timers may fire a little early relative to the recorded arrival instants. */
 const SLACK_MS = 50;
 

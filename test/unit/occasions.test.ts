@@ -1,11 +1,13 @@
 import type { Application } from '../../src/db/entities/application.entity';
 import { filingDeadline } from '../../src/domain/application-rules';
 import {
+  centreOccasions,
   draftOccasions,
   heldDay,
   isDue,
   latestPerSeries,
   nudgeDay,
+  scanOccasion,
   summaryOccasions,
   upcomingOccasions,
   type PlannedOccasion,
@@ -142,6 +144,44 @@ describe('upcomingOccasions', () => {
   it('has none without a start date', () => {
     expect(upcomingOccasions(makeApp({ startDate: null }), S)).toEqual([]);
   });
+
+  it('keys the occasions by the new dates after an approved date change (the old ones never fire)', () => {
+    expect(upcomingOccasions(makeApp({ startDate: '2027-07-20', dateChanges: 1 }), S)).toEqual([
+      occ('before-3@2027-07-20', 'before', '2027-07-17', '2027-07-20'),
+      occ('before-1@2027-07-20', 'before', '2027-07-19', '2027-07-20'),
+    ]);
+  });
+
+  it('names the field when the start date is malformed', () => {
+    expect(() => upcomingOccasions(makeApp({ startDate: '2027-6-20' }), S)).toThrow("date: expected 'YYYY-MM-DD', got '2027-6-20'");
+  });
+});
+
+describe('centreOccasions', () => {
+  it("falls due 3 and 1 days before the start, keyed by the start date from the start, useful until the start", () => {
+    expect(centreOccasions(makeApp({ startDate: '2027-06-20' }), S)).toEqual([
+      occ('centre-before-3@2027-06-20', 'centre-before', '2027-06-17', '2027-06-20'),
+      occ('centre-before-1@2027-06-20', 'centre-before', '2027-06-19', '2027-06-20'),
+    ]);
+  });
+
+  it('has none without a start date', () => {
+    expect(centreOccasions(makeApp({ startDate: null }), S)).toEqual([]);
+  });
+});
+
+describe('scanOccasion', () => {
+  it('falls due 3 days after the submission day in the zone, useful until the start', () => {
+    // 2027-06-01 16:30 UTC: already 06-02 in Shanghai, still 06-01 in Los Angeles.
+    const app = makeApp({ submittedAt: Date.UTC(2027, 5, 1, 16, 30), startDate: '2027-06-20' });
+    expect(scanOccasion(app, S, SHANGHAI)).toEqual(occ('scan-reminder', 'scan-reminder', '2027-06-05', '2027-06-20'));
+    expect(scanOccasion(app, S, 'America/Los_Angeles')).toEqual(occ('scan-reminder', 'scan-reminder', '2027-06-04', '2027-06-20'));
+  });
+
+  it('has none before a submission or without a start date', () => {
+    expect(scanOccasion(makeApp({ submittedAt: null }), S, SHANGHAI)).toBeUndefined();
+    expect(scanOccasion(makeApp({ submittedAt: Date.UTC(2027, 5, 1), startDate: null }), S, SHANGHAI)).toBeUndefined();
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -229,6 +269,8 @@ describe('nudgeDay (2 working days) on a plain Mon–Fri week', () => {
 
   it('rejects a malformed date', () => {
     expect(() => nudgeDay('2027-6-1', 2)).toThrow(RangeError);
+    expect(() => nudgeDay('2027-6-1', 2)).toThrow("submittedOn: expected 'YYYY-MM-DD', got '2027-6-1'");
+    expect(() => isWeekday('2027-13-01')).toThrow("date: expected 'YYYY-MM-DD', got '2027-13-01'");
   });
 });
 
@@ -261,6 +303,12 @@ describe('working days as China counts them (chinese-days)', () => {
   it('covers the package\'s years and falls back to Mon–Fri beyond them', () => {
     expect(COVERED_YEARS.first).toBeLessThanOrEqual(2026);
     expect(isYearCovered(2026)).toBe(true);
+    expect(isYearCovered(COVERED_YEARS.first)).toBe(true);
+    expect(isYearCovered(COVERED_YEARS.last)).toBe(true);
+    expect(isYearCovered(COVERED_YEARS.first - 1)).toBe(false);
+    // Its first years too: National Day 2020 (a Thursday) off, Sunday 2020-09-27 worked.
+    expect(isChineseWorkingDay('2020-10-01')).toBe(false);
+    expect(isChineseWorkingDay('2020-09-27')).toBe(true);
     const beyond = COVERED_YEARS.last + 1;
     expect(isYearCovered(beyond)).toBe(false);
     // 1 October of a year without data: counted like any other weekday.
@@ -273,6 +321,12 @@ describe('working days as China counts them (chinese-days)', () => {
 // When an occasion's day has come
 
 describe('isDue', () => {
+  it('refuses a bad zone or day rather than reading it as "never due" (which would silence every reminder)', () => {
+    const now = new Date('2027-06-07T01:00:00.000Z');
+    expect(() => isDue('2027-06-07', now, 'Mars/Olympus', 9)).toThrow("isDue: invalid day '2027-06-07' or time zone 'Mars/Olympus'");
+    expect(() => isDue('2027-06-31', now, SHANGHAI, 9)).toThrow("isDue: invalid day '2027-06-31' or time zone 'Asia/Shanghai'");
+  });
+
   it('is due from 09:00 Shanghai (01:00Z) on the day, not a millisecond earlier', () => {
     expect(isDue('2027-06-07', new Date('2027-06-07T01:00:00.000Z'), SHANGHAI, 9)).toBe(true);
     expect(isDue('2027-06-07', new Date('2027-06-07T00:59:59.999Z'), SHANGHAI, 9)).toBe(false);
@@ -309,6 +363,12 @@ describe('isDue', () => {
 // After downtime
 
 describe('latestPerSeries', () => {
+  it('keeps the first of occasions of a series due the same day', () => {
+    const a = occ('summary-reminder-3', 'summary-reminder', '2027-06-25');
+    const b = occ('summary-reminder-7', 'summary-reminder', '2027-06-25');
+    expect(latestPerSeries([a, b])).toEqual({ send: [a], superseded: [b] });
+  });
+
   it('keeps the latest due occasion of a series and supersedes the earlier ones', () => {
     const b3 = occ('before-3', 'before', '2027-06-17', '2027-06-20');
     const b1 = occ('before-1', 'before', '2027-06-19', '2027-06-20');

@@ -95,6 +95,9 @@ describe('parseDeadline', () => {
     expect(parseDeadline('2027-12-09 -0500', SHANGHAI)).toBe(endOfDay);
     expect(parseDeadline('2027-12-09', 'America/Los_Angeles')).toBe(Date.UTC(2027, 11, 10, 7, 59));
     expect(parseDeadline('2027-12-09', 'UTC')).toBe(Date.UTC(2027, 11, 9, 23, 59));
+    // Any run of spaces before the offset; an offset only at the end.
+    expect(parseDeadline('2027-12-09  +0800', SHANGHAI)).toBe(endOfDay);
+    expect(parseDeadline('2027-12 +0800-09', SHANGHAI)).toBeUndefined();
   });
 
   it.each([
@@ -222,6 +225,8 @@ describe('checkReportTaskForm', () => {
     it.each([
       ['none', undefined],
       ['an empty list', []],
+      ['a list without text', [7, null]],
+      ['a number', 7],
     ])('needs at least one (%s)', (_label, regions) => {
       expect(errorsOf(checkReportTaskForm(form({ regions: regions as FormValue[string] }), CTX))).toEqual({ regions: '请至少选择一个盟市' });
     });
