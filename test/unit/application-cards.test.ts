@@ -35,6 +35,7 @@ import {
   one,
 } from '../helpers/card-checks';
 import { visibleText } from '../helpers/card-text';
+import { validOutline } from '../helpers/card-outline';
 import { makeApp, T0 } from '../helpers/factories';
 
 const TZ = 'Asia/Shanghai';
@@ -118,7 +119,7 @@ const isErrorLine = (e: Node | undefined): boolean => !!e && e.tag === 'markdown
 
 describe('applicationFormCard', () => {
   it.each(FORMS)('matches the snapshot: %s', (_name, view) => {
-    expect(applicationFormCard(view)).toMatchSnapshot();
+    expect(validOutline(applicationFormCard(view))).toMatchSnapshot();
   });
 
   it.each(FORMS)('is a valid JSON 2.0 card: %s', (_name, view) => {
@@ -528,7 +529,7 @@ const APP_CARDS: Array<[string, ApplicationCardView]> = [
 
 describe('applicationCard', () => {
   it.each(APP_CARDS)('matches the snapshot: %s', (_name, view) => {
-    expect(applicationCard(view)).toMatchSnapshot();
+    expect(validOutline(applicationCard(view))).toMatchSnapshot();
   });
 
   it.each(APP_CARDS)('is a valid JSON 2.0 card: %s', (_name, view) => {
@@ -713,7 +714,7 @@ const OPEN_REVIEW: ReviewCardView = {
 
 describe('reviewCard', () => {
   it('matches the snapshot: 待审核 with a rejected reason', () => {
-    expect(reviewCard(OPEN_REVIEW)).toMatchSnapshot();
+    expect(validOutline(reviewCard(OPEN_REVIEW), DECISION_FORM)).toMatchSnapshot();
   });
 
   it('while 待审核: one form with the reason input and the three decision buttons', () => {
@@ -839,7 +840,7 @@ const listView = (over: Partial<ApplicationListView> = {}): ApplicationListView 
 
 describe('applicationListCard', () => {
   it('matches the snapshot: page 2 of 3 with drafts', () => {
-    expect(applicationListCard(listView())).toMatchSnapshot();
+    expect(validOutline(applicationListCard(listView()))).toMatchSnapshot();
   });
 
   it('with no applications: a hint to send 申请 and no buttons', () => {
