@@ -940,3 +940,23 @@ describe('a long audit trail', () => {
     expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThan(30 * 1024);
   });
 });
+
+describe('the status of an application card', () => {
+  it.each<[ApplicationStatus, string]>([
+    ['草稿', 'grey'],
+    ['待审核', 'blue'],
+    ['已退回', 'orange'],
+    ['已通过', 'green'],
+    ['未通过', 'red'],
+    ['已撤回', 'grey'],
+    ['已举办', 'turquoise'],
+    ['已总结', 'green'],
+    ['已取消', 'grey'],
+  ])('%s: the status word in the first line and the preview, the header coloured %s', (status, colour) => {
+    const card = applicationCard(appView(makeApp(status === '草稿' ? DRAFT : { status }))) as Node;
+    expectValidCard(card);
+    expect(markdownContents(card)[0]).toContain(`**状态**：${status}`);
+    expect(card.config.summary.content).toMatch(new RegExp(` · ${status}$`));
+    expect(card.header.template).toBe(colour);
+  });
+});
