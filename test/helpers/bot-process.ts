@@ -1,3 +1,4 @@
+import { type AddressInfo, createServer } from 'node:net';
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -71,4 +72,16 @@ export async function spawnBot(env: Record<string, string>, options: SpawnOption
       await exited;
     },
   };
+}
+
+/** A TCP port free on 127.0.0.1 right now, for a bot process to listen on. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 }

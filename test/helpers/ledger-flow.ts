@@ -1,13 +1,13 @@
 import { DateTime } from 'luxon';
-import { ADMIN_OPEN_ID, type Harness, startHarness } from './bot-harness';
+import { ADMIN_OPEN_ID, type Harness, type HarnessOptions, startHarness } from './bot-harness';
 import { visibleText } from './card-text';
 import { buttonValue, Driver, hasButton, YEAR } from './application-driver';
 import { runJob } from './job-process';
 
 /**
- * The centre's year as people make it, for the figure tests (exports, 通报, year-end): files,
- * approves, holds and summarises applications; files and matches needs. Everything through
- * the HTTP surface and the job command.
+ * The centre's year as people make it, for the figure tests (exports, 通报, year-end) and the
+ * others that start from the centre's bound groups: files, approves, holds and summarises
+ * applications; files and matches needs. Everything through the HTTP surface and the job command.
  */
 
 export const CENTRE_CHAT = 'oc_centre_group_000000000000000000001';
@@ -16,11 +16,19 @@ export const CHIFENG_CHAT = 'oc_chifeng_group_00000000000000000001';
 export const BAOTOU_FILER = 'ou_filer_baotou_00000000000000000001';
 export const CHIFENG_FILER = 'ou_filer_chifeng_0000000000000000001';
 
-/** The bot of the campaign year with the centre's, 包头市's and 赤峰市's groups bound. */
-export async function startCentre(): Promise<{ h: Harness; d: Driver }> {
-  const h = await startHarness({ env: { CAMPAIGN_YEAR: String(YEAR) } });
+/** Binds the centre's, 包头市's and 赤峰市's groups (these chat ids unless others are given). */
+export async function bindCentreGroups(d: Driver, chats: { centre: string; baotou: string; chifeng: string } = { centre: CENTRE_CHAT, baotou: BAOTOU_CHAT, chifeng: CHIFENG_CHAT }): Promise<void> {
+  await d.bindAll({ [chats.centre]: '中心', [chats.baotou]: '包头市', [chats.chifeng]: '赤峰市' });
+}
+
+/**
+ * The bot of the campaign year with the centre's, 包头市's and 赤峰市's groups bound; `opts`
+ * add to the harness options (a clock, settings), CAMPAIGN_YEAR is always the tests' YEAR.
+ */
+export async function startCentre(opts: HarnessOptions = {}, chats?: Parameters<typeof bindCentreGroups>[1]): Promise<{ h: Harness; d: Driver }> {
+  const h = await startHarness({ ...opts, env: { CAMPAIGN_YEAR: String(YEAR), ...opts.env } });
   const d = new Driver(h);
-  await d.bindAll({ [CENTRE_CHAT]: '中心', [BAOTOU_CHAT]: '包头市', [CHIFENG_CHAT]: '赤峰市' });
+  await bindCentreGroups(d, chats);
   return { h, d };
 }
 

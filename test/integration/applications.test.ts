@@ -3,6 +3,7 @@ import { waitUntilIdle } from '../helpers/idle';
 import { visibleText } from '../helpers/card-text';
 import { buttonValue, Driver, hasButton, nodesOf, validForm, YEAR } from '../helpers/application-driver';
 import { messageEvent, TENANT_KEY } from '../helpers/events';
+import { BAOTOU_CHAT, bindCentreGroups, CENTRE_CHAT, CHIFENG_CHAT } from '../helpers/ledger-flow';
 
 /**
  * The application flow as people use it, through the HTTP surface on the fake Open API:
@@ -13,9 +14,6 @@ const SECOND_ADMIN = 'ou_admin_0000000000000000000000002';
 const FILER = 'ou_filer_baotou_00000000000000000001';
 const OTHER_FILER = 'ou_filer_chifeng_0000000000000000001';
 const STRANGER = 'ou_stranger_000000000000000000000001';
-const CENTRE_CHAT = 'oc_centre_group_000000000000000000001';
-const BAOTOU_CHAT = 'oc_baotou_group_000000000000000000001';
-const CHIFENG_CHAT = 'oc_chifeng_group_00000000000000000001';
 
 let h: Harness;
 let d: Driver;
@@ -336,7 +334,7 @@ describe('the stamped scan', () => {
 describe('查询', () => {
   beforeEach(async () => {
     await start();
-    await d.bindAll({ [CENTRE_CHAT]: '中心', [BAOTOU_CHAT]: '包头市', [CHIFENG_CHAT]: '赤峰市' });
+    await bindCentreGroups(d);
     await d.file(FILER); // SQ-0001 包头市
     await d.file(OTHER_FILER, { org_name: '赤峰市科协', region: '赤峰市' }); // SQ-0002 赤峰市
   });

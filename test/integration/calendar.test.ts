@@ -57,11 +57,18 @@ async function fileAndApprove() {
   expect(answer.toast.type).toBe('success');
 }
 
-/** Waits until every calendar entry is synced (or failed) and nothing more is asked of the fake. */
+/**
+ * Waits until the sync has read the whole audit trail written so far (its cursor is past the
+ * last application event: whatever an action asked of the calendar is queued by then) and every
+ * calendar entry is synced (or failed). "Nothing changed in the calendar" is checked after this,
+ * not after a sleep.
+ */
 async function settled() {
   await fake.waitFor(async () => {
+    const [{ last }] = await h.bot.ds.query('SELECT COALESCE(MAX(id), 0) AS last FROM application_events');
+    const [cursor] = await h.bot.ds.query("SELECT position FROM calendar_cursor WHERE name = 'application_events'");
     const rows = await h.bot.ds.query("SELECT COUNT(*) AS n FROM calendar_entries WHERE status IN ('pending','syncing')");
-    return Number(rows[0].n) === 0;
+    return Number(cursor?.position ?? 0) >= Number(last) && Number(rows[0].n) === 0;
   }, 'the calendar synced');
 }
 
@@ -116,7 +123,7 @@ it('moves with an agreed 改期 and is deleted when the activity is cancelled', 
   }, P2P);
   expect(asked.toast.type).toBe('success');
   // Until the centre agrees, the event stays as it is.
-  await new Promise((r) => setTimeout(r, 300));
+  await settled();
   expect(calendar.live()[0].start.timestamp).toBe(seconds(`${YEAR}-06-10`, 9));
   const changeCard = () => d.toChat(CENTRE_CHAT).find((m) => m.msgType === 'interactive' && hasButton(m.content, '同意改期'));
   await fake.waitFor(() => changeCard() !== undefined, 'the change review card');
@@ -139,7 +146,6 @@ it('moves with an agreed 改期 and is deleted when the activity is cancelled', 
   const calls = calendarCalls().length;
   // A replayed 取消 (or anything else) changes nothing more in the calendar.
   await d.ask(`取消 ${CODE} 企业停产`, { senderOpenId: FILER, ...P2P });
-  await new Promise((r) => setTimeout(r, 300));
   await settled();
   expect(calendarCalls()).toHaveLength(calls);
 });
@@ -149,7 +155,6 @@ it('an application withdrawn before approval never reaches the calendar', async 
   const answer = await d.click(buttonValue(filed.card.data, '撤回'), FILER, undefined, P2P);
   expect(answer.toast).toEqual({ type: 'success', content: `已撤回 ${CODE}` });
   expect(visibleText(answer.card.data)).toContain('这份申请已撤回');
-  await new Promise((r) => setTimeout(r, 300));
   await settled();
   expect(calendarCalls()).toEqual([]);
   expect(calendar.events).toEqual([]);

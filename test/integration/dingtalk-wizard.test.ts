@@ -2,8 +2,8 @@ import { Harness, startHarness } from '../helpers/bot-harness';
 import { FakeDingTalk } from '../helpers/fake-dingtalk';
 import { GROUP_ID, ROBOT_CODE } from '../helpers/dingtalk-messages';
 import { GROUP_SEND, privateTo, say, textOf, until } from '../helpers/dingtalk-chat';
-import { TestClock } from '../helpers/test-clock';
 import { waitUntilIdle } from '../helpers/idle';
+import { TestClock } from '../helpers/test-clock';
 import { Application } from '../../src/db/entities/application.entity';
 import { FormDraft } from '../../src/db/entities/form-draft.entity';
 import { mobileError } from '../../src/domain/contact';
@@ -185,6 +185,8 @@ describe('the wizard words and drafts', () => {
     await dt.pushRobotMessage(message);
     await dt.pushRobotMessage(message);
     await until('the answer', () => privateTo(dt, FILER).length === before + 1);
+    // The marker: a later message (another person's) is answered and the bot is idle.
+    expect(await say(dt, ADMIN, '帮助')).toContain('帮助');
     await waitUntilIdle(h!);
     expect(privateTo(dt, FILER)).toHaveLength(before + 1);
     const [draft] = await h!.bot.ds.getRepository(FormDraft).find();

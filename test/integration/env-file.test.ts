@@ -1,8 +1,7 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BotProcess, spawnBot } from '../helpers/bot-process';
+import { BotProcess, freePort, spawnBot } from '../helpers/bot-process';
 import { runJobIn } from '../helpers/job-process';
 
 /**
@@ -22,16 +21,6 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function healthz(port: number): Promise<{ status: number; body: unknown }> {
   const res = await fetch(`http://127.0.0.1:${port}/healthz`);

@@ -4,6 +4,7 @@ import { visibleText } from '../helpers/card-text';
 import { expectValidCard } from '../helpers/card-checks';
 import { buttonValue, Driver, hasButton, nodesOf, YEAR } from '../helpers/application-driver';
 import { TENANT_KEY } from '../helpers/events';
+import { fileNeed } from '../helpers/ledger-flow';
 
 /**
  * The expert pool as admins use it (issue 11 item 7), through the HTTP surface on the fake Open
@@ -224,17 +225,7 @@ describe('专家 添加 with the person picker', () => {
 
 describe('对接 with more than 100 experts', () => {
   async function needAndMatchCard() {
-    const [form] = await d.ask('需求', { senderOpenId: ENTERPRISE, chatId: `oc_p2p_${ENTERPRISE}` });
-    const filed = await d.click(buttonValue(form.content, '提交需求'), ENTERPRISE, {
-      enterprise_name: '包头稀土永磁科技有限公司',
-      region: '包头市',
-      industry: 'rare-earth',
-      need_type: '技术难题',
-      description: '烧结钕铁硼磁体的晶界扩散工艺一致性不足，希望专家指导',
-      contact_name: '李工',
-      mobile: '13900139000',
-    });
-    expect(filed.toast.type).toBe('success');
+    await fileNeed(d, ENTERPRISE, { mobile: '13900139000' });
     const [need] = await h.bot.ds.query('SELECT id, version FROM needs');
     return (await d.click({ action: 'need.match_open', id: need.id, v: need.version }, ADMIN_OPEN_ID)).card.data;
   }

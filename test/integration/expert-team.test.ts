@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
-import { ADMIN_OPEN_ID, Harness, startHarness } from '../helpers/bot-harness';
+import { ADMIN_OPEN_ID, Harness } from '../helpers/bot-harness';
 import { visibleText as cardText } from '../helpers/card-text';
 import { buttonValue, Driver, hasButton, nodesOf, YEAR } from '../helpers/application-driver';
 import { runJob } from '../helpers/job-process';
+import { startCentre } from '../helpers/ledger-flow';
 import { TestClock } from '../helpers/test-clock';
 
 /**
@@ -50,9 +51,7 @@ async function fileAndApprove(filer: string, code: string, overrides: Record<str
 }
 
 beforeEach(async () => {
-  h = await startHarness({ clock: new TestClock(`${YEAR}-05-20T10:00:00+08:00`), env: { CAMPAIGN_YEAR: String(YEAR) } });
-  d = new Driver(h);
-  await d.bindAll({ [CENTRE_CHAT]: '中心', [BAOTOU_CHAT]: '包头市', [CHIFENG_CHAT]: '赤峰市' });
+  ({ h, d } = await startCentre({ clock: new TestClock(`${YEAR}-05-20T10:00:00+08:00`) }, { centre: CENTRE_CHAT, baotou: BAOTOU_CHAT, chifeng: CHIFENG_CHAT }));
   await addExpert('张三', '内蒙古大学', ['rare-earth']);
   await addExpert('李四', '内蒙古工业大学', ['equipment']);
   await addExpert('王五', '内蒙古农业大学', ['equipment']);

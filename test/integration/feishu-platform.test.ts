@@ -1,26 +1,19 @@
-import { createLogger } from '../../src/logger';
 import { FeishuPlatform } from '../../src/platform/feishu/feishu-platform';
 import { PlatformError } from '../../src/platform/port';
 import { Harness, startHarness } from '../helpers/bot-harness';
 import { FAKE_BOT_OPEN_ID, FAKE_TOKEN, FakeFeishu } from '../helpers/fake-feishu';
+import { platformFor, SMALLEST_CARD } from '../helpers/sdk-platform';
 
 /** The platform port's operations, through the real SDK client, as the fake Open API receives them. */
 
-/** The smallest card that passes the card checks (the fake refuses any other). */
-const CARD = { schema: '2.0', config: { update_multi: true }, header: { title: { tag: 'plain_text', content: '审核' } }, body: { elements: [{ tag: 'markdown', content: '待审核' }] } };
+const CARD = SMALLEST_CARD;
 
 let fake: FakeFeishu;
 let platform: FeishuPlatform;
 
 beforeEach(async () => {
   fake = await new FakeFeishu().start();
-  platform = new FeishuPlatform({
-    appId: fake.appId,
-    appSecret: fake.appSecret,
-    baseUrl: fake.url,
-    timeoutMs: 2000,
-    logger: createLogger('silent'),
-  });
+  platform = platformFor(fake);
 });
 afterEach(async () => {
   await fake.stop();

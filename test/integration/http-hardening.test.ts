@@ -7,6 +7,7 @@ import { ADMIN_OPEN_ID, Harness, startHarness, TEST_ENCRYPT_KEY } from '../helpe
 import { visibleText } from '../helpers/card-text';
 import { cardActionEvent, messageEvent } from '../helpers/events';
 import { encrypt, sign } from '../helpers/feishu-signer';
+import { waitUntilIdle } from '../helpers/idle';
 
 /** Issue 14 items 7 and 8: connections, proxies, foreign apps, prototype names, deep JSON, form tokens. */
 
@@ -68,8 +69,15 @@ describe('connections', () => {
     const get = 'GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n';
     s.write(get);
     await h.fake.waitFor(() => /\r\n\r\n\{[^}]*\}/.test(text), 'the first answer');
-    // Idle for three request timeouts: a proxy reusing the connection must not find it closed.
-    await new Promise((r) => setTimeout(r, 1500));
+    // Idle while two requests opened after it, one after the other, are cut off for their
+    // request timeout: the server's timeout sweep has passed this connection's deadline twice,
+    // and a proxy reusing the connection must not find it closed.
+    for (let i = 0; i < 2; i++) {
+      const trickle = await rawSocket(h.url);
+      trickle.write('GET /healthz HTTP/1.1\r\nHost: x\r\n');
+      const cut = await readUntilClosed(trickle, 10_000);
+      expect(cut.text).toMatch(/^HTTP\/1\.1 408/);
+    }
     expect(s.destroyed).toBe(false);
     s.write(get);
     await h.fake.waitFor(() => (text.match(/HTTP\/1\.1 200/g) ?? []).length === 2, 'the second answer on the same connection');
@@ -78,12 +86,13 @@ describe('connections', () => {
 
   it('refuses connections beyond HTTP_MAX_CONNECTIONS until some close', async () => {
     h = await startHarness({ env: { HTTP_MAX_CONNECTIONS: '2' } });
+    const health = () => fetch(`${h.url}/healthz`, { headers: { connection: 'close' } }).then((r) => r.status, () => 'refused');
     const held = [await rawSocket(h.url), await rawSocket(h.url)];
-    await new Promise((r) => setTimeout(r, 100));
-    await expect(fetch(`${h.url}/healthz`)).rejects.toThrow();
+    // Once the server has counted the two held connections, a third is refused, again and again.
+    await h.fake.waitFor(async () => (await health()) === 'refused', 'a third connection refused');
+    expect(await health()).toBe('refused');
     for (const s of held) s.destroy();
-    await new Promise((r) => setTimeout(r, 100));
-    expect((await fetch(`${h.url}/healthz`, { headers: { connection: 'close' } })).status).toBe(200);
+    await h.fake.waitFor(async () => (await health()) === 200, 'served again once the two closed');
   });
 });
 
@@ -114,9 +123,13 @@ describe('small ones', () => {
     const card = cardActionEvent({ action: 'need.submit', form: 'x' }, ADMIN_OPEN_ID);
     card.header.app_id = 'cli_someone_else';
     expect(await h.post('/feishu/cards', card)).toEqual({ status: 200, body: {} });
-    await new Promise((r) => setTimeout(r, 200));
-    expect(await stored()).toBe(0);
-    expect(h.fake.delivered).toHaveLength(0);
+    // The marker: a later message of this app is stored and answered; nothing else was.
+    const marker = messageEvent({ text: '帮助', chatType: 'p2p' });
+    expect((await h.post('/feishu/events', marker)).status).toBe(200);
+    await h.fake.waitFor(() => h.fake.delivered.length > 0, 'the answer to the marker');
+    await waitUntilIdle(h);
+    expect(await stored()).toBe(1);
+    expect(h.fake.delivered.map((m) => m.parentId)).toEqual([marker.event.message.message_id]);
     expect(h.logs.filter((l) => l.includes('event for another app ignored'))).toHaveLength(2);
   });
 

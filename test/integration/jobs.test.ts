@@ -1,9 +1,10 @@
 import { DateTime } from 'luxon';
-import { ADMIN_OPEN_ID, Harness, startHarness } from '../helpers/bot-harness';
+import { ADMIN_OPEN_ID, Harness } from '../helpers/bot-harness';
 import { waitUntilIdle } from '../helpers/idle';
 import { visibleText } from '../helpers/card-text';
 import { buttonValue, Driver, hasButton, nodesOf, validForm, YEAR } from '../helpers/application-driver';
 import { runJob } from '../helpers/job-process';
+import { BAOTOU_CHAT, CENTRE_CHAT, CHIFENG_CHAT, shanghai, startCentre } from '../helpers/ledger-flow';
 
 // Each `npm run job` here is its own node process (a few seconds each on a busy 2-core machine).
 jest.setTimeout(90_000);
@@ -15,24 +16,19 @@ jest.setTimeout(90_000);
  */
 
 const FILER = 'ou_filer_baotou_00000000000000000001';
-const CENTRE_CHAT = 'oc_centre_group_000000000000000000001';
-const BAOTOU_CHAT = 'oc_baotou_group_000000000000000000001';
-const CHIFENG_CHAT = 'oc_chifeng_group_00000000000000000001';
 
 let h: Harness;
 let d: Driver;
 
 beforeEach(async () => {
-  h = await startHarness({ env: { CAMPAIGN_YEAR: String(YEAR) } });
-  d = new Driver(h);
-  await d.bindAll({ [CENTRE_CHAT]: '中心', [BAOTOU_CHAT]: '包头市', [CHIFENG_CHAT]: '赤峰市' });
+  ({ h, d } = await startCentre());
 });
 afterEach(async () => {
   await h.close();
 });
 
 /** 09:00 in Shanghai on a date of the campaign year, as an ISO instant. */
-const at9 = (monthDay: string, hour = 9, minute = 0) => DateTime.fromISO(`${YEAR}-${monthDay}T00:00`, { zone: 'Asia/Shanghai' }).set({ hour, minute }).toUTC().toISO()!;
+const at9 = shanghai;
 
 async function approved(overrides: Record<string, string> = {}) {
   const review = () => d.toChat(CENTRE_CHAT).filter((m) => m.msgType === 'interactive' && hasButton(m.content, '通过'));

@@ -1,8 +1,9 @@
 import ExcelJS from 'exceljs';
-import { ADMIN_OPEN_ID, Harness, startHarness } from '../helpers/bot-harness';
+import { ADMIN_OPEN_ID, Harness } from '../helpers/bot-harness';
 import { visibleText } from '../helpers/card-text';
 import { buttonValue, Driver, hasButton, nodesOf, YEAR } from '../helpers/application-driver';
 import { messageEvent } from '../helpers/events';
+import { BAOTOU_CHAT, CENTRE_CHAT, CHIFENG_CHAT, goodNeed, startCentre } from '../helpers/ledger-flow';
 
 /**
  * Enterprise needs and experts as people use them, through the HTTP surface on the fake Open API:
@@ -13,31 +14,15 @@ import { messageEvent } from '../helpers/events';
 const ENTERPRISE = 'ou_enterprise_000000000000000000001';
 const OTHER = 'ou_other_person_0000000000000000001';
 const EXPERT_OPEN_ID = 'ou_expert_wang_000000000000000000001';
-const CENTRE_CHAT = 'oc_centre_group_000000000000000000001';
-const BAOTOU_CHAT = 'oc_baotou_group_000000000000000000001';
-const CHIFENG_CHAT = 'oc_chifeng_group_00000000000000000001';
 
 let h: Harness;
 let d: Driver;
 
 beforeEach(async () => {
-  h = await startHarness({ env: { CAMPAIGN_YEAR: String(YEAR) } });
-  d = new Driver(h);
-  await d.bindAll({ [CENTRE_CHAT]: '中心', [BAOTOU_CHAT]: '包头市', [CHIFENG_CHAT]: '赤峰市' });
+  ({ h, d } = await startCentre());
 });
 afterEach(async () => {
   await h.close();
-});
-
-const goodNeed = (over: Record<string, string> = {}) => ({
-  enterprise_name: '包头稀土永磁科技有限公司',
-  region: '包头市',
-  industry: 'rare-earth',
-  need_type: '技术难题',
-  description: '烧结钕铁硼磁体的晶界扩散工艺一致性不足，希望专家指导',
-  contact_name: '李工',
-  mobile: '139 0013 9000',
-  ...over,
 });
 
 async function fileNeed(filer = ENTERPRISE, over: Record<string, string> = {}) {

@@ -3,6 +3,7 @@ import { InboundEvent } from '../../src/db/entities/inbound-event.entity';
 import { Harness, startHarness } from '../helpers/bot-harness';
 import { messageEvent, TENANT_KEY } from '../helpers/events';
 import { FakeFeishu } from '../helpers/fake-feishu';
+import { waitUntilIdle } from '../helpers/idle';
 
 /** Issue 14: one chat's backlog never starves another; an event that keeps killing its worker is set aside. */
 
@@ -78,8 +79,11 @@ describe('poison inbox events', () => {
       expect(rows[0].lastError).toMatch(/set aside: processing stopped without finishing 3 times/);
       expect(again.logs.join('')).toMatch(/poison event set aside/);
 
-      // Never retried: a later poll leaves it alone.
-      await new Promise((r) => setTimeout(r, 300));
+      // Never retried: a later message, the marker, is answered, and the set-aside one is left alone.
+      const marker = messageEvent({ text: '帮助', chatType: 'p2p' });
+      expect((await again.post('/feishu/events', marker)).status).toBe(200);
+      await fake.waitFor(() => replyTexts(fake, marker.event.message.message_id).length > 0, 'the answer to the marker');
+      await waitUntilIdle(again);
       expect(replyTexts(fake, poisonId)).toHaveLength(1);
       expect((await again.bot.ds.getRepository(InboundEvent).findOneByOrFail({ id: rows[0].id })).status).toBe('failed');
     } finally {

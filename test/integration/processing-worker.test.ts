@@ -76,6 +76,8 @@ it.each(DATABASES)('by default (%s): event in, reply at the fake; cards, /health
   expect(visibleText(replies()[0].content)).toContain('使用帮助');
 
   // The same message again (a new event id): recorded once, by the main thread's connection.
+  // The fake's uuid dedup is off, so a second answer would show (the inbox is the layer tested).
+  fake.dedupByUuid = false;
   expect(await post('/feishu/events', { ...evt, header: { ...evt.header, event_id: 'a-repeated-delivery' } })).toEqual({ status: 200, body: {} });
 
   // A card callback: verified on the main thread, its handler's answer comes from the worker.
@@ -102,8 +104,11 @@ it.each(DATABASES)('by default (%s): event in, reply at the fake; cards, /health
   expect(metrics).toMatch(/bot_event_ack_seconds_count\{route="cards"\} 1/);
   expect(metrics).toMatch(/bot_inbox_events\{status="done"\} 1/);
 
-  await new Promise((r) => setTimeout(r, 500));
-  expect(replies()).toHaveLength(1);
+  // The marker: a later message is answered; the repeated delivery never was.
+  const marker = messageEvent({ text: '帮助', chatType: 'p2p' });
+  expect(await post('/feishu/events', marker)).toEqual({ status: 200, body: {} });
+  await fake.waitFor(() => replies().length >= 2, 'the reply to the marker');
+  expect(replies().map((r) => r.parentId)).toEqual([evt.event.message.message_id, marker.event.message.message_id]);
 
   // SIGTERM: the worker stops, then the process exits 0.
   const exit = new Promise<number | null>((resolve) => bot!.child.once('exit', (code) => resolve(code)));

@@ -1,10 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TEST_ENCRYPT_KEY, TEST_TOKEN } from '../helpers/bot-harness';
-import { MAIN_JS } from '../helpers/bot-process';
+import { freePort, MAIN_JS } from '../helpers/bot-process';
 import { messageEvent } from '../helpers/events';
 import { buildFeishuRequest } from '../helpers/feishu-signer';
 
@@ -30,16 +29,6 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Waits until the output (colours removed) matches `pattern`. */
 function waitFor(output: () => string, pattern: RegExp, what: string): Promise<void> {

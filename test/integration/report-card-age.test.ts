@@ -4,6 +4,7 @@ import { visibleText } from '../helpers/card-text';
 import { buttonValue, Driver, hasButton, YEAR } from '../helpers/application-driver';
 import { messageEvent } from '../helpers/events';
 import { runJob } from '../helpers/job-process';
+import { BAOTOU_CHAT, bindCentreGroups, CENTRE_CHAT, CHIFENG_CHAT } from '../helpers/ledger-flow';
 
 /**
  * Issue 11 items 4 and 8 through the HTTP surface, with the bot's clock moved (webhooks signed
@@ -12,9 +13,6 @@ import { runJob } from '../helpers/job-process';
  * text alone to a task that asks for files is 待补附件 until the file arrives.
  */
 
-const CENTRE_CHAT = 'oc_centre_group_000000000000000000001';
-const BAOTOU_CHAT = 'oc_baotou_group_000000000000000000001';
-const CHIFENG_CHAT = 'oc_chifeng_group_00000000000000000001';
 const BAOTOU = 'ou_staff_baotou_00000000000000000001';
 const CHIFENG = 'ou_staff_chifeng_0000000000000000001';
 
@@ -34,7 +32,7 @@ beforeEach(async () => {
   const post = h.post.bind(h);
   h.post = (path, payload, opts) => post(path, payload, { timestamp: Math.floor((Date.now() + offset) / 1000), ...opts });
   d = new Driver(h);
-  await d.bindAll({ [CENTRE_CHAT]: '中心', [BAOTOU_CHAT]: '包头市', [CHIFENG_CHAT]: '赤峰市' });
+  await bindCentreGroups(d);
 });
 afterEach(async () => {
   await h.close();

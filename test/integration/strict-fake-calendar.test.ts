@@ -1,8 +1,7 @@
-import { createLogger } from '../../src/logger';
 import { FeishuPlatform } from '../../src/platform/feishu/feishu-platform';
-import { PlatformError } from '../../src/platform/port';
 import { CODE_INVALID_PARAM, FakeFeishu } from '../helpers/fake-feishu';
 import { FakeCalendar } from '../helpers/fake-feishu-calendar';
+import { platformFor, refusal } from '../helpers/sdk-platform';
 
 /**
  * The fake's calendar and urgent_app endpoints (issue 13) refuse what Feishu refuses, driven
@@ -20,17 +19,11 @@ let platform: FeishuPlatform;
 beforeEach(async () => {
   fake = await new FakeFeishu().start();
   calendar = new FakeCalendar([CALENDAR]).install(fake);
-  platform = new FeishuPlatform({ appId: fake.appId, appSecret: fake.appSecret, baseUrl: fake.url, timeoutMs: 2000, logger: createLogger('silent') });
+  platform = platformFor(fake);
 });
 afterEach(async () => {
   await fake.stop();
 });
-
-async function refusal(call: Promise<unknown>): Promise<PlatformError> {
-  const err = await call.then(() => undefined, (e) => e);
-  expect(err).toBeInstanceOf(PlatformError);
-  return err as PlatformError;
-}
 
 it.each([
   ['a calendar the app may not write to', () => platform.calendar().createEvent('feishu.cn_other@group.calendar.feishu.cn', EVENT, 'k1'), 'may write to'],

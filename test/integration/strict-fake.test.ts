@@ -1,34 +1,27 @@
-import { createLogger } from '../../src/logger';
 import { FeishuPlatform } from '../../src/platform/feishu/feishu-platform';
-import { PlatformError } from '../../src/platform/port';
 import { CODE_INVALID_PARAM, CODE_TOKEN_INVALID, FakeFeishu } from '../helpers/fake-feishu';
 import { Harness, startHarness } from '../helpers/bot-harness';
 import { Driver } from '../helpers/application-driver';
+import { platformFor, refusal, SMALLEST_CARD } from '../helpers/sdk-platform';
 
 /**
  * The fake Open API refuses what Feishu refuses (so a bot that sent it would fail its tests), and
  * its token expires. Driven through the real SDK client.
  */
 
-const CARD = { schema: '2.0', config: { update_multi: true }, header: { title: { tag: 'plain_text', content: '审核' } }, body: { elements: [{ tag: 'markdown', content: '待审核' }] } };
+const CARD = SMALLEST_CARD;
 
 let fake: FakeFeishu;
 let platform: FeishuPlatform;
 
 beforeEach(async () => {
   fake = await new FakeFeishu().start();
-  platform = new FeishuPlatform({ appId: fake.appId, appSecret: fake.appSecret, baseUrl: fake.url, timeoutMs: 2000, logger: createLogger('silent') });
+  platform = platformFor(fake);
 });
 afterEach(async () => {
   await fake.stop();
 });
 
-/** The error a platform call ends with (fails the test when it succeeds). */
-async function refusal(call: Promise<unknown>): Promise<PlatformError> {
-  const err = await call.then(() => undefined, (e) => e);
-  expect(err).toBeInstanceOf(PlatformError);
-  return err as PlatformError;
-}
 
 it.each([
   ['a receive_id that is not of its type', () => platform.sendToChat('ou_not_a_chat', { type: 'text', text: 'x' }, 'k1'), 'is not a chat_id'],

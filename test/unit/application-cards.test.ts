@@ -35,6 +35,7 @@ import {
   one,
 } from '../helpers/card-checks';
 import { visibleText } from '../helpers/card-text';
+import { validOutline } from '../helpers/card-outline';
 import { makeApp, T0 } from '../helpers/factories';
 
 const TZ = 'Asia/Shanghai';
@@ -118,7 +119,7 @@ const isErrorLine = (e: Node | undefined): boolean => !!e && e.tag === 'markdown
 
 describe('applicationFormCard', () => {
   it.each(FORMS)('matches the snapshot: %s', (_name, view) => {
-    expect(applicationFormCard(view)).toMatchSnapshot();
+    expect(validOutline(applicationFormCard(view))).toMatchSnapshot();
   });
 
   it.each(FORMS)('is a valid JSON 2.0 card: %s', (_name, view) => {
@@ -528,7 +529,7 @@ const APP_CARDS: Array<[string, ApplicationCardView]> = [
 
 describe('applicationCard', () => {
   it.each(APP_CARDS)('matches the snapshot: %s', (_name, view) => {
-    expect(applicationCard(view)).toMatchSnapshot();
+    expect(validOutline(applicationCard(view))).toMatchSnapshot();
   });
 
   it.each(APP_CARDS)('is a valid JSON 2.0 card: %s', (_name, view) => {
@@ -713,7 +714,7 @@ const OPEN_REVIEW: ReviewCardView = {
 
 describe('reviewCard', () => {
   it('matches the snapshot: 待审核 with a rejected reason', () => {
-    expect(reviewCard(OPEN_REVIEW)).toMatchSnapshot();
+    expect(validOutline(reviewCard(OPEN_REVIEW), DECISION_FORM)).toMatchSnapshot();
   });
 
   it('while 待审核: one form with the reason input and the three decision buttons', () => {
@@ -839,7 +840,7 @@ const listView = (over: Partial<ApplicationListView> = {}): ApplicationListView 
 
 describe('applicationListCard', () => {
   it('matches the snapshot: page 2 of 3 with drafts', () => {
-    expect(applicationListCard(listView())).toMatchSnapshot();
+    expect(validOutline(applicationListCard(listView()))).toMatchSnapshot();
   });
 
   it('with no applications: a hint to send 申请 and no buttons', () => {
@@ -937,5 +938,25 @@ describe('a long audit trail', () => {
     const card = applicationCard({ app: makeApp(), timezone: 'Asia/Shanghai', history, filerButtons: true });
     expect(visibleText(card)).toContain('较早的 28 条记录已省略');
     expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThan(30 * 1024);
+  });
+});
+
+describe('the status of an application card', () => {
+  it.each<[ApplicationStatus, string]>([
+    ['草稿', 'grey'],
+    ['待审核', 'blue'],
+    ['已退回', 'orange'],
+    ['已通过', 'green'],
+    ['未通过', 'red'],
+    ['已撤回', 'grey'],
+    ['已举办', 'turquoise'],
+    ['已总结', 'green'],
+    ['已取消', 'grey'],
+  ])('%s: the status word in the first line and the preview, the header coloured %s', (status, colour) => {
+    const card = applicationCard(appView(makeApp(status === '草稿' ? DRAFT : { status }))) as Node;
+    expectValidCard(card);
+    expect(markdownContents(card)[0]).toContain(`**状态**：${status}`);
+    expect(card.config.summary.content).toMatch(new RegExp(` · ${status}$`));
+    expect(card.header.template).toBe(colour);
   });
 });

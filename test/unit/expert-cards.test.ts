@@ -17,6 +17,7 @@ import { buttons, byName, callbackValue, components, expectEscaped, expectValidC
 
 const byNameOrNone = byName;
 import { visibleText } from '../helpers/card-text';
+import { validOutline } from '../helpers/card-outline';
 
 const NASTY = '**x** <at id=all></at> [a](b)';
 
@@ -33,14 +34,14 @@ const FIELDS = ['name', 'organisation', 'fields', 'contact', 'open_id'];
 
 describe('expertFormCard', () => {
   it('matches the snapshots', () => {
-    expect(expertFormCard(formView())).toMatchSnapshot('empty');
+    expect(validOutline(expertFormCard(formView()))).toMatchSnapshot('empty');
     expect(
-      expertFormCard(
+      validOutline(expertFormCard(
         formView({
           values: { name: '王五', organisation: '内蒙古大学', fields: ['energy', 'nope'], contact: '139' },
           errors: { contact: '请填写手机号码或电子邮箱', open_id: 'open_id 应以 ou_ 开头' },
         }),
-      ),
+      )),
     ).toMatchSnapshot('returned with errors');
   });
 
@@ -137,7 +138,7 @@ const listView = (over: Partial<ExpertListView> = {}): ExpertListView => ({ titl
 
 describe('expertListCard', () => {
   it('matches the snapshot', () => {
-    expect(expertListCard(listView())).toMatchSnapshot();
+    expect(validOutline(expertListCard(listView()))).toMatchSnapshot();
   });
 
   it('lists the page with the total, a 查看 per expert and the usage note', () => {
@@ -206,8 +207,8 @@ describe('importResultCard', () => {
   const view = (over: Partial<ImportResultView> = {}): ImportResultView => ({ added: 12, updated: 3, errors: [], fileName: '专家名单.xlsx', ...over });
 
   it('matches the snapshots', () => {
-    expect(importResultCard(view())).toMatchSnapshot('clean');
-    expect(importResultCard(view({ errors: [{ row: 4, message: '第 4 行：缺少姓名' }, { row: 9, message: '第 9 行：领域「航天」不在列表中' }] }))).toMatchSnapshot('with errors');
+    expect(validOutline(importResultCard(view()))).toMatchSnapshot('clean');
+    expect(validOutline(importResultCard(view({ errors: [{ row: 4, message: '第 4 行：缺少姓名' }, { row: 9, message: '第 9 行：领域「航天」不在列表中' }] })))).toMatchSnapshot('with errors');
   });
 
   it('says what was imported', () => {

@@ -1,8 +1,9 @@
 import { helpCard, HelpCardView } from '../../cards/help-card';
 import { COMMANDS } from '../../handlers/registry';
+import { buttons, expectValidCard, MAX_CARD_BYTES, type Node } from '../helpers/card-checks';
 import { visibleText } from '../helpers/card-text';
+import { validOutline } from '../helpers/card-outline';
 
-const MAX_CARD_BYTES = 30 * 1024;
 /** Under 40 characters, so that the card shows it whole. */
 const UNRECOGNISED = '**粗** [链](u) <at id=all></at> `c`#_~|';
 
@@ -18,18 +19,16 @@ const markdownContents = (card: Record<string, any>): string[] =>
   (card.body.elements as Array<Record<string, any>>).filter((e) => e.tag === 'markdown').map((e) => String(e.content));
 
 describe('helpCard', () => {
-  it.each(views)('matches the snapshot: %s', (_name, view) => {
-    expect(helpCard(view)).toMatchSnapshot();
+  // One outline of the whole card; the other views differ by a line, asserted below.
+  it('matches the snapshot: p2p', () => {
+    expect(validOutline(helpCard(views[0][1]))).toMatchSnapshot();
   });
 
   it.each(views)('is a valid shared JSON 2.0 card under 30 KB: %s', (_name, view) => {
-    const card = helpCard(view) as Record<string, any>;
-    expect(card.schema).toBe('2.0');
-    expect(card.config.update_multi).toBe(true);
-    expect(card.header.title).toEqual({ tag: 'plain_text', content: expect.any(String) });
-    expect(Array.isArray(card.body.elements)).toBe(true);
+    const card = helpCard(view) as Node;
+    expectValidCard(card);
     expect(card.body.elements.length).toBeGreaterThan(0);
-    expect(Buffer.byteLength(JSON.stringify(card), 'utf8')).toBeLessThan(MAX_CARD_BYTES);
+    expect(buttons(card)).toHaveLength(0);
   });
 
   it('lists every registered command with its usage and description', () => {

@@ -71,8 +71,14 @@ it('counts expired claims and sets the event aside at the third, telling the sen
   // The hung workers finish after all: they change nothing.
   for (const resolve of hung) resolve();
   await Promise.all(stopping);
-  await new Promise((r) => setTimeout(r, 100));
+  // The marker: an event recorded now is claimed by a later poll of the fourth worker, which
+  // would have taken the set-aside one first (it is older) had it been due again.
+  await fourth.record({ schema: '2.0', eventId: 'evt-marker', eventType: 'im.message.receive_v1', tenantKey: 't', event: { message: { message_id: 'om_2', chat_id: 'oc_1' } } });
+  await waitFor(async () => dispatched.length === 4);
+  expect(dispatched).toEqual(['first', 'second', 'third', 'fourth']);
+  expect((await repo.findOneByOrFail({ eventId: 'evt-marker' })).status).toBe('processing');
   expect((await row()).status).toBe('failed');
+  for (const resolve of hung) resolve();
   await fourth.stop();
   expect(toldAbout).toHaveLength(1);
 });

@@ -17,6 +17,7 @@ import { needListCard, NeedListView } from '../../cards/need-list-card';
 import { matchCard, MatchCardView, MATCH_OPTIONS_MAX, MATCH_QUERY_CHARS, NEED_MATCH_SEARCH_ACTION } from '../../cards/need-match-card';
 import { buttons, callbackValue, expectEscaped, expectValidCard, forms, markdownContents, namedInForm, type Node, one } from '../helpers/card-checks';
 import { visibleText } from '../helpers/card-text';
+import { validOutline } from '../helpers/card-outline';
 import { makeNeed, makeNeedEvent, T0 } from '../helpers/factories';
 
 const TZ = 'Asia/Shanghai';
@@ -93,8 +94,8 @@ describe('needFormCard', () => {
   });
 
   it('matches the snapshots', () => {
-    expect(needFormCard(formView())).toMatchSnapshot('empty');
-    expect(needFormCard(formView({ values: TYPED, errors: TYPED_ERRORS }))).toMatchSnapshot('returned with errors');
+    expect(validOutline(needFormCard(formView()))).toMatchSnapshot('empty');
+    expect(validOutline(needFormCard(formView({ values: TYPED, errors: TYPED_ERRORS })))).toMatchSnapshot('returned with errors');
   });
 
   it('is a valid card, empty, returned and at maximum length', () => {
@@ -205,9 +206,9 @@ const cardView = (over: Partial<NeedCardView> = {}): NeedCardView => ({
 
 describe('needCard', () => {
   it('matches the snapshots', () => {
-    expect(needCard(cardView({ banner: '已提交。' }))).toMatchSnapshot('filed, filer view');
+    expect(validOutline(needCard(cardView({ banner: '已提交。' })))).toMatchSnapshot('filed, filer view');
     expect(
-      needCard(cardView({ need: MATCHED, expert: EXPERT, history: HISTORY, admin: true, applicationCode: 'SQ2027-0003', actions: ACTIONS })),
+      validOutline(needCard(cardView({ need: MATCHED, expert: EXPERT, history: HISTORY, admin: true, applicationCode: 'SQ2027-0003', actions: ACTIONS })), ACTION_FORM),
     ).toMatchSnapshot('matched, admin view');
   });
 
@@ -349,8 +350,8 @@ const matchView = (over: Partial<MatchCardView> = {}): MatchCardView => ({
 
 describe('matchCard', () => {
   it('matches the snapshots', () => {
-    expect(matchCard(matchView())).toMatchSnapshot('with experts');
-    expect(matchCard(matchView({ experts: [], otherExperts: [] }))).toMatchSnapshot('no experts');
+    expect(validOutline(matchCard(matchView()))).toMatchSnapshot('with experts');
+    expect(validOutline(matchCard(matchView({ experts: [], otherExperts: [] })))).toMatchSnapshot('no experts');
   });
 
   it('has a form with the expert select, the note and the confirm button', () => {
@@ -504,7 +505,7 @@ const listView = (over: Partial<NeedListView> = {}): NeedListView => ({
 
 describe('needListCard', () => {
   it('matches the snapshot', () => {
-    expect(needListCard(listView())).toMatchSnapshot();
+    expect(validOutline(needListCard(listView()))).toMatchSnapshot();
   });
 
   it('shows counts per status, the items and how to look one up', () => {
@@ -560,8 +561,8 @@ const NEED_DETAILS = { description: '稀土抛光粉粒度不稳定', contactNam
 
 describe('needNoticeCard', () => {
   it('matches the snapshots', () => {
-    expect(needNoticeCard(noticeView())).toMatchSnapshot('to the enterprise');
-    expect(needNoticeCard(noticeView({ forExpert: true, need: NEED_DETAILS }))).toMatchSnapshot('to the expert');
+    expect(validOutline(needNoticeCard(noticeView()))).toMatchSnapshot('to the enterprise');
+    expect(validOutline(needNoticeCard(noticeView({ forExpert: true, need: NEED_DETAILS })))).toMatchSnapshot('to the expert');
   });
 
   it('tells the enterprise who the expert is and how they will get in touch', () => {

@@ -4,6 +4,7 @@ import { resolveApplicationRules } from '../../src/domain/application-rule-confi
 import { checkSummaryForm, SUMMARY_FIELDS, type CheckedSummary, type FormValue, type SummaryErrors, type SummaryField } from '../../src/domain/summary-rules';
 import { buttons, byName, callbackValue, components, expectEscaped, expectValidCard, forms, markdownContents, type Node } from '../helpers/card-checks';
 import { visibleText } from '../helpers/card-text';
+import { validOutline } from '../helpers/card-outline';
 import { makeApp as makeApplication } from '../helpers/factories';
 
 const TZ = 'Asia/Shanghai';
@@ -80,7 +81,7 @@ const FORMS: Array<[string, SummaryFormView]> = [
 
 describe('summaryFormCard', () => {
   it.each(FORMS)('matches the snapshot: %s', (_name, view) => {
-    expect(summaryFormCard(view)).toMatchSnapshot();
+    expect(validOutline(summaryFormCard(view))).toMatchSnapshot();
   });
 
   it.each(FORMS)('is a valid JSON 2.0 card: %s', (_name, view) => {
@@ -218,7 +219,7 @@ const RESULTS: Array<[string, SummaryResultView]> = [
 
 describe('summaryResultCard', () => {
   it.each(RESULTS)('matches the snapshot: %s', (_name, view) => {
-    expect(summaryResultCard(view)).toMatchSnapshot();
+    expect(validOutline(summaryResultCard(view))).toMatchSnapshot();
   });
 
   it.each(RESULTS)('is a valid JSON 2.0 card without buttons or forms: %s', (_name, view) => {

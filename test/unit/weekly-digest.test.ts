@@ -14,6 +14,7 @@ import { REGIONS, type Region } from '../../src/domain/regions';
 import { DEFAULT_REMINDER_SCHEDULE } from '../../src/jobs/schedule-config';
 import { DIGEST_STATUSES, weeklyFigures, type WeeklyFigures, type WeeklyInput } from '../../src/jobs/weekly-data';
 import { buttons, byTag, bytes, callbackValue, expectEscaped, expectValidCard, MAX_CARD_BYTES, markdownContents, type Node } from '../helpers/card-checks';
+import { cardOutline } from '../helpers/card-outline';
 import { visibleText } from '../helpers/card-text';
 import { makeApp as makeApplication } from '../helpers/factories';
 
@@ -264,7 +265,7 @@ describe('weeklyCard', () => {
   ])('%s is a valid card (snapshot)', (_name, view) => {
     const c = weeklyCard(view);
     expectValidCard(c);
-    expect(c).toMatchSnapshot();
+    expect(cardOutline(c)).toMatchSnapshot();
   });
 
   it('province digest with its chart is a valid card', () => {
@@ -417,7 +418,7 @@ describe('draftDeadlineCard', () => {
   it.each([3, 0])('with %i days left is a valid card (snapshot)', (daysLeft) => {
     const c = draftDeadlineCard(DRAFT, '2027-06-10', daysLeft);
     expectValidCard(c);
-    expect(c).toMatchSnapshot();
+    expect(cardOutline(c)).toMatchSnapshot();
   });
 
   it('3 days before: orange, says the days left, the start and the deadline', () => {
@@ -456,7 +457,7 @@ describe('upcomingActivityCard', () => {
   it('3 days before is a valid card (snapshot)', () => {
     const c = upcomingActivityCard(APPROVED, 3);
     expectValidCard(c);
-    expect(c).toMatchSnapshot();
+    expect(cardOutline(c)).toMatchSnapshot();
   });
 
   it('names the code, the start and the contact; orange the day before', () => {
@@ -493,7 +494,7 @@ describe('reviewNudgeCard', () => {
   it('is a valid card (snapshot)', () => {
     const c = reviewNudgeCard(WAITING, '2027-06-03', 2);
     expectValidCard(c);
-    expect(c).toMatchSnapshot();
+    expect(cardOutline(c)).toMatchSnapshot();
   });
 
   it('names the code, the working days, the submission day and the start', () => {
@@ -538,7 +539,7 @@ describe('overdueSummariesCard', () => {
     const c = overdueSummariesCard(apps.slice(0, 2), 10);
     expectValidCard(c);
     expect(visibleText(c)).not.toContain('还有');
-    expect(c).toMatchSnapshot();
+    expect(cardOutline(c)).toMatchSnapshot();
   });
 });
 
@@ -550,7 +551,7 @@ describe('upcomingActivitiesCard', () => {
     expectValidCard(c);
     expect(visibleText(c)).toContain('2027-06-14 至 2027-07-13 之间，包头市没有将要开始的已通过审核的活动。');
     expect(visibleText(upcomingActivitiesCard({ ...view, who: '您', apps: [] }))).toContain('之间，您没有将要开始的已通过审核的活动。');
-    expect(c).toMatchSnapshot();
+    expect(cardOutline(c)).toMatchSnapshot();
   });
 
   it('lists the activities with their dates (snapshot)', () => {
@@ -568,7 +569,7 @@ describe('upcomingActivitiesCard', () => {
     expect(text).toContain('（? 人）');
     expectEscaped(c, NASTY_ORG, NO_MENTIONS);
     expectEscaped(c, NASTY_VENUE, NO_MENTIONS);
-    expect(c).toMatchSnapshot();
+    expect(cardOutline(c)).toMatchSnapshot();
   });
 
   it('stays under 30 KB with 20 shown of the longest, most escaped text', () => {
