@@ -1,8 +1,9 @@
 import { button, buttonRow, card, CardElement, CardJson, markdown, note } from './card-kit';
-import { errorBanner, fieldBlock, form, multiSelectStatic, type Option, plainText, selectStatic, submitButton, textInput } from './form-kit';
+import { errorBanner, fieldBlock, form, type Option, plainText, selectStatic, specFields, submitButton } from './form-kit';
 import { escapeClipped } from './markdown';
 import { EXPERT_DELETE_ACTION, EXPERT_UPDATE_ACTION, type ExpertListFilter, type ExpertListItem, listValue } from './expert-list-card';
-import { EXPERT_IMPORT_LIMITS } from '../src/domain/expert-import';
+import { expertFormSpec } from '../src/forms/expert-form';
+import { EXPERT_FORM_FIELDS, type ExpertFormField as ExpertField } from '../src/domain/expert-rules';
 
 /**
  * Cards for the expert pool (专家库): the admin's form to register or edit one expert, deleting
@@ -17,9 +18,8 @@ export { expertListCard, type ExpertListItem, type ExpertListView } from './expe
 export const EXPERT_DELETE_CONFIRM_ACTION = 'expert.delete_confirm';
 export const EXPERT_DELETE_CANCEL_ACTION = 'expert.delete_cancel';
 
-export type ExpertField = 'name' | 'organisation' | 'fields' | 'contact' | 'open_id';
-
-export const EXPERT_FORM_FIELDS: readonly ExpertField[] = ['name', 'organisation', 'fields', 'contact', 'open_id'];
+/** The form's fields are the rules' (src/domain/expert-rules.ts). */
+export { EXPERT_FORM_FIELDS, type ExpertField };
 
 export interface ExpertFormView {
   /** The form's token: a resubmission of the same form adds the expert only once. */
@@ -37,28 +37,9 @@ export interface ExpertFormView {
   edit?: { id: number; version: number; filter: ExpertListFilter; page: number };
 }
 
-const LABELS: Readonly<Record<ExpertField, string>> = {
-  name: '姓名',
-  organisation: '单位',
-  fields: '领域（可多选）',
-  contact: '联系方式',
-  open_id: '飞书账号',
-};
-
-const PLACEHOLDERS: Readonly<Record<ExpertField, string>> = {
-  name: '专家姓名',
-  organisation: '专家所在单位全称，如：内蒙古大学',
-  fields: '请选择专家擅长的领域，可多选',
-  contact: '手机号码或电子邮箱，会发给对接的企业',
-  open_id: '选择专家本人（列出本会话的成员）',
-};
-
-/** What the rules allow (EXPERT_IMPORT_LIMITS, the same for the form and a spreadsheet). */
-const MAX_LENGTH: Readonly<Record<Exclude<ExpertField, 'fields' | 'open_id'>, number>> = {
-  name: EXPERT_IMPORT_LIMITS.name,
-  organisation: EXPERT_IMPORT_LIMITS.organisation,
-  contact: EXPERT_IMPORT_LIMITS.contact,
-};
+/** The Feishu account: a person picker here (the described form asks the wizard for an open_id). */
+const FEISHU_LABEL = '飞书账号';
+const FEISHU_PLACEHOLDER = '选择专家本人（列出本会话的成员）';
 
 /** The person picker lists the members of the chat the card is in (its options left empty). */
 export const FEISHU_PICKER_HINT =
@@ -78,7 +59,7 @@ export function personPicker({ name, placeholder }: { name: string; placeholder:
 }
 
 function feishuFields(view: ExpertFormView, error: string | undefined): CardElement[] {
-  const picker = fieldBlock({ label: LABELS.open_id, optional: true, component: personPicker({ name: 'open_id', placeholder: PLACEHOLDERS.open_id }), hint: FEISHU_PICKER_HINT, error });
+  const picker = fieldBlock({ label: FEISHU_LABEL, optional: true, component: personPicker({ name: 'open_id', placeholder: FEISHU_PLACEHOLDER }), hint: FEISHU_PICKER_HINT, error });
   if (!view.linked) return picker;
   return [
     markdown('**已关联飞书账号**：不在下面另选时保留；也可以选择不再关联。'),
@@ -105,19 +86,9 @@ export function expertFormCard(view: ExpertFormView): CardJson {
   const elements: CardElement[] = [markdown(intro)];
   if (errorCount > 0) elements.push(errorBanner(errorCount));
 
-  const fields: CardElement[] = EXPERT_FORM_FIELDS.flatMap((field) => {
-    if (field === 'open_id') return feishuFields(view, errors.open_id);
-    const component =
-      field === 'fields'
-        ? multiSelectStatic({
-            name: 'fields',
-            placeholder: PLACEHOLDERS.fields,
-            options: view.industries,
-            values: Array.isArray(values.fields) ? values.fields : [],
-          })
-        : textInput({ name: field, placeholder: PLACEHOLDERS[field], maxLength: MAX_LENGTH[field], value: values[field] });
-    return fieldBlock({ label: LABELS[field], component, error: errors[field] });
-  });
+  // Name, organisation, fields and contact as src/forms describes them (the wizard asks the same).
+  const described = expertFormSpec(view.industries).fields.filter((f) => f.name !== 'open_id');
+  const fields: CardElement[] = [...specFields({ fields: described }, values, errors), ...feishuFields(view, errors.open_id)];
   const linked = view.linked ? { linked: view.linked } : {};
   const value = view.edit
     ? listValue(EXPERT_UPDATE_ACTION, view.edit.filter, view.edit.page, { id: view.edit.id, v: view.edit.version, ...linked })

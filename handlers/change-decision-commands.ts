@@ -3,7 +3,7 @@ import { sanitizeForText } from '../cards/markdown';
 import { reasonError } from '../src/domain/application-status';
 import { changeRequestOf, codeOf, parseCode } from '../src/services/application-record';
 import { CHANGE_ACTIONS } from './application-change';
-import { runAction, splitArgs } from './decision-commands';
+import { refuseUnlessAdmin, runAction, splitArgs } from './decision-commands';
 import type { Command } from './types';
 
 /**
@@ -29,11 +29,7 @@ function changeDecisionCommand(word: string, decision: 'agree' | 'refuse', descr
     description,
     adminOnly: true,
     async run(ctx) {
-      if (!ctx.isAdmin) {
-        ctx.log.warn('change decision command by a non-admin refused');
-        await ctx.reply({ type: 'text', text: REFUSAL });
-        return;
-      }
+      if (await refuseUnlessAdmin(ctx, 'change decision command', REFUSAL)) return;
       const { code, rest } = splitArgs(ctx.args);
       const parsed = parseCode(code);
       if (!parsed) {

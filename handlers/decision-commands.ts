@@ -29,7 +29,7 @@ const REVIEWERS_ONLY = '只有科创服务中心的管理员可以审核申请�
  * The admin-only commands' own check (the registry's `adminOnly` only marks them on the
  * help card): false for an admin; otherwise the refusal is logged and the sender told why, and true.
  */
-async function refuseUnlessAdmin(ctx: CommandContext, what: string, why: string): Promise<boolean> {
+export async function refuseUnlessAdmin(ctx: CommandContext, what: string, why: string): Promise<boolean> {
   if (ctx.isAdmin) return false;
   ctx.log.warn(`${what} by a non-admin refused`);
   await ctx.reply({ type: 'text', text: why });
