@@ -1,5 +1,4 @@
-import type { OutboundMessage } from '../port';
-import { PlatformError } from '../port';
+import { type OutboundMessage, PlatformError } from '../port';
 
 /**
  * Turns what the bot builds for Feishu (plain text, or card JSON 2.0) into a DingTalk robot
@@ -32,19 +31,21 @@ const withCode = (make: (code: string) => ButtonCommand) => (v: Record<string, u
   return code ? make(code) : undefined;
 };
 
-const REVIEW_COMMANDS: Readonly<Record<string, (code: string) => ButtonCommand>> = {
+/** A decision button's commands, by the `decision` of its value. */
+type ByDecision = Readonly<Record<string, (code: string) => ButtonCommand>>;
+
+const REVIEW_COMMANDS: ByDecision = {
   approve: (code) => ({ send: `通过 ${code}`, usage: `通过 ${code} [审核意见]` }),
   return: (code) => ({ send: `退回 ${code}`, usage: `退回 ${code} <原因>` }),
   reject: (code) => ({ send: `不予受理 ${code}`, usage: `不予受理 ${code} <原因>` }),
 };
 
-const CHANGE_DECISION_COMMANDS: Readonly<Record<string, (code: string) => ButtonCommand>> = {
+const CHANGE_DECISION_COMMANDS: ByDecision = {
   agree: (code) => ({ send: `同意改期 ${code}`, usage: `同意改期 ${code} [审核意见]` }),
   refuse: (code) => ({ send: `不同意改期 ${code}`, usage: `不同意改期 ${code} <原因>` }),
 };
 
-/** A decision button's command, by the `decision` of its value. */
-const byDecision = (commands: Readonly<Record<string, (code: string) => ButtonCommand>>) => (v: Record<string, unknown>) => {
+const byDecision = (commands: ByDecision) => (v: Record<string, unknown>) => {
   const code = codeOf(v);
   const make = typeof v.decision === 'string' && Object.hasOwn(commands, v.decision) ? commands[v.decision] : undefined;
   return code && make ? make(code) : undefined;
@@ -100,20 +101,7 @@ export function formNotice(formName: string | undefined): string {
 }
 
 /** Characters that DingTalk markdown would read as markup or HTML, replaced by their full-width forms. */
-const FULL_WIDTH: Readonly<Record<string, string>> = {
-  '*': '＊',
-  _: '＿',
-  '~': '～',
-  '[': '［',
-  ']': '］',
-  '#': '＃',
-  '`': '｀',
-  '<': '＜',
-  '>': '＞',
-  '|': '｜',
-  '!': '！',
-  '\\': '＼',
-};
+const FULL_WIDTH: Readonly<Record<string, string>> = Object.fromEntries([...'*_~[]#`<>|!\\'].map((ch, i) => [ch, [...'＊＿～［］＃｀＜＞｜！＼'][i]]));
 
 /**
  * User text made safe for DingTalk markdown. DingTalk documents no escape syntax for its
