@@ -1,4 +1,5 @@
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BotProcess, freePort, spawnBot } from '../helpers/bot-process';
@@ -70,4 +71,41 @@ it('npm run job: reads .env too, the environment winning', async () => {
   expect({ code: ok.code, stderr: ok.stderr }).toEqual({ code: 0, stderr: '' });
   expect(ok.stdout).toContain('reminders as of');
   expect(existsSync(join(dir, 'job-from-dotenv.sqlite'))).toBe(true);
+});
+
+it('npm start: SIGTERM to npm (as a supervisor sends it) reaches the bot, which shuts down and frees its port', async () => {
+  // The real start script, in a folder of its own: `build` is a no-op here (dist/ is built) and
+  // dist/ is the project's, so only how the script runs node is under test.
+  const root = join(__dirname, '..', '..');
+  const { scripts } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'start-signal', private: true, scripts: { build: 'true', start: scripts.start } }));
+  symlinkSync(join(root, 'dist'), join(dir, 'dist'));
+  const port = await freePort();
+  const npm = spawn('npm', ['start', '--silent'], {
+    cwd: dir,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), DATABASE_URL: `sqlite:${join(dir, 'bot.sqlite')}`, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  npm.stdout.on('data', (c) => (output += c));
+  npm.stderr.on('data', (c) => (output += c));
+  const exited = new Promise<void>((resolve) => npm.once('exit', () => resolve()));
+  try {
+    for (let i = 0; ; i++) {
+      if ((await healthz(port).catch(() => undefined))?.status === 200) break;
+      if (i > 300) throw new Error(`the bot did not start:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    npm.kill('SIGTERM');
+    await exited;
+    // The bot itself got the signal: it says so, and its port is free again.
+    for (let i = 0; output.includes('shutting down') === false || (await healthz(port).then(() => true, () => false)); i++) {
+      if (i > 100) throw new Error(`the bot is still running after npm stopped:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(output).toContain('SIGTERM');
+    await expect(healthz(port)).rejects.toThrow();
+  } finally {
+    npm.kill('SIGKILL');
+  }
 });
