@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 /**
  * Loads the Feishu SDK's bundle (`@larksuiteoapi/node-sdk/lib/index.js`, one 6 MB file) as ASCII
- * source: every non-ASCII character (its comments are Chinese) is written as a `\uXXXX` escape.
+ * source: every non-ASCII character (its comments are Chinese) is written as a `\uHHHH` escape.
  *
  * Why (issue 14 item 9, RSS): V8 keeps a script's source for as long as its functions may still
  * be compiled, and one character outside Latin-1 makes it keep the whole source as UTF-16 —
@@ -12,7 +12,7 @@ import { join } from 'node:path';
  * is 6.5 MiB, and built from a Buffer it lives outside the V8 heap. Measured: the idle bot's RSS
  * 7 MiB lower (bench/README.md, "Where the memory goes").
  *
- * Why it is safe: a `\uXXXX` escape means the same character in a comment, a string, a template
+ * Why it is safe: a `\uHHHH` escape means the same character in a comment, a string, a template
  * (cooked), a regular expression and an identifier. The one place it would not — a backslash
  * right before a non-ASCII character, where the escape would itself be escaped — is checked, and
  * such a file is loaded unchanged. So is any other file: only the SDK's entry is rewritten.
@@ -78,7 +78,7 @@ function leanSource(entry: string): string | undefined {
 }
 
 /**
- * UTF-8 source bytes → the same program in ASCII (non-ASCII characters as `\uXXXX`, astral ones as
+ * UTF-8 source bytes → the same program in ASCII (non-ASCII characters as `\uHHHH`, astral ones as
  * a surrogate pair), as a one-byte string; undefined when a backslash precedes a non-ASCII
  * character (the rewrite would change its meaning) or the bytes are not valid UTF-8.
  */
