@@ -8,6 +8,7 @@ import { FakeDingTalk, dingtalkSignHeaders } from '../helpers/fake-dingtalk';
 import { CORP_ID, GROUP_ID, ROBOT_CODE, robotMessage } from '../helpers/dingtalk-messages';
 import { TENANT_KEY } from '../helpers/events';
 import { visibleText } from '../helpers/card-text';
+import { until } from '../helpers/dingtalk-chat';
 
 /**
  * Issue 12, items 5 and 7, and the tenant mapping: decisions as text commands and ActionCard
@@ -33,13 +34,6 @@ let dt: FakeDingTalk;
 let h: Harness;
 let d: Driver;
 
-async function until(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 8000): Promise<void> {
-  const startAt = Date.now();
-  while (!(await predicate())) {
-    if (Date.now() - startAt > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** Sends a DingTalk robot message (HTTP mode, signed) as `staffId`; resolves once accepted. */
 async function say(text: string, staffId: string, opts: { group?: string } = {}): Promise<void> {

@@ -7,6 +7,7 @@ import { TestClock } from '../helpers/test-clock';
 import { waitUntilIdle } from '../helpers/idle';
 import { FormDraft } from '../../src/db/entities/form-draft.entity';
 import { WIZARD_IDLE_MS } from '../../src/platform/dingtalk/wizard/wizard';
+import { privateTo, textOf as chatText, until } from '../helpers/dingtalk-chat';
 
 /**
  * 改期, 取消 and 对接 as DingTalk wizards (issue 12): described once in src/forms, asked one
@@ -21,22 +22,14 @@ import { WIZARD_IDLE_MS } from '../../src/platform/dingtalk/wizard/wizard';
 const DT_ADMIN = 'admin0001';
 const DT_FILER = 'filer0001';
 const DT_OTHER = 'member0002';
-const BATCH = '/v1.0/robot/oToMessages/batchSend';
 
 let dt: FakeDingTalk;
 let h: Harness;
 let d: Driver;
 
-async function until(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 8000): Promise<void> {
-  const startAt = Date.now();
-  while (!(await predicate())) {
-    if (Date.now() - startAt > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
-const privately = (staffId: string) => dt.callsTo(BATCH).filter((c) => c.body.userIds.includes(staffId));
-const textOf = (c: { msgParam?: any }) => [c.msgParam?.title, c.msgParam?.text, c.msgParam?.content].filter((t) => typeof t === 'string').join('\n');
+const privately = (staffId: string) => privateTo(dt, staffId);
+const textOf = (c: { msgParam?: Record<string, string> }) => chatText(c.msgParam ?? {});
 
 /** Says `text` privately as `staffId` (HTTP mode, signed) and returns the next `count` private answers, joined. */
 async function ask(text: string, staffId: string, count = 1): Promise<string> {

@@ -6,6 +6,7 @@ import { InboundEvent } from '../../src/db/entities/inbound-event.entity';
 import { OutboxMessage } from '../../src/db/entities/outbox-message.entity';
 import type { Command } from '../../handlers/types';
 import { waitUntilIdle } from '../helpers/idle';
+import { until } from '../helpers/dingtalk-chat';
 
 /**
  * DingTalk, first slice (issue 12): robot messages over Stream and over HTTP callbacks go
@@ -41,13 +42,6 @@ async function start(mode: 'stream' | 'http', opts: { feishu?: boolean; dbDir?: 
   return h;
 }
 
-async function until(what: string, predicate: () => boolean | Promise<boolean>, timeoutMs = 8000): Promise<void> {
-  const startAt = Date.now();
-  while (!(await predicate())) {
-    if (Date.now() - startAt > timeoutMs) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /**
  * Waits until the bot has finished what it has (every stored event processed, every queued
