@@ -8,6 +8,7 @@ import { InboundEvent } from '../../src/db/entities/inbound-event.entity';
 import { OutboxMessage } from '../../src/db/entities/outbox-message.entity';
 import { ADMIN_OPEN_ID, Harness, startHarness } from '../helpers/bot-harness';
 import { visibleText } from '../helpers/card-text';
+import { waitUntilIdle } from '../helpers/idle';
 import { messageEvent, newId } from '../helpers/events';
 import { FIXTURE_TENANT, seedSeason } from '../helpers/season';
 import { applyRetention, MASKED } from '../../src/ops/retention';
@@ -73,20 +74,16 @@ function pgSuite(url: string): void {
 
   const replies = (h: Harness) => h.fake.delivered.filter((m) => m.kind === 'reply');
 
-  /** Waits until nothing is left to process or send, then a little longer for stragglers. */
+  /**
+   * Waits until nothing is left to process or send: every delivery posted has been recorded
+   * before its 200, so a duplicate reply would have gone out by then.
+   */
   async function settled(h: Harness): Promise<void> {
-    const inbox = h.bot.ds.getRepository(InboundEvent);
-    const outbox = h.bot.ds.getRepository(OutboxMessage);
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      const busy =
-        (await inbox.count({ where: [{ status: 'received' }, { status: 'processing' }] })) +
-        (await outbox.count({ where: [{ status: 'pending' }, { status: 'sending' }] }));
-      if (busy === 0) break;
-      if (Date.now() > deadline) throw new Error(`still ${busy} events/messages in flight:\n${h.logs.join('')}`);
-      await new Promise((r) => setTimeout(r, 25));
+    try {
+      await waitUntilIdle(h, 10_000);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}\n${h.logs.join('')}`);
     }
-    await new Promise((r) => setTimeout(r, 150));
   }
 
   async function waitForReplies(h: Harness, n: number, what: string): Promise<void> {
