@@ -34,7 +34,7 @@ class ScriptedPlatform extends DryRunPlatform {
   private readonly busyChats = new Set<string>();
   chatOverlap = false;
 
-  async sendToChat(chatId: string, message: OutboundMessage, key: string): Promise<SendResult> {
+  override async sendToChat(chatId: string, message: OutboundMessage): Promise<SendResult> {
     const text = message.type === 'text' ? message.text : '';
     this.calls.push(text);
     if (this.busyChats.has(chatId)) this.chatOverlap = true;
