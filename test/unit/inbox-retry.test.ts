@@ -9,6 +9,7 @@ import { createLogger } from '../../src/logger';
 import type { FeishuEnvelope } from '../../src/platform/feishu/inbound';
 import { PlatformError } from '../../src/platform/port';
 import { DEFAULT_INBOX_OPTIONS, InboxService } from '../../src/services/inbox-service';
+import { claim } from '../../src/services/leases';
 
 /**
  * The README's claim about the inbox: a handler that fails is retried with backoff, a given
@@ -144,3 +145,23 @@ async function waitFor(predicate: () => Promise<boolean>, timeoutMs = 5000): Pro
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+it('reports a database failure while recording as an error, not as a duplicate (so the webhook fails and Feishu delivers again)', async () => {
+  const inbox = new InboxService(ds, async () => undefined, quiet, OPTIONS, () => Date.UTC(2027, 2, 1));
+  // The table is gone: any insert fails, and not because the event was seen before.
+  await ds.query('DROP TABLE inbound_events');
+  await expect(inbox.record(envelope('evt-lost'))).rejects.toThrow();
+});
+
+it('claims an event only once its retry is due when asked to (another worker rescheduled it)', async () => {
+  const at = Date.UTC(2027, 2, 1);
+  const inbox = new InboxService(ds, async () => undefined, quiet, OPTIONS, () => at);
+  const recorded = await inbox.record(envelope('evt-later'));
+  const id = (recorded as { id: number }).id;
+  await ds.getRepository(InboundEvent).update({ id }, { nextAttemptAt: at + 5000 });
+  const transition = { from: 'received' as const, to: 'processing' as const };
+  expect(await claim(ds.getRepository(InboundEvent), id, transition, at + 60_000, at)).toBe(false);
+  expect((await ds.getRepository(InboundEvent).findOneByOrFail({ id })).status).toBe('received');
+  expect(await claim(ds.getRepository(InboundEvent), id, transition, at + 60_000, at + 5000)).toBe(true);
+  expect((await ds.getRepository(InboundEvent).findOneByOrFail({ id })).status).toBe('processing');
+});

@@ -58,6 +58,12 @@ describe('dedupKeyOf', () => {
     expect(dedupKeyOf({ ...envelope, event: {} })).toBe('evt:evt-no-message');
   });
 
+  it('keys an event without a body, or with a message_id that is not a string, by its event id', () => {
+    expect(dedupKeyOf({ schema: '2.0', eventId: 'evt-bare', eventType: 'im.message.receive_v1', tenantKey: 't' } as FeishuEnvelope)).toBe('evt:evt-bare');
+    const numbered = { schema: '2.0', eventId: 'evt-number', eventType: 'im.message.receive_v1', tenantKey: 't', event: { message: { message_id: 42 } } };
+    expect(dedupKeyOf(numbered as unknown as FeishuEnvelope)).toBe('evt:evt-number');
+  });
+
   it('does not key a non-message event by a message_id it happens to carry', () => {
     const envelope = envelopeFrom('im.chat.member.bot.added_v1.doc.json');
     const withMessage = { ...envelope, event: { ...envelope.event, message: { message_id: 'om_x' } } };
