@@ -34,6 +34,9 @@ it('refuses a decision command to a non-admin before looking the code up', async
   expect(await replyText(`通过 SQ${YEAR}-9999`, P2P(STAFF))).toBe('只有科创服务中心的管理员可以审核申请。');
   // An admin gets past the check to the lookup.
   expect(await replyText(`通过 SQ${YEAR}-9999`, P2P(ADMIN_OPEN_ID))).toContain(`没有找到申请 SQ${YEAR}-9999`);
+  // 确认通过 (approve without the stamped scan) has the same check of its own.
+  expect(await replyText(`确认通过 SQ${YEAR}-9999`, P2P(STAFF))).toBe('只有科创服务中心的管理员可以审核申请。');
+  expect(await replyText(`确认通过 SQ${YEAR}-9999`, P2P(ADMIN_OPEN_ID))).toContain(`没有找到申请 SQ${YEAR}-9999`);
 });
 
 it('lets an admin unbind a bound group from inside it, and refuses a non-admin there', async () => {
