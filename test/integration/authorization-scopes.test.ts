@@ -1,5 +1,5 @@
 import { ADMIN_OPEN_ID, Harness } from '../helpers/bot-harness';
-import { buttonValue, Driver, YEAR } from '../helpers/application-driver';
+import { buttonValue, Driver, validForm, YEAR } from '../helpers/application-driver';
 import { BAOTOU_CHAT, CENTRE_CHAT, CHIFENG_CHAT, goodNeed, startCentre } from '../helpers/ledger-flow';
 import { LEDGER_REFUSAL } from '../../handlers/ledger-command';
 import { YEAR_END_REFUSALS } from '../../handlers/year-end-command';
@@ -92,4 +92,19 @@ it('gives 年度数据 全区 to an admin privately or in the centre group only'
   expect(await replyText('年度数据 全区', IN(BAOTOU_CHAT, ADMIN_OPEN_ID))).toBe(refused);
   expect(await replyText('年度数据 全区', IN(CENTRE_CHAT, ADMIN_OPEN_ID))).not.toBe(refused);
   expect(await replyText('年度数据 全区', P2P(ADMIN_OPEN_ID))).not.toBe(refused);
+});
+
+it('answers an application form submitted again by its filer or an admin, and refuses anybody else', async () => {
+  const submit = await d.openForm(STAFF);
+  const filed = await d.click(submit, STAFF, validForm(), { chatId: `oc_p2p_${STAFF}` });
+  expect(filed.toast.type).toBe('success');
+  const again = await d.click(submit, STAFF, validForm(), { chatId: `oc_p2p_${STAFF}` });
+  expect(again.toast.content).toBe(`这份申请表已经提交，编号 SQ${YEAR}-0001。`);
+  const byAdmin = await d.click(submit, ADMIN_OPEN_ID, validForm(), { chatId: `oc_p2p_${ADMIN_OPEN_ID}` });
+  expect(byAdmin.toast.content).toBe(`这份申请表已经提交，编号 SQ${YEAR}-0001。`);
+  const byOther = await d.click(submit, OTHER, validForm({ org_name: '别人的单位' }), { chatId: `oc_p2p_${OTHER}` });
+  expect(byOther.toast).toEqual({ type: 'error', content: '您无权操作这份申请：只有申请人本人或中心管理员可以操作。' });
+  expect(byOther.card).toBeUndefined();
+  const [{ n }] = await h.bot.ds.query('SELECT COUNT(*) AS n FROM applications');
+  expect(Number(n)).toBe(1);
 });
