@@ -304,6 +304,9 @@ describe('on the real clock, with a poll interval longer than any test', () => {
     await nudge(outbox);
     const before = passes;
     await new Promise((r) => setTimeout(r, 200));
-    expect(passes - before).toBe(0);
+    // The marker's send, once recorded, wakes one more pass (two clock readings: its start and
+    // its next-pass delay), which may run before or after `before` was read. Anything beyond it
+    // would be a loop turning with nothing to send: hundreds of readings in 200 ms.
+    expect(passes - before).toBeLessThanOrEqual(2);
   });
 });
