@@ -108,3 +108,29 @@ it('answers an application form submitted again by its filer or an admin, and re
   const [{ n }] = await h.bot.ds.query('SELECT COUNT(*) AS n FROM applications');
   expect(Number(n)).toBe(1);
 });
+
+it('refuses one need form submitted by two people at once to the one who did not file it', async () => {
+  const [form] = await d.ask('需求', P2P(STAFF));
+  const submit = buttonValue(form.content, '提交需求');
+  // Both clicks are in flight together, so both may pass the first lookup of the form's token:
+  // the loser is then refused after the insert found the filed need.
+  const [mine, theirs] = await Promise.all([d.click(submit, STAFF, goodNeed()), d.click(submit, OTHER, goodNeed({ enterprise_name: '别人的企业' }))]);
+  const [winner] = (await h.bot.ds.query('SELECT filer_open_id AS filer FROM needs')) as Array<{ filer: string }>;
+  const [won, lost] = winner.filer === STAFF ? [mine, theirs] : [theirs, mine];
+  expect(won.toast).toEqual({ type: 'success', content: `已提交，编号 XQ${YEAR}-0001` });
+  expect(lost.toast).toEqual({ type: 'error', content: '这张需求表已由他人提交，您无权查看。如需提交企业需求，请发送「需求」获取新的需求表。' });
+  expect(lost.card).toBeUndefined();
+  const [{ n }] = await h.bot.ds.query('SELECT COUNT(*) AS n FROM needs');
+  expect(Number(n)).toBe(1);
+});
+
+it('tells a group whose binding names no known 盟市 to have it bound again, and lists nothing there', async () => {
+  const broken = 'oc_broken_binding_000000000000001';
+  await h.bot.ds.query(
+    "INSERT INTO chat_bindings (tenant_key, chat_id, scope, bound_by, created_at, updated_at) SELECT tenant_key, ?, '不存在市', bound_by, created_at, updated_at FROM chat_bindings LIMIT 1",
+    [broken],
+  );
+  const refusal = '本群的绑定无效，请中心管理员重新绑定。';
+  expect(await replyText('查询', IN(broken, ADMIN_OPEN_ID))).toBe(refusal);
+  expect(await replyText('需求列表', IN(broken, ADMIN_OPEN_ID))).toBe(refusal);
+});
