@@ -15,6 +15,12 @@ export const BAOTOU_CHAT = 'oc_baotou_group_000000000000000000001';
 export const CHIFENG_CHAT = 'oc_chifeng_group_00000000000000000001';
 export const BAOTOU_FILER = 'ou_filer_baotou_00000000000000000001';
 export const CHIFENG_FILER = 'ou_filer_chifeng_0000000000000000001';
+/** A member of staff who is not an admin, and somebody else again (for the role checks). */
+export const STAFF = 'ou_staff_not_admin_00000000000000001';
+export const OTHER = 'ou_other_person_0000000000000000001';
+/** Where a message is sent from: `who`'s private chat, or a group as `who`. */
+export const P2P = (who: string) => ({ senderOpenId: who, chatId: `oc_p2p_${who}` });
+export const IN = (chatId: string, who: string) => ({ senderOpenId: who, chatId, chatType: 'group' as const });
 
 /** Binds the centre's, 包头市's and 赤峰市's groups (these chat ids unless others are given). */
 export async function bindCentreGroups(d: Driver, chats: { centre: string; baotou: string; chifeng: string } = { centre: CENTRE_CHAT, baotou: BAOTOU_CHAT, chifeng: CHIFENG_CHAT }): Promise<void> {

@@ -1,18 +1,13 @@
 import { ADMIN_OPEN_ID, Harness } from '../helpers/bot-harness';
 import { visibleText } from '../helpers/card-text';
 import { buttonValue, Driver, YEAR } from '../helpers/application-driver';
-import { BAOTOU_CHAT, CENTRE_CHAT, CHIFENG_CHAT, goodNeed, startCentre } from '../helpers/ledger-flow';
+import { BAOTOU_CHAT, CENTRE_CHAT, CHIFENG_CHAT, goodNeed, startCentre, IN, OTHER, P2P, STAFF } from '../helpers/ledger-flow';
 import { NEED_LIST_ACTION } from '../../cards/need-cards';
 
 /**
  * The 查询 / 需求列表 page buttons name their scope in the button's value; the server decides
  * again on each click, from the clicker and the chat, whether that scope may be shown.
  */
-
-const STAFF = 'ou_staff_not_admin_00000000000000001';
-const OTHER = 'ou_other_person_0000000000000000001';
-const P2P = (who: string) => ({ senderOpenId: who, chatId: `oc_p2p_${who}` });
-const IN = (chatId: string, who: string) => ({ senderOpenId: who, chatId, chatType: 'group' as const });
 
 let h: Harness;
 let d: Driver;

@@ -1,6 +1,6 @@
 import { ADMIN_OPEN_ID, Harness } from '../helpers/bot-harness';
 import { buttonValue, Driver, validForm, YEAR } from '../helpers/application-driver';
-import { BAOTOU_CHAT, CENTRE_CHAT, CHIFENG_CHAT, goodNeed, startCentre } from '../helpers/ledger-flow';
+import { BAOTOU_CHAT, CENTRE_CHAT, CHIFENG_CHAT, goodNeed, startCentre, IN, OTHER, P2P, STAFF } from '../helpers/ledger-flow';
 import { LEDGER_REFUSAL } from '../../handlers/ledger-command';
 import { YEAR_END_REFUSALS } from '../../handlers/year-end-command';
 
@@ -9,11 +9,6 @@ import { YEAR_END_REFUSALS } from '../../handlers/year-end-command';
  * group) and on WHO resubmits a form: the places the authorization table does not try (it sends
  * each role's commands from one chat only). Each test is the refused place and the allowed one.
  */
-
-const STAFF = 'ou_staff_not_admin_00000000000000001';
-const OTHER = 'ou_other_person_0000000000000000001';
-const P2P = (who: string) => ({ senderOpenId: who, chatId: `oc_p2p_${who}` });
-const IN = (chatId: string, who: string) => ({ senderOpenId: who, chatId, chatType: 'group' as const });
 
 let h: Harness;
 let d: Driver;

@@ -3,7 +3,7 @@ import { ADMIN_OPEN_ID, Harness } from '../helpers/bot-harness';
 import { visibleText } from '../helpers/card-text';
 import { buttonValue, Driver, hasButton, nodesOf, YEAR } from '../helpers/application-driver';
 import { messageEvent } from '../helpers/events';
-import { BAOTOU_CHAT, CENTRE_CHAT, CHIFENG_CHAT, goodNeed, startCentre } from '../helpers/ledger-flow';
+import { BAOTOU_CHAT, CENTRE_CHAT, CHIFENG_CHAT, goodNeed, OTHER, startCentre } from '../helpers/ledger-flow';
 
 /**
  * Enterprise needs and experts as people use them, through the HTTP surface on the fake Open API:
@@ -12,7 +12,6 @@ import { BAOTOU_CHAT, CENTRE_CHAT, CHIFENG_CHAT, goodNeed, startCentre } from '.
  */
 
 const ENTERPRISE = 'ou_enterprise_000000000000000000001';
-const OTHER = 'ou_other_person_0000000000000000001';
 const EXPERT_OPEN_ID = 'ou_expert_wang_000000000000000000001';
 
 let h: Harness;
