@@ -31,8 +31,9 @@ export const yearEndCommand: Command = {
       const what = arg ? `没有名为「${sanitizeForText(arg)}」的盟市。` : '';
       return ctx.reply({ type: 'text', text: `${what}请发送「年度数据 <盟市>」（如「年度数据 包头市」）或「年度数据 全区」。` });
     }
-    const adminHere = ctx.isAdmin && (place.kind === 'p2p' || place.kind === 'centre' || (place.kind === 'region' && place.region === scope));
-    const allowed = scope === '全区' ? ctx.isAdmin && (place.kind === 'p2p' || place.kind === 'centre') : adminHere || (place.kind === 'region' && place.region === scope);
+    // An admin privately or in the centre's group may have any scope's data (全区 too); a 盟市's
+    // own group, that 盟市's (a group is never bound to 全区).
+    const allowed = (ctx.isAdmin && (place.kind === 'p2p' || place.kind === 'centre')) || (place.kind === 'region' && place.region === scope);
     if (!allowed) return ctx.reply({ type: 'text', text: scope === '全区' ? YEAR_END_REFUSALS.all : YEAR_END_REFUSALS.region(scope) });
     const year = numberingYearOf(ctx.deps);
     const sent = await sendGenerated(ctx, `${scope}${year}年年度数据`, () => yearEndFiles(ctx.deps, ctx.message.tenantKey, scope, new Date(ctx.deps.now())));

@@ -129,3 +129,18 @@ it('tells a group whose binding names no known 盟市 to have it bound again, an
   expect(await replyText('查询', IN(broken, ADMIN_OPEN_ID))).toBe(refusal);
   expect(await replyText('需求列表', IN(broken, ADMIN_OPEN_ID))).toBe(refusal);
 });
+
+it('shows a draft by its code to its filer privately only (drafts get no code; a row that has one is guarded all the same)', async () => {
+  await h.bot.ds.query(
+    `INSERT INTO applications (tenant_key, filer_open_id, status, version, created_at, updated_at, code_year, code_seq, region, org_name)
+     SELECT tenant_key, ?, '草稿', 1, 0, 0, ?, 77, '包头市', '草稿单位' FROM chat_bindings LIMIT 1`,
+    [STAFF, YEAR],
+  );
+  const code = `SQ${YEAR}-0077`;
+  const notFound = `没有找到您可以查看的申请 ${code}。请核对编号，或发送「查询」查看列表。`;
+  expect(await replyText(`查询 ${code}`, P2P(STAFF))).toContain('草稿单位');
+  expect(await replyText(`查询 ${code}`, IN(BAOTOU_CHAT, STAFF))).toBe(notFound);
+  expect(await replyText(`查询 ${code}`, P2P(OTHER))).toBe(notFound);
+  expect(await replyText(`查询 ${code}`, P2P(ADMIN_OPEN_ID))).toBe(notFound);
+  expect(await replyText(`查询 ${code}`, IN(CENTRE_CHAT, ADMIN_OPEN_ID))).toBe(notFound);
+});
