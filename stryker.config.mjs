@@ -3,6 +3,7 @@
 //   npm run mutate                  everything below, judged by the whole suite (hours)
 //   npm run mutate:domain           one group, judged by a fast subset of the tests
 //   npm run mutate:delivery | mutate:dates | mutate:authorization
+//   npm run mutate:records | mutate:figures | mutate:sync    (the rest of src/services)
 //
 // A group is picked by MUTATE_GROUP (the npm scripts set it). Each group keeps its own
 // incremental file under reports/ (gitignored), so a rerun after adding tests only runs the
@@ -110,6 +111,37 @@ const GROUPS = {
       ...unit('calendar', 'occasions', 'report-rules', 'report-reminders', 'config', 'application-rules', 'clock'),
       ...integration('clock-and-zones'),
     ],
+  },
+  /** The services that keep the records: applications, needs, reports, experts, bindings, drafts, summaries. */
+  records: {
+    mutate: [
+      'src/services/application-*.ts',
+      'src/services/need-service.ts',
+      'src/services/report-service.ts',
+      'src/services/expert-service.ts',
+      'src/services/binding-service.ts',
+      'src/services/form-draft-service.ts',
+      'src/services/summary-service.ts',
+    ],
+    tests: [UNIT, ...integration('applications', 'application-change', 'needs', 'reports', 'expert-list', 'expert-team', 'season')],
+  },
+  /** The figures: exports, 通报, year-end data, spreadsheets and the stamped form. */
+  figures: {
+    mutate: ['src/services/figures-*.ts', 'src/services/sheet-writing.ts', 'src/services/stamped-form-docx.ts'],
+    tests: [UNIT, ...integration('circular', 'ledger-exports', 'stamped-form', 'hostile-files')],
+  },
+  /** The workers around delivery: the 台账 and calendar sync, card re-posts, urgent notices, the loops. */
+  sync: {
+    mutate: [
+      'src/services/ledger/**/*.ts',
+      'src/services/calendar-sync.ts',
+      'src/services/outbox/**/*.ts',
+      'src/services/polling-loop.ts',
+      // What the delivery group leaves of the inbox and the outbox.
+      ...functionRanges('src/services/inbox-service.ts', ['schedule', 'start', 'stop', 'poll', 'drain', 'setAsidePoison']),
+      ...functionRanges('src/services/outbox-service.ts', ['sendToChat', 'sendToUser', 'reply', 'updateCard', 'urgentApp', 'updateCardOf', 'sentMessageId', 'within', 'start', 'stop', 'kick', 'pendingHeads']),
+    ],
+    tests: [UNIT, ...integration('ledger-bitable', 'calendar', 'strict-fake-calendar', 'delivery', 'mentions-urgent', 'delivery-layers', 'rate-limits', 'card-callbacks')],
   },
   /** Who may do what in the handlers, judged by the authorization table and the unit tests. */
   authorization: {
