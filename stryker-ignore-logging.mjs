@@ -15,12 +15,20 @@ function isLogCall(node) {
   return /^(log|logger)$/i.test(owner);
 }
 
+/** An arrow's body that does nothing but log: `log.error(…)` or `{ log.error(…); }`. */
+function onlyLogs(body) {
+  if (body.type !== 'BlockStatement') return isLogCall(body);
+  return body.body.length > 0 && body.body.every((s) => s.type === 'ExpressionStatement' && isLogCall(s.expression));
+}
+
 export const strykerPlugins = [
   declareValuePlugin(PluginKind.Ignore, 'logging', {
     shouldIgnore(path) {
       if (path.isExpressionStatement() && isLogCall(path.node.expression)) return 'A log statement: not behaviour a test asserts.';
-      // `.catch((err) => log.error(…))`: the call, not the arrow (removing the handler is still a mutant).
-      if (isLogCall(path.node) && path.parentPath?.isArrowFunctionExpression()) return 'A log statement: not behaviour a test asserts.';
+      // `.catch((err) => log.error(…))`: the arrow whose whole body is a log call. Stryker's
+      // ArrowFunction mutant of it, `() => undefined`, still handles the rejection and only stops
+      // the logging; a mutant that drops the handler itself (another operator) is still tried.
+      if (path.isArrowFunctionExpression() && onlyLogs(path.node.body)) return 'A handler that only logs: not behaviour a test asserts.';
       return undefined;
     },
   }),

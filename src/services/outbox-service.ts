@@ -215,7 +215,6 @@ export class OutboxService implements Messenger {
       this.busyTargets.add(row.rateKey);
       void this.deliver(row.id)
         // A database error while recording the outcome: the claim expires and the message is retried.
-        // Stryker disable next-line ArrowFunction: the rejection is handled either way; only the log line differs
         .catch((err) => this.logger.error({ err, outboxId: row.id }, 'outbox: recording a delivery failed; the message will be retried'))
         .finally(() => {
           this.inFlight.delete(row.id);
