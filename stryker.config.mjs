@@ -2,6 +2,7 @@
 //
 //   npm run mutate                  everything below, judged by the whole suite (hours)
 //   npm run mutate:domain           one group, judged by a fast subset of the tests
+//   npm run mutate:domain-applications | mutate:domain-sheets | mutate:domain-rules   (domain in parts)
 //   npm run mutate:delivery | mutate:dates | mutate:authorization
 //   npm run mutate:records | mutate:figures | mutate:sync    (the rest of src/services)
 //
@@ -77,6 +78,23 @@ const GROUPS = {
     tests: [UNIT],
     // The rules import nothing else of the project: type-checking them alone makes each check
     // several times faster. A mutant that would break only a caller's types then runs the tests.
+    tsconfig: 'tsconfig.stryker-domain.json',
+  },
+  // The domain group in three parts, each short enough to finish within a sitting (a Stryker run
+  // keeps nothing until it ends); together the same mutants as `domain`.
+  'domain-applications': {
+    mutate: ['src/domain/application-*.ts', 'src/domain/activity-menu.ts'],
+    tests: [UNIT],
+    tsconfig: 'tsconfig.stryker-domain.json',
+  },
+  'domain-sheets': {
+    mutate: ['src/domain/sheet-*.ts', 'src/domain/expert-*.ts', 'src/domain/industries.ts', 'src/domain/contact.ts', 'src/domain/numbers.ts', 'src/domain/codes.ts'],
+    tests: [UNIT],
+    tsconfig: 'tsconfig.stryker-domain.json',
+  },
+  'domain-rules': {
+    mutate: ['src/domain/need-*.ts', 'src/domain/report-rules.ts', 'src/domain/summary-rules.ts', 'src/domain/calendar.ts', 'src/domain/working-days.ts', 'src/domain/regions.ts'],
+    tests: [UNIT],
     tsconfig: 'tsconfig.stryker-domain.json',
   },
   /** Delivery: the inbox, the outbox (keys, claims, leases, pauses), retries, rate limits. */
