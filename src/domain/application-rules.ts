@@ -159,8 +159,9 @@ export function checkApplicationForm(form: FormValue, ctx: ApplicationContext): 
     if (raw === '' && field !== 'headcount' && !ratiosApply) continue;
     if (raw === '') errors[field] = `请填写${label}`;
     else if (!/^\d+$/.test(raw) || /^0+$/.test(raw)) errors[field] = `${label}需为正整数（只填数字）`;
-    // Compare as text first: a 30-digit number is not safely a Number.
-    else if (raw.replace(/^0+/, '').length > String(rules.maxHeadcount).length || Number(raw) > rules.maxHeadcount) {
+    // A digit string of any length reads as a Number at least as large (a 30-digit one as ~1e29, a
+    // 400-digit one as Infinity), so this comparison is exact where it matters.
+    else if (Number(raw) > rules.maxHeadcount) {
       errors[field] = `${label}不能超过 ${rules.maxHeadcount} ${COUNT_UNITS[field]}`;
     } else counts[field] = Number(raw);
   }

@@ -22,6 +22,7 @@ export interface EarlierSubmission {
  */
 export function leadDayOf(today: string, start: string | undefined, earlier: EarlierSubmission | undefined): string {
   if (!earlier || start === undefined || start < earlier.startDate) return today;
+  // Stryker disable next-line EqualityOperator: when the two are equal either answer is the same day
   return earlier.firstSubmittedOn < today ? earlier.firstSubmittedOn : today;
 }
 
@@ -51,6 +52,7 @@ export function firstAllowedStart(filedOn: string, campaignYear: number, rules: 
   const r = resolveApplicationRules(rules);
   const byLead = earliestStartDate(filedOn, rules);
   const opens = `${campaignYear}-${r.window.start}`;
+  // Stryker disable next-line EqualityOperator: when the two are equal either answer is the same day
   const first = byLead < opens ? opens : byLead;
   return first > `${campaignYear}-${r.window.end}` ? undefined : first;
 }

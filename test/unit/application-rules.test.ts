@@ -121,6 +121,13 @@ describe('resolveApplicationRules', () => {
   ])('rejects %j', (override) => {
     expect(() => resolveApplicationRules(override)).toThrow(RangeError);
   });
+
+  it('says what is wrong with an override (the operator reads it at start)', () => {
+    expect(() => resolveApplicationRules({ leadDays: -1 })).toThrow('application rules: leadDays must be a whole number ≥ 0, got -1');
+    expect(() => resolveApplicationRules({ corePercent: 101 })).toThrow('application rules: percentages must be at most 100');
+    expect(() => resolveApplicationRules({ window: { start: '3-1' } })).toThrow("application rules: window.start must be 'MM-DD' (not 02-29), got '3-1'");
+    expect(() => resolveApplicationRules({ window: { start: '12-01', end: '03-01' } })).toThrow('application rules: window.start must not be after window.end');
+  });
 });
 
 describe('a valid form', () => {
@@ -526,6 +533,9 @@ describe('earliestStartDate / filingDeadline', () => {
   it('throws for a malformed date', () => {
     expect(() => earliestStartDate('2027-6-10')).toThrow(RangeError);
     expect(() => filingDeadline('2027-02-29')).toThrow(RangeError);
+    expect(() => earliestStartDate('2027-6-10')).toThrow("today: expected 'YYYY-MM-DD', got '2027-6-10'");
+    expect(() => campaignYearOn('2027-6-10')).toThrow("today: expected 'YYYY-MM-DD', got '2027-6-10'");
+    expect(() => filingDeadline('2027-02-29')).toThrow("startDate: expected 'YYYY-MM-DD', got '2027-02-29'");
   });
 });
 
@@ -594,6 +604,8 @@ describe('resubmission after 退回修改: the 10 days count from the first subm
     ['2027-06-07', '2027-06-20', earlier, '2027-06-01'],
     ['2027-06-07', '2027-06-14', earlier, '2027-06-07'],
     ['2027-06-07', undefined, earlier, '2027-06-07'],
+    // A first submission dated after today (the clock was set back): never later than today.
+    ['2027-05-30', '2027-06-15', earlier, '2027-05-30'],
   ])('leadDayOf(today %s, start %s) counts from %s', (today, start, e, from) => {
     expect(leadDayOf(today, start, e)).toBe(from);
   });
@@ -717,6 +729,7 @@ describe('counts are positive whole numbers written as digits', () => {
     expect(errorsOf(validForm({ headcount: '2001', core_count: '2000' }))).toEqual({ headcount: '活动人数不能超过 2000 人' });
     expect(errorsOf(validForm({ headcount: '00002001', core_count: '2000' }))).toEqual({ headcount: '活动人数不能超过 2000 人' });
     expect(errorsOf(validForm({ headcount: '999999999999999999999999', core_count: '2000' }))).toEqual({ headcount: '活动人数不能超过 2000 人' });
+    expect(errorsOf(validForm({ headcount: '9'.repeat(400), core_count: '2000' }))).toEqual({ headcount: '活动人数不能超过 2000 人' });
     expect(errorsOf(validForm({ enterprise_count: '3000' })).enterprise_count).toBe('参与企业数不能超过 2000 家');
   });
 
@@ -777,6 +790,11 @@ describe('topics', () => {
 
   it.each([[['lecture-9']], [['lecture-1', 'bogus']], ['survey-4']])('rejects values not on the menu (%j)', (topics) => {
     expect(errorsOf(validForm({ topics }))).toEqual({ topics: '活动内容中有无效的选项，请重新选择' });
+  });
+
+  it('ignores what is not text in the list instead of failing on it', () => {
+    const topics = ['lecture-1', 5, null] as unknown as string[];
+    expect(applicationOf(validForm({ topics })).topics).toEqual(['lecture-1']);
   });
 
   it('accepts the whole menu', () => {
@@ -952,6 +970,15 @@ describe('context', () => {
     expect(() => check(validForm(), { today: '2027-06-10', campaignYear })).toThrow(RangeError);
   });
 
+  it('names the campaign year it refuses', () => {
+    expect(() => check(validForm(), { today: '2027-06-10', campaignYear: 27 })).toThrow('ctx.campaignYear: expected a four-digit year, got 27');
+  });
+
+  it('names a malformed first-submission day it counts the lead days from', () => {
+    const earlier = { firstSubmittedOn: '2027-01-1', startDate: '2027-06-15' };
+    expect(() => check(validForm(dates('2027-06-20')), { ...CTX, earlier })).toThrow("leadFrom: expected 'YYYY-MM-DD', got '2027-01-1'");
+  });
+
   it('throws for a nonsensical rule override', () => {
     expect(() => check(validForm(), { ...CTX, rules: { maxDays: 0 } })).toThrow(RangeError);
   });
@@ -965,9 +992,19 @@ describe('pickFormValues', () => {
       headcount: 'abc',
     });
   });
+
+  it('keeps only the text in a list', () => {
+    expect(pickFormValues({ topics: ['lecture-1', 3, null, 'survey-1'] as unknown as string[] })).toEqual({ topics: ['lecture-1', 'survey-1'] });
+  });
 });
 
 describe('applicationToFormValues', () => {
+  it('reopens the counts left empty on an 对外交流 application as empty fields', () => {
+    const app = applicationOf(validForm({ kind: '对外交流', topics: ['outreach-2'], core_count: '', enterprise_count: '', key_industry_count: '' }));
+    expect([app.coreCount, app.enterpriseCount, app.keyIndustryCount]).toEqual([null, null, null]);
+    expect(applicationToFormValues(app, 'Asia/Shanghai')).toMatchObject({ core_count: '', enterprise_count: '', key_industry_count: '' });
+  });
+
   it('reopens a checked application as the same form', () => {
     const app = applicationOf(validForm({ remarks: '需投影设备', mobile: '+86 138 0013 8000' }));
     const values = applicationToFormValues(app, 'Asia/Shanghai');
