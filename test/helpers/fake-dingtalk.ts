@@ -3,7 +3,7 @@ import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
-import { dingtalkFixture } from './dingtalk-messages';
+import { dingtalkFixture, ROBOT_CODE } from './dingtalk-messages';
 
 /**
  * A fake DingTalk on 127.0.0.1 (DINGTALK.md §2, §3, and test/fixtures/dingtalk): its OpenAPI
@@ -270,4 +270,30 @@ export class FakeDingTalk {
 export function dingtalkSignHeaders(appSecret: string, timestamp = Date.now()): Record<string, string> {
   const ts = String(timestamp);
   return { timestamp: ts, sign: createHmac('sha256', appSecret).update(`${ts}\n${appSecret}`).digest('base64') };
+}
+
+/** Stream settings that notice a dropped socket in about a second (the defaults take minutes). */
+export const FAST_STREAM = { keepAliveMs: 200, silenceMs: 1000, minBackoffMs: 20, maxBackoffMs: 200, timeoutMs: 2000 };
+
+/**
+ * The bot's settings for talking to `dt`: its app, robot and OpenAPI address, the mode and the
+ * DingTalk admins. `withoutFeishu` clears Feishu's credentials (a DingTalk-only bot), and with
+ * 'and-admins' Feishu's admins too; `extra` adds or overrides settings.
+ */
+export function dingtalkEnv(
+  dt: FakeDingTalk,
+  opts: { mode: 'stream' | 'http'; admins: string; withoutFeishu?: 'credentials' | 'and-admins'; extra?: Record<string, string | undefined> },
+): Record<string, string | undefined> {
+  const noFeishu = { FEISHU_APP_ID: undefined, FEISHU_APP_SECRET: undefined, FEISHU_ENCRYPT_KEY: undefined, FEISHU_VERIFICATION_TOKEN: undefined };
+  return {
+    DINGTALK_CLIENT_ID: dt.clientId,
+    DINGTALK_CLIENT_SECRET: dt.clientSecret,
+    DINGTALK_ROBOT_CODE: ROBOT_CODE,
+    DINGTALK_MODE: opts.mode,
+    DINGTALK_BASE_URL: dt.url,
+    DINGTALK_ADMIN_STAFF_IDS: opts.admins,
+    ...(opts.withoutFeishu ? noFeishu : {}),
+    ...(opts.withoutFeishu === 'and-admins' ? { ADMIN_OPEN_IDS: undefined } : {}),
+    ...opts.extra,
+  };
 }

@@ -4,7 +4,7 @@ import { JOBS } from '../../src/jobs/registry';
 import { createLogger } from '../../src/logger';
 import { ADMIN_OPEN_ID, Harness, startHarness } from '../helpers/bot-harness';
 import { Driver, YEAR } from '../helpers/application-driver';
-import { FakeDingTalk, dingtalkSignHeaders } from '../helpers/fake-dingtalk';
+import { FakeDingTalk, dingtalkSignHeaders, dingtalkEnv } from '../helpers/fake-dingtalk';
 import { CORP_ID, GROUP_ID, ROBOT_CODE, robotMessage } from '../helpers/dingtalk-messages';
 import { TENANT_KEY } from '../helpers/events';
 import { visibleText } from '../helpers/card-text';
@@ -83,16 +83,7 @@ async function runJob(name: keyof typeof JOBS, iso: string) {
 beforeEach(async () => {
   dt = await new FakeDingTalk().start();
   h = await startHarness({
-    env: {
-      CAMPAIGN_YEAR: String(YEAR),
-      DINGTALK_CLIENT_ID: dt.clientId,
-      DINGTALK_CLIENT_SECRET: dt.clientSecret,
-      DINGTALK_ROBOT_CODE: ROBOT_CODE,
-      DINGTALK_MODE: 'http',
-      DINGTALK_BASE_URL: dt.url,
-      DINGTALK_ADMIN_STAFF_IDS: DT_ADMIN,
-      DINGTALK_TENANT_KEY: TENANT_KEY,
-    },
+    env: dingtalkEnv(dt, { mode: 'http', admins: DT_ADMIN, extra: { CAMPAIGN_YEAR: String(YEAR), DINGTALK_TENANT_KEY: TENANT_KEY } }),
   });
   d = new Driver(h);
 });

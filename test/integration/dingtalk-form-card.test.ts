@@ -1,5 +1,5 @@
 import { FAST_RETRIES, Harness, startHarness } from '../helpers/bot-harness';
-import { FakeDingTalk, UpFrame } from '../helpers/fake-dingtalk';
+import { FakeDingTalk, UpFrame, dingtalkEnv, FAST_STREAM } from '../helpers/fake-dingtalk';
 import { GROUP_ID, ROBOT_CODE, robotMessage } from '../helpers/dingtalk-messages';
 import { waitUntilIdle } from '../helpers/idle';
 import { BATCH, GROUP_SEND, privateTo, say, textOf, until } from '../helpers/dingtalk-chat';
@@ -25,24 +25,8 @@ const CREATE = '/v1.0/card/instances/createAndDeliver';
 let dt: FakeDingTalk;
 let h: Harness | undefined;
 
-function env(template: string | undefined = TEMPLATE): Record<string, string | undefined> {
-  return {
-    DINGTALK_CLIENT_ID: dt.clientId,
-    DINGTALK_CLIENT_SECRET: dt.clientSecret,
-    DINGTALK_ROBOT_CODE: ROBOT_CODE,
-    DINGTALK_MODE: 'stream',
-    DINGTALK_BASE_URL: dt.url,
-    DINGTALK_ADMIN_STAFF_IDS: ADMIN,
-    DINGTALK_FORM_TEMPLATE_ID: template,
-    FEISHU_APP_ID: undefined,
-    FEISHU_APP_SECRET: undefined,
-    FEISHU_ENCRYPT_KEY: undefined,
-    FEISHU_VERIFICATION_TOKEN: undefined,
-    ADMIN_OPEN_IDS: undefined,
-  };
-}
-
-const FAST_STREAM = { keepAliveMs: 200, silenceMs: 1000, minBackoffMs: 20, maxBackoffMs: 200, timeoutMs: 2000 };
+const env = (template: string | undefined = TEMPLATE) =>
+  dingtalkEnv(dt, { mode: 'stream', admins: ADMIN, withoutFeishu: 'and-admins', extra: { DINGTALK_FORM_TEMPLATE_ID: template } });
 
 async function start(template?: string | undefined): Promise<Harness> {
   h = await startHarness({ env: env(template), clock: new TestClock('2027-05-20T09:00:00+08:00'), bot: { ...FAST_RETRIES, dingtalkStream: FAST_STREAM } });

@@ -1,7 +1,7 @@
 import { ADMIN_OPEN_ID, Harness, startHarness } from '../helpers/bot-harness';
 import { buttonValue, Driver, hasButton, YEAR } from '../helpers/application-driver';
-import { FakeDingTalk, dingtalkSignHeaders } from '../helpers/fake-dingtalk';
-import { ROBOT_CODE, robotMessage } from '../helpers/dingtalk-messages';
+import { FakeDingTalk, dingtalkSignHeaders, dingtalkEnv } from '../helpers/fake-dingtalk';
+import { robotMessage } from '../helpers/dingtalk-messages';
 import { TENANT_KEY } from '../helpers/events';
 import { TestClock } from '../helpers/test-clock';
 import { waitUntilIdle } from '../helpers/idle';
@@ -74,16 +74,7 @@ beforeEach(async () => {
   dt = await new FakeDingTalk().start();
   h = await startHarness({
     clock: new TestClock(),
-    env: {
-      CAMPAIGN_YEAR: String(YEAR),
-      DINGTALK_CLIENT_ID: dt.clientId,
-      DINGTALK_CLIENT_SECRET: dt.clientSecret,
-      DINGTALK_ROBOT_CODE: ROBOT_CODE,
-      DINGTALK_MODE: 'http',
-      DINGTALK_BASE_URL: dt.url,
-      DINGTALK_ADMIN_STAFF_IDS: DT_ADMIN,
-      DINGTALK_TENANT_KEY: TENANT_KEY,
-    },
+    env: dingtalkEnv(dt, { mode: 'http', admins: DT_ADMIN, extra: { CAMPAIGN_YEAR: String(YEAR), DINGTALK_TENANT_KEY: TENANT_KEY } }),
   });
   d = new Driver(h);
 });

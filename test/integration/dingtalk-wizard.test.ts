@@ -1,6 +1,6 @@
 import { Harness, startHarness } from '../helpers/bot-harness';
-import { FakeDingTalk } from '../helpers/fake-dingtalk';
-import { GROUP_ID, ROBOT_CODE } from '../helpers/dingtalk-messages';
+import { FakeDingTalk, dingtalkEnv, FAST_STREAM } from '../helpers/fake-dingtalk';
+import { GROUP_ID } from '../helpers/dingtalk-messages';
 import { GROUP_SEND, privateTo, say, textOf, until } from '../helpers/dingtalk-chat';
 import { waitUntilIdle } from '../helpers/idle';
 import { TestClock } from '../helpers/test-clock';
@@ -23,23 +23,7 @@ let dt: FakeDingTalk;
 let h: Harness | undefined;
 const clock = () => new TestClock('2027-05-20T09:00:00+08:00');
 
-function env(): Record<string, string | undefined> {
-  return {
-    DINGTALK_CLIENT_ID: dt.clientId,
-    DINGTALK_CLIENT_SECRET: dt.clientSecret,
-    DINGTALK_ROBOT_CODE: ROBOT_CODE,
-    DINGTALK_MODE: 'stream',
-    DINGTALK_BASE_URL: dt.url,
-    DINGTALK_ADMIN_STAFF_IDS: ADMIN,
-    FEISHU_APP_ID: undefined,
-    FEISHU_APP_SECRET: undefined,
-    FEISHU_ENCRYPT_KEY: undefined,
-    FEISHU_VERIFICATION_TOKEN: undefined,
-    ADMIN_OPEN_IDS: undefined,
-  };
-}
-
-const FAST_STREAM = { keepAliveMs: 200, silenceMs: 1000, minBackoffMs: 20, maxBackoffMs: 200, timeoutMs: 2000 };
+const env = () => dingtalkEnv(dt, { mode: 'stream', admins: ADMIN, withoutFeishu: 'and-admins' });
 
 async function start(dbDir?: string, at = clock()): Promise<Harness> {
   h = await startHarness({ env: env(), dbDir, clock: at, bot: { dingtalkStream: FAST_STREAM } });

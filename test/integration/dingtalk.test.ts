@@ -1,5 +1,5 @@
 import { Harness, startHarness } from '../helpers/bot-harness';
-import { FakeDingTalk, dingtalkSignHeaders } from '../helpers/fake-dingtalk';
+import { FakeDingTalk, dingtalkSignHeaders, dingtalkEnv, FAST_STREAM } from '../helpers/fake-dingtalk';
 import { dingtalkFixture, GROUP_ID, ROBOT_CODE, robotMessage } from '../helpers/dingtalk-messages';
 import { messageEvent } from '../helpers/events';
 import { InboundEvent } from '../../src/db/entities/inbound-event.entity';
@@ -22,22 +22,10 @@ const GROUP_SEND = '/v1.0/robot/groupMessages/send';
 let dt: FakeDingTalk;
 let h: Harness | undefined;
 
-function dingtalkEnv(mode: 'stream' | 'http', feishu = false): Record<string, string | undefined> {
-  return {
-    DINGTALK_CLIENT_ID: dt.clientId,
-    DINGTALK_CLIENT_SECRET: dt.clientSecret,
-    DINGTALK_ROBOT_CODE: ROBOT_CODE,
-    DINGTALK_MODE: mode,
-    DINGTALK_BASE_URL: dt.url,
-    DINGTALK_ADMIN_STAFF_IDS: ADMIN_STAFF,
-    ...(feishu ? {} : { FEISHU_APP_ID: undefined, FEISHU_APP_SECRET: undefined, FEISHU_ENCRYPT_KEY: undefined, FEISHU_VERIFICATION_TOKEN: undefined }),
-  };
-}
-
-const FAST_STREAM = { keepAliveMs: 200, silenceMs: 1000, minBackoffMs: 20, maxBackoffMs: 200, timeoutMs: 2000 };
+const env = (mode: 'stream' | 'http', feishu = false) => dingtalkEnv(dt, { mode, admins: ADMIN_STAFF, ...(feishu ? {} : { withoutFeishu: 'credentials' as const }) });
 
 async function start(mode: 'stream' | 'http', opts: { feishu?: boolean; dbDir?: string } = {}): Promise<Harness> {
-  h = await startHarness({ env: dingtalkEnv(mode, opts.feishu), dbDir: opts.dbDir, bot: { dingtalkStream: FAST_STREAM } });
+  h = await startHarness({ env: env(mode, opts.feishu), dbDir: opts.dbDir, bot: { dingtalkStream: FAST_STREAM } });
   if (mode === 'stream') await dt.waitForSocket();
   return h;
 }
@@ -126,7 +114,7 @@ describe('DingTalk over Stream', () => {
 
     await h!.stopBot();
     const first = h!;
-    h = await startHarness({ env: dingtalkEnv('stream'), dbDir, bot: { dingtalkStream: FAST_STREAM } });
+    h = await startHarness({ env: env('stream'), dbDir, bot: { dingtalkStream: FAST_STREAM } });
     await until('a new connection', () => dt.openSockets().length === 1);
     expect((await dt.pushRobotMessage(message)).code).toBe(200);
     await settle();
@@ -314,7 +302,7 @@ describe('inside a transaction (deps.atomically)', () => {
   };
 
   test('messages queued in the transaction go out on DingTalk, and DingTalk admins are admins there', async () => {
-    h = await startHarness({ env: dingtalkEnv('http', true), bot: { dingtalkCommands: [inTransaction] } });
+    h = await startHarness({ env: env('http', true), bot: { dingtalkCommands: [inTransaction] } });
     expect((await postSigned(robotMessage({ text: '事务测试', group: true, staffId: ADMIN_STAFF }))).status).toBe(200);
     await until('both messages', () => dt.callsTo(GROUP_SEND).length === 1 && dt.callsTo(BATCH).length === 1);
     expect(dt.callsTo(GROUP_SEND)[0].body).toMatchObject({ openConversationId: GROUP_ID });

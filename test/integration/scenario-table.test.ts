@@ -5,8 +5,7 @@ import { createLogger } from '../../src/logger';
 import { ADMIN_OPEN_ID, Harness, startHarness } from '../helpers/bot-harness';
 import { buttonValue, Driver, nodesOf, validForm, YEAR } from '../helpers/application-driver';
 import { visibleText } from '../helpers/card-text';
-import { FakeDingTalk } from '../helpers/fake-dingtalk';
-import { ROBOT_CODE } from '../helpers/dingtalk-messages';
+import { FakeDingTalk, dingtalkEnv, FAST_STREAM } from '../helpers/fake-dingtalk';
 import { GROUP_SEND, privateTo, say, textOf, until } from '../helpers/dingtalk-chat';
 import { TestClock } from '../helpers/test-clock';
 import type { DeliveredMessage } from '../helpers/fake-feishu';
@@ -160,21 +159,9 @@ class DingTalkWorld implements World {
     this.dt = await new FakeDingTalk().start();
     this.h = await startHarness({
       clock: clockAt(),
-      env: {
-        DINGTALK_CLIENT_ID: this.dt.clientId,
-        DINGTALK_CLIENT_SECRET: this.dt.clientSecret,
-        DINGTALK_ROBOT_CODE: ROBOT_CODE,
-        DINGTALK_MODE: 'stream',
-        DINGTALK_BASE_URL: this.dt.url,
-        DINGTALK_ADMIN_STAFF_IDS: this.admin,
-        // Only DingTalk: no Feishu credentials, no Feishu admins.
-        FEISHU_APP_ID: undefined,
-        FEISHU_APP_SECRET: undefined,
-        FEISHU_ENCRYPT_KEY: undefined,
-        FEISHU_VERIFICATION_TOKEN: undefined,
-        ADMIN_OPEN_IDS: undefined,
-      },
-      bot: { dingtalkStream: { keepAliveMs: 200, silenceMs: 1000, minBackoffMs: 20, maxBackoffMs: 200, timeoutMs: 2000 } },
+      // Only DingTalk: no Feishu credentials, no Feishu admins.
+      env: dingtalkEnv(this.dt, { mode: 'stream', admins: this.admin, withoutFeishu: 'and-admins' }),
+      bot: { dingtalkStream: FAST_STREAM },
     });
     await until('the stream connection', () => this.dt.openSockets().length === 1);
   }
