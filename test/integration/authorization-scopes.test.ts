@@ -144,3 +144,13 @@ it('shows a draft by its code to its filer privately only (drafts get no code; a
   expect(await replyText(`查询 ${code}`, P2P(ADMIN_OPEN_ID))).toBe(notFound);
   expect(await replyText(`查询 ${code}`, IN(CENTRE_CHAT, ADMIN_OPEN_ID))).toBe(notFound);
 });
+
+it('answers its filer, not refuses, when one need form is submitted twice at once by the same person', async () => {
+  const [form] = await d.ask('需求', P2P(STAFF));
+  const submit = buttonValue(form.content, '提交需求');
+  const answers = await Promise.all([d.click(submit, STAFF, goodNeed()), d.click(submit, STAFF, goodNeed())]);
+  expect(answers.map((a) => a.toast.type)).not.toContain('error');
+  expect(answers.map((a) => a.toast.content).join()).toContain(`XQ${YEAR}-0001`);
+  const [{ n }] = await h.bot.ds.query('SELECT COUNT(*) AS n FROM needs');
+  expect(Number(n)).toBe(1);
+});
