@@ -205,6 +205,19 @@ describe('header', () => {
     expect(result.errors).toEqual([{ row: 5, message: '第 5 行：领域「航天」不在产业列表中' }]);
   });
 
+  it('takes a row with 姓名 and one other recognised column as the header, so it names what that header lacks', async () => {
+    const file = utf8Csv([['2027 年专家库名单'], ['姓名', '单位', '备注'], ['张三', '内蒙古大学', '']]);
+    expect(await messagesOf(file)).toEqual([`表头缺少「领域」「联系方式」列（${HEADER_HINT}）`]);
+  });
+
+  it('does not take a row naming 姓名 alone, or other columns without 姓名, for the header', async () => {
+    for (const above of [['姓名', '（与身份证一致）'], ['单位', '领域']]) {
+      const result = await parseExpertSheet(utf8Csv([above, HEADER, ZHANG, ['王五', '某单位', '航天', '13800138001', '']]), 'x.csv');
+      expect(result.rows).toEqual([ZHANG_ROW]);
+      expect(result.errors).toEqual([{ row: 4, message: '第 4 行：领域「航天」不在产业列表中' }]);
+    }
+  });
+
   it('names a missing required column', async () => {
     const file = utf8Csv([['姓名', '单位', '联系方式'], ['张三', '内蒙古大学', '13800138000']]);
     expect(await parseExpertSheet(file, 'x.csv')).toEqual({ rows: [], errors: [{ row: 0, message: `表头缺少「领域」列（${HEADER_HINT}）` }] });
@@ -251,6 +264,26 @@ describe('row limit', () => {
       rows: [],
       errors: [{ row: 0, message: '一次最多导入 500 位专家，文件中有 501 行，请分批导入' }],
     });
+  });
+
+  // The reader stops one row past the header, the rows the header may sit under, and the limit.
+  const notes = Array.from({ length: EXPERT_IMPORT_LIMITS.headerSearchRows - 1 }, (_, i) => [`说明 ${i + 1}：请勿修改表头`]);
+
+  it('finds the header under nine rows of notes and still reads 501 rows to the end', async () => {
+    expect(EXPERT_IMPORT_LIMITS.headerSearchRows).toBe(10);
+    const rows = Array.from({ length: 501 }, (_, i) => expert(i + 1));
+    expect(await parseExpertSheet(utf8Csv([...notes, HEADER, ...rows]), 'x.csv')).toEqual({
+      rows: [],
+      errors: [{ row: 0, message: '一次最多导入 500 位专家，文件中有 501 行，请分批导入' }],
+    });
+    const ok = await parseExpertSheet(utf8Csv([...notes, HEADER, ...rows.slice(0, 500)]), 'x.csv');
+    expect(ok.errors).toEqual([]);
+    expect(ok.rows).toHaveLength(500);
+  });
+
+  it('stops reading soon after the limit, and says so', async () => {
+    const rows = Array.from({ length: 502 }, (_, i) => expert(i + 1));
+    expect(await messagesOf(utf8Csv([...notes, HEADER, ...rows]))).toEqual(['一次最多导入 500 位专家，文件中超过 500 行，请分批导入']);
   });
 
   it('does not count blank rows', async () => {
@@ -323,10 +356,18 @@ describe('rows', () => {
       ['新能源（风光氢储）、数字经济(大数据、云计算、人工智能)', ['new-energy', 'digital']],
       ['蒙中医药；种业；其他', ['biomedicine', 'agriculture', 'other']],
       ['rare-earth,digital', ['rare-earth', 'digital']],
+      ['数字经济(大数据、云计算、人工智能)、稀土', ['rare-earth', 'digital']], // an ASCII ')' closes the bracket
+      ['稀土， 新能源', ['rare-earth', 'new-energy']], // separators in a row make no empty word
+      ['、稀土、、新能源；', ['rare-earth', 'new-energy']],
     ])('%j → %j', async (text, fields) => {
       const result = await one(['张三', '内蒙古大学', text, '13800138000', '']);
       expect(result.errors).toEqual([]);
       expect(result.rows[0].fields).toEqual(fields);
+    });
+
+    it('reads past a stray closing bracket', async () => {
+      expect(await messagesOf(csvOf(['张三', '内蒙古大学', '稀土）、新能源', '13800138000', '']))).toEqual(['第 2 行：领域「稀土）」不在产业列表中']);
+      expect(await messagesOf(csvOf(['张三', '内蒙古大学', '稀土)、新能源', '13800138000', '']))).toEqual(['第 2 行：领域「稀土)」不在产业列表中']);
     });
 
     it('names each unknown field once', async () => {
@@ -355,6 +396,8 @@ describe('rows', () => {
       ['(0471) 1234567', '(0471) 1234567'],
       ['zhang@imu.edu.cn', 'zhang@imu.edu.cn'],
       ['办公室 0471-1234567', '办公室 0471-1234567'],
+      ['13800138000 微信同号', '13800138000 微信同号'], // only a cell that is all number is read as one
+      ['1号楼值班室 0471-1234567', '1号楼值班室 0471-1234567'],
     ])('keeps %j as %j', async (raw, contact) => {
       const result = await one(['张三', '内蒙古大学', '稀土', raw, '']);
       expect(result.errors).toEqual([]);
@@ -382,6 +425,17 @@ describe('rows', () => {
       expect(result.errors).toEqual([{ row: 4, message: '第 4 行：请填写联系方式' }]);
     });
 
+    it('keeps one number written in two contact columns once', async () => {
+      const file = utf8Csv([
+        ['姓名', '单位', '领域', '手机', '电话', '邮箱'],
+        ['张三', '内蒙古大学', '稀土', '13800138000', '+86 138-0013-8000', 'zhang@imu.edu.cn'],
+      ]);
+      expect(await parseExpertSheet(file, 'x.csv')).toEqual({
+        rows: [{ name: '张三', organisation: '内蒙古大学', fields: ['rare-earth'], contact: '13800138000；zhang@imu.edu.cn', openId: null }],
+        errors: [],
+      });
+    });
+
     it('limits it to 100 characters', async () => {
       const long = `${'a'.repeat(89)}@example.cn`; // 100
       expect((await one(['张三', '内蒙古大学', '稀土', long, ''])).errors).toEqual([]);
@@ -396,6 +450,7 @@ describe('rows', () => {
       ['OU_123', '第 2 行：飞书ID「OU_123」格式不正确（应为 ou_ 开头的 open_id）'],
       ['ou_', '第 2 行：飞书ID「ou_」格式不正确（只能包含字母、数字、下划线和短横线）'],
       ['ou_12 34', '第 2 行：飞书ID「ou_12 34」格式不正确（只能包含字母、数字、下划线和短横线）'],
+      ['ou_123,ou_456', '第 2 行：飞书ID「ou_123,ou_456」格式不正确（只能包含字母、数字、下划线和短横线）'], // two pasted into one cell
     ])('rejects %j', async (openId, message) => {
       expect(await messagesOf(csvOf(['张三', '内蒙古大学', '稀土', '13800138000', openId]))).toEqual([message]);
     });
@@ -420,6 +475,22 @@ describe('rows', () => {
       const result = await parseExpertSheet(csvOf(ZHANG, ['张三', '内蒙古工业大学', '冶金', '13900139000', '']), 'x.csv');
       expect(result.errors).toEqual([]);
       expect(result.rows).toHaveLength(2);
+    });
+
+    it('does not compare rows that lack a name or an organisation', async () => {
+      const result = await parseExpertSheet(
+        csvOf(['', '内蒙古大学', '稀土', '13800138000', ''], ['', '内蒙古大学', '稀土', '13800138001', ''], ['张三', '', '稀土', '13800138002', ''], ['张三', '', '稀土', '13800138003', '']),
+        'x.csv',
+      );
+      expect(result).toEqual({
+        rows: [],
+        errors: [
+          { row: 2, message: '第 2 行：请填写姓名' },
+          { row: 3, message: '第 3 行：请填写姓名' },
+          { row: 4, message: '第 4 行：请填写单位' },
+          { row: 5, message: '第 5 行：请填写单位' },
+        ],
+      });
     });
 
     it('reports a repeated 飞书ID on the later row', async () => {
