@@ -187,7 +187,7 @@ describe('readXlsx: the zip', () => {
 
 describe('readXlsx: rows and cells of the sheets', () => {
   it('reads exactly 10,000 row elements, each counted once across unpacked pieces, and refuses one more', async () => {
-    // Rows of 16 characters: the boundaries of the 16 KB pieces fall right after a tag `<row `.
+    // Rows of 16 characters over several 16 KB unpacked pieces (a tag cut by a boundary is counted once).
     const body = (rows: number) => Array.from({ length: rows }, (_, i) => `<row r="${String(i + 2).padStart(5, '0')}"/>`).join('');
     const sheet = (rows: number) => sheetXml(body(rows - 1), -5, 16);
     const at = await repacked([], { 'xl/worksheets/sheet1.xml': sheet(SHEET_LIMITS.maxScannedRows) });
@@ -197,7 +197,8 @@ describe('readXlsx: rows and cells of the sheets', () => {
   });
 
   it('reads exactly 30,000 cell elements, each counted once across unpacked pieces, and refuses one more', async () => {
-    // Rows of up to 1,000 `<c/>`, all in 4-character units: piece boundaries fall right after a tag `<c/`.
+    // Rows of up to 1,000 `<c/>`, all in 4-character units, so that the 16 KB piece boundaries fall right after
+    // a tag `<c/` (a tag ending exactly at the carried-over text must not be counted again).
     const row = (r: number, n: number) => `<row r="${String(r).padStart(5, '0')}"> ${'<c/>'.repeat(n)}</row>  `;
     const body = (cells: number) => Array.from({ length: Math.ceil(cells / 1000) }, (_, i) => row(i + 2, Math.min(1000, cells - i * 1000))).join('');
     const sheet = (cells: number) => sheetXml(body(cells - 1), -3, 4);
