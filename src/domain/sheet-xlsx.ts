@@ -131,8 +131,16 @@ export async function readXlsx(file: Buffer, opts: SheetReadOptions): Promise<Sh
     let complete = true;
     ws.eachRow((row, rowNumber) => {
       if (!complete) return;
+      // A row's width is up to its last cell with content, however far right that is (exceljs
+      // holds only the cells the file has, so finding it is cheap): content past the limit is
+      // refused, not dropped.
+      let width = 0;
+      row.eachCell((cell, c) => {
+        if (cellText(cell.value).trim() !== '') width = c;
+      });
       const cells: string[] = [];
-      for (let c = 1; c <= Math.min(row.cellCount, SHEET_LIMITS.maxColumns + 1); c++) cells.push(cellText(row.getCell(c).value));
+      for (let c = 1; c <= Math.min(width, SHEET_LIMITS.maxColumns + 1); c++) cells.push(cellText(row.getCell(c).value));
+      if (width > cells.length) cells.push(cellText(row.getCell(width).value));
       complete = collected.add(rowNumber, cells);
     });
     return { rows: collected.rows, complete };

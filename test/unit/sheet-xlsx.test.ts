@@ -94,6 +94,23 @@ describe('readXlsx: cells', () => {
     );
   });
 
+  it('refuses a row whose content lies past column 200 behind empty cells, instead of dropping it', async () => {
+    const file = await bookBuffer((b) => {
+      const row = b.addWorksheet('a').addRow(['张三']);
+      row.getCell(250).value = '漏掉的内容';
+    });
+    await expect(readXlsx(file, opts())).rejects.toThrow(`第 1 行超过 ${SHEET_LIMITS.maxColumns} 列，请只保留需要导入的列后再发送`);
+  });
+
+  it('reads a row with only blank cells past column 200 as the columns it fills', async () => {
+    const file = await bookBuffer((b) => {
+      const row = b.addWorksheet('a').addRow(['张三', '', '李四']);
+      row.getCell(250).value = '\u3000 ';
+    });
+    const read = await readXlsx(file, opts());
+    expect(read.rows[0].cells).toEqual(['张三', '', '李四']);
+  });
+
   it('stops at the row after maxRows and reads no further', async () => {
     const file = await bookBuffer((book) => {
       const sheet = book.addWorksheet('名单');
