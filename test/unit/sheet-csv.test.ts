@@ -54,6 +54,9 @@ describe('CSV encodings', () => {
   it('drops a UTF-8 byte-order mark at the start only', () => {
     expect(decodeCsvText(Buffer.from('\ufeff姓名,单位'))).toBe('姓名,单位');
     expect(decodeCsvText(Buffer.from('姓\ufeff名'))).toBe('姓\ufeff名');
+    // The UTF-8 decoder drops one itself; a second one, or GB18030's (84 31 95 33), is left to decodeCsvText.
+    expect(decodeCsvText(Buffer.from('\ufeff\ufeff姓名'))).toBe('姓名');
+    expect(decodeCsvText(Buffer.from([0x84, 0x31, 0x95, 0x33, 0xd0, 0xd5, 0xc3, 0xfb]))).toBe('姓名');
   });
 });
 
