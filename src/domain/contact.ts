@@ -19,6 +19,7 @@ export function normaliseMobile(raw: string): string {
 export function mobileError(raw: string): string | undefined {
   const mobile = normaliseMobile(raw);
   if (!/^\d{11}$/.test(mobile)) return '请输入 11 位手机号码';
+  // Stryker disable next-line Regex: `mobile` has just been checked to be exactly 11 digits, so either anchor alone pins the whole string.
   if (!/^1[3-9]\d{9}$/.test(mobile)) return '手机号码格式不正确（应为 13–19 开头的 11 位号码）';
   return undefined;
 }

@@ -21,7 +21,8 @@ const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04];
 const OLE_MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 
 function startsWith(file: Buffer, magic: readonly number[]): boolean {
-  return file.length >= magic.length && magic.every((b, i) => file[i] === b);
+  // Past the end of a shorter file, file[i] is undefined.
+  return magic.every((b, i) => file[i] === b);
 }
 
 /**
@@ -29,7 +30,7 @@ function startsWith(file: Buffer, magic: readonly number[]): boolean {
  * the sender, for a file it cannot read: its type, its size, or its content.
  */
 export async function readSheet(file: Buffer, fileName: string, opts: SheetReadOptions): Promise<SheetRead> {
-  const ext = /\.([^./\\]+)$/.exec(fileName.trim())?.[1]?.toLowerCase() ?? '';
+  const ext = /\.([^./\\]+)$/.exec(fileName.trim())?.[1].toLowerCase() ?? '';
   const saveAs = '请在 Excel 或 WPS 中“另存为” .xlsx 或 .csv 格式后再发送';
   if (ext === 'xls' || ext === 'et') throw new SheetFileProblem(`暂不支持旧版 .${ext} 格式，${saveAs}`);
   if (ext !== 'xlsx' && ext !== 'csv') {

@@ -60,8 +60,8 @@ export class RowCollector {
 
   /** Adds a row; false once the limit is passed (the row that passed it is kept). */
   add(row: number, rawCells: string[]): boolean {
-    const cells = rawCells.map((c) => cleanCell(c.length > SHEET_LIMITS.maxCellChars ? c.slice(0, SHEET_LIMITS.maxCellChars) : c));
-    while (cells.length > 0 && cells[cells.length - 1] === '') cells.pop();
+    const cells = rawCells.map((c) => cleanCell(c.slice(0, SHEET_LIMITS.maxCellChars)));
+    while (cells.at(-1) === '') cells.pop();
     if (cells.length > SHEET_LIMITS.maxColumns) {
       throw new SheetFileProblem(`第 ${row} 行超过 ${SHEET_LIMITS.maxColumns} 列，请只保留需要导入的列后再发送`);
     }
