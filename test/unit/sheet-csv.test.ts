@@ -88,13 +88,14 @@ describe('CSV delimiter and line ends', () => {
     expect(await cellsOf(Buffer.from(text))).toEqual(rows);
   });
 
-  it('keeps a character outside the BMP whole where the pieces meet', async () => {
-    // '😀' is two UTF-16 code units; here they fall either side of the first 64 K.
-    const text = `${`${'a'.repeat(49)}\n`.repeat(1310)}${'b'.repeat(35)}😀\n`;
-    expect(text.indexOf('😀')).toBe(64 * 1024 - 1);
+  // The first and last high surrogates (U+10000, U+10FFFF) pin both ends of the range, and an emoji the middle.
+  it.each(['😀', '\u{10000}', '\u{10FFFF}'])('keeps a character outside the BMP (%s) whole where the pieces meet', async (ch) => {
+    // The character is two UTF-16 code units; here they fall either side of the first 64 K.
+    const text = `${`${'a'.repeat(49)}\n`.repeat(1310)}${'b'.repeat(35)}${ch}\n`;
+    expect(text.indexOf(ch)).toBe(64 * 1024 - 1);
     const rows = await cellsOf(Buffer.from(text));
     expect(rows).toHaveLength(1311);
-    expect(rows[1310]).toEqual([`${'b'.repeat(35)}😀`]);
+    expect(rows[1310]).toEqual([`${'b'.repeat(35)}${ch}`]);
   });
 });
 
