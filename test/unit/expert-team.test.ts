@@ -33,6 +33,12 @@ describe('the overlap check', () => {
     expect(teamError(Array.from({ length: 21 }, (_, i) => i + 1), '')).toContain('最多安排 20 位');
     expect(teamError([1], '路'.repeat(301))).toContain('最多 300 字');
   });
+
+  it('takes a team of exactly 20 and a note of exactly 300 characters (counted as characters, not UTF-16 units)', () => {
+    expect(teamError(Array.from({ length: 20 }, (_, i) => i + 1), '')).toBeUndefined();
+    expect(teamError([1], '路'.repeat(300))).toBeUndefined();
+    expect(teamError([1], '𠀀'.repeat(300))).toBeUndefined();
+  });
 });
 
 describe('the cards', () => {

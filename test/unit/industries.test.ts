@@ -173,9 +173,82 @@ describe('resolveIndustries', () => {
     ['a label with spaces around', [{ value: 'a', label: ' 甲' }], /industries\[0\]\.label/],
     ['a label over 30 characters', [{ value: 'a', label: '甲'.repeat(31) }], /industries\[0\]\.label/],
     ['an empty alias', [{ value: 'a', label: '甲', aliases: [' '] }], /industries\[0\]\.aliases/],
+    ['an empty alias after a good one', [{ value: 'a', label: '甲', aliases: ['甲一', ''] }], /industries\[0\]\.aliases: expected a list of non-empty strings/],
+    ['an alias that is not a string', [{ value: 'a', label: '甲', aliases: [5] }], /industries\[0\]\.aliases: expected a list of non-empty strings/],
+    ['aliases that are not a list', [{ value: 'a', label: '甲', aliases: '甲一' }], /industries\[0\]\.aliases/],
+    ['a null entry', [null], /^industries\[0\]: expected \{ value, label \}$/],
+    ['a string entry', [{ value: 'a', label: '甲' }, 'b'], /^industries\[1\]: expected \{ value, label \}$/],
+    ['a number value', [{ value: 5, label: '甲' }], /industries\[0\]\.value: .* got '5'/],
+    ['a value given as a list', [{ value: ['a'], label: '甲' }], /industries\[0\]\.value/],
+    ['a number label', [{ value: 'a', label: 5 }], /industries\[0\]\.label: expected 1–30 characters without surrounding spaces, got '5'/],
   ];
   it.each(broken)('rejects %s', (_what, list, message) => {
+    expect(() => resolveIndustries(list as Industry[])).toThrow(RangeError);
     expect(() => resolveIndustries(list as Industry[])).toThrow(message);
+  });
+
+  it('lets an entry repeat its own value or label as an alias, up to case and width', () => {
+    const list = resolveIndustries([{ value: 'ai', label: '人工智能', aliases: ['AI', 'ＡＩ', '人工 智能'] }]);
+    expect(parseIndustry('Ai', list)?.value).toBe('ai');
+  });
+
+  it('keeps a label part the label names twice', () => {
+    const list = resolveIndustries([{ value: 'a', label: '稀土及材料（稀土）' }]);
+    expect(parseIndustry('稀土', list)?.value).toBe('a');
+    expect(parseIndustry('材料', list)?.value).toBe('a');
+  });
+
+  it('splits the label at 及 和 与 、 , / outside parentheses and 、 , ; / inside them, half or full width', () => {
+    const list = resolveIndustries([
+      { value: 'a', label: '风电（陆上风电、海上风电，分散式风电;光热；光伏/氢能）' },
+      { value: 'b', label: '甲和乙与丙、丁，戊/己' },
+    ]);
+    for (const part of ['风电', '陆上风电', '海上风电', '分散式风电', '光热', '光伏', '氢能']) expect(parseIndustry(part, list)?.value).toBe('a');
+    for (const part of ['甲', '乙', '丙', '丁', '戊', '己']) expect(parseIndustry(part, list)?.value).toBe('b');
+    expect(parseIndustry('陆上风电、海上风电', list)).toBeUndefined();
+  });
+
+  it('folds case by lower-casing: a dotless ı and an i stay two words', () => {
+    const list = resolveIndustries([
+      { value: 'a', label: '甲', aliases: ['ı'] },
+      { value: 'b', label: '乙', aliases: ['i'] },
+    ]);
+    expect(parseIndustry('ı', list)?.value).toBe('a');
+    expect(parseIndustry('I', list)?.value).toBe('b');
+  });
+});
+
+describe('a list not checked by resolveIndustries', () => {
+  // Industry[] can be built by hand (tests, a caller skipping resolveIndustries).
+  const unchecked: Industry[] = [
+    { value: 'a', label: '甲', aliases: [' '] },
+    { value: 'b', label: '乙' },
+  ];
+
+  it('never reads blank text or a bare suffix as an industry, even where a blank alias gave the empty key an entry', () => {
+    for (const text of ['', ' ', '产业', ' 行业 ', '技术']) expect(parseIndustry(text, unchecked)).toBeUndefined();
+    expect(parseIndustry('甲产业', unchecked)?.value).toBe('a');
+  });
+
+  it('names a value that two entries share up to case', () => {
+    expect(() => findIndustry('a', [{ value: 'Ai', label: '甲' }, { value: 'ai', label: '乙' }])).toThrow("industries: value 'ai' of 'ai' is already used by 'Ai'");
+  });
+});
+
+describe('parseIndustry’s suffixes', () => {
+  it.each([
+    ['稀土产业', 'rare-earth'],
+    ['稀土行业', 'rare-earth'],
+    ['稀土领域', 'rare-earth'],
+    ['人工智能方向', 'digital'],
+    ['人工智能技术', 'digital'],
+    ['人工智能 技术', 'digital'],
+  ])('strips a trailing suffix: %s → %s', (text, value) => {
+    expect(parseIndustry(text)?.value).toBe(value);
+  });
+
+  it.each(['产业稀土', '领域人工智能', '人工智能技术方向x', '稀土产业园'])('strips it only at the end: %s is no industry', (text) => {
+    expect(parseIndustry(text)).toBeUndefined();
   });
 
   it('accepts a 32-character value and a 30-character label', () => {
