@@ -79,7 +79,9 @@ async function unpackCounting(
   entry: import('yauzl').Entry,
   counter: { unpacked: number; rows: number; cells: number },
 ): Promise<void> {
-  const isSheet = /^xl\/worksheets\/[^/]+\.xml$/i.test(entry.fileName);
+  // Unanchored, like exceljs's own test (`/xl\/worksheets\/sheet(\d+)[.]xml/`, anywhere in the
+  // name): an entry exceljs would read as a sheet is always counted here.
+  const isSheet = /xl\/worksheets\/[^/]+\.xml/i.test(entry.fileName);
   const stream = await zip.openReadStreamPromise(entry);
   // Stryker disable next-line StringLiteral: equivalent, any first carry without a '<' only shifts the text, and `from` with it
   let carry = '';

@@ -225,13 +225,16 @@ describe('readXlsx: rows and cells of the sheets', () => {
     await expect(readXlsx(over, opts())).rejects.toThrow(tooManyCells);
   });
 
-  it('counts rows only in the worksheets themselves, not in other entries that look like them', async () => {
+  it('counts rows in every entry exceljs could read as a sheet, and only there', async () => {
     const rows = SHEET_LIMITS.maxScannedRows + 1;
-    for (const name of ['backup/xl/worksheets/notes.xml', 'xl/worksheets/notes.xml.bak', 'xl/comments.xml']) {
+    for (const name of ['xl/comments.xml', 'xl/worksheets/_rels/notes.rels', 'custom/rows.xml']) {
       const file = await repacked([entry(name, sheetXml('<row/>'.repeat(rows), 0, 1))]);
       expect({ name, rows: (await readXlsx(file, opts())).rows }).toEqual({ name, rows: [{ row: 1, cells: ['姓名'] }] });
     }
-    const sheet = await repacked([entry('xl/worksheets/notes.xml', sheetXml('<row/>'.repeat(rows), 0, 1))]);
-    await expect(readXlsx(sheet, opts())).rejects.toThrow(tooManyRows);
+    // exceljs takes `xl/worksheets/sheetN.xml` anywhere in a name for a sheet, so these are counted too.
+    for (const name of ['xl/worksheets/notes.xml', 'XL/Worksheets/sheet9.xml', 'backup/xl/worksheets/sheet9.xml', 'xl/worksheets/sheet9.xml.bak']) {
+      const sheet = await repacked([entry(name, sheetXml('<row/>'.repeat(rows), 0, 1))]);
+      await expect(readXlsx(sheet, opts())).rejects.toThrow(tooManyRows);
+    }
   });
 });
