@@ -97,6 +97,19 @@ describe('CSV delimiter and line ends', () => {
     expect(rows).toHaveLength(1311);
     expect(rows[1310]).toEqual([`${'b'.repeat(35)}${ch}`]);
   });
+
+  // A piece is lengthened only for a high surrogate: lengthening it for any other last unit would
+  // cut the pair that starts right after it.
+  it.each([
+    ['an ordinary character', 'b'],
+    ['a whole pair', '😀'],
+  ])('keeps a pair whole when the first piece ends on %s just before it', async (_what, last) => {
+    const text = `${`${'a'.repeat(49)}\n`.repeat(1310)}${'b'.repeat(36 - last.length)}${last}😀\n`;
+    expect(text.lastIndexOf('😀')).toBe(64 * 1024);
+    const rows = await cellsOf(Buffer.from(text));
+    expect(rows).toHaveLength(1311);
+    expect(rows[1310]).toEqual([`${'b'.repeat(36 - last.length)}${last}😀`]);
+  });
 });
 
 describe('cells and rows', () => {
