@@ -108,9 +108,9 @@ export function checkNeedForm(form: FormValue, opts: NeedCheckOptions = {}): Nee
   if (contactName === '') errors.contact_name = `请填写联系人（不超过 ${contactMax} 字）`;
   else if (lengthOf(contactName) > contactMax) errors.contact_name = `联系人不能超过 ${contactMax} 字（当前 ${lengthOf(contactName)} 字）`;
 
+  // Undefined when the number is fine: `failing` below keeps only the fields with a message.
   const mobileText = textOf(form, 'mobile');
-  const mobileMessage = mobileError(mobileText);
-  if (mobileMessage !== undefined) errors.mobile = mobileMessage;
+  errors.mobile = mobileError(mobileText);
 
   const failing = NEED_FIELDS.filter((f) => errors[f] !== undefined);
   if (failing.length > 0) return { ok: false, errors: Object.fromEntries(failing.map((f) => [f, errors[f]])) };
