@@ -94,3 +94,133 @@ describe('calendarYearOf', () => {
     expect(calendarYearOf({ timezone: 'America/Los_Angeles' }, newYearsEve)).toBe(2027);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// The calendar event of an activity (src/services/calendar-sync.ts): eventSpecOf is what the
+// centre's Feishu calendar shows, requestCalendarSync queues one application's entry.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { DataSource } from 'typeorm';
+import { openDatabase } from '../../src/db/data-source';
+import { CalendarEntry } from '../../src/db/entities/calendar-entry.entity';
+import { createLogger } from '../../src/logger';
+import type { CalendarPort } from '../../src/platform/calendar-port';
+import { CalendarSync, DEFAULT_CALENDAR_SYNC_OPTIONS, eventSpecOf, requestCalendarSync } from '../../src/services/calendar-sync';
+import { makeApp } from '../helpers/factories';
+
+describe('eventSpecOf, field by field', () => {
+  const approved = (over: Parameters<typeof makeApp>[0] = {}) => makeApp({ status: '已通过', ...over });
+
+  it('describes an activity with every field, one line each', () => {
+    const spec = eventSpecOf(approved(), 'Asia/Shanghai');
+    expect(spec.description).toBe(
+      [
+        '活动类别：企业创新能力提升活动',
+        '申请单位：包头稀土高新区某某科技有限公司',
+        '盟市：包头市',
+        '活动地点：包头稀土高新区某某园区报告厅',
+        '活动时间：2027-06-10 至 2027-06-11',
+        '活动人数：120 人',
+        '联系人：张三 13800138000',
+        '',
+        '由企业创新助手根据已通过的活动申请 SQ2027-0012 创建；改期、取消会自动同步。发送「查询 SQ2027-0012」查看详情。',
+      ].join('\n'),
+    );
+    expect(spec.summary).toBe('SQ2027-0012 包头市 · 包头稀土高新区某某科技有限公司');
+    expect(spec.location).toBe('包头稀土高新区某某园区报告厅');
+    expect(spec.timezone).toBe('Asia/Shanghai');
+  });
+
+  it('names the kind, and the default kind for an application from before kinds existed', () => {
+    expect(eventSpecOf(approved({ kind: '对外交流' }), 'Asia/Shanghai').description.split('\n')[0]).toBe('活动类别：对外交流活动');
+    expect(eventSpecOf(approved({ kind: null as never }), 'Asia/Shanghai').description.split('\n')[0]).toBe('活动类别：企业创新能力提升活动');
+  });
+
+  it('leaves a missing field empty (never "null"), and no space after a contact without a mobile', () => {
+    const app = approved({ codeYear: null, codeSeq: null, orgName: null, region: null, venue: null, headcount: null, contactName: null, mobile: null });
+    const spec = eventSpecOf(app, 'Asia/Shanghai');
+    expect(spec.description).toBe(
+      [
+        '活动类别：企业创新能力提升活动',
+        '申请单位：',
+        '盟市：',
+        '活动地点：',
+        '活动时间：2027-06-10 至 2027-06-11',
+        '活动人数： 人',
+        '联系人：',
+        '',
+        '由企业创新助手根据已通过的活动申请  创建；改期、取消会自动同步。发送「查询 」查看详情。',
+      ].join('\n'),
+    );
+    expect(spec.summary).toBe('  · ');
+    expect(spec.location).toBe('');
+    expect(eventSpecOf(approved({ mobile: null }), 'Asia/Shanghai').description.split('\n')[6]).toBe('联系人：张三');
+    expect(eventSpecOf(approved({ contactName: null }), 'Asia/Shanghai').description.split('\n')[6]).toBe('联系人： 13800138000');
+  });
+
+  it('clips the summary at 120 characters and the location at 200, counting an emoji or a CJK character as one', () => {
+    // 'SQ2027-0012 包头市 · ' is 18 characters; the organisation fills the rest.
+    const head = 'SQ2027-0012 包头市 · ';
+    expect([...head]).toHaveLength(18);
+    const org = (n: number) => '企😀'.repeat(n / 2);
+    expect(eventSpecOf(approved({ orgName: org(102) }), 'UTC').summary).toBe(head + org(102));
+    const over = eventSpecOf(approved({ orgName: org(102) + '业' }), 'UTC').summary;
+    expect(over).toBe(`${head}${org(100)}企…`);
+    expect([...over]).toHaveLength(120);
+
+    const venue = (n: number) => '😀场'.repeat(n / 2);
+    expect(eventSpecOf(approved({ venue: venue(200) }), 'UTC').location).toBe(venue(200));
+    const clipped = eventSpecOf(approved({ venue: venue(200) + '厅' }), 'UTC').location;
+    expect(clipped).toBe(`${venue(198)}😀…`);
+    expect([...clipped]).toHaveLength(200);
+  });
+
+  it('spans 09:00 of the first day to 18:00 of the last, in the named time zone', () => {
+    const shanghai = eventSpecOf(approved(), 'Asia/Shanghai');
+    expect(shanghai.startSeconds).toBe(Date.parse('2027-06-10T01:00:00Z') / 1000);
+    expect(shanghai.endSeconds).toBe(Date.parse('2027-06-11T10:00:00Z') / 1000);
+    const losAngeles = eventSpecOf(approved(), 'America/Los_Angeles');
+    expect(losAngeles.startSeconds).toBe(Date.parse('2027-06-10T16:00:00Z') / 1000);
+    expect(losAngeles.endSeconds).toBe(Date.parse('2027-06-12T01:00:00Z') / 1000);
+    expect(losAngeles.timezone).toBe('America/Los_Angeles');
+  });
+});
+
+describe('requestCalendarSync and the sync loop, on a real database', () => {
+  let dir: string;
+  let ds: DataSource;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'innovation-bot-calendar-'));
+    ds = await openDatabase(`sqlite:${join(dir, 'bot.sqlite')}`);
+  });
+  afterEach(async () => {
+    if (ds.isInitialized) await ds.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("queues only the named application's entry, leaving another's as it was", async () => {
+    await requestCalendarSync(ds, 't', 1, 1000);
+    await requestCalendarSync(ds, 't', 2, 2000);
+    await ds.getRepository(CalendarEntry).update({ applicationId: 2 }, { status: 'done', synced: 1, attempts: 3 });
+    await requestCalendarSync(ds, 't', 1, 5000);
+    const rows = await ds.getRepository(CalendarEntry).find({ order: { applicationId: 'ASC' } });
+    expect(rows.map((r) => [r.applicationId, r.status, r.requested, r.synced, r.attempts, r.nextAttemptAt, r.updatedAt])).toEqual([
+      [1, 'pending', 2, 0, 0, 5000, 5000],
+      [2, 'done', 1, 1, 3, 2000, 2000],
+    ]);
+  });
+
+  it('logs a failed pass at error level, naming the calendar sync', async () => {
+    const lines: Array<{ level: number; msg: string }> = [];
+    const logger = createLogger('info', new Writable({ write: (chunk, _e, done) => (lines.push(JSON.parse(String(chunk))), done()) }));
+    const unused = new Proxy({}, { get: () => () => Promise.reject(new Error('no calendar call expected')) }) as CalendarPort;
+    const sync = new CalendarSync(ds, unused, 'cal_1', 'Asia/Shanghai', logger, { ...DEFAULT_CALENDAR_SYNC_OPTIONS, pollIntervalMs: 60_000 });
+    await ds.destroy(); // every pass now fails on its first query
+    sync.start();
+    for (let i = 0; i < 200 && lines.length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    await sync.stop();
+    expect(lines.map((l) => [l.level, l.msg])).toEqual([[50, 'calendar: sync pass failed; trying again shortly']]);
+  });
+});
