@@ -70,9 +70,8 @@ class RecordingCalendar implements CalendarPort {
   }
 }
 
-function setup(options: CalendarSyncOptions = OPTIONS) {
+function setup(options: CalendarSyncOptions = OPTIONS, port = new RecordingCalendar()) {
   const clock = { now: T0 };
-  const port = new RecordingCalendar();
   const logs: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write: (chunk, _enc, done) => {
@@ -188,5 +187,77 @@ describe('CalendarSync: reading the audit trail', () => {
     expect(port.calls).toEqual([`create ${code(app)}`, `add ev1 ${app.filerOpenId}`]);
     expect(await cursor()).toBe(id);
     expect(await ds.getRepository(CalendarCursor).findOneBy({ name: 'another_reader' })).toEqual({ name: 'another_reader', position: 1000 });
+  });
+});
+
+describe('CalendarSync: claiming entries', () => {
+  it('leaves an entry another worker is syncing alone while its lease runs, and skips one synced meanwhile', async () => {
+    const { port, sync } = setup();
+    // Another worker (another process) on the same database and calendar.
+    const other = setup(OPTIONS, port).sync;
+    const first = await addApp();
+    const second = await addApp();
+    await addEvent(first.id, 'approve', T0 - 5000);
+    await addEvent(second.id, 'approve', T0 - 5000);
+    // While this pass creates the first event, another worker runs a whole pass.
+    port.duringFirstCreate = async () => {
+      await other.runOnce();
+      expect(await entryOf(first.id)).toMatchObject({ status: 'syncing', attempts: 1, leaseUntil: T0 + OPTIONS.leaseMs });
+    };
+
+    await sync.runOnce();
+    // The other worker synced only the second entry; this pass did not sync it again.
+    expect(port.calls).toEqual([`create ${code(first)}`, `create ${code(second)}`, `add ev1 ${second.filerOpenId}`, `add ev2 ${first.filerOpenId}`]);
+    expect(await entries()).toEqual([
+      expect.objectContaining({ applicationId: first.id, status: 'done', eventId: 'ev2', leaseUntil: null }),
+      expect.objectContaining({ applicationId: second.id, status: 'done', eventId: 'ev1', leaseUntil: null }),
+    ]);
+  });
+
+  it('takes back a claim whose lease has run out (its worker died) and says so; a live claim is kept', async () => {
+    const { port, logs, sync } = setup();
+    const dead = await addApp();
+    const live = await addApp();
+    await requestCalendarSync(ds, 't1', dead.id, T0 - 120_000);
+    await requestCalendarSync(ds, 't1', live.id, T0 - 120_000);
+    await ds.getRepository(CalendarEntry).update({ applicationId: dead.id }, { status: 'syncing', attempts: 1, leaseUntil: T0 - 1 });
+    await ds.getRepository(CalendarEntry).update({ applicationId: live.id }, { status: 'syncing', attempts: 1, leaseUntil: T0 + 1000 });
+
+    await sync.runOnce();
+    expect(port.calls).toEqual([`create ${code(dead)}`, `add ev1 ${dead.filerOpenId}`]);
+    expect(await entryOf(dead.id)).toMatchObject({ status: 'done', eventId: 'ev1' });
+    expect(await entryOf(live.id)).toMatchObject({ status: 'syncing', leaseUntil: T0 + 1000 });
+    expect(logs.filter((l) => l.msg === 'calendar: took back expired claims')).toEqual([expect.objectContaining({ level: 40, count: 1 })]);
+
+    // Nothing to take back: nothing said.
+    await sync.runOnce();
+    expect(logs.filter((l) => l.msg === 'calendar: took back expired claims')).toHaveLength(1);
+  });
+
+  it('syncs at most 50 due entries a pass, oldest entry first', async () => {
+    const { sync } = setup();
+    // Entries of applications that do not exist: a sync finds nothing to put in the calendar.
+    for (let id = 1; id <= 51; id++) await requestCalendarSync(ds, 't1', 1000 + id, T0 - 1000);
+    // The oldest entry was asked for again most recently: it keeps its place.
+    await requestCalendarSync(ds, 't1', 1001, T0);
+
+    await sync.runOnce();
+    const status = (await entries()).map((e) => e.status);
+    expect(status.slice(0, 50)).toEqual(Array(50).fill('done'));
+    expect(status[50]).toBe('pending');
+  });
+
+  it('finds the due entry among many that are done or failed', async () => {
+    const { port, sync } = setup();
+    for (let id = 1; id <= 50; id++) await requestCalendarSync(ds, 't1', 1000 + id, T0 - 1000);
+    await ds.query("UPDATE calendar_entries SET status = 'done'");
+    await ds.getRepository(CalendarEntry).update({ applicationId: 1001 }, { status: 'failed', lastError: 'gone' });
+    const app = await addApp();
+    await requestCalendarSync(ds, 't1', app.id, T0 - 1000);
+
+    await sync.runOnce();
+    expect(port.calls).toEqual([`create ${code(app)}`, `add ev1 ${app.filerOpenId}`]);
+    expect(await entryOf(app.id)).toMatchObject({ status: 'done', eventId: 'ev1' });
+    expect(await entryOf(1001)).toMatchObject({ status: 'failed', lastError: 'gone' });
   });
 });
