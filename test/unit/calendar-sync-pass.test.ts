@@ -261,3 +261,172 @@ describe('CalendarSync: claiming entries', () => {
     expect(await entryOf(1001)).toMatchObject({ status: 'failed', lastError: 'gone' });
   });
 });
+
+describe('CalendarSync: failures', () => {
+  it('retries a failing sync after a growing delay and not before, then keeps it as failed with the error; other entries are left be', async () => {
+    const { clock, port, logs, sync } = setup();
+    const app = await addApp();
+    await requestCalendarSync(ds, 't1', app.id, T0 - 1000);
+    // The entry of an application that no longer exists: synced (to nothing) in the same passes.
+    await requestCalendarSync(ds, 't1', 9999, T0 - 1000);
+    port.failWith = new PlatformError('calendar api down', { retryable: true });
+
+    await sync.runOnce();
+    let entry = await entryOf(app.id);
+    expect(entry).toMatchObject({ status: 'pending', attempts: 1, leaseUntil: null, lastError: 'calendar api down' });
+    // About baseDelayMs (±20 %) later.
+    expect(entry.nextAttemptAt).toBeGreaterThanOrEqual(T0 + 800);
+    expect(entry.nextAttemptAt).toBeLessThanOrEqual(T0 + 1200);
+    expect(await entryOf(9999)).toMatchObject({ status: 'done', lastError: null });
+    // Not before its time.
+    await sync.runOnce();
+    expect(port.calls).toHaveLength(1);
+
+    clock.now = entry.nextAttemptAt;
+    await sync.runOnce();
+    entry = await entryOf(app.id);
+    expect(entry).toMatchObject({ status: 'pending', attempts: 2, lastError: 'calendar api down' });
+    expect(entry.nextAttemptAt).toBeGreaterThanOrEqual(clock.now + 1600);
+
+    clock.now = entry.nextAttemptAt;
+    await sync.runOnce();
+    expect(await entryOf(app.id)).toMatchObject({ status: 'failed', attempts: 3, leaseUntil: null, lastError: 'calendar api down', eventId: null });
+    expect(await entryOf(9999)).toMatchObject({ status: 'done', lastError: null });
+    expect(port.calls).toEqual(Array(3).fill(`create ${code(app)}`));
+    expect(logs.filter((l) => l.msg === 'calendar: sync failed for good')).toEqual([
+      expect.objectContaining({ level: 50, applicationId: app.id, attempt: 3, error: 'calendar api down', reason: 'gave up after 3 attempts' }),
+    ]);
+
+    // Given up: not tried again.
+    clock.now += 3_600_000;
+    await sync.runOnce();
+    expect(port.calls).toHaveLength(3);
+  });
+
+  it('retries an error that is no PlatformError; gives up a permanent one at once', async () => {
+    const { port, sync } = setup();
+    const app = await addApp();
+    await requestCalendarSync(ds, 't1', app.id, T0 - 1000);
+    port.failWith = new Error('socket hang up');
+
+    await sync.runOnce();
+    const entry = await entryOf(app.id);
+    expect(entry).toMatchObject({ status: 'pending', attempts: 1, lastError: 'socket hang up' });
+    expect(entry.nextAttemptAt).toBeGreaterThan(T0);
+
+    port.failWith = new PlatformError('no permission on the calendar', { retryable: false, code: 193003 });
+    // Asked for again: due now, its attempts counted afresh.
+    await requestCalendarSync(ds, 't1', app.id, T0);
+    await sync.runOnce();
+    expect(await entryOf(app.id)).toMatchObject({ status: 'failed', attempts: 1, lastError: 'no permission on the calendar' });
+    expect(port.calls).toHaveLength(2);
+  });
+});
+
+describe('CalendarSync: what it asks of the calendar', () => {
+  it("makes no event for an activity already over (in the calendar's zone) when its entry is first made; one ending today gets one", async () => {
+    const was = Settings.defaultZone;
+    // The machine's zone must not matter.
+    Settings.defaultZone = 'UTC';
+    try {
+      const { clock, port, sync } = setup();
+      // 2027-06-10 17:00 UTC: already 11 June in Shanghai.
+      clock.now = Date.UTC(2027, 5, 10, 17, 0, 0);
+      const over = await addApp({ startDate: '2027-06-09', endDate: '2027-06-10' });
+      const endsToday = await addApp({ startDate: '2027-06-10', endDate: '2027-06-11' });
+      for (const app of [over, endsToday]) await requestCalendarSync(ds, 't1', app.id, clock.now);
+
+      await sync.runOnce();
+      expect(port.calls).toEqual([`create ${code(endsToday)}`, `add ev1 ${endsToday.filerOpenId}`]);
+      expect(await entryOf(over.id)).toMatchObject({ status: 'done', eventId: null });
+      expect(await entryOf(endsToday.id)).toMatchObject({ status: 'done', eventId: 'ev1' });
+    } finally {
+      Settings.defaultZone = was;
+    }
+  });
+
+  it('makes no event for an approved application without dates', async () => {
+    const { port, sync } = setup();
+    const noStart = await addApp({ startDate: null });
+    const noEnd = await addApp({ endDate: null });
+    for (const app of [noStart, noEnd]) await requestCalendarSync(ds, 't1', app.id, T0 - 1000);
+
+    await sync.runOnce();
+    expect(port.calls).toEqual([]);
+    expect(await entries()).toEqual([
+      expect.objectContaining({ applicationId: noStart.id, status: 'done', eventId: null, lastError: null }),
+      expect.objectContaining({ applicationId: noEnd.id, status: 'done', eventId: null, lastError: null }),
+    ]);
+  });
+
+  it('gives each application its own event (its own create key)', async () => {
+    const { port, sync } = setup();
+    const a = await addApp();
+    const b = await addApp();
+    for (const app of [a, b]) await requestCalendarSync(ds, 't1', app.id, T0 - 1000);
+
+    await sync.runOnce();
+    expect(port.calls.filter((c) => c.startsWith('create'))).toEqual([`create ${code(a)}`, `create ${code(b)}`]);
+    expect((await entries()).map((e) => e.eventId)).toEqual(['ev1', 'ev2']);
+  });
+
+  it('invites only Feishu open_ids, and a later sync invites no one twice', async () => {
+    const { port, sync } = setup();
+    const feishu = await addApp();
+    // Filed in DingTalk: the filer has no Feishu open_id.
+    const dingtalk = await addApp({ filerOpenId: 'manager4521', originPlatform: 'dingtalk' });
+    for (const app of [feishu, dingtalk]) await requestCalendarSync(ds, 't1', app.id, T0 - 1000);
+
+    await sync.runOnce();
+    expect(port.calls).toEqual([`create ${code(feishu)}`, `add ev1 ${feishu.filerOpenId}`, `create ${code(dingtalk)}`]);
+    expect(await entryOf(feishu.id)).toMatchObject({ status: 'done', eventId: 'ev1', attendees: JSON.stringify([feishu.filerOpenId]) });
+    expect(await entryOf(dingtalk.id)).toMatchObject({ status: 'done', eventId: 'ev2', attendees: '[]' });
+
+    // Asked again (say the venue changed): both events are updated, nobody is invited again.
+    for (const app of [feishu, dingtalk]) await requestCalendarSync(ds, 't1', app.id, T0);
+    await sync.runOnce();
+    expect(port.calls.slice(3)).toEqual([`update ev1 ${code(feishu)}`, `update ev2 ${code(dingtalk)}`]);
+    expect((await entries()).map((e) => [e.status, e.lastError])).toEqual([
+      ['done', null],
+      ['done', null],
+    ]);
+  });
+
+  it('invites everyone it should to an event whose attendee list was never recorded', async () => {
+    const { port, sync } = setup();
+    const app = await addApp();
+    await requestCalendarSync(ds, 't1', app.id, T0 - 1000);
+    await ds.getRepository(CalendarEntry).update({ applicationId: app.id }, { calendarId: CALENDAR, eventId: 'ev-old', attendees: null });
+
+    await sync.runOnce();
+    expect(port.calls).toEqual([`update ev-old ${code(app)}`, `add ev-old ${app.filerOpenId}`]);
+    expect(await entryOf(app.id)).toMatchObject({ status: 'done', attendees: JSON.stringify([app.filerOpenId]) });
+  });
+});
+
+describe('CalendarSync: start and stop', () => {
+  it('stop waits for the pass under way to finish', async () => {
+    const { port, sync } = setup();
+    const app = await addApp();
+    await requestCalendarSync(ds, 't1', app.id, T0 - 1000);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const entered = new Promise<void>((resolve) => {
+      port.duringFirstCreate = async () => {
+        resolve();
+        await gate;
+      };
+    });
+
+    sync.start();
+    await entered;
+    const order: string[] = [];
+    const stopped = sync.stop().then(() => order.push('stopped'));
+    await new Promise((resolve) => setImmediate(resolve));
+    order.push('released');
+    release();
+    await stopped;
+    expect(order).toEqual(['released', 'stopped']);
+    expect(await entryOf(app.id)).toMatchObject({ status: 'done', eventId: 'ev1' });
+  });
+});
