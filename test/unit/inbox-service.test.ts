@@ -107,7 +107,10 @@ describe('the inbox loop', () => {
   const RARE: InboxOptions = { ...DEFAULT_INBOX_OPTIONS, pollIntervalMs: 3600_000, concurrency: 1 };
   const envelope = (eventId: string): FeishuEnvelope => ({ schema: '2.0', eventId, eventType: 'im.message.receive_v1', tenantKey: 't', event: { message: { message_id: `om_${eventId}`, chat_id: 'oc_1' } } });
   const row = (eventId: string) => ds.getRepository(InboundEvent).findOneByOrFail({ eventId });
-  const idOf = (recorded: { status: string }) => (recorded as { id: number }).id;
+  const idOf = (recorded: Awaited<ReturnType<InboxService['record']>>): number => {
+    if (recorded.status !== 'new') throw new Error('recorded as a duplicate');
+    return recorded.id;
+  };
 
   /** An inbox whose handler records each event and holds those named in `held` until released. */
   function inbox(opts: InboxOptions, held: string[] = []) {
