@@ -60,6 +60,7 @@ export class PollingLoop {
       this.again = true;
       return;
     }
+    // Stryker disable next-line ConditionalExpression: without it a second wake cancels the pending immediate and queues the same one again: still one pass, on the next turn
     if (this.immediate) return;
     this.clearTimers();
     this.immediate = setImmediate(() => {
@@ -108,8 +109,10 @@ export class PollingLoop {
   }
 
   private clearTimers(): void {
+    // Stryker disable next-line ConditionalExpression: clearTimeout(undefined) does nothing, so calling it always is the same
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    // Stryker disable next-line ConditionalExpression: clearImmediate(undefined) does nothing (`true` is the same); `false` is killed by 'a stop right after start runs no pass at all', but a directive cannot name one replacement only
     if (this.immediate) clearImmediate(this.immediate);
     this.immediate = undefined;
   }

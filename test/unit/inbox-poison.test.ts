@@ -83,6 +83,65 @@ it('counts expired claims and sets the event aside at the third, telling the sen
   expect(toldAbout).toHaveLength(1);
 });
 
+describe('the logs of claims taken back and of a sender not told', () => {
+  const lines: Array<Record<string, any>> = [];
+  const logger = createLogger('info', new Writable({ write: (c, _e, done) => void (lines.push(JSON.parse(String(c))), done()) }));
+  beforeEach(() => void (lines.length = 0));
+  const NOW = Date.UTC(2027, 2, 1, 1, 0, 0);
+  const repo = () => ds.getRepository(InboundEvent);
+  const marked = (eventId: string) => repo().findOneByOrFail({ eventId });
+
+  /** An event as a dead worker left it (`processing`), or as a poll would find it. */
+  async function left(eventId: string, fields: Partial<InboundEvent>): Promise<void> {
+    await repo().insert({
+      tenantKey: 't', platform: 'feishu', dedupKey: `evt:${eventId}`, eventId, eventType: 'im.message.receive_v1', payload: '{"message":{"message_id":"om_1"}}',
+      status: 'received', attempts: 1, abandonedClaims: 0, nextAttemptAt: NOW - 1000, leaseUntil: null, lastError: null, receivedAt: NOW - 1000, processedAt: null,
+      ...fields,
+    });
+  }
+
+  /** Events recorded now are taken by the polls that follow: two of them show two more polls have run. */
+  async function pollsPass(inbox: InboxService, name: string): Promise<void> {
+    for (const suffix of ['a', 'b']) {
+      await inbox.record({ schema: '2.0', eventId: `${name}-${suffix}`, eventType: 'im.chat.member.bot.added_v1', tenantKey: 't', event: {} });
+      await waitFor(async () => (await marked(`${name}-${suffix}`)).status === 'done');
+    }
+  }
+
+  it('takes back an event whose worker stopped while processing it, and says so once, with how many', async () => {
+    await left('evt-orphan', { status: 'processing', leaseUntil: NOW - 1 });
+    const inbox = new InboxService(ds, async () => undefined, logger, { ...OPTIONS, pollIntervalMs: 10 }, () => NOW);
+    inbox.start();
+    try {
+      await waitFor(async () => (await marked('evt-orphan')).status === 'done');
+      expect(await marked('evt-orphan')).toMatchObject({ abandonedClaims: 1, attempts: 2 });
+      // Later polls find nothing to take back, and say nothing about it.
+      await pollsPass(inbox, 'marker');
+    } finally {
+      await inbox.stop();
+    }
+    const warned = lines.filter((l) => l.msg === 'inbox: took back events whose worker stopped while processing them');
+    expect(warned.map((l) => [l.level, l.count])).toEqual([[40, 1]]);
+  });
+
+  it('logs a failure to tell the sender about an event set aside, and carries on', async () => {
+    await left('evt-poison', { abandonedClaims: OPTIONS.maxAbandonedClaims });
+    const inbox = new InboxService(ds, async () => undefined, logger, { ...OPTIONS, pollIntervalMs: 10 }, () => NOW, async () => {
+      throw new Error('chat gone');
+    });
+    inbox.start();
+    try {
+      await waitFor(async () => (await marked('evt-poison')).status === 'failed');
+      await pollsPass(inbox, 'marker');
+    } finally {
+      await inbox.stop();
+    }
+    const notTold = lines.filter((l) => l.msg === 'inbox: could not tell the sender that their event was set aside');
+    expect(notTold.map((l) => [l.level, l.err.message])).toEqual([[50, 'chat gone']]);
+    expect((await marked('evt-poison')).lastError).toMatch(/processing stopped without finishing 3 times/);
+  });
+});
+
 async function waitFor(predicate: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await predicate())) {

@@ -1,5 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import type { DataSource } from 'typeorm';
+import { openDatabase } from '../../src/db/data-source';
+import { InboundEvent } from '../../src/db/entities/inbound-event.entity';
+import { createLogger } from '../../src/logger';
 import type { FeishuEnvelope } from '../../src/platform/feishu/inbound';
-import { dedupKeyOf } from '../../src/services/inbox-service';
+import { DEFAULT_INBOX_OPTIONS, dedupKeyOf, InboxOptions, InboxService } from '../../src/services/inbox-service';
 import { payloadFixture } from '../helpers/feishu-signer';
 
 /** An envelope as verifyInbound produces it from a v2 fixture. */
@@ -75,3 +83,190 @@ describe('dedupKeyOf', () => {
     expect(dedupKeyOf(envelope).length).toBeLessThanOrEqual(160);
   });
 });
+
+/**
+ * The inbox's own loop on a real SQLite database: what it takes (due events, oldest first, at
+ * most `concurrency` at once), what `schedule` adds, and what `stop` waits for. Handlers are
+ * gated so that the test decides when they end.
+ */
+describe('the inbox loop', () => {
+  let dir: string;
+  let ds: DataSource;
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'innovation-bot-inbox-loop-'));
+    ds = await openDatabase(`sqlite:${join(dir, 'bot.sqlite')}`);
+  });
+  afterEach(async () => {
+    await ds.destroy();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const quiet = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
+  const NOW = Date.UTC(2027, 2, 1, 1, 0, 0);
+  /** Polls rarely: what a test sees within its time is the first poll, or `schedule`. */
+  const RARE: InboxOptions = { ...DEFAULT_INBOX_OPTIONS, pollIntervalMs: 3600_000, concurrency: 1 };
+  const envelope = (eventId: string): FeishuEnvelope => ({ schema: '2.0', eventId, eventType: 'im.message.receive_v1', tenantKey: 't', event: { message: { message_id: `om_${eventId}`, chat_id: 'oc_1' } } });
+  const row = (eventId: string) => ds.getRepository(InboundEvent).findOneByOrFail({ eventId });
+  const idOf = (recorded: Awaited<ReturnType<InboxService['record']>>): number => {
+    if (recorded.status !== 'new') throw new Error('recorded as a duplicate');
+    return recorded.id;
+  };
+
+  /** An inbox whose handler records each event and holds those named in `held` until released. */
+  function inbox(opts: InboxOptions, held: string[] = []) {
+    const dispatched: string[] = [];
+    const finished: string[] = [];
+    const gates = new Map<string, () => void>();
+    let inFlight = 0;
+    let maxInFlight = 0;
+    const service = new InboxService(
+      ds,
+      async (evt) => {
+        dispatched.push(evt.eventId);
+        maxInFlight = Math.max(maxInFlight, ++inFlight);
+        if (held.includes(evt.eventId)) await new Promise<void>((resolve) => gates.set(evt.eventId, resolve));
+        inFlight -= 1;
+        finished.push(evt.eventId);
+      },
+      quiet,
+      opts,
+      () => NOW,
+    );
+    const release = (eventId: string) => {
+      gates.get(eventId)!();
+      gates.delete(eventId);
+    };
+    return { service, dispatched, finished, release, held: () => [...gates.keys()], maxInFlight: () => maxInFlight };
+  }
+
+  it('processes a scheduled event at once, without waiting for the next poll', async () => {
+    const { service, finished } = inbox(RARE);
+    await service.record(envelope('evt-before'));
+    service.start();
+    try {
+      // The first poll has run (it took the event recorded before start); the next is an hour away.
+      await waitFor(async () => finished.includes('evt-before'));
+      const recorded = await service.record(envelope('evt-new'));
+      service.schedule(idOf(recorded));
+      await waitFor(async () => (await row('evt-new')).status === 'done');
+      expect(finished).toEqual(['evt-before', 'evt-new']);
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('ignores a schedule while stopped: after start the events waiting are taken oldest first', async () => {
+    const { service, dispatched } = inbox(RARE);
+    await service.record(envelope('evt-older'));
+    const newer = await service.record(envelope('evt-newer'));
+    service.schedule(idOf(newer));
+    expect(dispatched).toEqual([]);
+    service.start();
+    try {
+      await waitFor(async () => dispatched.length === 2);
+      expect(dispatched).toEqual(['evt-older', 'evt-newer']);
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('takes due events in the order they arrived, a retry that is due again included', async () => {
+    const { service, dispatched } = inbox(RARE);
+    const first = await service.record(envelope('evt-first'));
+    await service.record(envelope('evt-second'));
+    // The first failed once and is due again now; the second has been due for a while.
+    await ds.getRepository(InboundEvent).update({ id: idOf(first) }, { attempts: 1, nextAttemptAt: NOW, lastError: 'flaky' });
+    await ds.getRepository(InboundEvent).update({ eventId: 'evt-second' }, { nextAttemptAt: NOW - 60_000 });
+    service.start();
+    try {
+      await waitFor(async () => dispatched.length === 2);
+      expect(dispatched).toEqual(['evt-first', 'evt-second']);
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('finds a due event behind a long history of finished ones', async () => {
+    const repo = ds.getRepository(InboundEvent);
+    // More finished events than one poll reads (200): the prune keeps 48 hours of them.
+    for (let chunk = 0; chunk < 5; chunk++) {
+      await repo.insert(
+        Array.from({ length: 50 }, (_, i) => {
+          const eventId = `evt-old-${chunk * 50 + i}`;
+          return {
+            tenantKey: 't', platform: 'feishu', dedupKey: `evt:${eventId}`, eventId, eventType: 'im.message.receive_v1', payload: '{}',
+            status: i % 10 === 0 ? ('failed' as const) : ('done' as const), attempts: 1, abandonedClaims: 0, nextAttemptAt: NOW - 3600_000,
+            leaseUntil: null, lastError: null, receivedAt: NOW - 3600_000, processedAt: NOW - 3600_000,
+          };
+        }),
+      );
+    }
+    const { service, dispatched } = inbox(RARE);
+    await service.record(envelope('evt-waiting'));
+    service.start();
+    try {
+      await waitFor(async () => (await row('evt-waiting')).status === 'done');
+      expect(dispatched).toEqual(['evt-waiting']);
+    } finally {
+      await service.stop();
+    }
+  });
+
+  it('never has more than `concurrency` events under way', async () => {
+    const names = ['evt-a', 'evt-b', 'evt-c', 'evt-d', 'evt-e'];
+    const { service, finished, release, held, maxInFlight } = inbox({ ...RARE, pollIntervalMs: 10, concurrency: 2 }, names);
+    for (const name of names) await service.record(envelope(name));
+    service.start();
+    try {
+      while (finished.length < names.length) {
+        await waitFor(async () => held().length > 0);
+        // Time for any more to start (they would, were the limit not kept), then let those held go.
+        await new Promise((r) => setTimeout(r, 100));
+        expect(held().length).toBeLessThanOrEqual(2);
+        for (const name of held()) release(name);
+        await waitFor(async () => held().length > 0 || finished.length === names.length);
+      }
+      expect(maxInFlight()).toBe(2);
+      expect([...finished].sort()).toEqual(names);
+    } finally {
+      for (const name of held()) release(name);
+      await service.stop();
+    }
+  });
+
+  it('stop waits for an event under way, also one scheduled again while it runs', async () => {
+    const { service, dispatched, finished, release, held } = inbox({ ...RARE, concurrency: 2 }, ['evt-slow']);
+    const slow = await service.record(envelope('evt-slow'));
+    service.start();
+    let stopping: Promise<unknown> | undefined;
+    try {
+      await waitFor(async () => dispatched.includes('evt-slow'));
+      // A late schedule of the event under way (the webhook's, after the first poll took it) is a no-op.
+      service.schedule(idOf(slow));
+      // A marker scheduled after it has been processed: the inbox has dealt with that schedule.
+      service.schedule(idOf(await service.record(envelope('evt-marker'))));
+      await waitFor(async () => (await row('evt-marker')).status === 'done');
+      expect(dispatched).toEqual(['evt-slow', 'evt-marker']);
+      const order: string[] = [];
+      stopping = service.stop().then(() => order.push('stopped'));
+      await new Promise((r) => setTimeout(r, 100));
+      order.push('released');
+      release('evt-slow');
+      await stopping;
+      expect(order).toEqual(['released', 'stopped']);
+      expect(finished).toEqual(['evt-marker', 'evt-slow']);
+      expect((await row('evt-slow')).status).toBe('done');
+    } finally {
+      for (const name of held()) release(name);
+      await (stopping ?? service.stop());
+    }
+  });
+});
+
+async function waitFor(predicate: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await predicate())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

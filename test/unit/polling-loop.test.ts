@@ -179,3 +179,37 @@ it('runPass runs a pass while stopped (a one-off drain) and joins one under way'
   await jest.advanceTimersByTimeAsync(5000);
   expect(passes).toBe(1);
 });
+
+it('a start while running changes nothing: the next pass still waits for the interval', async () => {
+  const at: number[] = [];
+  const loop = new PollingLoop(async () => void at.push(Date.now()), { intervalMs: 1000, logger, failureMessage: 'x' });
+  loop.start();
+  await jest.advanceTimersByTimeAsync(500);
+  loop.start();
+  await jest.advanceTimersByTimeAsync(400);
+  expect(at).toEqual([0]);
+  await jest.advanceTimersByTimeAsync(200);
+  expect(at).toEqual([0, 1000]);
+  await loop.stop();
+});
+
+it('a stop right after start runs no pass at all', async () => {
+  const at: number[] = [];
+  const loop = new PollingLoop(async () => void at.push(Date.now()), { intervalMs: 1000, logger, failureMessage: 'x' });
+  loop.start();
+  await loop.stop();
+  await jest.advanceTimersByTimeAsync(5000);
+  expect(at).toEqual([]);
+});
+
+it('a restart after stop runs one pass at once, then waits for the interval again', async () => {
+  const at: number[] = [];
+  const loop = new PollingLoop(async () => void at.push(Date.now()), { intervalMs: 1000, logger, failureMessage: 'x' });
+  loop.start();
+  await jest.advanceTimersByTimeAsync(100);
+  await loop.stop();
+  loop.start();
+  await jest.advanceTimersByTimeAsync(1500);
+  expect(at).toEqual([0, 100, 1100]);
+  await loop.stop();
+});
