@@ -109,11 +109,10 @@ export class PollingLoop {
   }
 
   private clearTimers(): void {
-    // Stryker disable next-line ConditionalExpression: clearTimeout(undefined) does nothing, so calling it always is the same
-    if (this.timer) clearTimeout(this.timer);
+    // Both accept undefined (and do nothing then), so no check before them.
+    clearTimeout(this.timer);
     this.timer = undefined;
-    // Stryker disable next-line ConditionalExpression: clearImmediate(undefined) does nothing (`true` is the same); `false` is killed by 'a stop right after start runs no pass at all', but a directive cannot name one replacement only
-    if (this.immediate) clearImmediate(this.immediate);
+    clearImmediate(this.immediate);
     this.immediate = undefined;
   }
 }
