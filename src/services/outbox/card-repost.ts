@@ -39,7 +39,10 @@ export async function patchOrRepost(
       await repo.update({ id: repost.id }, { payload: JSON.stringify({ type: 'card', card }) });
       return;
     }
-    break; // the re-post failed for good: patch the old card, the best there is
+    // The re-post failed for good: patch the old card, the best there is (re-posting it again
+    // is no option: the re-post's and its notice's keys are taken, so both would be ignored).
+    await enqueue(ref, 'update_card', current, `msg:${current}`, { type: 'card', card });
+    return;
   }
   const original = await repo.findOne({ where: { resultId: current, status: 'sent', operation: In(['send_chat', 'send_user', 'reply']) } });
   const sentAt = original?.sentAt ?? original?.createdAt;
