@@ -47,6 +47,7 @@ export async function patchOrRepost(
   const original = await repo.findOne({ where: { resultId: current, status: 'sent', operation: In(['send_chat', 'send_user', 'reply']) } });
   const sentAt = original?.sentAt ?? original?.createdAt;
   if (original && sentAt !== undefined && now() - sentAt > CARD_REPOST_AFTER_MS) {
+    // Stryker disable next-line Regex: a reply's rate key is always `chat:<chat id>` (the outbox writes it so), its only "chat:" at the start
     const chatTarget = original.operation === 'send_chat' ? original.target : original.operation === 'reply' ? original.rateKey.replace(/^chat:/, '') : undefined;
     const operation: OutboxOperation = chatTarget ? 'send_chat' : 'send_user';
     const target = chatTarget ?? original.target;
