@@ -99,11 +99,7 @@ export class OutboxService implements Messenger {
     const repo = tx ? tx.manager.getRepository(OutboxMessage) : this.repo;
     const row = await repo.findOne({
       // Stryker disable next-line ObjectLiteral: a projection only (no selection reads every column); resultId is read either way
-      select: {
-        // Stryker disable next-line BooleanLiteral: the id is not read here
-        id: true,
-        resultId: true,
-      },
+      select: { resultId: true },
       where: { idempotencyKey: idempotencyKeyOf(ref.tenantKey, ref.key), status: 'sent' },
     });
     return row?.resultId ?? undefined;

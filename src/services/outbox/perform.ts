@@ -29,12 +29,7 @@ async function performUrgent(row: OutboxMessage, platform: ChatPlatform, repo: R
   if (!platform.urgentApp) throw new PlatformError(`${platform.name} has no urgent notices`, { retryable: false });
   const message = await repo.findOne({
     // Stryker disable next-line ObjectLiteral: a projection only (no selection reads every column); status and resultId are read either way
-    select: {
-      // Stryker disable next-line BooleanLiteral: the id is not read here
-      id: true,
-      status: true,
-      resultId: true,
-    },
+    select: { status: true, resultId: true },
     where: { idempotencyKey: row.target },
   });
   if (!message || message.status === 'failed') throw new PlatformError('urgent_app: the message to buzz was never sent', { retryable: false });
