@@ -316,6 +316,48 @@ it('fails a card update that carries no card for good, at once', async () => {
   expect(platform.updates).toEqual([]);
 });
 
+it('brings a re-posted card up to date when the card changed while the re-post was being sent', async () => {
+  const outbox = started();
+  const fortnightAgo = NOW - 14 * 86_400_000;
+  await queuedRaw('old-card', {
+    target: 'oc_centre', rateKey: 'chat:oc_centre', payload: JSON.stringify({ type: 'card', card: { v: 1 } }),
+    status: 'sent', attempts: 1, createdAt: fortnightAgo, sentAt: fortnightAgo, resultId: 'om_old',
+  });
+  platform.holding = true;
+  await outbox.updateCard({ tenantKey: TENANT, key: 'old-card:v2' }, 'om_old', { v: 2 });
+  await until(() => platform.inFlight === 1, 'the notice under way');
+  // The notice goes; the re-post (the card as it was at v2) is held on its way.
+  platform.release();
+  platform.holding = true;
+  await until(() => platform.calls.length === 2 && platform.inFlight === 1, 'the re-post under way');
+  expect(await statusOf('repost:om_old')).toBe('sending');
+
+  await outbox.updateCard({ tenantKey: TENANT, key: 'old-card:v3' }, 'om_old', { v: 3 });
+  // A retry of the re-post would carry v3; the send under way carries v2, so v3 is patched in after it.
+  expect(JSON.parse((await rowOf('repost:om_old')).payload)).toEqual({ type: 'card', card: { v: 3 } });
+  expect(await rowOf('old-card:v3')).toMatchObject({ operation: 'update_sent', target: idempotencyKeyOf(TENANT, 'repost:om_old'), rateKey: 'chat:oc_centre', status: 'pending' });
+  platform.release();
+  await until(() => sentOf('old-card:v3'), 'the patch');
+  const reposted = (await rowOf('repost:om_old')).resultId;
+  expect(reposted).toEqual(expect.any(String));
+  expect(platform.updates).toEqual([{ messageId: reposted, card: { v: 3 } }]);
+  expect(platform.calls).toHaveLength(2);
+});
+
+it('fails a patch of a re-post that failed for good, at once, and retries one of a re-post not sent yet', async () => {
+  const outbox = started();
+  const card = JSON.stringify({ type: 'card', card: { v: 3 } });
+  await queuedRaw('repost:om_gone', { status: 'failed', attempts: 5, rateKey: 'chat:oc_gone' });
+  await queuedRaw('gone:v3', { operation: 'update_sent', target: idempotencyKeyOf(TENANT, 'repost:om_gone'), rateKey: 'chat:oc_gone', payload: card });
+  await queuedRaw('repost:om_busy', { status: 'sending', attempts: 1, leaseUntil: NOW + 30_000, rateKey: 'chat:oc_busy' });
+  await queuedRaw('busy:v3', { operation: 'update_sent', target: idempotencyKeyOf(TENANT, 'repost:om_busy'), rateKey: 'chat:oc_busy', payload: card });
+  await nudge(outbox);
+  await until(async () => (await statusOf('gone:v3')) === 'failed' && (await rowOf('busy:v3')).attempts === 1 && (await statusOf('busy:v3')) === 'pending', 'both attempted');
+  expect((await rowOf('gone:v3')).lastError).toBe('update_sent: the card to update was never sent');
+  expect((await rowOf('busy:v3')).lastError).toBe('update_sent: the card to update is not sent yet');
+  expect(platform.updates).toEqual([]);
+});
+
 it('fails an urgent notice on a message that failed for good, at once', async () => {
   const outbox = started();
   platform.failures.push(new PlatformError('open api 400: bad receiver', { retryable: false }));

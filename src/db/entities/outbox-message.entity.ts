@@ -3,8 +3,11 @@ import { LeasedWork } from './leased-work';
 import { epochMs } from '../epoch-ms';
 
 export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'failed';
-/** urgent_app: Feishu's in-app urgent notice on a message queued earlier (its key is the target). */
-export type OutboxOperation = 'send_chat' | 'send_user' | 'reply' | 'update_card' | 'urgent_app';
+/**
+ * urgent_app: Feishu's in-app urgent notice on a message queued earlier (its key is the target).
+ * update_sent: a card update of a message queued earlier (its key is the target), once it is sent.
+ */
+export type OutboxOperation = 'send_chat' | 'send_user' | 'reply' | 'update_card' | 'urgent_app' | 'update_sent';
 
 /** One outbound message, persisted before it is sent so that nothing is lost on a crash. */
 @Entity('outbox_messages')

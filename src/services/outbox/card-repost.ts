@@ -34,9 +34,15 @@ export async function patchOrRepost(
       current = repost.resultId;
       continue;
     }
-    // The re-post is still on its way: it goes out with the newest card.
     if (repost.status === 'pending' || repost.status === 'sending') {
-      await repo.update({ id: repost.id }, { payload: JSON.stringify({ type: 'card', card }) });
+      const payload = JSON.stringify({ type: 'card', card });
+      // The re-post is still waiting: it goes out with the newest card.
+      if ((await repo.update({ id: repost.id, status: 'pending' }, { payload })).affected) return;
+      // It is being sent, and its sender may have read the older card: a retry sends the newest,
+      // and a patch queued behind it (the same rate key, so not before it is sent) brings the
+      // card it got up to date.
+      await repo.update({ id: repost.id }, { payload });
+      await enqueue(ref, 'update_sent', repost.idempotencyKey, repost.rateKey, { type: 'card', card });
       return;
     }
     // The re-post failed for good: patch the old card, the best there is (re-posting it again

@@ -15,9 +15,13 @@ export async function performRow(row: OutboxMessage, platforms: ChatPlatform, re
     case 'reply':
       return (await platform.reply(row.target, message, row.idempotencyKey)).messageId;
     case 'update_card':
-      if (message.type !== 'card') throw new PlatformError('update_card needs a card', { retryable: false });
-      await platform.updateCard(row.target, message.card);
+    case 'update_sent': {
+      if (message.type !== 'card') throw new PlatformError(`${row.operation} needs a card`, { retryable: false });
+      // update_sent: the card queued under the key in `target`, once the platform has it.
+      const messageId = row.operation === 'update_card' ? row.target : await sentIdOf(repo, row.target, 'update_sent: the card to update');
+      await platform.updateCard(messageId, message.card);
       return undefined;
+    }
     case 'urgent_app':
       return performUrgent(row, platform, repo);
   }
@@ -27,19 +31,27 @@ export async function performRow(row: OutboxMessage, platforms: ChatPlatform, re
 async function performUrgent(row: OutboxMessage, platform: ChatPlatform, repo: Repository<OutboxMessage>): Promise<undefined> {
   const { openIds } = JSON.parse(row.payload) as { openIds: string[] };
   if (!platform.urgentApp) throw new PlatformError(`${platform.name} has no urgent notices`, { retryable: false });
+  await platform.urgentApp(await sentIdOf(repo, row.target, 'urgent_app: the message to buzz'), openIds);
+  return undefined;
+}
+
+/**
+ * The id the platform gave the message queued under idempotency key `key`: an error to retry
+ * while it is on its way, a final one when it was never sent (`what` names it in both).
+ */
+async function sentIdOf(repo: Repository<OutboxMessage>, key: string, what: string): Promise<string> {
   const message = await repo.findOne({
     // Stryker disable next-line ObjectLiteral: a projection only (no selection reads every column); status and resultId are read either way
     select: { status: true, resultId: true },
-    where: { idempotencyKey: row.target },
+    where: { idempotencyKey: key },
   });
-  if (!message || message.status === 'failed') throw new PlatformError('urgent_app: the message to buzz was never sent', { retryable: false });
+  if (!message || message.status === 'failed') throw new PlatformError(`${what} was never sent`, { retryable: false });
   if (
     !message.resultId ||
     // Stryker disable next-line ConditionalExpression: failed rows are handled above; a pending or sending row never has a resultId (only the update recording a delivery writes one, with 'sent', and a sent row never goes back)
     message.status !== 'sent'
   ) {
-    throw new PlatformError('urgent_app: the message to buzz is not sent yet', { retryable: true });
+    throw new PlatformError(`${what} is not sent yet`, { retryable: true });
   }
-  await platform.urgentApp(message.resultId, openIds);
-  return undefined;
+  return message.resultId;
 }
