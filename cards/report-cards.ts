@@ -1,9 +1,9 @@
 import type { ReportSubmission } from '../src/db/entities/report-submission.entity';
 import type { ReportTask } from '../src/db/entities/report-task.entity';
 import { formatInstant } from '../src/domain/calendar';
-import { REPORT_EXPECTS, REPORT_LIMITS, type ReportExpects, type ReportTaskField } from '../src/domain/report-rules';
+import { REPORT_EXPECTS, type ReportExpects, type ReportTaskField } from '../src/domain/report-rules';
 import { button, buttonRow, card, CardElement, CardJson, divider, markdown, note } from './card-kit';
-import { errorBanner, fieldBlock, form, multiSelectStatic, plainText, selectStatic, specFields, submitButton, textInput } from './form-kit';
+import { errorBanner, form, specFields, submitButton } from './form-kit';
 import { reportSubmitFormSpec, reportTaskFormSpec } from '../src/forms/report-form';
 import { escapeClipped, escapeMarkdown } from './markdown';
 import { atMentions } from './mentions';
@@ -28,7 +28,6 @@ export function reportTaskFormCard(view: ReportTaskFormView): CardJson {
   const v = view.values ?? {};
   const errors = view.errors ?? {};
   const count = Object.keys(errors).length;
-  const deadline = /^(\d{4}-\d{2}-\d{2} \d{2}:\d{2})/.exec(v.deadline ?? '')?.[1];
   const fields: CardElement[] = [
     ...specFields(reportTaskFormSpec(view.regions), { title: v.title, description: v.description, deadline: v.deadline, regions: v.regions, expects: v.expects }, errors),
     submitButton({ name: 'publish', text: '发布报送任务', value: { action: REPORT_PUBLISH_ACTION, form: view.token } }),

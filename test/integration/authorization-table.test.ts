@@ -278,7 +278,7 @@ describe.each(Object.entries(ACTIONS))('%s', (action, row) => {
       const click = await row.setup(w);
       await quiet();
       const before = await stored(h);
-      const { res, evt } = await post(click, role);
+      const { res } = await post(click, role);
       expect(res.status).toBe(200);
       const toast = res.body.toast as { type: string; content: string } | undefined;
       if (!allowed) {

@@ -1,5 +1,5 @@
 import { ADMIN_OPEN_ID, Harness, startHarness } from '../helpers/bot-harness';
-import { buttonValue, Driver, hasButton, validForm } from '../helpers/application-driver';
+import { buttonValue, Driver, hasButton } from '../helpers/application-driver';
 import { visibleText } from '../helpers/card-text';
 import { TestClock } from '../helpers/test-clock';
 

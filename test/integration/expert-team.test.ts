@@ -65,7 +65,6 @@ afterEach(async () => {
 
 const row = async (id: number) => (await h.bot.ds.query('SELECT version, team_experts, team_note, team_by FROM applications WHERE id = ?', [id]))[0];
 const teamEvents = async () => h.bot.ds.query("SELECT application_id, actor_open_id, reason FROM application_events WHERE action = 'team' ORDER BY id");
-const idOf = (code: string) => (code === A ? 1 : 2);
 const at9 = (monthDay: string) => DateTime.fromISO(`${YEAR}-${monthDay}T09:00`, { zone: 'Asia/Shanghai' }).toUTC().toISO()!;
 const multiSelect = (card: unknown) => nodesOf(card).find((n) => n.tag === 'multi_select_static');
 

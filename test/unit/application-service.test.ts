@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { openDatabase } from '../../src/db/data-source';
 import { Application } from '../../src/db/entities/application.entity';
 import type { CheckedApplication } from '../../src/domain/application-rules';
 import { checkedOf, codeOf, draftValuesOf, parseCode, reviewKeysOf } from '../../src/services/application-record';
 import { ApplicationService, type ChangeResult } from '../../src/services/application-service';
 import { checked } from '../helpers/factories';
+import { closeTempDatabase, openTempDatabase } from '../helpers/temp-database';
 
 /**
  * ApplicationService against a real SQLite file (migrated by openDatabase), with a clock the
@@ -34,7 +31,6 @@ function refused(r: ChangeResult): Application {
   return r.current;
 }
 
-let dir: string;
 let ds: DataSource;
 let svc: ApplicationService;
 let now: number;
@@ -44,15 +40,13 @@ const token = (): string => `form-token-${++tokens}`;
 const tick = (ms = 1000): number => (now += ms);
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'application-service-'));
-  ds = await openDatabase(`sqlite:${join(dir, 'bot.sqlite')}`);
+  ds = await openTempDatabase('application-service-');
   now = Date.UTC(2027, 4, 1, 2, 0, 0);
   svc = new ApplicationService(ds, () => now);
 });
 
 afterEach(async () => {
-  if (ds?.isInitialized) await ds.destroy();
-  rmSync(dir, { recursive: true, force: true });
+  await closeTempDatabase(ds);
 });
 
 const rows = () => ds.getRepository(Application).find({ order: { id: 'ASC' } });

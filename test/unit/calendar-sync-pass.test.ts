@@ -1,10 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { Settings } from 'luxon';
 import type { DataSource } from 'typeorm';
-import { openDatabase } from '../../src/db/data-source';
 import { ApplicationEvent } from '../../src/db/entities/application-event.entity';
 import { Application } from '../../src/db/entities/application.entity';
 import { CalendarCursor, CalendarEntry } from '../../src/db/entities/calendar-entry.entity';
@@ -12,6 +8,7 @@ import { createLogger } from '../../src/logger';
 import type { CalendarEventSpec, CalendarPort } from '../../src/platform/calendar-port';
 import { PlatformError } from '../../src/platform/port';
 import { CalendarSync, type CalendarSyncOptions, requestCalendarSync } from '../../src/services/calendar-sync';
+import { closeTempDatabase, openTempDatabase } from '../helpers/temp-database';
 
 /**
  * One pass of the calendar sync (issue 13 item 5) on the real SQLite schema, with a recording
@@ -26,15 +23,12 @@ const ZONE = 'Asia/Shanghai';
 const T0 = Date.UTC(2027, 5, 1, 2, 0, 0);
 const OPTIONS: CalendarSyncOptions = { pollIntervalMs: 60_000, leaseMs: 60_000, settleMs: 2000, retry: { baseDelayMs: 1000, maxDelayMs: 60_000, maxAttempts: 3 } };
 
-let dir: string;
 let ds: DataSource;
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'innovation-bot-calendar-pass-'));
-  ds = await openDatabase(`sqlite:${join(dir, 'bot.sqlite')}`);
+  ds = await openTempDatabase('innovation-bot-calendar-pass-');
 });
 afterEach(async () => {
-  await ds.destroy();
-  rmSync(dir, { recursive: true, force: true });
+  await closeTempDatabase(ds);
 });
 
 /** The calendar as the sync sees it: one event per idempotency key, every call recorded. */

@@ -98,17 +98,14 @@ describe('calendarYearOf', () => {
 // ---------------------------------------------------------------------------------------------
 // The calendar event of an activity (src/services/calendar-sync.ts): eventSpecOf is what the
 // centre's Feishu calendar shows, requestCalendarSync queues one application's entry.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { DataSource } from 'typeorm';
-import { openDatabase } from '../../src/db/data-source';
 import { CalendarEntry } from '../../src/db/entities/calendar-entry.entity';
 import { createLogger } from '../../src/logger';
 import type { CalendarPort } from '../../src/platform/calendar-port';
 import { CalendarSync, DEFAULT_CALENDAR_SYNC_OPTIONS, eventSpecOf, requestCalendarSync } from '../../src/services/calendar-sync';
 import { makeApp } from '../helpers/factories';
+import { closeTempDatabase, openTempDatabase } from '../helpers/temp-database';
 
 describe('eventSpecOf, field by field', () => {
   const approved = (over: Parameters<typeof makeApp>[0] = {}) => makeApp({ status: '已通过', ...over });
@@ -189,15 +186,12 @@ describe('eventSpecOf, field by field', () => {
 });
 
 describe('requestCalendarSync and the sync loop, on a real database', () => {
-  let dir: string;
   let ds: DataSource;
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'innovation-bot-calendar-'));
-    ds = await openDatabase(`sqlite:${join(dir, 'bot.sqlite')}`);
+    ds = await openTempDatabase('innovation-bot-calendar-');
   });
   afterEach(async () => {
-    if (ds.isInitialized) await ds.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    await closeTempDatabase(ds);
   });
 
   it("queues only the named application's entry, leaving another's as it was", async () => {

@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { openDatabase } from '../../src/db/data-source';
 import { OutboxMessage } from '../../src/db/entities/outbox-message.entity';
 import { createLogger } from '../../src/logger';
 import { DryRunPlatform } from '../../src/platform/dry-run-platform';
 import { CARD_REPOSTED_NOTICE, idempotencyKeyOf, OutboxService } from '../../src/services/outbox-service';
+import { closeTempDatabase, openTempDatabase } from '../helpers/temp-database';
 
 /**
  * The outbox's one rule for old cards (issue 11 item 4), on a real SQLite database: a card it
@@ -20,18 +17,15 @@ const TENANT = 'tenant-repost';
 const DAY = 86_400_000;
 const NOW = Date.parse('2027-06-15T02:00:00Z');
 
-let dir: string;
 let ds: DataSource;
 let outbox: OutboxService;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'card-repost-'));
-  ds = await openDatabase(`sqlite:${join(dir, 'bot.sqlite')}`);
+  ds = await openTempDatabase('card-repost-');
   outbox = new OutboxService(ds, new DryRunPlatform(createLogger('silent')), createLogger('silent'), undefined, () => NOW);
 });
 afterEach(async () => {
-  await ds.destroy();
-  rmSync(dir, { recursive: true, force: true });
+  await closeTempDatabase(ds);
 });
 
 /** A card this outbox delivered `daysAgo` days ago, as Feishu's `messageId`. */

@@ -1,15 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { DataSource } from 'typeorm';
-import { openDatabase } from '../../src/db/data-source';
 import { InboundEvent, InboundStatus } from '../../src/db/entities/inbound-event.entity';
 import { OutboxMessage, OutboxStatus } from '../../src/db/entities/outbox-message.entity';
 import { createLogger } from '../../src/logger';
 import { DryRunPlatform } from '../../src/platform/dry-run-platform';
 import { InboxService } from '../../src/services/inbox-service';
 import { idempotencyKeyOf, OutboxService } from '../../src/services/outbox-service';
+import { closeTempDatabase, openTempDatabase } from '../helpers/temp-database';
 
 /**
  * What the daily prune forgets (bot.ts: the inbox after 48 h, the outbox after 15 days), on a
@@ -22,15 +19,12 @@ const NOW = Date.parse('2027-06-15T02:00:00Z');
 const HOUR = 3600_000;
 const quiet = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
 
-let dir: string;
 let ds: DataSource;
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'innovation-bot-prune-'));
-  ds = await openDatabase(`sqlite:${join(dir, 'bot.sqlite')}`);
+  ds = await openTempDatabase('innovation-bot-prune-');
 });
 afterEach(async () => {
-  await ds.destroy();
-  rmSync(dir, { recursive: true, force: true });
+  await closeTempDatabase(ds);
 });
 
 async function event(eventId: string, status: InboundStatus, receivedAt: number): Promise<void> {

@@ -1,9 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { DataSource } from 'typeorm';
-import { openDatabase } from '../../src/db/data-source';
 import { InboundEvent } from '../../src/db/entities/inbound-event.entity';
 import { OutboxMessage } from '../../src/db/entities/outbox-message.entity';
 import { createLogger } from '../../src/logger';
@@ -11,6 +7,7 @@ import { DryRunPlatform } from '../../src/platform/dry-run-platform';
 import type { FeishuEnvelope } from '../../src/platform/feishu/inbound';
 import { InboxService } from '../../src/services/inbox-service';
 import { idempotencyKeyOf, OutboxService } from '../../src/services/outbox-service';
+import { closeTempDatabase, openTempDatabase } from '../helpers/temp-database';
 
 /**
  * What the inbox and the outbox store for each event and message (on a real SQLite database,
@@ -21,15 +18,12 @@ import { idempotencyKeyOf, OutboxService } from '../../src/services/outbox-servi
 const NOW = Date.parse('2027-06-15T02:00:00Z');
 const quiet = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));
 
-let dir: string;
 let ds: DataSource;
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'innovation-bot-rows-'));
-  ds = await openDatabase(`sqlite:${join(dir, 'bot.sqlite')}`);
+  ds = await openTempDatabase('innovation-bot-rows-');
 });
 afterEach(async () => {
-  await ds.destroy();
-  rmSync(dir, { recursive: true, force: true });
+  await closeTempDatabase(ds);
 });
 
 const envelope = (eventId: string): FeishuEnvelope => ({ schema: '2.0', eventId, eventType: 'im.message.receive_v1', tenantKey: 't', event: { message: { message_id: `om_${eventId}`, chat_id: 'oc_1' } } });

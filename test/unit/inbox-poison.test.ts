@@ -1,12 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { DataSource } from 'typeorm';
-import { openDatabase } from '../../src/db/data-source';
 import { InboundEvent } from '../../src/db/entities/inbound-event.entity';
 import { createLogger } from '../../src/logger';
 import { DEFAULT_INBOX_OPTIONS, InboxService, ProcessableEvent } from '../../src/services/inbox-service';
+import { closeTempDatabase, openTempDatabase } from '../helpers/temp-database';
 
 /**
  * A poison event (issue 14): each worker that claims it never finishes (in production: the
@@ -14,15 +11,12 @@ import { DEFAULT_INBOX_OPTIONS, InboxService, ProcessableEvent } from '../../src
  * stops polling, as a dead process would; its claim's lease runs out for real.
  */
 
-let dir: string;
 let ds: DataSource;
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'innovation-bot-poison-'));
-  ds = await openDatabase(`sqlite:${join(dir, 'bot.sqlite')}`);
+  ds = await openTempDatabase('innovation-bot-poison-');
 });
 afterEach(async () => {
-  await ds.destroy();
-  rmSync(dir, { recursive: true, force: true });
+  await closeTempDatabase(ds);
 });
 
 const quiet = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));

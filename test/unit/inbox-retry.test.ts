@@ -1,15 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { DataSource } from 'typeorm';
-import { openDatabase } from '../../src/db/data-source';
 import { InboundEvent } from '../../src/db/entities/inbound-event.entity';
 import { createLogger } from '../../src/logger';
 import type { FeishuEnvelope } from '../../src/platform/feishu/inbound';
 import { PlatformError } from '../../src/platform/port';
 import { DEFAULT_INBOX_OPTIONS, InboxService } from '../../src/services/inbox-service';
 import { claim } from '../../src/services/leases';
+import { closeTempDatabase, openTempDatabase } from '../helpers/temp-database';
 
 /**
  * The README's claim about the inbox: a handler that fails is retried with backoff, a given
@@ -17,15 +14,12 @@ import { claim } from '../../src/services/leases';
  * retried at all. The clock is the service's own (injected), so no test waits for a backoff.
  */
 
-let dir: string;
 let ds: DataSource;
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'innovation-bot-inbox-retry-'));
-  ds = await openDatabase(`sqlite:${join(dir, 'bot.sqlite')}`);
+  ds = await openTempDatabase('innovation-bot-inbox-retry-');
 });
 afterEach(async () => {
-  await ds.destroy();
-  rmSync(dir, { recursive: true, force: true });
+  await closeTempDatabase(ds);
 });
 
 const quiet = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));

@@ -1,14 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { DataSource } from 'typeorm';
-import { openDatabase } from '../../src/db/data-source';
 import { InboundEvent } from '../../src/db/entities/inbound-event.entity';
 import { createLogger } from '../../src/logger';
 import type { FeishuEnvelope } from '../../src/platform/feishu/inbound';
 import { DEFAULT_INBOX_OPTIONS, dedupKeyOf, InboxOptions, InboxService } from '../../src/services/inbox-service';
 import { payloadFixture } from '../helpers/feishu-signer';
+import { closeTempDatabase, openTempDatabase } from '../helpers/temp-database';
 
 /** An envelope as verifyInbound produces it from a v2 fixture. */
 function envelopeFrom(fixture: string, eventId?: string): FeishuEnvelope {
@@ -90,15 +87,12 @@ describe('dedupKeyOf', () => {
  * gated so that the test decides when they end.
  */
 describe('the inbox loop', () => {
-  let dir: string;
   let ds: DataSource;
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'innovation-bot-inbox-loop-'));
-    ds = await openDatabase(`sqlite:${join(dir, 'bot.sqlite')}`);
+    ds = await openTempDatabase('innovation-bot-inbox-loop-');
   });
   afterEach(async () => {
-    await ds.destroy();
-    rmSync(dir, { recursive: true, force: true });
+    await closeTempDatabase(ds);
   });
 
   const quiet = createLogger('silent', new Writable({ write: (_c, _e, done) => done() }));

@@ -1,8 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { openDatabase } from '../../src/db/data-source';
 import { Expert } from '../../src/db/entities/expert.entity';
 import { NeedEvent } from '../../src/db/entities/need-event.entity';
 import { Need } from '../../src/db/entities/need.entity';
@@ -10,6 +6,7 @@ import { checkExpertForm, EXPERT_FORM_FIELDS } from '../../src/domain/expert-rul
 import type { Industry } from '../../src/domain/industries';
 import { ExpertService, fieldsOf, type ExpertInput } from '../../src/services/expert-service';
 import { NeedService, type NeedChange, type NewNeed } from '../../src/services/need-service';
+import { closeTempDatabase, openTempDatabase } from '../helpers/temp-database';
 
 /**
  * NeedService and ExpertService against a real SQLite file (migrated by openDatabase), with a
@@ -26,7 +23,6 @@ const ADMIN_B = 'ou_admin_b';
 const YEAR = 2027;
 const HOUR = 3_600_000;
 
-let dir: string;
 let ds: DataSource;
 let needs: NeedService;
 let experts: ExpertService;
@@ -35,16 +31,14 @@ let tokens = 0;
 const token = (): string => `need-form-${++tokens}`;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'need-service-'));
-  ds = await openDatabase(`sqlite:${join(dir, 'bot.sqlite')}`);
+  ds = await openTempDatabase('need-service-');
   now = Date.UTC(2027, 4, 1, 2, 0);
   needs = new NeedService(ds, () => now);
   experts = new ExpertService(ds, () => now);
 });
 
 afterEach(async () => {
-  if (ds?.isInitialized) await ds.destroy();
-  rmSync(dir, { recursive: true, force: true });
+  await closeTempDatabase(ds);
 });
 
 function newNeed(over: Partial<NewNeed> = {}): NewNeed {

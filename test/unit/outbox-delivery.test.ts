@@ -1,15 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { DataSource } from 'typeorm';
-import { openDatabase } from '../../src/db/data-source';
 import { OutboxMessage } from '../../src/db/entities/outbox-message.entity';
 import { UnitOfWork } from '../../src/db/unit-of-work';
 import { createLogger } from '../../src/logger';
 import { DryRunPlatform } from '../../src/platform/dry-run-platform';
 import { type ChatPlatform, type OutboundMessage, PlatformError, type SendResult } from '../../src/platform/port';
 import { DEFAULT_OUTBOX_OPTIONS, idempotencyKeyOf, type Messenger, type OutboxOptions, OutboxService } from '../../src/services/outbox-service';
+import { closeTempDatabase, openTempDatabase } from '../helpers/temp-database';
 
 /**
  * The outbox's delivery passes on a real SQLite database, the service started: how many sends
@@ -82,7 +79,6 @@ class ScriptedPlatform extends DryRunPlatform {
   }
 }
 
-let dir: string;
 let ds: DataSource;
 let t: number;
 let logs: string[];
@@ -91,8 +87,7 @@ let platform: ScriptedPlatform;
 let markers = 0;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'outbox-delivery-'));
-  ds = await openDatabase(`sqlite:${join(dir, 'bot.sqlite')}`);
+  ds = await openTempDatabase('outbox-delivery-');
   t = NOW;
   logs = [];
   outboxes = [];
@@ -102,8 +97,7 @@ beforeEach(async () => {
 afterEach(async () => {
   platform.release();
   for (const o of outboxes) await o.stop();
-  await ds.destroy();
-  rmSync(dir, { recursive: true, force: true });
+  await closeTempDatabase(ds);
 });
 
 const OPTIONS: OutboxOptions = {

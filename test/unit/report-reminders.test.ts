@@ -1,9 +1,5 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import type { DataSource } from 'typeorm';
-import { openDatabase } from '../../src/db/data-source';
 import { JobOccasion } from '../../src/db/entities/job-occasion.entity';
 import type { ReportTask } from '../../src/db/entities/report-task.entity';
 import { JobDeps, JobRunner, type JobRunResult } from '../../src/jobs/job-runner';
@@ -22,6 +18,7 @@ import { ReportService } from '../../src/services/report-service';
 import { SummaryService } from '../../src/services/summary-service';
 import { expectValidCard, type Node } from '../helpers/card-checks';
 import { visibleText } from '../helpers/card-text';
+import { closeTempDatabase, openTempDatabase } from '../helpers/temp-database';
 
 /**
  * The report part of the reminders job, decided against a real SQLite database through the real
@@ -89,7 +86,6 @@ class RecordingMessenger implements Messenger {
   }
 }
 
-let dir: string;
 let ds: DataSource;
 let clock: number;
 let messenger: RecordingMessenger;
@@ -121,8 +117,7 @@ function makeDeps(admins: string[]): JobDeps {
 }
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'report-reminders-'));
-  ds = await openDatabase(`sqlite:${join(dir, 'bot.sqlite')}`);
+  ds = await openTempDatabase('report-reminders-');
   clock = at('2027-12-01 10:00').getTime();
   messenger = new RecordingMessenger();
   deps = makeDeps([ADMIN]);
@@ -134,8 +129,7 @@ beforeEach(async () => {
 });
 
 afterEach(async () => {
-  if (ds?.isInitialized) await ds.destroy();
-  rmSync(dir, { recursive: true, force: true });
+  await closeTempDatabase(ds);
 });
 
 let tokens = 0;

@@ -1,13 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { openDatabase } from '../../src/db/data-source';
 import { ReportFile } from '../../src/db/entities/report-file.entity';
 import { ReportSubmission } from '../../src/db/entities/report-submission.entity';
 import { ReportTask } from '../../src/db/entities/report-task.entity';
 import type { Attachment } from '../../src/services/application-service';
 import { progressKeysOf, regionsOf, ReportService, type NewTask } from '../../src/services/report-service';
+import { closeTempDatabase, openTempDatabase } from '../helpers/temp-database';
 
 /**
  * ReportService against a real SQLite file (migrated by openDatabase), with a clock the tests
@@ -25,7 +22,6 @@ const HOUR = 3_600_000;
 /** 2027-12-09 17:00 in Shanghai. */
 const DEADLINE = Date.UTC(2027, 11, 9, 9, 0);
 
-let dir: string;
 let ds: DataSource;
 let svc: ReportService;
 let now: number;
@@ -33,16 +29,14 @@ let tokens = 0;
 const token = (): string => `report-form-${++tokens}`;
 
 beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'report-service-'));
-  ds = await openDatabase(`sqlite:${join(dir, 'bot.sqlite')}`);
+  ds = await openTempDatabase('report-service-');
   // 2027-12-01 10:00 in Shanghai.
   now = Date.UTC(2027, 11, 1, 2, 0);
   svc = new ReportService(ds, () => now);
 });
 
 afterEach(async () => {
-  if (ds?.isInitialized) await ds.destroy();
-  rmSync(dir, { recursive: true, force: true });
+  await closeTempDatabase(ds);
 });
 
 function newTask(over: Partial<NewTask> = {}): NewTask {

@@ -98,7 +98,6 @@ const APPS: Application[] = [
   appNo(14, '未通过', '通辽市'),
   appNo(15, '待审核', '火星市'),
 ];
-const app = (id: number): Application => APPS.find((a) => a.id === id)!;
 
 const EVENTS: ApplicationEvent[] = [
   ev(1, 'submit', WEEK_START), // first instant of the window: in
