@@ -14,7 +14,8 @@ export function cellText(value: CellInput, kind: ColumnKind = 'text'): string {
   if (value instanceof Date) return value.toISOString().slice(0, kind === 'datetime' ? 16 : 10).replace('T', ' ');
   if (kind === 'percent' && typeof value === 'number') {
     const tenths = Math.floor(value * 1000 + 1e-9);
-    return `${tenths % 10 === 0 ? tenths / 10 : (tenths / 10).toFixed(1)}%`;
+    // An integer over 10 prints with one decimal at most, none when it is whole (75%, 79.9%).
+    return `${tenths / 10}%`;
   }
   return String(value);
 }
