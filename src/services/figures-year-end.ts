@@ -175,7 +175,7 @@ export function yearEndFigures(data: YearData, scope: Region | '全区', nowMs: 
     year: data.year,
     scope,
     asOf: formatInstant(nowMs, timezone),
-    title: `${scope === '全区' ? '全区' : scope}${data.year}年企业创新能力提升行动落实情况数据`,
+    title: `${scope}${data.year}年企业创新能力提升行动落实情况数据`,
     tables: [activities, totals, needs, experts, reports],
   };
 }
