@@ -186,6 +186,16 @@ describe('yearEndFigures for the whole region (全区)', () => {
     ]);
   });
 
+  it('puts undated activities first, by id, whichever order they come in', () => {
+    const apps = [
+      makeApp({ id: 12, region: '乌海市', status: '已举办', startDate: null, venue: '乙' }),
+      makeApp({ id: 11, region: '乌海市', status: '已举办', startDate: '2027-06-01', venue: '丙' }),
+      makeApp({ id: 10, region: '乌海市', status: '已举办', startDate: null, venue: '甲' }),
+    ];
+    const data: YearData = { year: 2027, apps, summaries: new Map(), needs: [], experts: new Map(), tasks: [], submissions: [] };
+    expect(table(yearEndFigures(data, '全区', NOW, TZ).tables, '活动开展情况').rows.map((r) => r[4])).toEqual(['甲', '乙', '丙']);
+  });
+
   it('is named after the scope and the year', () => {
     expect(yearEndFileName(f, 'docx')).toBe('全区2027年落实情况数据.docx');
     expect(yearEndFileName(f, 'xlsx')).toBe('全区2027年落实情况数据.xlsx');
