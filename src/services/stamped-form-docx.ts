@@ -76,9 +76,9 @@ export async function stampedFormDocx(app: Application): Promise<Buffer> {
   const titleFont = { ascii: 'Times New Roman', eastAsia: '黑体', hAnsi: 'Times New Roman' };
   const run = (text: string, opts: { bold?: boolean; size?: number; title?: boolean } = {}) =>
     new TextRun({ text, bold: opts.bold, size: opts.size ?? 28, font: opts.title ? titleFont : font });
-  // A value typed on several lines keeps its lines.
+  // A value typed on several lines keeps its lines; an empty one is one empty paragraph (''.split gives ['']).
   const paragraphs = (text: string, label = false) =>
-    (text === '' ? [''] : text.split(/\r?\n/)).map(
+    text.split(/\r?\n/).map(
       (line) => new Paragraph({ alignment: label ? AlignmentType.CENTER : AlignmentType.LEFT, children: [run(line, { bold: label })] }),
     );
   const border = { style: BorderStyle.SINGLE, size: 6, color: '000000' };
