@@ -118,7 +118,18 @@ export async function stampedFormDocx(app: Application): Promise<Buffer> {
   const doc = new Document({
     creator: '企业创新助手',
     title: code ? `${title}（${code}）` : title,
-    sections: [{ properties: { page: { size: { width: 11906, height: 16838 }, margin: { top: 1440, bottom: 1440, left: 1800, right: 1800 } } }, children }],
+    sections: [
+      {
+        properties: {
+          page: {
+            // Stryker disable next-line ObjectLiteral: docx's default page is this very A4 (11906 × 16838, portrait); kept to say so
+            size: { width: 11906, height: 16838 },
+            margin: { top: 1440, bottom: 1440, left: 1800, right: 1800 },
+          },
+        },
+        children,
+      },
+    ],
   });
   return Packer.toBuffer(doc);
 }
