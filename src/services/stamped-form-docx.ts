@@ -76,9 +76,9 @@ export async function stampedFormDocx(app: Application): Promise<Buffer> {
   const titleFont = { ascii: 'Times New Roman', eastAsia: '黑体', hAnsi: 'Times New Roman' };
   const run = (text: string, opts: { bold?: boolean; size?: number; title?: boolean } = {}) =>
     new TextRun({ text, bold: opts.bold, size: opts.size ?? 28, font: opts.title ? titleFont : font });
-  // A value typed on several lines keeps its lines.
+  // A value typed on several lines keeps its lines; an empty one is one empty paragraph (''.split gives ['']).
   const paragraphs = (text: string, label = false) =>
-    (text === '' ? [''] : text.split(/\r?\n/)).map(
+    text.split(/\r?\n/).map(
       (line) => new Paragraph({ alignment: label ? AlignmentType.CENTER : AlignmentType.LEFT, children: [run(line, { bold: label })] }),
     );
   const border = { style: BorderStyle.SINGLE, size: 6, color: '000000' };
@@ -118,7 +118,18 @@ export async function stampedFormDocx(app: Application): Promise<Buffer> {
   const doc = new Document({
     creator: '企业创新助手',
     title: code ? `${title}（${code}）` : title,
-    sections: [{ properties: { page: { size: { width: 11906, height: 16838 }, margin: { top: 1440, bottom: 1440, left: 1800, right: 1800 } } }, children }],
+    sections: [
+      {
+        properties: {
+          page: {
+            // Stryker disable next-line ObjectLiteral: docx's default page is this very A4 (11906 × 16838, portrait); kept to say so
+            size: { width: 11906, height: 16838 },
+            margin: { top: 1440, bottom: 1440, left: 1800, right: 1800 },
+          },
+        },
+        children,
+      },
+    ],
   });
   return Packer.toBuffer(doc);
 }
