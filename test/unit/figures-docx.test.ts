@@ -117,7 +117,7 @@ const count = (text: string, part: string) => text.split(part).length - 1;
 describe('yearEndDocx', () => {
   let xml: string;
   let zip: JSZip;
-  beforeAll(async () => {
+  beforeEach(async () => {
     const bytes = await yearEndDocx(FIGURES);
     zip = await JSZip.loadAsync(bytes);
     xml = await docxXml(bytes);

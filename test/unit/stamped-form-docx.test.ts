@@ -113,7 +113,7 @@ const count = (text: string, part: string) => text.split(part).length - 1;
 describe('stampedFormDocx', () => {
   let xml: string;
   let zip: JSZip;
-  beforeAll(async () => {
+  beforeEach(async () => {
     const bytes = await stampedFormDocx(makeApp({ headcount: null, audience: '', remarks: '自带投影仪\r\n需要停车位\n请提前联系' }));
     zip = await JSZip.loadAsync(bytes);
     xml = await docxXml(bytes);
