@@ -61,9 +61,39 @@ export async function docxXml(bytes: Buffer): Promise<string> {
   return part.async('string');
 }
 
+/** The text of a .docx run or paragraph: its `<w:t>` pieces joined. */
+export const docxText = (s: string): string => [...s.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
+
 /** The tables of a .docx: each a list of rows, each a list of cell texts. */
 export function docxTables(xml: string): string[][][] {
   const tables = xml.match(/<w:tbl>[\s\S]*?<\/w:tbl>/g) ?? [];
-  const text = (s: string) => [...s.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
-  return tables.map((t) => (t.match(/<w:tr[\s>][\s\S]*?<\/w:tr>/g) ?? []).map((tr) => (tr.match(/<w:tc>[\s\S]*?<\/w:tc>/g) ?? []).map(text)));
+  return tables.map((t) => (t.match(/<w:tr[\s>][\s\S]*?<\/w:tr>/g) ?? []).map((tr) => (tr.match(/<w:tc>[\s\S]*?<\/w:tc>/g) ?? []).map(docxText)));
+}
+
+/** How `docxOutline` shows a paragraph, and what it puts before a table row's cells and before a cell's text. */
+export interface DocxOutlineView {
+  paragraph: (p: string) => string;
+  row?: (tr: string) => string[];
+  cell?: (tc: string) => string;
+}
+
+/**
+ * A .docx body in order, for comparing a whole document at once: paragraphs as `view.paragraph`
+ * shows them, tables as rows of cells (`span=n` marks a merged cell; the view adds what else a
+ * test looks at, such as a repeating header row or widths).
+ */
+export function docxOutline(xml: string, view: DocxOutlineView): unknown[] {
+  const body = xml.slice(xml.indexOf('<w:body>'), xml.indexOf('<w:sectPr'));
+  const paragraphs = (s: string) => (s.match(/<w:p>[\s\S]*?<\/w:p>/g) ?? []).map(view.paragraph).join(' / ');
+  return (body.match(/<w:p>[\s\S]*?<\/w:p>|<w:tbl>[\s\S]*?<\/w:tbl>/g) ?? []).map((block) =>
+    block.startsWith('<w:tbl>')
+      ? (block.match(/<w:tr>[\s\S]*?<\/w:tr>/g) ?? []).map((tr) => [
+          ...(view.row?.(tr) ?? []),
+          ...(tr.match(/<w:tc>[\s\S]*?<\/w:tc>/g) ?? []).map((tc) => {
+            const span = tc.match(/<w:gridSpan w:val="(\d+)"\/>/)?.[1];
+            return `${view.cell?.(tc) ?? ''}${span ? `span=${span} ` : ''}${paragraphs(tc)}`;
+          }),
+        ])
+      : view.paragraph(block),
+  );
 }

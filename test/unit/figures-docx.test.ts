@@ -1,7 +1,7 @@
 import JSZip from 'jszip';
 import { cellText, yearEndDocx } from '../../src/services/figures-docx';
 import type { YearEndFigures } from '../../src/services/figures-year-end';
-import { docxTables, docxXml } from '../helpers/uploads';
+import { docxOutline, docxTables, docxText, docxXml } from '../helpers/uploads';
 
 /**
  * The year-end figures' .docx, read back from the zip: the cell texts (dashes for blanks, dates,
@@ -89,7 +89,7 @@ function paragraph(p: string): string {
     ...[...(ppr.match(/<w:spacing ([^/]*)\/>/)?.[1].matchAll(/w:(\w+)="(\d+)"/g) ?? [])].map((m) => `${m[1]}=${m[2]}`).sort(),
   ].filter((x) => x !== undefined);
   const runs = (p.match(/<w:r>[\s\S]*?<\/w:r>/g) ?? []).map((r) => {
-    const text = [...r.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
+    const text = docxText(r);
     const bold = /<w:b\/>/.test(r);
     return `${bold ? `**${text}**` : text}@${r.match(/<w:sz w:val="(\d+)"/)?.[1] ?? '-'}`;
   });
@@ -97,20 +97,8 @@ function paragraph(p: string): string {
 }
 
 /** The body in order: paragraphs as above, tables as rows of cells (`th` marks a repeating header row, `span=n` a merged cell). */
-function outline(xml: string): unknown[] {
-  const body = xml.slice(xml.indexOf('<w:body>'), xml.indexOf('<w:sectPr'));
-  return (body.match(/<w:p>[\s\S]*?<\/w:p>|<w:tbl>[\s\S]*?<\/w:tbl>/g) ?? []).map((block) =>
-    block.startsWith('<w:tbl>')
-      ? (block.match(/<w:tr>[\s\S]*?<\/w:tr>/g) ?? []).map((tr) => [
-          ...(/<w:trPr>[\s\S]*<w:tblHeader\/>[\s\S]*<\/w:trPr>/.test(tr) ? ['th'] : []),
-          ...(tr.match(/<w:tc>[\s\S]*?<\/w:tc>/g) ?? []).map((tc) => {
-            const span = tc.match(/<w:gridSpan w:val="(\d+)"\/>/)?.[1];
-            return `${span ? `span=${span} ` : ''}${(tc.match(/<w:p>[\s\S]*?<\/w:p>/g) ?? []).map(paragraph).join(' / ')}`;
-          }),
-        ])
-      : paragraph(block),
-  );
-}
+const outline = (xml: string) =>
+  docxOutline(xml, { paragraph, row: (tr) => (/<w:trPr>[\s\S]*<w:tblHeader\/>[\s\S]*<\/w:trPr>/.test(tr) ? ['th'] : []) });
 
 const count = (text: string, part: string) => text.split(part).length - 1;
 

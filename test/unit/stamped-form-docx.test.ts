@@ -10,7 +10,7 @@ import {
   stampedFormTitle,
 } from '../../src/services/stamped-form-docx';
 import { makeApp } from '../helpers/factories';
-import { docxTables, docxXml } from '../helpers/uploads';
+import { docxOutline, docxTables, docxText, docxXml } from '../helpers/uploads';
 
 /**
  * The pre-filled 申请表: its words (活动时间, title, file name, the ten rows, XML-safe text) and the
@@ -84,7 +84,7 @@ function paragraph(p: string): string {
     [...(ppr.match(new RegExp(`<w:${tag} ([^/]*)/>`))?.[1].matchAll(/w:(\w+)="([^"]*)"/g) ?? [])].map((m) => `${m[1]}=${m[2]}`).sort();
   const props = [ppr.match(/<w:jc w:val="([^"]*)"/)?.[1], ...attrs('spacing'), ...attrs('ind')].filter((x) => x !== undefined);
   const runs = (p.match(/<w:r>[\s\S]*?<\/w:r>/g) ?? []).map((r) => {
-    const text = [...r.matchAll(/<w:t(?:\s[^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join('');
+    const text = docxText(r);
     const shown = /<w:b\/>/.test(r) ? `**${text}**` : /<w:b w:val="false"\/>/.test(r) ? `~~${text}~~` : text;
     return `${shown}@${r.match(/<w:sz w:val="(\d+)"/)?.[1] ?? '-'}/${r.match(/w:eastAsia="([^"]*)"/)?.[1] ?? '-'}`;
   });
@@ -92,21 +92,12 @@ function paragraph(p: string): string {
 }
 
 /** The body in order: paragraphs as above, the table as rows `h=<min height>` then cells `w=<width> [span=n] paragraphs`. */
-function outline(xml: string): unknown[] {
-  const body = xml.slice(xml.indexOf('<w:body>'), xml.indexOf('<w:sectPr'));
-  return (body.match(/<w:p>[\s\S]*?<\/w:p>|<w:tbl>[\s\S]*?<\/w:tbl>/g) ?? []).map((block) =>
-    block.startsWith('<w:tbl>')
-      ? (block.match(/<w:tr>[\s\S]*?<\/w:tr>/g) ?? []).map((tr) => [
-          `h=${tr.match(/<w:trHeight w:val="(\d+)" w:hRule="atLeast"\/>/)?.[1] ?? '-'}`,
-          ...(tr.match(/<w:tc>[\s\S]*?<\/w:tc>/g) ?? []).map((tc) => {
-            const width = tc.match(/<w:tcW w:type="dxa" w:w="(\d+)"\/>/)?.[1] ?? '-';
-            const span = tc.match(/<w:gridSpan w:val="(\d+)"\/>/)?.[1];
-            return `w=${width} ${span ? `span=${span} ` : ''}${(tc.match(/<w:p>[\s\S]*?<\/w:p>/g) ?? []).map(paragraph).join(' / ')}`;
-          }),
-        ])
-      : paragraph(block),
-  );
-}
+const outline = (xml: string) =>
+  docxOutline(xml, {
+    paragraph,
+    row: (tr) => [`h=${tr.match(/<w:trHeight w:val="(\d+)" w:hRule="atLeast"\/>/)?.[1] ?? '-'}`],
+    cell: (tc) => `w=${tc.match(/<w:tcW w:type="dxa" w:w="(\d+)"\/>/)?.[1] ?? '-'} `,
+  });
 
 const count = (text: string, part: string) => text.split(part).length - 1;
 
