@@ -30,12 +30,20 @@ export function buildIsStale(): boolean {
   return sources > built;
 }
 
+/** Whether this run names only unit tests (`npx jest test/unit/…`): none of them runs dist/. */
+export function namesOnlyUnitTests(patterns: readonly string[]): boolean {
+  return patterns.length > 0 && patterns.every((p) => /(^|[\\/])test[\\/]unit([\\/]|$)/.test(p));
+}
+
 /**
  * Process-level tests run the compiled bot (dist/). `npm test` compiles first (tsc also
  * type-checks the tests); a bare `npx jest` builds here whenever dist/ is missing or any source
- * is newer than it, so those tests never run old code after a change.
+ * is newer than it, so those tests never run old code after a change. A run that names only
+ * unit tests skips the build: none of them starts a process, and a full tsc per try made
+ * applying mutants by hand several times slower.
  */
-export default async function globalSetup(): Promise<void> {
+export default async function globalSetup(globalConfig?: { testPathPatterns?: { patterns?: readonly string[] } }): Promise<void> {
+  if (namesOnlyUnitTests(globalConfig?.testPathPatterns?.patterns ?? [])) return;
   if (buildIsStale()) {
     execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json')], {
       stdio: 'inherit',
