@@ -4,7 +4,7 @@ import type { ReportSubmission } from '../../src/db/entities/report-submission.e
 import type { ReportTask } from '../../src/db/entities/report-task.entity';
 import type { Region } from '../../src/domain/regions';
 import { ofRegion, type YearData } from '../../src/services/figures-data';
-import { yearEndFigures, yearEndFileName, yearEndWorkbook, type FigureTable } from '../../src/services/figures-year-end';
+import { yearEndFigures, yearEndFileName, yearEndWorkbook, type FigureTable, type YearEndFigures } from '../../src/services/figures-year-end';
 import { makeApp, makeNeed, T0 } from '../helpers/factories';
 import { readWorkbook } from '../helpers/uploads';
 
@@ -74,7 +74,11 @@ function season(): YearData {
 const table = (tables: FigureTable[], sheet: string): FigureTable => tables.find((t) => t.sheet === sheet)!;
 
 describe('yearEndFigures for the whole region (全区)', () => {
-  const f = yearEndFigures(season(), '全区', NOW, TZ);
+  // Built per test, not in the describe body: Stryker activates a mutant only inside a test.
+  let f: YearEndFigures;
+  beforeEach(() => {
+    f = yearEndFigures(season(), '全区', NOW, TZ);
+  });
 
   it('is titled for 全区 and the year, as of the instant in the time zone, with five sections in order', () => {
     expect(f.year).toBe(2027);
@@ -203,7 +207,10 @@ describe('yearEndFigures for the whole region (全区)', () => {
 });
 
 describe('yearEndFigures for one 盟市 (narrowed with ofRegion, as the job does)', () => {
-  const f = yearEndFigures(ofRegion(season(), '包头市'), '包头市', NOW, TZ);
+  let f: YearEndFigures;
+  beforeEach(() => {
+    f = yearEndFigures(ofRegion(season(), '包头市'), '包头市', NOW, TZ);
+  });
 
   it('is titled for the 盟市 and has no 盟市 column', () => {
     expect(f.scope).toBe('包头市');
