@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import { QueryFailedError, type DataSource, type Repository } from 'typeorm';
 import { Application } from '../../src/db/entities/application.entity';
 import type { CheckedApplication } from '../../src/domain/application-rules';
 import { checkedOf, codeOf, draftValuesOf, parseCode, reviewKeysOf } from '../../src/services/application-record';
@@ -811,5 +811,131 @@ describe('a same-token race on SQLite leaves concurrent changes alone', () => {
       expect([i, result.ok, result.ok && result.app.status]).toEqual([i, true, '已通过']);
       expect([i, stored.status, await actions(app)]).toEqual([i, '已通过', ['submit', 'approve']]);
     }
+  });
+});
+
+describe('submit: a fresh card whose token already made an application', () => {
+  it('refuses to submit over what the same card already submitted, changing nothing', async () => {
+    const formToken = token();
+    const first = await submitFresh({ formToken });
+    tick();
+    const again = refused(await svc.submit({ tenantKey: TENANT, actorOpenId: FILER_A, formToken, app: null, checked: checked({ venue: '第二次' }), year: YEAR }));
+    expect([again.id, again.status, again.version, again.venue]).toEqual([first.id, '待审核', first.version, first.venue]);
+    expect(await reload(first)).toEqual(first);
+    expect(await actions(first)).toEqual(['submit']);
+  });
+
+  it("refuses to submit somebody else's draft found by the token, leaving it a draft", async () => {
+    const formToken = token();
+    const theirs = await draftFresh({ filer: FILER_B, formToken });
+    const result = refused(await svc.submit({ tenantKey: TENANT, actorOpenId: FILER_A, formToken, app: null, checked: checked(), year: YEAR }));
+    expect([result.id, result.status, result.filerOpenId, codeOf(result)]).toEqual([theirs.id, '草稿', FILER_B, undefined]);
+    expect(await reload(theirs)).toEqual(theirs);
+  });
+});
+
+/**
+ * The retry of a submission that lost the race for a code. On SQLite every statement shares one
+ * connection, so two submissions never compute the same next number and the race cannot be
+ * provoked for real (test/integration/postgres.test.ts races on PostgreSQL); here the conditional
+ * UPDATE fails with a unique violation as the driver reports it, a given number of times.
+ */
+describe('submit: retrying a lost race for a code', () => {
+  afterEach(() => jest.restoreAllMocks());
+  const uniqueViolation = () =>
+    new QueryFailedError('UPDATE "applications" …', [], Object.assign(new Error('SQLITE_CONSTRAINT: UNIQUE constraint failed: applications.code_year, applications.code_seq'), { code: 'SQLITE_CONSTRAINT' }));
+  /** Makes the next `n` conditional UPDATEs fail with `err()` before they reach the database. */
+  function failUpdates(n: number, err: () => Error) {
+    const spy = jest.spyOn(svc as unknown as { update: (...args: unknown[]) => Promise<ChangeResult> }, 'update');
+    for (let i = 0; i < n; i++) spy.mockRejectedValueOnce(err());
+    return spy;
+  }
+  const submitDraft = (draft: Application) => svc.submit({ tenantKey: TENANT, actorOpenId: FILER_A, formToken: null, app: draft, checked: checked(), year: YEAR });
+
+  it('takes the next number after a lost race, and still after 20 lost in a row', async () => {
+    const draft = await draftFresh();
+    const spy = failUpdates(1, uniqueViolation);
+    const app = okApp(await submitDraft(draft));
+    expect([app.status, codeOf(app), spy.mock.calls.length]).toEqual(['待审核', 'SQ2027-0001', 2]);
+
+    const other = await draftFresh();
+    spy.mockClear();
+    failUpdates(20, uniqueViolation);
+    expect(codeOf(okApp(await submitDraft(other)))).toBe('SQ2027-0002');
+    expect(spy.mock.calls.length).toBe(21);
+    expect(await actions(other)).toEqual(['draft', 'submit']);
+  });
+
+  it('gives up after the 21st lost race, leaving the draft as it was', async () => {
+    const draft = await draftFresh();
+    const spy = failUpdates(21, uniqueViolation);
+    await expect(submitDraft(draft)).rejects.toThrow('UNIQUE constraint failed');
+    expect(spy.mock.calls.length).toBe(21);
+    const stored = await reload(draft);
+    expect([stored.status, codeOf(stored), stored.version]).toEqual(['草稿', undefined, draft.version]);
+    expect(await actions(draft)).toEqual(['draft']);
+  });
+
+  it('does not retry any other error', async () => {
+    const draft = await draftFresh();
+    const spy = failUpdates(1, () => new Error('disk I/O error'));
+    await expect(submitDraft(draft)).rejects.toThrow('disk I/O error');
+    expect(spy.mock.calls.length).toBe(1);
+    expect((await reload(draft)).status).toBe('草稿');
+  });
+});
+
+describe('keepEdit', () => {
+  it('keeps the typed values of a 待审核 or 已退回 application only, changing neither status nor version', async () => {
+    const pending = await submitFresh();
+    const returned = okApp(await svc.transition(await submitFresh(), 'return', ADMIN_A, '补充'));
+    const approved = okApp(await svc.transition(await submitFresh(), 'approve', ADMIN_A));
+    const untouched = await submitFresh();
+
+    await svc.keepEdit(pending, { org_name: '改后单位', not_a_field: 'dropped' });
+    await svc.keepEdit(returned, { venue: '新会场' });
+    await svc.keepEdit(approved, { venue: '不该保存' });
+
+    const storedPending = await reload(pending);
+    expect([storedPending.status, storedPending.version, draftValuesOf(storedPending)]).toEqual(['待审核', pending.version, { org_name: '改后单位' }]);
+    const storedReturned = await reload(returned);
+    expect([storedReturned.status, storedReturned.version, draftValuesOf(storedReturned)]).toEqual(['已退回', returned.version, { venue: '新会场' }]);
+    expect(await reload(approved)).toEqual(approved);
+    expect(await reload(untouched)).toEqual(untouched);
+  });
+});
+
+/**
+ * addReviewKeys when somebody else writes the keys between its read and its conditional write,
+ * every time: `n` such writers (each adding a key of its own) in a row.
+ */
+describe('addReviewKeys against concurrent writers', () => {
+  afterEach(() => jest.restoreAllMocks());
+  function interfere(app: Application, n: number) {
+    const repo = (svc as unknown as { repo: Repository<Application> }).repo;
+    const read = repo.findOneBy.bind(repo);
+    let done = 0;
+    jest.spyOn(repo, 'findOneBy').mockImplementation(async (where) => {
+      const current = await read(where);
+      if (current && done < n) {
+        done++;
+        await ds.query('UPDATE applications SET review_keys = ? WHERE id = ?', [JSON.stringify([...reviewKeysOf(current), `other-${done}`]), app.id]);
+      }
+      return current;
+    });
+  }
+
+  it('tries again, up to 10 reads, keeping the other writers\' keys', async () => {
+    const app = await submitFresh();
+    interfere(app, 9);
+    await svc.addReviewKeys(app, ['mine']);
+    expect(reviewKeysOf(await reload(app))).toEqual([...Array.from({ length: 9 }, (_, i) => `other-${i + 1}`), 'mine']);
+  });
+
+  it('gives up after 10 tries, saying which application kept changing', async () => {
+    const app = await submitFresh();
+    interfere(app, 10);
+    await expect(svc.addReviewKeys(app, ['mine'])).rejects.toThrow(`addReviewKeys: application ${app.id} kept changing`);
+    expect(reviewKeysOf(await reload(app))).not.toContain('mine');
   });
 });
