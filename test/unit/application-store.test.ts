@@ -198,7 +198,7 @@ describe('bookingsBetween', () => {
   const team = (...expertIds: number[]): string => JSON.stringify(expertIds.map((id) => ({ id, name: `专家${id}` })));
 
   it('gives the other teamed activities overlapping the dates, soonest first, with blanks for what is missing', async () => {
-    const later = await insertApp({ status: '已通过', startDate: '2027-06-09', endDate: '2027-06-12', teamExperts: team(3) });
+    const later = await insertApp({ status: '已通过', codeSeq: 37, orgName: '兴安盟科协', startDate: '2027-06-09', endDate: '2027-06-12', teamExperts: team(3) });
     const bare = await insertApp({
       status: '已举办',
       startDate: '2027-06-08',
@@ -218,8 +218,8 @@ describe('bookingsBetween', () => {
       { applicationId: bare.id, code: '', orgName: '', region: '', startDate: '2027-06-08', endDate: '2027-06-08', expertIds: [1, 2] },
       {
         applicationId: later.id,
-        code: `SQ2027-000${later.codeSeq}`,
-        orgName: later.orgName,
+        code: 'SQ2027-0037',
+        orgName: '兴安盟科协',
         region: '呼和浩特市',
         startDate: '2027-06-09',
         endDate: '2027-06-12',
