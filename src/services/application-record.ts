@@ -114,13 +114,10 @@ export interface ChangeRequest {
 
 export function changeRequestOf(app: Application): ChangeRequest | undefined {
   try {
-    const parsed = JSON.parse(app.changeRequest ?? 'null');
-    const isRequest =
-      parsed &&
-      // Stryker disable next-line ConditionalExpression: a truthy JSON value that is no object is a text, a number or true, and none has a .round, so the next check refuses it anyway
-      typeof parsed === 'object' &&
-      typeof parsed.round === 'number';
-    return isRequest ? (parsed as ChangeRequest) : undefined;
+    // Stryker disable next-line StringLiteral: JSON.parse('') throws, and the catch gives the same undefined as JSON null
+    const parsed: unknown = JSON.parse(app.changeRequest ?? 'null');
+    // Object(null) is {}, and a JSON text, number or boolean has no `round`: only an object with a numeric round passes.
+    return typeof Object(parsed).round === 'number' ? (parsed as ChangeRequest) : undefined;
     // Stryker disable next-line BlockStatement: an empty catch falls off the end of the function, which returns undefined too
   } catch {
     return undefined;
@@ -148,6 +145,7 @@ export interface ExpertTeam {
 
 export function teamOf(app: Pick<Application, 'teamExperts' | 'teamNote' | 'teamBy' | 'teamAt'>): ExpertTeam | undefined {
   try {
+    // Stryker disable next-line StringLiteral: JSON.parse('') throws, and the catch gives the same undefined as JSON null
     const parsed = JSON.parse(app.teamExperts ?? 'null');
     if (!Array.isArray(parsed)) return undefined;
     const experts = parsed.filter((m): m is TeamMember => m && typeof m.id === 'number' && typeof m.name === 'string');

@@ -5,6 +5,7 @@ import {
   checkedOf,
   draftValuesOf,
   reviewKeysOf,
+  SYSTEM_ACTOR,
   teamOf,
   topicsOf,
 } from '../../src/services/application-record';
@@ -164,10 +165,12 @@ describe('changeRequestOf', () => {
     expect(changeRequestOf(submittedRow({ changeRequest: JSON.stringify({ ...request, round: '2' }) }))).toBeUndefined();
   });
 
-  it('is undefined for NULL, JSON null, a number, a list and text that is not JSON', () => {
+  it('is undefined for NULL, JSON null, a number, true, a text, a list and text that is not JSON', () => {
     expect(changeRequestOf(submittedRow({ changeRequest: null }))).toBeUndefined();
     expect(changeRequestOf(submittedRow({ changeRequest: 'null' }))).toBeUndefined();
     expect(changeRequestOf(submittedRow({ changeRequest: '2' }))).toBeUndefined();
+    expect(changeRequestOf(submittedRow({ changeRequest: 'true' }))).toBeUndefined();
+    expect(changeRequestOf(submittedRow({ changeRequest: '"round"' }))).toBeUndefined();
     expect(changeRequestOf(submittedRow({ changeRequest: '[2]' }))).toBeUndefined();
     expect(changeRequestOf(submittedRow({ changeRequest: '{"round":' }))).toBeUndefined();
   });
@@ -227,5 +230,11 @@ describe('teamOf', () => {
     expect(team(null)).toBeUndefined();
     expect(team('{"id":5,"name":"李华"}')).toBeUndefined();
     expect(team('[{"id":5,')).toBeUndefined();
+  });
+});
+
+describe('SYSTEM_ACTOR', () => {
+  it('is the name the scheduled jobs leave in the audit trail (rows already written hold it)', () => {
+    expect(SYSTEM_ACTOR).toBe('system');
   });
 });
