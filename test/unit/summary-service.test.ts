@@ -30,7 +30,7 @@ beforeEach(async () => {
   ds = await openTempDatabase('summary-service-');
   now = T0;
   answer = (app) => ({ ok: true, app: { ...app, status: '已总结', version: app.version + 1 }, from: app.status });
-  transition = jest.fn(async (app: Application) => answer(app));
+  transition = jest.fn(async (app: Application, _action: string, _actor: string) => answer(app));
   service = new SummaryService(ds, { transition } as unknown as ApplicationService, () => now);
 });
 
