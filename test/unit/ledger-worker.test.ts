@@ -1,0 +1,188 @@
+import type { DataSource } from 'typeorm';
+import { Need } from '../../src/db/entities/need.entity';
+import { LedgerEntry } from '../../src/db/entities/ledger-entry.entity';
+import { createLogger } from '../../src/logger';
+import { BitableClient } from '../../src/platform/feishu/bitable-client';
+import { markLedger } from '../../src/services/ledger/ledger-marks';
+import { LedgerWorker, type LedgerOptions } from '../../src/services/ledger/ledger-worker';
+import { FakeFeishu } from '../helpers/fake-feishu';
+import { makeNeed, T0 } from '../helpers/factories';
+import { closeTempDatabase, openTempDatabase } from '../helpers/temp-database';
+
+/**
+ * The ledger worker against the fake Bitable (loopback): the tables it makes, the records a
+ * pass writes (in due order, a batch at most), what a Bitable failure leaves queued (retryable:
+ * the row pending after its backoff and the whole queue paused; permanent: the row failed, the
+ * others written), an update of a record already written, and a record deleted by hand.
+ */
+
+const BASE = 'bascnLedgerUnit00000000001';
+const NEEDS = '企业需求台账';
+const OPTS: LedgerOptions = {
+  pollIntervalMs: 3_600_000,
+  leaseMs: 60_000,
+  perSecond: 1000,
+  recheckMs: 300_000,
+  retry: { baseDelayMs: 1000, maxDelayMs: 1000, maxAttempts: 5 },
+  batch: 50,
+};
+
+let ds: DataSource;
+let fake: FakeFeishu;
+let clock: number;
+let seq = 0;
+beforeEach(async () => {
+  ds = await openTempDatabase('ledger-worker-');
+  fake = await new FakeFeishu().start();
+  fake.bitable.addBase(BASE);
+  clock = T0;
+});
+afterEach(async () => {
+  await fake.stop();
+  await closeTempDatabase(ds);
+});
+
+function worker(opts: Partial<LedgerOptions> = {}): LedgerWorker {
+  const logger = createLogger('fatal');
+  const client = new BitableClient({ appId: fake.appId, appSecret: fake.appSecret, baseUrl: fake.url, timeoutMs: 5000, logger });
+  const w = new LedgerWorker(ds, client, BASE, 'Asia/Shanghai', logger, { ...OPTS, ...opts }, () => clock);
+  // Passes run as `drain` runs them (the loop itself is not started: no timers).
+  (w as any).draining = true;
+  return w;
+}
+
+async function need(name: string): Promise<number> {
+  seq += 1;
+  const { id: _id, ...n } = makeNeed({ enterpriseName: name, formToken: `tok_${seq}`, codeSeq: seq });
+  const saved = await ds.getRepository(Need).save(n as Need);
+  await markLedger(ds.manager, 'tenant_1', 'need', saved.id, T0);
+  return saved.id;
+}
+
+const queue = () => ds.getRepository(LedgerEntry).find({ order: { id: 'ASC' } });
+const names = () => fake.bitable.records(BASE, NEEDS).map((r) => r['企业名称']);
+
+it('makes the three tables, then writes due records in due order and marks them synced where they went', async () => {
+  const w = worker();
+  const a = await need('甲公司');
+  const b = await need('乙公司');
+  const c = await need('丙公司');
+  // 丙 is due first, then 乙; 甲 not yet.
+  await ds.getRepository(LedgerEntry).update({ entityId: b }, { nextAttemptAt: T0 - 5 });
+  await ds.getRepository(LedgerEntry).update({ entityId: c }, { nextAttemptAt: T0 - 10 });
+  await ds.getRepository(LedgerEntry).update({ entityId: a }, { nextAttemptAt: T0 + 1 });
+  expect(await w.pass()).toBe(2);
+  expect(w.problems()).toEqual([]);
+  expect(['活动申请台账', NEEDS, '报送台账'].map((n) => fake.bitable.table(BASE, n) !== undefined)).toEqual([true, true, true]);
+  expect(names()).toEqual(['丙公司', '乙公司']);
+  const table = fake.bitable.table(BASE, NEEDS)!;
+  const rows = await queue();
+  expect(rows.map((r) => [r.entityId, r.status, r.appToken, r.tableId, r.recordId !== null, r.attempts, r.syncedGeneration])).toEqual([
+    [a, 'pending', null, null, false, 0, 0],
+    [b, 'synced', BASE, table.table_id, true, 0, 1],
+    [c, 'synced', BASE, table.table_id, true, 0, 1],
+  ]);
+  expect(rows[1].syncedAt).toBe(T0);
+  expect(await w.state()).toEqual({ pending: 1, failed: 0, synced: 2, problems: [] });
+  clock = T0 + 1;
+  expect(await w.pass()).toBe(1);
+  expect(names()).toEqual(['丙公司', '乙公司', '甲公司']);
+});
+
+it('takes at most a batch per pass', async () => {
+  const w = worker({ batch: 2 });
+  for (const n of ['甲公司', '乙公司', '丙公司']) await need(n);
+  expect(await w.pass()).toBe(2);
+  expect(names()).toEqual(['甲公司', '乙公司']);
+  expect(await w.pass()).toBe(1);
+  expect(names()).toEqual(['甲公司', '乙公司', '丙公司']);
+});
+
+it('updates the record already written instead of making a second one', async () => {
+  const w = worker();
+  const a = await need('甲公司');
+  await w.pass();
+  const [first] = await queue();
+  await ds.getRepository(Need).update({ id: a }, { enterpriseName: '甲公司（改名）' });
+  await markLedger(ds.manager, 'tenant_1', 'need', a, T0 + 5);
+  expect(await w.pass()).toBe(1);
+  expect(names()).toEqual(['甲公司（改名）']);
+  const [row] = await queue();
+  expect([row.recordId, row.generation, row.syncedGeneration, row.status]).toEqual([first.recordId, 2, 2, 'synced']);
+});
+
+it('writes a record deleted by hand in the Base anew', async () => {
+  const w = worker();
+  const a = await need('甲公司');
+  await w.pass();
+  const [first] = await queue();
+  fake.bitable.deleteRecord(BASE, NEEDS, first.recordId!);
+  await markLedger(ds.manager, 'tenant_1', 'need', a, T0 + 5);
+  expect(await w.pass()).toBe(1);
+  expect(names()).toEqual(['甲公司']);
+  const [row] = await queue();
+  expect(row.status).toBe('synced');
+  expect(row.recordId).not.toBe(first.recordId);
+});
+
+it('on a retryable failure leaves the row pending after its backoff and pauses the whole queue', async () => {
+  const w = worker();
+  const a = await need('甲公司');
+  const b = await need('乙公司');
+  fake.bitable.writeFailures.push({ status: 500 });
+  expect(await w.pass()).toBe(0);
+  expect(names()).toEqual([]);
+  const rows = await queue();
+  expect(rows.map((r) => [r.entityId, r.status, r.attempts])).toEqual([
+    [a, 'pending', 1],
+    [b, 'pending', 0],
+  ]);
+  expect(rows[0].nextAttemptAt).toBeGreaterThanOrEqual(T0 + 800);
+  expect(rows[0].nextAttemptAt).toBeLessThanOrEqual(T0 + 1200);
+  expect(rows[0].lastError).toEqual(expect.any(String));
+  // Paused: nothing is tried before the backoff is over, not even the other row.
+  clock = rows[0].nextAttemptAt - 1;
+  expect(await w.pass()).toBe(0);
+  expect(names()).toEqual([]);
+  clock = rows[0].nextAttemptAt;
+  expect(await w.pass()).toBe(2);
+  expect(names()).toEqual(['乙公司', '甲公司']);
+  expect((await queue()).map((r) => [r.status, r.attempts, r.lastError])).toEqual([
+    ['synced', 0, null],
+    ['synced', 0, null],
+  ]);
+});
+
+it('on a permanent failure marks the row failed and writes the others', async () => {
+  const w = worker();
+  const a = await need('甲公司');
+  const b = await need('乙公司');
+  fake.bitable.writeFailures.push({ status: 400, body: { code: 1254001, msg: 'WrongRequestBody' } });
+  expect(await w.pass()).toBe(1);
+  expect(names()).toEqual(['乙公司']);
+  const rows = await queue();
+  expect(rows.map((r) => [r.entityId, r.status])).toEqual([
+    [a, 'failed'],
+    [b, 'synced'],
+  ]);
+  expect(rows[0].lastError).toContain('WrongRequestBody');
+  expect(await w.state()).toEqual({ pending: 0, failed: 1, synced: 1, problems: [] });
+});
+
+it('marks a record with nothing to write synced without writing it', async () => {
+  const w = worker();
+  await markLedger(ds.manager, 'tenant_1', 'need', 999, T0);
+  expect(await w.pass()).toBe(0);
+  expect(names()).toEqual([]);
+  expect((await queue()).map((r) => [r.status, r.recordId])).toEqual([['synced', null]]);
+});
+
+it('writes nothing while the Base cannot be read, and says why', async () => {
+  const w = worker();
+  fake.bitable.bases.delete(BASE);
+  await need('甲公司');
+  expect(await w.pass()).toBe(0);
+  expect(w.problems()).toHaveLength(1);
+  expect(w.problems()[0]).toContain(`无法读取多维表格（${BASE}）的数据表`);
+  expect((await queue()).map((r) => r.status)).toEqual(['pending']);
+});
