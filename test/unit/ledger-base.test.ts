@@ -1,5 +1,6 @@
 import { createLogger } from '../../src/logger';
 import { BitableClient } from '../../src/platform/feishu/bitable-client';
+import { PlatformError } from '../../src/platform/port';
 import { prepareBase } from '../../src/services/ledger/ledger-base';
 import { FakeFeishu } from '../helpers/fake-feishu';
 
@@ -79,5 +80,58 @@ it('says the Base cannot be found, and gives no tables', async () => {
   expect(tables).toBeUndefined();
   expect(problems).toEqual([
     '无法读取多维表格（bascnNoSuchBase）的数据表：找不到该多维表格（1254040），请检查 FEISHU_BITABLE_APP_TOKEN。请确认应用已开通 bitable:app 权限，并已被添加为该多维表格的协作者（可编辑）。',
+  ]);
+});
+
+describe('why a call failed, as the problems say it', () => {
+  /** A client whose every call fails with `err`; listTables too unless `tables` is given. */
+  function failing(err: unknown, tables?: Array<{ tableId: string; name: string }>): BitableClient {
+    const fail = async () => {
+      throw err;
+    };
+    return { listTables: tables ? async () => tables : fail, listFields: fail, createTable: fail, createField: fail } as unknown as BitableClient;
+  }
+  const run = (client: BitableClient) => prepareBase(client, BASE, async () => undefined, createLogger('fatal'));
+  const CANNOT_READ = (why: string) => `无法读取多维表格（${BASE}）的数据表：${why}。请确认应用已开通 bitable:app 权限，并已被添加为该多维表格的协作者（可编辑）。`;
+
+  it.each([
+    [new PlatformError('forbidden', { retryable: false, status: 403, code: 99 }), '没有权限（99）'],
+    [new PlatformError('forbidden', { retryable: false, status: 403 }), '没有权限（403）'],
+    [new PlatformError('no role', { retryable: false, status: 400, code: 91403 }), '没有权限（91403）'],
+    [new PlatformError('Bitable is down', { retryable: true, status: 500, code: 1254000 }), 'Bitable is down'],
+    [new Error('socket hang up'), 'socket hang up'],
+    ['plain words', 'plain words'],
+  ])('describes %p as %s', async (err, why) => {
+    expect((await run(failing(err))).problems).toEqual([CANNOT_READ(why)]);
+  });
+
+  it('lists a table whose fields cannot be read, and leaves it out', async () => {
+    const err = new PlatformError('Bitable is down', { retryable: true, status: 500 });
+    const { tables, problems } = await run(failing(err, [{ tableId: 'tblN', name: NEEDS }]));
+    expect(problems).toEqual([
+      '缺少数据表「活动申请台账」，创建失败：Bitable is down',
+      '无法读取数据表「企业需求台账」的字段：Bitable is down',
+      '缺少数据表「报送台账」，创建失败：Bitable is down',
+    ]);
+    expect(tables!.size).toBe(0);
+  });
+});
+
+it('names the types of fields it finds wrong, or their number when it has no word for it', async () => {
+  const field = (i: number, name: string, type: number) => ({ field_id: `fld${i}`, field_name: name, type, is_primary: i === 1 });
+  const table = (id: string, name: string, fields: ReturnType<typeof field>[]) => ({ table_id: id, name, fields, records: new Map() });
+  fake.bitable.addBase(BASE, [
+    table('tblA', '活动申请台账', [field(1, '编号', 1), field(2, '已收盖章扫描件', 1), field(3, '计划人数', 5)]),
+    table('tblN', NEEDS, [field(1, '编号', 1), field(2, '企业名称', 7), field(3, '所在盟市', 4), field(4, '状态', 11)]),
+  ]);
+  fake.bitable.denyStructure = true;
+  const { problems } = await prepare();
+  const wrong = (t: string, f: string, is: string, want: string) => `数据表「${t}」的字段「${f}」类型为${is}，应为${want}（该字段暂不写入，请修改类型或删除后由机器人重建）`;
+  expect(problems.filter((p) => p.includes('类型为'))).toEqual([
+    wrong('活动申请台账', '计划人数', '日期', '数字'),
+    wrong('活动申请台账', '已收盖章扫描件', '文本', '复选框'),
+    wrong(NEEDS, '企业名称', '复选框', '文本'),
+    wrong(NEEDS, '所在盟市', '多选', '单选'),
+    wrong(NEEDS, '状态', '11', '单选'),
   ]);
 });
