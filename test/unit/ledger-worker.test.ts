@@ -186,3 +186,102 @@ it('writes nothing while the Base cannot be read, and says why', async () => {
   expect(w.problems()[0]).toContain(`无法读取多维表格（${BASE}）的数据表`);
   expect((await queue()).map((r) => r.status)).toEqual(['pending']);
 });
+
+describe('checking the Base again', () => {
+  it('tries an unreadable Base again after 30 s at most, not before', async () => {
+    const w = worker();
+    fake.bitable.bases.delete(BASE);
+    await need('甲公司');
+    expect(await w.pass()).toBe(0);
+    fake.bitable.addBase(BASE);
+    clock = T0 + 29_999;
+    expect(await w.pass()).toBe(0);
+    clock = T0 + 30_000;
+    expect(await w.pass()).toBe(1);
+    expect(names()).toEqual(['甲公司']);
+  });
+
+  it('tries an unreadable Base again after recheckMs when that is shorter', async () => {
+    const w = worker({ recheckMs: 10_000 });
+    fake.bitable.bases.delete(BASE);
+    await need('甲公司');
+    expect(await w.pass()).toBe(0);
+    fake.bitable.addBase(BASE);
+    clock = T0 + 9_999;
+    expect(await w.pass()).toBe(0);
+    clock = T0 + 10_000;
+    expect(await w.pass()).toBe(1);
+  });
+
+  it('writes the tables it has, only their right fields, and looks for the rest every recheckMs', async () => {
+    const w = worker();
+    fake.bitable.addBase(BASE, [
+      {
+        table_id: 'tblHand01',
+        name: NEEDS,
+        fields: [
+          { field_id: 'fld1', field_name: '编号', type: 1, is_primary: true },
+          { field_id: 'fld2', field_name: '企业名称', type: 2, is_primary: false },
+        ],
+        records: new Map(),
+      },
+    ]);
+    fake.bitable.denyStructure = true;
+    await need('甲公司');
+    await markLedger(ds.manager, 'tenant_1', 'application', 77, T0);
+    expect(await w.pass()).toBe(1);
+    // Only 编号 is written: 企业名称 is a number field, the others are missing.
+    expect(fake.bitable.records(BASE, NEEDS)).toEqual([{ 编号: expect.stringMatching(/^XQ2027-\d{4}$/) }]);
+    expect(w.problems()).toHaveLength(12);
+    // The application's row is not taken while its table is missing.
+    expect((await queue()).map((r) => [r.entity, r.status])).toEqual([
+      ['need', 'synced'],
+      ['application', 'pending'],
+    ]);
+    fake.bitable.denyStructure = false;
+    clock = T0 + OPTS.recheckMs - 1;
+    await w.pass();
+    expect(fake.bitable.table(BASE, '活动申请台账')).toBeUndefined();
+    clock = T0 + OPTS.recheckMs;
+    await w.pass();
+    expect(fake.bitable.table(BASE, '活动申请台账')).toBeDefined();
+    expect(w.problems()).toEqual([`数据表「${NEEDS}」的字段「企业名称」类型为数字，应为文本（该字段暂不写入，请修改类型或删除后由机器人重建）`]);
+    // Application 77 does not exist: nothing to write, the row is done.
+    expect((await queue()).map((r) => r.status)).toEqual(['synced', 'synced']);
+  });
+});
+
+it('takes back a row whose writer\'s lease ran out', async () => {
+  const w = worker();
+  const a = await need('甲公司');
+  await ds.getRepository(LedgerEntry).update({ entityId: a }, { status: 'syncing', leaseUntil: T0 - 1 });
+  expect(await w.pass()).toBe(1);
+  expect(names()).toEqual(['甲公司']);
+});
+
+it('leaves a row being written by another writer alone', async () => {
+  const w = worker();
+  const a = await need('甲公司');
+  await ds.getRepository(LedgerEntry).update({ entityId: a }, { status: 'syncing', leaseUntil: T0 + 1 });
+  expect(await w.pass()).toBe(0);
+  expect(names()).toEqual([]);
+});
+
+it('creates a new record when the one remembered is in another Base', async () => {
+  const w = worker();
+  const a = await need('甲公司');
+  await ds.getRepository(LedgerEntry).update({ entityId: a }, { appToken: 'bascnOldBase', tableId: 'tblOld', recordId: 'recOld' });
+  expect(await w.pass()).toBe(1);
+  expect(names()).toEqual(['甲公司']);
+  const [row] = await queue();
+  expect([row.appToken, row.recordId === 'recOld']).toEqual([BASE, false]);
+});
+
+it('gives up on a row after maxAttempts retryable failures', async () => {
+  const w = worker({ retry: { baseDelayMs: 1000, maxDelayMs: 1000, maxAttempts: 1 } });
+  const a = await need('甲公司');
+  await ds.getRepository(LedgerEntry).update({ entityId: a }, { attempts: 0 });
+  fake.bitable.writeFailures.push({ status: 500 }, { status: 500 });
+  expect(await w.pass()).toBe(0);
+  expect((await queue()).map((r) => [r.status, r.attempts])).toEqual([['failed', 1]]);
+});
