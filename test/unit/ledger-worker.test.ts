@@ -285,3 +285,25 @@ it('gives up on a row after maxAttempts retryable failures', async () => {
   expect(await w.pass()).toBe(0);
   expect((await queue()).map((r) => [r.status, r.attempts])).toEqual([['failed', 1]]);
 });
+
+it('leaves a record changed while it was being written pending, and writes the change on the next pass', async () => {
+  const w = worker();
+  const a = await need('甲公司');
+  // The change commits while the create is on its way to Bitable.
+  const handle = fake.bitable.handle.bind(fake.bitable);
+  let changed = false;
+  fake.bitable.handle = async (call, send) => {
+    if (!changed && call.method === 'POST' && call.path.endsWith('/records')) {
+      changed = true;
+      await ds.getRepository(Need).update({ id: a }, { enterpriseName: '甲公司（改名）' });
+      await markLedger(ds.manager, 'tenant_1', 'need', a, T0 + 5);
+    }
+    return handle(call, send);
+  };
+  expect(await w.pass()).toBe(1);
+  expect(names()).toEqual(['甲公司']);
+  expect((await queue()).map((r) => [r.status, r.generation, r.syncedGeneration])).toEqual([['pending', 2, 1]]);
+  expect(await w.pass()).toBe(1);
+  expect(names()).toEqual(['甲公司（改名）']);
+  expect((await queue()).map((r) => [r.status, r.generation, r.syncedGeneration])).toEqual([['synced', 2, 2]]);
+});
