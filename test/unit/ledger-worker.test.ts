@@ -307,3 +307,26 @@ it('leaves a record changed while it was being written pending, and writes the c
   expect(names()).toEqual(['甲公司（改名）']);
   expect((await queue()).map((r) => [r.status, r.generation, r.syncedGeneration])).toEqual([['synced', 2, 2]]);
 });
+
+it('creates a new record, without trying the old one, when the one remembered is in another table of the Base', async () => {
+  const w = worker();
+  const a = await need('甲公司');
+  await ds.getRepository(LedgerEntry).update({ entityId: a }, { appToken: BASE, tableId: 'tblOld', recordId: 'recOld' });
+  expect(await w.pass()).toBe(1);
+  expect(names()).toEqual(['甲公司']);
+  expect(fake.calls.filter((c) => c.path.includes('/records/'))).toEqual([]);
+  const [row] = await queue();
+  expect(row.tableId).toBe(fake.bitable.table(BASE, NEEDS)!.table_id);
+});
+
+it('retries a failed update of the record later instead of writing a second record', async () => {
+  const w = worker();
+  const a = await need('甲公司');
+  await w.pass();
+  await ds.getRepository(Need).update({ id: a }, { enterpriseName: '甲公司（改名）' });
+  await markLedger(ds.manager, 'tenant_1', 'need', a, T0 + 5);
+  fake.bitable.writeFailures.push({ status: 500 });
+  expect(await w.pass()).toBe(0);
+  expect(names()).toEqual(['甲公司']);
+  expect((await queue()).map((r) => r.status)).toEqual(['pending']);
+});
