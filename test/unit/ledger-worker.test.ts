@@ -330,3 +330,26 @@ it('retries a failed update of the record later instead of writing a second reco
   expect(names()).toEqual(['甲公司']);
   expect((await queue()).map((r) => r.status)).toEqual(['pending']);
 });
+
+describe('drain', () => {
+  it('runs passes until nothing is due, then passes outside the loop stop at once again', async () => {
+    const w = worker({ batch: 1, pollIntervalMs: 10 });
+    for (const n of ['甲公司', '乙公司', '丙公司']) await need(n);
+    await w.drain(Date.now() + 20_000);
+    expect(names()).toEqual(['甲公司', '乙公司', '丙公司']);
+    expect(await w.state()).toEqual({ pending: 0, failed: 0, synced: 3, problems: [] });
+    await need('丁公司');
+    expect(await w.pass()).toBe(0);
+    expect(names()).toHaveLength(3);
+  });
+
+  it('stops at its deadline while something is still due', async () => {
+    const w = worker({ pollIntervalMs: 10 });
+    fake.bitable.bases.delete(BASE);
+    await need('甲公司');
+    const started = Date.now();
+    await w.drain(started + 300);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect((await w.state()).pending).toBe(1);
+  });
+});
