@@ -49,8 +49,8 @@ function dayMs(day: string | null, timezone: string): number | null {
 }
 
 /** part / whole as a percentage with one decimal; null without a whole. */
-function pct(part: number | null | undefined, whole: number | null | undefined): number | null {
-  if (part === null || part === undefined || !whole) return null;
+function pct(part: number | null, whole: number | null): number | null {
+  if (part === null || !whole) return null;
   return Math.round((part * 1000) / whole) / 10;
 }
 
