@@ -1,10 +1,10 @@
 import type { DataSource } from 'typeorm';
 import { ActivityFile } from '../../src/db/entities/activity-file.entity';
 import { ActivitySummary } from '../../src/db/entities/activity-summary.entity';
-import type { Application } from '../../src/db/entities/application.entity';
+import { Application } from '../../src/db/entities/application.entity';
 import { LedgerEntry } from '../../src/db/entities/ledger-entry.entity';
 import { checkSummaryForm, type CheckedSummary } from '../../src/domain/summary-rules';
-import type { ApplicationService, ChangeResult } from '../../src/services/application-service';
+import { ApplicationService } from '../../src/services/application-service';
 import { SummaryService } from '../../src/services/summary-service';
 import { makeApp } from '../helpers/factories';
 import { closeTempDatabase, openTempDatabase } from '../helpers/temp-database';
@@ -12,9 +12,9 @@ import { closeTempDatabase, openTempDatabase } from '../helpers/temp-database';
 /**
  * SummaryService against a real SQLite file. The photos and sign-in sheets: what is stored, that
  * the same message is kept once, that counts are per activity. The stored summary read back and
- * measured again (with the rules given). Filing: the move to 已总结 through ApplicationService
- * (a stub here, recording the call and answering as told), what a refused move or an existing
- * summary leaves unchanged, the exact row stored, and the 台账 mark.
+ * measured again (with the rules given). Filing: the move to 已总结 through the real
+ * ApplicationService on the same database (watched, to see it is asked once or not at all), what
+ * a refused move or an existing summary leaves unchanged, the exact row stored, and the 台账 mark.
  */
 
 const T0 = Date.UTC(2027, 5, 3, 8, 0, 0);
@@ -23,15 +23,14 @@ const ACTOR = 'ou_filer1';
 let ds: DataSource;
 let service: SummaryService;
 let now: number;
-let transition: jest.Mock<Promise<ChangeResult>, [Application, string, string]>;
-let answer: (app: Application) => ChangeResult;
+let transition: jest.SpyInstance;
 
 beforeEach(async () => {
   ds = await openTempDatabase('summary-service-');
   now = T0;
-  answer = (app) => ({ ok: true, app: { ...app, status: '已总结', version: app.version + 1 }, from: app.status });
-  transition = jest.fn(async (app: Application, _action: string, _actor: string) => answer(app));
-  service = new SummaryService(ds, { transition } as unknown as ApplicationService, () => now);
+  const applications = new ApplicationService(ds, () => now);
+  transition = jest.spyOn(applications, 'transition');
+  service = new SummaryService(ds, applications, () => now);
 });
 
 afterEach(async () => {
@@ -55,6 +54,9 @@ function summaryOf(form: Record<string, string> = FORM): CheckedSummary {
   return result.summary;
 }
 
+/** An application row as stored. */
+const storedApp = (over: Partial<Application>) => ds.getRepository(Application).save(makeApp(over));
+const reload = (id: number) => ds.getRepository(Application).findOneByOrFail({ id });
 const summaries = () => ds.getRepository(ActivitySummary).find({ order: { id: 'ASC' } });
 const ledger = () => ds.getRepository(LedgerEntry).find();
 
@@ -91,8 +93,8 @@ describe('addFile', () => {
 
 describe('get and checked', () => {
   it('reads the summary of that activity, measured again against the rules given', async () => {
-    await service.file(makeApp({ id: 8, status: '已举办' }), summaryOf({ ...FORM, outcomes: '另一场' }), ACTOR);
-    await service.file(makeApp({ id: 7, status: '已举办' }), summaryOf(), ACTOR);
+    await service.file(await storedApp({ id: 8, status: '已举办', formToken: 'token-8', codeSeq: 8 }), summaryOf({ ...FORM, outcomes: '另一场' }), ACTOR);
+    await service.file(await storedApp({ id: 7, status: '已举办' }), summaryOf(), ACTOR);
     const stored = await service.get(7);
     expect(stored).toMatchObject({ applicationId: 7, outcomes: '培训企业骨干五十人' });
     expect(await service.get(9)).toBeNull();
@@ -130,12 +132,14 @@ describe('get and checked', () => {
 
 describe('file', () => {
   it('moves a held activity to 已总结, stores the summary as filed and marks the 台账', async () => {
-    const app = makeApp({ id: 7, tenantKey: 'tenant_9', status: '已举办' });
+    const app = await storedApp({ id: 7, tenantKey: 'tenant_9', status: '已举办' });
     now = T0 + 500;
     const result = await service.file(app, summaryOf(), ACTOR);
     expect(transition).toHaveBeenCalledTimes(1);
     expect(transition).toHaveBeenCalledWith(app, 'summarise', ACTOR);
-    expect(result).toEqual({ ok: true, app: { ...app, status: '已总结', version: app.version + 1 }, from: '已举办' });
+    const moved = await reload(7);
+    expect(moved.status).toBe('已总结');
+    expect(result).toEqual({ ok: true, app: moved, from: '已举办' });
     expect((await summaries()).map(({ id: _id, ...s }) => s)).toEqual([
       {
         applicationId: 7,
@@ -153,21 +157,22 @@ describe('file', () => {
       },
     ]);
     expect(await ledger()).toEqual([
-      expect.objectContaining({ tenantKey: 'tenant_9', entity: 'application', entityId: 7, status: 'pending', generation: 1, changedAt: T0 + 500 }),
+      expect.objectContaining({ tenantKey: 'tenant_9', entity: 'application', entityId: 7, status: 'pending', changedAt: T0 + 500 }),
     ]);
   });
 
-  it('stores nothing and marks nothing when the move is refused', async () => {
-    const app = makeApp({ id: 7, status: '已举办' });
-    const current = { ...app, status: '已取消' } as Application;
-    answer = () => ({ ok: false, current });
-    expect(await service.file(app, summaryOf(), ACTOR)).toEqual({ ok: false, current });
+  it('stores nothing and marks nothing when the move is refused (the activity was cancelled meanwhile)', async () => {
+    const app = await storedApp({ id: 7, status: '已举办' });
+    await ds.getRepository(Application).update({ id: 7 }, { status: '已取消', version: app.version + 1 });
+    const result = await service.file(app, summaryOf(), ACTOR);
+    expect(result).toEqual({ ok: false, current: await reload(7) });
+    expect((await reload(7)).status).toBe('已取消');
     expect(await summaries()).toEqual([]);
     expect(await ledger()).toEqual([]);
   });
 
   it('fills in the text of an application left 已总结 without one, without moving it again', async () => {
-    const app = makeApp({ id: 7, status: '已总结' });
+    const app = await storedApp({ id: 7, status: '已总结' });
     now = T0 + 700;
     expect(await service.file(app, summaryOf(), ACTOR)).toEqual({ ok: true, app, from: '已总结' });
     expect(transition).not.toHaveBeenCalled();
@@ -176,7 +181,7 @@ describe('file', () => {
   });
 
   it('refuses a second summary of an application already summarised, keeping the first', async () => {
-    const app = makeApp({ id: 7, status: '已总结' });
+    const app = await storedApp({ id: 7, status: '已总结' });
     await service.file(app, summaryOf(), ACTOR);
     const before = await summaries();
     const ledgerBefore = await ledger();
@@ -188,17 +193,17 @@ describe('file', () => {
   });
 
   it('loses to a summary stored meanwhile: answers with the application as moved, keeps the other summary', async () => {
-    const app = makeApp({ id: 7, status: '已举办' });
+    const app = await storedApp({ id: 7, status: '已举办' });
     await service.file(makeApp({ id: 7, status: '已总结' }), summaryOf({ ...FORM, outcomes: '先到的' }), 'ou_first');
-    const ledgerBefore = await ledger();
     now = T0 + 900;
-    expect(await service.file(app, summaryOf(), ACTOR)).toEqual({ ok: false, current: { ...app, status: '已总结', version: app.version + 1 } });
+    const result = await service.file(app, summaryOf(), ACTOR);
+    expect(result).toEqual({ ok: false, current: await reload(7) });
+    expect((await reload(7)).status).toBe('已总结');
     expect(await summaries()).toEqual([expect.objectContaining({ outcomes: '先到的', filedBy: 'ou_first' })]);
-    expect(await ledger()).toEqual(ledgerBefore);
   });
 
   it('lets a failure other than the duplicate through', async () => {
-    const app = makeApp({ id: 7, status: '已总结' });
+    const app = await storedApp({ id: 7, status: '已总结' });
     await expect(service.file(app, { ...summaryOf(), outcomes: null as unknown as string }, ACTOR)).rejects.toThrow(/NOT NULL/);
     expect(await ledger()).toEqual([]);
   });
