@@ -1,8 +1,9 @@
 import type { DataSource } from 'typeorm';
 import { Application } from '../../src/db/entities/application.entity';
 import { changeRequestOf, type ChangeValues } from '../../src/services/application-record';
-import { ApplicationService, describeChange, type ChangeResult } from '../../src/services/application-service';
+import { ApplicationService, describeChange } from '../../src/services/application-service';
 import { checked } from '../helpers/factories';
+import { okApp, refused } from '../helpers/change-results';
 import { closeTempDatabase, openTempDatabase } from '../helpers/temp-database';
 
 /**
@@ -17,16 +18,6 @@ const TENANT = 'tenant-1';
 const FILER = 'ou_filer_a';
 const ADMIN = 'ou_admin_a';
 const YEAR = 2027;
-
-function okApp(r: ChangeResult): Application {
-  if (!r.ok) throw new Error(`expected ok:true, got ok:false with current status ${r.current.status} version ${r.current.version}`);
-  return r.app;
-}
-
-function refused(r: ChangeResult): Application {
-  if (r.ok) throw new Error(`expected ok:false, got ok:true (from ${r.from} to ${r.app.status})`);
-  return r.current;
-}
 
 let ds: DataSource;
 let svc: ApplicationService;

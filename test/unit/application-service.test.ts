@@ -4,6 +4,7 @@ import type { CheckedApplication } from '../../src/domain/application-rules';
 import { checkedOf, codeOf, draftValuesOf, parseCode, reviewKeysOf } from '../../src/services/application-record';
 import { ApplicationService, type ChangeResult } from '../../src/services/application-service';
 import { checked } from '../helpers/factories';
+import { okApp, refused } from '../helpers/change-results';
 import { closeTempDatabase, openTempDatabase } from '../helpers/temp-database';
 
 /**
@@ -18,18 +19,6 @@ const FILER_B = 'ou_filer_b';
 const ADMIN_A = 'ou_admin_a';
 const ADMIN_B = 'ou_admin_b';
 const YEAR = 2027;
-
-/** The app of a successful change; fails the test with what happened instead. */
-function okApp(r: ChangeResult): Application {
-  if (!r.ok) throw new Error(`expected ok:true, got ok:false with current status ${r.current.status} version ${r.current.version}`);
-  return r.app;
-}
-
-/** The current app of a refused change. */
-function refused(r: ChangeResult): Application {
-  if (r.ok) throw new Error(`expected ok:false, got ok:true (from ${r.from} to ${r.app.status})`);
-  return r.current;
-}
 
 let ds: DataSource;
 let svc: ApplicationService;
