@@ -52,10 +52,12 @@ export class NeedService {
   }
 
   history(needId: number): Promise<NeedEvent[]> {
+    // Stryker disable next-line StringLiteral: TypeORM reads any direction but 'DESC'/'desc'/-1 as ASC, so '' for 'ASC' orders the same
     return this.events.find({ where: { needId }, order: { at: 'ASC', id: 'ASC' } });
   }
 
   linkedTo(applicationId: number): Promise<Need[]> {
+    // Stryker disable next-line StringLiteral: TypeORM reads any direction but 'DESC'/'desc'/-1 as ASC, so '' for 'ASC' orders the same
     return this.repo.find({ where: { applicationId }, order: { id: 'ASC' } });
   }
 

@@ -171,12 +171,54 @@ describe('NeedService: one need at a time', () => {
   });
 });
 
+describe('NeedService: orders asked for, not the table’s own', () => {
+  // SQLite returns the rows of a query without ORDER BY backwards from now on, as PostgreSQL may
+  // return rows in any order (an updated row moves): the order must come from the query.
+  beforeEach(async () => {
+    await ds.query('PRAGMA reverse_unordered_selects = ON');
+  });
+
+  it('lists the needs linked to an application by id', async () => {
+    const a = await file();
+    const b = await file();
+    const c = await file();
+    for (const n of [c, a, b]) ok(await needs.transition(n, 'link', n.status, ADMIN, 'SQ2027-0003', { applicationId: 3 }));
+    expect((await needs.linkedTo(3)).map((n) => n.id)).toEqual([a.id, b.id, c.id]);
+  });
+
+  it('gives a history’s events of one instant in the order they were recorded', async () => {
+    const need = await file();
+    const matched = ok(await needs.transition(need, 'match', '已对接', ADMIN, null, { expertId: 1 }));
+    ok(await needs.transition(matched, 'follow', '跟进中', ADMIN, null));
+    expect((await needs.history(need.id)).map((e) => e.action)).toEqual(['file', 'match', 'follow']);
+  });
+});
+
 describe('NeedService.create stores the card as given', () => {
   it('keeps every field of the need, the filer and the form token', async () => {
     const input = newNeed({ enterpriseName: '赤峰某某化工有限公司', region: '赤峰市', industry: 'green', needType: '人才培养', description: '需要环保工艺培训。', contactName: '李四', mobile: '13900139001' });
     const { need } = await needs.create({ tenantKey: TENANT, filerOpenId: 'ou_filer_z', formToken: 'card-77', year: YEAR, need: input });
     const stored = await ds.getRepository(Need).findOneByOrFail({ id: need.id });
     expect(stored).toMatchObject({ ...input, tenantKey: TENANT, filerOpenId: 'ou_filer_z', formToken: 'card-77', status: '待对接', version: 1 });
+  });
+});
+
+describe('NeedService.openAndMatched', () => {
+  it('counts the whole tenant for an empty region, as for none', async () => {
+    const open = await file({ region: '包头市' });
+    await file({ region: '赤峰市' });
+    ok(await needs.transition(open, 'match', '已对接', ADMIN, null, { expertId: 1 }));
+    expect(await needs.openAndMatched(TENANT, '')).toEqual({ open: 1, matched: 1 });
+    expect(await needs.openAndMatched(TENANT)).toEqual({ open: 1, matched: 1 });
+  });
+});
+
+describe('NeedService.list', () => {
+  it('filters by no region and no filer when they are empty', async () => {
+    const a = await file({ region: '包头市' });
+    const b = await file({ region: '赤峰市' });
+    const r = await needs.list({ tenantKey: TENANT, region: '', filerOpenId: '' }, 0, 10);
+    expect(r).toEqual({ items: [expect.objectContaining({ id: b.id }), expect.objectContaining({ id: a.id })], total: 2, counts: { 待对接: 2 } });
   });
 });
 
