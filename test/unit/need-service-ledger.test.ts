@@ -214,6 +214,15 @@ describe('NeedService.openAndMatched', () => {
 });
 
 describe('NeedService.list', () => {
+  it('lists by filing time first, newest first, even when the ids say otherwise (the clock went back)', async () => {
+    const a = await file();
+    now -= HOUR;
+    const b = await file();
+    now += 2 * HOUR;
+    const c = await file();
+    expect((await needs.list({ tenantKey: TENANT }, 0, 10)).items.map((n) => n.id)).toEqual([c.id, a.id, b.id]);
+  });
+
   it('filters by no region and no filer when they are empty', async () => {
     const a = await file({ region: '包头市' });
     const b = await file({ region: '赤峰市' });
