@@ -7,9 +7,10 @@ import { closeTempDatabase, openTempDatabase } from '../helpers/temp-database';
 /**
  * NeedService on SQLite, what test/unit/need-service.test.ts leaves open: the 台账 marks a
  * filing and a change leave (the need's record, and the records of the applications it is
- * linked to before and after), that a change or a history touches the one need only, the
- * order of a history whose clock went back, every field of a filing stored as given, and an id
- * that is not a safe integer answered without asking the database.
+ * linked to before and after), that a change or a history touches the one need only, orders
+ * that come from the query (a clock that went back; SQLite's reverse_unordered_selects),
+ * empty region/filer filters, every field of a filing stored as given, and an id that is not
+ * a safe integer answered without asking the database.
  */
 
 const TENANT = 'tenant-1';
