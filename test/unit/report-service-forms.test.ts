@@ -282,6 +282,16 @@ describe('addProgressKeys giving up', () => {
   });
 });
 
+describe('getSubmission', () => {
+  it('finds the submission by its id among others', async () => {
+    const task = await createTask();
+    await svc.submit(task, '包头市', '包头', STAFF_A);
+    const { submission } = await svc.submit(task, '赤峰市', '赤峰', STAFF_B);
+    expect(await svc.getSubmission(submission.id)).toMatchObject({ id: submission.id, region: '赤峰市', text: '赤峰', submittedBy: STAFF_B });
+    expect(await svc.getSubmission(submission.id + 1)).toBeNull();
+  });
+});
+
 describe('bad ids and empty lists', () => {
   it('answers a bad id and an empty list without asking the database (PostgreSQL refuses them)', async () => {
     await ds.destroy();
