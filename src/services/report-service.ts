@@ -27,6 +27,7 @@ export interface NewTask {
 export function regionsOf(task: ReportTask): string[] {
   try {
     const parsed = JSON.parse(task.regions);
+    // Stryker disable next-line ConditionalExpression: JSON that is not an array has no filter method; calling it throws, and the catch returns [] too
     return Array.isArray(parsed) ? parsed.filter((r): r is string => typeof r === 'string') : [];
   } catch {
     return [];
@@ -36,6 +37,7 @@ export function regionsOf(task: ReportTask): string[] {
 export function progressKeysOf(task: ReportTask): string[] {
   try {
     const parsed = JSON.parse(task.progressKeys);
+    // Stryker disable next-line ConditionalExpression: JSON that is not an array has no filter method; calling it throws, and the catch returns [] too
     return Array.isArray(parsed) ? parsed.filter((k): k is string => typeof k === 'string') : [];
   } catch {
     return [];
@@ -95,6 +97,7 @@ export class ReportService {
 
   /** Every tenant's tasks whose deadline is at or after `since` (the reminders job). */
   deadlinesSince(since: number): Promise<ReportTask[]> {
+    // Stryker disable next-line StringLiteral: TypeORM's find options read any direction but DESC as ASC, so '' orders the same
     return this.tasks.find({ where: { deadlineAt: MoreThanOrEqual(since) }, order: { id: 'ASC' } });
   }
 
@@ -122,6 +125,7 @@ export class ReportService {
   }
 
   submissionsOf(taskId: number): Promise<ReportSubmission[]> {
+    // Stryker disable next-line StringLiteral: TypeORM's find options read any direction but DESC as ASC, so '' orders the same
     return this.submissions.find({ where: { taskId }, order: { submittedAt: 'ASC', id: 'ASC' } });
   }
 
@@ -142,6 +146,7 @@ export class ReportService {
   async issueForm(input: { tenantKey: string; task: ReportTask; region: string; issuedTo: string; chatId: string }): Promise<ReportForm> {
     const key = { taskId: input.task.id, region: input.region, issuedTo: input.issuedTo, taskVersion: input.task.version };
     const existing = await this.forms.findOneBy(key);
+    // Stryker disable next-line ConditionalExpression: without this return the insert hits uq_report_forms_issue, the catch takes the duplicate and the same row is read back
     if (existing) return existing;
     try {
       await withSavepoint(this.forms.manager, () =>
@@ -231,12 +236,14 @@ export class ReportService {
 
   filesOf(submissionIds: number[]): Promise<ReportFile[]> {
     if (submissionIds.length === 0) return Promise.resolve([]);
+    // Stryker disable next-line StringLiteral: TypeORM's find options read any direction but DESC as ASC, so '' orders the same
     return this.files.find({ where: { submissionId: In(submissionIds) }, order: { at: 'ASC', id: 'ASC' } });
   }
 
   /** Submissions this person made to tasks due since `since`: where their files may belong. */
   async submittedBy(tenantKey: string, openId: string, since: number): Promise<Array<{ submission: ReportSubmission; task: ReportTask }>> {
     const tasks = await this.tasks.find({ where: { tenantKey, deadlineAt: MoreThanOrEqual(since) } });
+    // Stryker disable next-line ConditionalExpression: TypeORM turns In([]) into 0=1, so the query below finds nothing too
     if (tasks.length === 0) return [];
     const subs = await this.submissions.find({ where: { taskId: In(tasks.map((t) => t.id)), submittedBy: openId }, order: { submittedAt: 'DESC' } });
     return subs.map((submission) => ({ submission, task: tasks.find((t) => t.id === submission.taskId)! }));
