@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { createLogger } from '../../src/logger';
 import { BitableClient } from '../../src/platform/feishu/bitable-client';
 import { PlatformError } from '../../src/platform/port';
@@ -13,15 +14,18 @@ import { FakeFeishu } from '../helpers/fake-feishu';
 const BASE = 'bascnLedgerBase0000000001';
 const NEEDS = '企业需求台账';
 let fake: FakeFeishu;
+/** What prepareBase logged (JSON lines), for the summary line it ends with. */
+let logged: Array<{ level: number; msg: string; problems?: string[]; tables?: string[] }>;
 beforeEach(async () => {
   fake = await new FakeFeishu().start();
+  logged = [];
 });
 afterEach(async () => {
   await fake.stop();
 });
 
 function prepare(appToken = BASE) {
-  const logger = createLogger('fatal');
+  const logger = createLogger('info', new Writable({ write: (chunk, _e, done) => void (logged.push(JSON.parse(String(chunk))), done()) }));
   const client = new BitableClient({ appId: fake.appId, appSecret: fake.appSecret, baseUrl: fake.url, timeoutMs: 5000, logger });
   let slots = 0;
   const result = prepareBase(client, appToken, async () => void (slots += 1), logger);
@@ -57,6 +61,21 @@ it('creates the missing tables and fields, and leaves a field of the wrong type 
   expect(tables!.get('report')!.writable.size).toBe(11);
   // One slot per call: list tables, create two tables, list fields, add eight fields.
   expect(slots).toBe(1 + 2 + 1 + 8);
+  // The problems are logged as a warning, not as tables ready.
+  const summary = logged.filter((l) => l.msg.startsWith('ledger: the Base') || l.msg === 'ledger: tables ready');
+  expect(summary).toEqual([expect.objectContaining({ level: 40, msg: 'ledger: the Base is not as the 台账 needs it', problems })]);
+});
+
+it('logs the tables ready, and no warning, when the Base is as the 台账 needs it', async () => {
+  fake.bitable.addBase(BASE, []);
+  const { tables, problems } = await prepare();
+  expect(problems).toEqual([]);
+  const summary = logged.filter((l) => l.msg.startsWith('ledger: the Base') || l.msg === 'ledger: tables ready');
+  const ids = (['application', 'need', 'report'] as const).map((e) => tables!.get(e)!);
+  expect(summary).toEqual([
+    expect.objectContaining({ level: 30, msg: 'ledger: tables ready', tables: ids.map((t) => `${t.spec.name}=${t.tableId}`) }),
+  ]);
+  expect(logged.filter((l) => l.level >= 40)).toEqual([]);
 });
 
 it('lists what it may not make, in Chinese, and keeps the table it found', async () => {
@@ -98,6 +117,8 @@ describe('why a call failed, as the problems say it', () => {
     [new PlatformError('forbidden', { retryable: false, status: 403, code: 99 }), '没有权限（99）'],
     [new PlatformError('forbidden', { retryable: false, status: 403 }), '没有权限（403）'],
     [new PlatformError('no role', { retryable: false, status: 400, code: 91403 }), '没有权限（91403）'],
+    // Feishu's reply with code ≠ 0 that resolves (HTTP 200) carries no status: the code alone says it.
+    [new PlatformError('RolePermNotAllow', { retryable: false, code: 1254302 }), '没有权限（1254302）'],
     [new PlatformError('Bitable is down', { retryable: true, status: 500, code: 1254000 }), 'Bitable is down'],
     [new Error('socket hang up'), 'socket hang up'],
     ['plain words', 'plain words'],

@@ -131,10 +131,31 @@ describe('columns', () => {
 });
 
 describe('活动申请台账', () => {
+  async function saveSummary(applicationId: number, headcount: number, coreCount: number, enterpriseCount: number, keyIndustryCount: number): Promise<void> {
+    await ds.getRepository(ActivitySummary).save({
+      applicationId,
+      headcount,
+      coreCount,
+      enterpriseCount,
+      keyIndustryCount,
+      satisfaction: 95,
+      outcomes: '解决了两项工艺问题',
+      followupNeeds: '无',
+      filedBy: 'ou_filer1',
+      filedAt: T0 + 3 * HOUR,
+      originPlatform: 'feishu',
+      originTenant: 'tenant_1',
+    } as ActivitySummary);
+  }
+
   it('reads an approved application with its summary, linked experts and team', async () => {
     const wang = await saveExpert('王五', '内蒙古大学');
     const li = await saveExpert('李四', '包头稀土研究院');
-    await saveExpert('赵六', '内蒙古工业大学'); // not linked: left out
+    const zhao = await saveExpert('赵六', '内蒙古工业大学'); // linked to another application only: left out
+    // Another application, stored first, with its own summary and expert: none of it is read.
+    const before = await saveApp({ codeSeq: 11, status: '已总结', orgName: '呼和浩特某某公司', region: '呼和浩特市', decidedAt: T0 + HOUR, decisionReason: '同意' });
+    await saveSummary(before.id, 40, 10, 8, 2);
+    await saveNeed({ codeSeq: 6, applicationId: before.id, expertId: zhao.id });
     const app = await saveApp({
       status: '已总结',
       decidedAt: T0 + HOUR,
@@ -152,20 +173,11 @@ describe('活动申请台账', () => {
     await saveNeed({ codeSeq: 3, applicationId: app.id, expertId: li.id });
     await saveNeed({ codeSeq: 4, applicationId: app.id, expertId: null });
     await saveNeed({ codeSeq: 5, applicationId: null, expertId: wang.id });
-    await ds.getRepository(ActivitySummary).save({
-      applicationId: app.id,
-      headcount: 90,
-      coreCount: 61,
-      enterpriseCount: 30,
-      keyIndustryCount: 7,
-      satisfaction: 95,
-      outcomes: '解决了两项工艺问题',
-      followupNeeds: '无',
-      filedBy: 'ou_filer1',
-      filedAt: T0 + 3 * HOUR,
-      originPlatform: 'feishu',
-      originTenant: 'tenant_1',
-    } as ActivitySummary);
+    await saveSummary(app.id, 90, 61, 30, 7);
+    // And one stored after, with a summary and an expert of its own.
+    const after = await saveApp({ codeSeq: 13, status: '已总结' });
+    await saveSummary(after.id, 50, 20, 10, 5);
+    await saveNeed({ codeSeq: 7, applicationId: after.id, expertId: zhao.id });
 
     expect(await read(APPLICATION_TABLE, app.id)).toEqual({
       编号: 'SQ2027-0012',
@@ -195,6 +207,10 @@ describe('活动申请台账', () => {
   });
 
   it('reads an application waiting for review: no conclusion, no summary, no experts, no team', async () => {
+    // An application stored before it has a summary and an expert: they are not this one's.
+    const other = await saveApp({ codeSeq: 11, status: '已总结' });
+    await saveSummary(other.id, 40, 10, 8, 2);
+    await saveNeed({ codeSeq: 1, applicationId: other.id, expertId: (await saveExpert('赵六', '内蒙古工业大学')).id });
     const app = await saveApp();
     expect(await read(APPLICATION_TABLE, app.id)).toMatchObject({
       编号: 'SQ2027-0012',
@@ -350,7 +366,12 @@ describe('报送台账', () => {
   }
 
   it('reads a submission with its files in the order they came, unnamed ones as 图片 / 文件', async () => {
+    // Tasks stored before and after it, with a submission each: only the submission's own task is read.
+    const earlier = await saveTask({ codeSeq: 1, title: '四月活动开展情况', deadlineAt: T0 - 24 * HOUR });
+    await saveSub(earlier.id);
     const task = await saveTask();
+    const later = await saveTask({ codeSeq: 3, title: '六月活动开展情况', deadlineAt: T0 + 48 * HOUR });
+    await saveSub(later.id);
     const other = await saveSub(task.id, { region: '呼和浩特市' });
     const sub = await saveSub(task.id);
     await saveFile(sub.id, T0 + 3 * HOUR, 'file', '第二份.pdf');
