@@ -17,3 +17,9 @@ it('derives a UUIDv4-shaped client_token, the same for the same record and diffe
   for (const t of others) expect(t).toMatch(UUID_V4);
   expect(new Set([a, ...others]).size).toBe(6);
 });
+
+it('keeps the token of a record across releases: a create retried after an upgrade sends the one sent before', () => {
+  // A create whose answer was lost is retried with the same token, perhaps by the next version
+  // of the bot: the derivation (no salt for a first create) is pinned.
+  expect(clientTokenOf('bascnBase0001', 'tbl001', 'application', 7)).toBe('c3c8ba4f-dc7d-4721-a4b7-af6c2529ef48');
+});

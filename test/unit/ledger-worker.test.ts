@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { Application } from '../../src/db/entities/application.entity';
 import { Need } from '../../src/db/entities/need.entity';
 import { LedgerEntry } from '../../src/db/entities/ledger-entry.entity';
 import { createLogger } from '../../src/logger';
@@ -6,14 +7,16 @@ import { BitableClient } from '../../src/platform/feishu/bitable-client';
 import { markLedger } from '../../src/services/ledger/ledger-marks';
 import { LedgerWorker, type LedgerOptions } from '../../src/services/ledger/ledger-worker';
 import { FakeFeishu } from '../helpers/fake-feishu';
-import { makeNeed, T0 } from '../helpers/factories';
+import { makeApp, makeNeed, T0 } from '../helpers/factories';
 import { closeTempDatabase, openTempDatabase } from '../helpers/temp-database';
 
 /**
  * The ledger worker against the fake Bitable (loopback): the tables it makes, the records a
  * pass writes (in due order, a batch at most), what a Bitable failure leaves queued (retryable:
  * the row pending after its backoff and the whole queue paused; permanent: the row failed, the
- * others written), an update of a record already written, and a record deleted by hand.
+ * others written), an update of a record already written, and a record deleted by hand. Also
+ * what it does not do: look at the Base again while nothing is missing, take a row another
+ * writer holds, outrun perSecond, go on after `stop`, wait past a drain's deadline.
  */
 
 const BASE = 'bascnLedgerUnit00000000001';
@@ -42,10 +45,15 @@ afterEach(async () => {
   await closeTempDatabase(ds);
 });
 
-function worker(opts: Partial<LedgerOptions> = {}): LedgerWorker {
+/** A worker as the bot makes it: its passes run only while its loop runs (`start`). */
+function loopWorker(opts: Partial<LedgerOptions> = {}): LedgerWorker {
   const logger = createLogger('fatal');
   const client = new BitableClient({ appId: fake.appId, appSecret: fake.appSecret, baseUrl: fake.url, timeoutMs: 5000, logger });
-  const w = new LedgerWorker(ds, client, BASE, 'Asia/Shanghai', logger, { ...OPTS, ...opts }, () => clock);
+  return new LedgerWorker(ds, client, BASE, 'Asia/Shanghai', logger, { ...OPTS, ...opts }, () => clock);
+}
+
+function worker(opts: Partial<LedgerOptions> = {}): LedgerWorker {
+  const w = loopWorker(opts);
   // Passes run as `drain` runs them (the loop itself is not started: no timers).
   (w as any).draining = true;
   return w;
@@ -123,6 +131,11 @@ it('writes a record deleted by hand in the Base anew', async () => {
   const [row] = await queue();
   expect(row.status).toBe('synced');
   expect(row.recordId).not.toBe(first.recordId);
+  // Bitable answers a client_token it has seen with the record that create made, the deleted
+  // one: the new create goes under a token of its own.
+  const tokens = fake.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/records')).map((c) => c.query.client_token);
+  expect(tokens).toHaveLength(2);
+  expect(tokens[1]).not.toBe(tokens[0]);
 });
 
 it('on a retryable failure leaves the row pending after its backoff and pauses the whole queue', async () => {
@@ -346,6 +359,35 @@ describe('drain', () => {
     expect(names()).toHaveLength(3);
   });
 
+  it('when its deadline comes sooner than pollIntervalMs, waits for exactly that: no more passes, no longer wait', async () => {
+    // Every pass looks at the (unreadable) Base again: each look is one pass.
+    const w = worker({ pollIntervalMs: 10_000, recheckMs: 0 });
+    fake.bitable.bases.delete(BASE);
+    await need('甲公司');
+    const started = Date.now();
+    await w.drain(started + 300);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    const looks = fake.calls.filter((c) => c.method === 'GET' && c.path.endsWith('/tables')).length;
+    expect(looks).toBeGreaterThanOrEqual(1);
+    expect(looks).toBeLessThanOrEqual(2);
+  });
+
+  it('runs no pass once its deadline has come', async () => {
+    const w = worker();
+    await need('甲公司');
+    // Date.now stands still (only Date is faked): the deadline is this very millisecond.
+    jest.useFakeTimers({
+      doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+    });
+    try {
+      await w.drain(Date.now());
+    } finally {
+      jest.useRealTimers();
+    }
+    expect(fake.calls.filter((c) => c.path.includes('/bitable/'))).toEqual([]);
+    expect((await w.state()).pending).toBe(1);
+  });
+
   it('stops at its deadline while something is still due', async () => {
     const w = worker({ pollIntervalMs: 10 });
     fake.bitable.bases.delete(BASE);
@@ -355,4 +397,170 @@ describe('drain', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
     expect((await w.state()).pending).toBe(1);
   });
+});
+
+it('reports nothing missing before it has looked at the Base, and calls no Bitable API for that', async () => {
+  const w = loopWorker();
+  expect(await w.state()).toEqual({ pending: 0, failed: 0, synced: 0, problems: [] });
+  expect(fake.calls.filter((c) => c.path.includes('/bitable/'))).toEqual([]);
+});
+
+it('once stopped, finishes the write under way and takes no other row', async () => {
+  const w = loopWorker();
+  for (const n of ['甲公司', '乙公司', '丙公司']) await need(n);
+  // The first create is held until the test has called stop.
+  let writing = false;
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  const handle = fake.bitable.handle.bind(fake.bitable);
+  fake.bitable.handle = async (call, send) => {
+    if (!writing && call.method === 'POST' && call.path.endsWith('/records')) {
+      writing = true;
+      await held;
+    }
+    return handle(call, send);
+  };
+  w.start();
+  await fake.waitFor(() => writing, 'the first create');
+  const stopping = w.stop();
+  release();
+  await stopping;
+  // stop waited for that write and its row; the pass then stopped.
+  expect(names()).toEqual(['甲公司']);
+  expect(await w.state()).toEqual({ pending: 2, failed: 0, synced: 1, problems: [] });
+  // A pass outside the loop (neither started nor draining) takes nothing either.
+  expect(await w.pass()).toBe(0);
+  expect(names()).toEqual(['甲公司']);
+});
+
+describe('ensureTables', () => {
+  it('answers false when the Base cannot be read', async () => {
+    fake.bitable.bases.delete(BASE);
+    expect(await loopWorker().ensureTables()).toBe(false);
+  });
+
+  it('answers false when no table exists and none may be made', async () => {
+    fake.bitable.denyStructure = true;
+    const w = loopWorker();
+    expect(await w.ensureTables()).toBe(false);
+    expect(w.problems()).toHaveLength(3);
+  });
+
+  it('answers true when one table can be written, though the others cannot be made', async () => {
+    fake.bitable.addBase(BASE, [
+      { table_id: 'tblHand01', name: NEEDS, fields: [{ field_id: 'fld1', field_name: '编号', type: 1, is_primary: true }], records: new Map() },
+    ]);
+    fake.bitable.denyStructure = true;
+    const w = loopWorker();
+    expect(await w.ensureTables()).toBe(true);
+    expect(w.problems().length).toBeGreaterThan(2);
+  });
+});
+
+it('does not look at the Base again while nothing is missing in it', async () => {
+  const w = worker();
+  await need('甲公司');
+  expect(await w.pass()).toBe(1);
+  clock = T0 + OPTS.recheckMs;
+  await need('乙公司');
+  expect(await w.pass()).toBe(1);
+  expect(fake.calls.filter((c) => c.method === 'GET' && c.path.endsWith('/tables'))).toHaveLength(1);
+});
+
+it('fills a batch with due pending rows only, however many rows are done before them', async () => {
+  const w = worker({ batch: 1 });
+  const a = await need('甲公司');
+  const b = await need('乙公司');
+  const c = await need('丙公司');
+  const repo = ds.getRepository(LedgerEntry);
+  await repo.update({ entityId: a }, { status: 'synced', nextAttemptAt: T0 - 30 });
+  await repo.update({ entityId: b }, { status: 'failed', nextAttemptAt: T0 - 20 });
+  await repo.update({ entityId: c }, { nextAttemptAt: T0 - 10 });
+  expect(await w.pass()).toBe(1);
+  expect(names()).toEqual(['丙公司']);
+});
+
+it('writes each kind of record into its own table', async () => {
+  const w = worker();
+  await need('甲公司');
+  const { id: _id, ...app } = makeApp({ formToken: 'tok_app_1' });
+  const saved = await ds.getRepository(Application).save(app as Application);
+  await markLedger(ds.manager, 'tenant_1', 'application', saved.id, T0);
+  expect(await w.pass()).toBe(2);
+  expect(names()).toEqual(['甲公司']);
+  expect(fake.bitable.records(BASE, '活动申请台账').map((r) => r['申请单位'])).toEqual([app.orgName]);
+});
+
+it('holds a row it is writing for leaseMs: another writer meanwhile leaves it alone', async () => {
+  const w = worker();
+  const other = worker();
+  await need('甲公司');
+  let hooked = false;
+  let otherWrote: number | undefined;
+  const handle = fake.bitable.handle.bind(fake.bitable);
+  fake.bitable.handle = async (call, send) => {
+    if (!hooked && call.method === 'POST' && call.path.endsWith('/records')) {
+      hooked = true;
+      // The create takes almost all of the lease.
+      clock = T0 + OPTS.leaseMs - 1;
+      otherWrote = await other.pass();
+    }
+    return handle(call, send);
+  };
+  expect(await w.pass()).toBe(1);
+  expect(otherWrote).toBe(0);
+  expect(fake.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/records'))).toHaveLength(1);
+  expect((await queue()).map((r) => [r.status, r.attempts])).toEqual([['synced', 0]]);
+});
+
+it('creates a new record, without trying the old one, when the one remembered is in another Base with a table of the same id', async () => {
+  // A copy of a Base keeps its tables' ids; its records are not ours to update.
+  const w = worker();
+  const a = await need('甲公司');
+  expect(await w.ensureTables()).toBe(true);
+  const tableId = fake.bitable.table(BASE, NEEDS)!.table_id;
+  await ds.getRepository(LedgerEntry).update({ entityId: a }, { appToken: 'bascnCopiedBase', tableId, recordId: 'recOld' });
+  expect(await w.pass()).toBe(1);
+  expect(names()).toEqual(['甲公司']);
+  expect(fake.calls.filter((c) => c.path.includes('/records/'))).toEqual([]);
+  const [row] = await queue();
+  expect([row.appToken, row.recordId === 'recOld']).toEqual([BASE, false]);
+});
+
+it('on a database failure while reading the record leaves the row pending after its backoff and writes it then', async () => {
+  const w = worker();
+  await need('甲公司');
+  expect(await w.ensureTables()).toBe(true);
+  await ds.query('ALTER TABLE needs RENAME TO needs_away');
+  expect(await w.pass()).toBe(0);
+  const [row] = await queue();
+  expect([row.status, row.attempts]).toEqual(['pending', 1]);
+  expect(row.lastError).toContain('needs');
+  expect(row.nextAttemptAt).toBeGreaterThan(T0);
+  await ds.query('ALTER TABLE needs_away RENAME TO needs');
+  clock = row.nextAttemptAt;
+  expect(await w.pass()).toBe(1);
+  expect(names()).toEqual(['甲公司']);
+});
+
+it('keeps the first 1000 characters of a long error', async () => {
+  const w = worker();
+  await need('甲公司');
+  fake.bitable.writeFailures.push({ status: 400, body: { code: 1254001, msg: `WrongRequestBody ${'字'.repeat(2000)}` } });
+  expect(await w.pass()).toBe(0);
+  const [row] = await queue();
+  expect(row.status).toBe('failed');
+  expect(row.lastError).toHaveLength(1000);
+  expect(row.lastError).toContain('WrongRequestBody 字字');
+});
+
+it('makes at most perSecond Bitable calls in any second', async () => {
+  const w = worker({ perSecond: 2 });
+  await need('甲公司');
+  expect(await w.pass()).toBe(1);
+  // The tables listed, three tables made, the record created: five calls, two a second.
+  const at = fake.calls.filter((c) => c.path.includes('/bitable/')).map((c) => c.at);
+  expect(at).toHaveLength(5);
+  // A call may arrive a little later than its slot (a busy machine): 800 ms, not 1000.
+  for (let i = 2; i < at.length; i++) expect(at[i] - at[i - 2]).toBeGreaterThanOrEqual(800);
 });

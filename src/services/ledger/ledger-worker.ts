@@ -66,7 +66,8 @@ export class LedgerWorker {
   private readonly limiter: RateLimiter;
   private tables: Map<LedgerEntity, ReadyTable> | undefined;
   private problemList: string[] = [];
-  private checkedAt = 0;
+  /** When the Base was last looked at (-Infinity: never, so the first pass looks). */
+  private checkedAt = -Infinity;
   private pausedUntil = 0;
   private readonly loop: PollingLoop;
   /** `drain` runs passes without the loop: they must not stop early. */
@@ -86,7 +87,9 @@ export class LedgerWorker {
     this.loop = new PollingLoop(async () => void (await this.pass()), {
       intervalMs: opts.pollIntervalMs,
       logger,
+      // Stryker disable next-line StringLiteral: the log line's text, nothing else reads it
       failureMessage: 'ledger: pass failed',
+      // Stryker disable next-line ObjectLiteral: the log line's fields, nothing else reads them
       errorFields: (err) => ({ err: err instanceof Error ? err.message : String(err) }),
     });
   }
@@ -128,12 +131,13 @@ export class LedgerWorker {
     const since = now - this.checkedAt;
     const stale = this.tables
       ? this.problemList.length > 0 && since >= this.opts.recheckMs
-      : this.checkedAt === 0 || since >= Math.min(this.opts.recheckMs, 30_000);
+      : since >= Math.min(this.opts.recheckMs, 30_000);
     if (stale && !(await this.ensureTables())) return 0;
-    if (!this.tables || this.tables.size === 0) return 0;
+    if (!this.tables?.size) return 0;
     await releaseExpired(this.repo, { from: 'syncing', to: 'pending' }, now);
     const due = await this.repo.find({
       where: { status: 'pending', nextAttemptAt: LessThanOrEqual(now), entity: In([...this.tables.keys()]) },
+      // Stryker disable next-line ObjectLiteral: SQLite's (status, next_attempt_at) index yields this order unasked; PostgreSQL promises none, so it is kept
       order: { nextAttemptAt: 'ASC', id: 'ASC' },
       take: this.opts.batch,
     });
@@ -218,6 +222,7 @@ export class LedgerWorker {
   /** Waits for a slot of the rate limit. */
   private async slot(): Promise<void> {
     for (;;) {
+      // Stryker disable next-line StringLiteral: the limiter is this worker's alone, one key under it, so the key's name is not seen
       const wait = this.limiter.tryAcquire('bitable', Date.now());
       if (wait === 0) return;
       await new Promise((r) => setTimeout(r, wait));
