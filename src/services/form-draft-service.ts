@@ -80,6 +80,7 @@ export function subjectOf<T>(draft: FormDraft): T | undefined {
   try {
     return JSON.parse(draft.subject) as T;
   } catch {
-    return undefined;
+    // Not JSON: no subject.
   }
+  return undefined;
 }

@@ -67,12 +67,9 @@ export class SummaryService {
     if (app.status !== '已总结') {
       result = await this.applications.transition(app, 'summarise', actorOpenId);
       if (!result.ok) return result;
-      // The check below is a shortcut only: without it the insert meets the unique index on application_id and answers the
-      // same { ok: false, current: app } (result.app is app there), marking nothing. (Its `true` mutant is killed by unit tests.)
-      // Stryker disable next-line ConditionalExpression,BlockStatement: equivalent, see above
-    } else if (await this.get(app.id)) {
-      return { ok: false, current: app };
     }
+    // Already 已总结 with its summary stored: the insert meets the unique index on application_id and answers
+    // { ok: false, current: app } below, marking nothing.
     try {
       await withSavepoint(this.repo.manager, () => this.repo.insert({
         applicationId: app.id,

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import { QueryFailedError, type DataSource } from 'typeorm';
 import { Expert } from '../../src/db/entities/expert.entity';
 import { Need } from '../../src/db/entities/need.entity';
 import { byPinyin, DELETED_EXPERT_NAME, ExpertService, fieldsOf, searchKey, type ExpertInput } from '../../src/services/expert-service';
@@ -64,6 +64,15 @@ describe('upsert', () => {
     expect(res.added).toBe(false);
     expect(res.expert).toMatchObject({ id: first.id, fields: '["chemicals","digital"]', contact: 'z@example.com', openId: null, addedBy: 'ou_admin', createdAt: T0, updatedAt: T0 + 5000 });
     expect(await repo().count()).toBe(1);
+  });
+
+  it('updating a known expert returns that expert, not another row', async () => {
+    await add({ name: '阿明' });
+    const known = await add({ name: '李四' });
+    await add({ name: '王五' });
+    now = T0 + 5000;
+    const res = await service.upsert(TENANT, input({ name: '李四', contact: 'new' }), 'ou_admin');
+    expect(res).toMatchObject({ added: false, expert: { id: known.id, name: '李四', contact: 'new', updatedAt: T0 + 5000 } });
   });
 
   it('the same name at another organisation, or in another tenant, is another expert', async () => {
@@ -203,6 +212,15 @@ describe('update', () => {
     expect(await service.update(TENANT, e.id, input({ contact: 'd' }), T0)).toMatchObject({ outcome: 'stale', expert: { contact: 'c' } });
   });
 
+  it('returns the edited expert among others, and keeping its own name is no duplicate even when it is not the first row', async () => {
+    await add({ name: '阿明' });
+    const e = await add({ name: '李四' });
+    await add({ name: '王五' });
+    now = T0 + 5000;
+    const res = await service.update(TENANT, e.id, input({ name: '李四', contact: 'new' }), T0);
+    expect(res).toMatchObject({ outcome: 'updated', expert: { id: e.id, name: '李四', contact: 'new', updatedAt: T0 + 5000 } });
+  });
+
   it('keeping its own name and organisation is not a duplicate', async () => {
     const e = await add();
     expect((await service.update(TENANT, e.id, input({ contact: 'new' }), T0)).outcome).toBe('updated');
@@ -262,6 +280,23 @@ describe('update', () => {
     expect((await row(e.id)).name).toBe('张三');
   });
 
+  it('a failure that is not a taken name is passed on, even when another expert took the name meanwhile', async () => {
+    const e = await add({ name: '张三' });
+    jest.spyOn(repo(), 'update').mockImplementationOnce(async () => {
+      await repo().insert({ tenantKey: TENANT, name: '李四', organisation: '内蒙古大学', fields: '[]', contact: '', openId: null, addedBy: 'x', createdAt: T0, updatedAt: T0 });
+      throw new Error('disk full');
+    });
+    await expect(service.update(TENANT, e.id, input({ name: '李四' }), T0)).rejects.toThrow('disk full');
+  });
+
+  it('a unique violation with no other expert holding the name is passed on, not called a duplicate', async () => {
+    const e = await add();
+    const violation = new QueryFailedError('UPDATE "experts" …', [], Object.assign(new Error('SQLITE_CONSTRAINT: UNIQUE constraint failed: experts.tenant_key, experts.name, experts.organisation'), { code: 'SQLITE_CONSTRAINT' }));
+    jest.spyOn(repo(), 'update').mockRejectedValueOnce(violation);
+    await expect(service.update(TENANT, e.id, input({ contact: 'x' }), T0)).rejects.toBe(violation);
+    expect((await row(e.id)).contact).toBe('13800138000');
+  });
+
   it('a failure that is not a taken name is passed on', async () => {
     const e = await add();
     jest.spyOn(repo(), 'update').mockRejectedValueOnce(new Error('disk full'));
@@ -280,6 +315,16 @@ describe('byIds', () => {
     await service.remove(TENANT, masked.id, masked.updatedAt);
     const got = await service.byIds(TENANT, [c.id, 999, a.id, other.id, masked.id, b.id + 0.5, -b.id, b.id]);
     expect(got.map((e) => e.name)).toEqual(['张三', '阿明', '李四']);
+  });
+
+  it('asks the database only for whole positive ids (PostgreSQL rejects 1.5 for an integer column)', async () => {
+    const a = await add({ name: '阿明' });
+    const b = await add({ name: '李四' });
+    const spy = jest.spyOn(repo(), 'find');
+    expect((await service.byIds(TENANT, [b.id, 1.5, -a.id, Number.MAX_VALUE, a.id])).map((e) => e.id)).toEqual([b.id, a.id]);
+    expect(spy).toHaveBeenCalledTimes(1);
+    const where = spy.mock.calls[0][0]!.where as { id: { value: unknown } };
+    expect(where.id.value).toEqual([b.id, a.id]);
   });
 
   it('no valid id: nothing', async () => {

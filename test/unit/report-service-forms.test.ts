@@ -222,8 +222,10 @@ describe('台账 marks', () => {
     expect(await ledger()).toEqual([expect.objectContaining({ generation: 3, changedAt: now - HOUR })]);
   });
 
-  it('keeps a file of a submission whose task is gone, unmarked', async () => {
+  it('keeps a file of a submission whose task is gone, unmarked, even with other tasks left', async () => {
+    await createTask();
     const task = await createTask();
+    await createTask();
     const { submission } = await svc.submit(task, '包头市', '见附件', STAFF_A);
     await ds.getRepository(ReportTask).delete({ id: task.id });
     now += HOUR;

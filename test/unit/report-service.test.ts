@@ -320,14 +320,19 @@ describe('submittedBy', () => {
 });
 
 describe('addProgressKeys', () => {
-  it('merges keys in order, each once, leaving the version alone', async () => {
+  it('merges keys in order, each once, leaving the version alone and other tasks’ keys apart', async () => {
+    const before = await createTask();
     const task = await createTask();
+    const after = await createTask();
+    await svc.addProgressKeys(before, ['b1']);
+    await svc.addProgressKeys(after, ['a1']);
     await svc.addProgressKeys(task, ['k1', 'k2']);
     await svc.addProgressKeys(task, ['k2', 'k3']);
     await svc.addProgressKeys(task, []);
     const stored = await reload(task);
     expect(progressKeysOf(stored)).toEqual(['k1', 'k2', 'k3']);
     expect(stored.version).toBe(1);
+    expect([progressKeysOf(await reload(before)), progressKeysOf(await reload(after))]).toEqual([['b1'], ['a1']]);
   });
 
   it('loses no key when called at once, also with a stale task', async () => {
