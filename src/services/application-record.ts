@@ -118,10 +118,10 @@ export function changeRequestOf(app: Application): ChangeRequest | undefined {
     const parsed: unknown = JSON.parse(app.changeRequest ?? 'null');
     // Object(null) is {}, and a JSON text, number or boolean has no `round`: only an object with a numeric round passes.
     return typeof Object(parsed).round === 'number' ? (parsed as ChangeRequest) : undefined;
-    // Stryker disable next-line BlockStatement: an empty catch falls off the end of the function, which returns undefined too
   } catch {
-    return undefined;
+    // Not JSON: none.
   }
+  return undefined;
 }
 
 export function changeValuesOf(app: Application): ChangeValues {
@@ -151,8 +151,8 @@ export function teamOf(app: Pick<Application, 'teamExperts' | 'teamNote' | 'team
     const experts = parsed.filter((m): m is TeamMember => m && typeof m.id === 'number' && typeof m.name === 'string');
     if (experts.length === 0) return undefined;
     return { experts, note: app.teamNote, assignedBy: app.teamBy, assignedAt: app.teamAt };
-    // Stryker disable next-line BlockStatement: an empty catch falls off the end of the function, which returns undefined too
   } catch {
-    return undefined;
+    // Not JSON: none.
   }
+  return undefined;
 }
