@@ -183,7 +183,11 @@ it('retries a failed send not before its delay, keeps the error meanwhile, and t
   await until(() => sentOf('earlier'), 'the earlier message');
   platform.failures.push(new PlatformError('open api 500', { retryable: true }));
   await send(outbox, 'flaky', 'oc_a');
-  await until(async () => (await rowOf('flaky')).status === 'pending' && (await rowOf('flaky')).attempts === 1, 'the retry scheduled');
+  // One read per check: two reads could see 'pending' before the claim and attempts 1 after it.
+  await until(async () => {
+    const row = await rowOf('flaky');
+    return row.status === 'pending' && row.attempts === 1;
+  }, 'the retry scheduled');
   const waiting = await rowOf('flaky');
   // baseDelayMs 100 with ±20 % jitter.
   expect(waiting.nextAttemptAt).toBeGreaterThanOrEqual(NOW + 80);
@@ -205,7 +209,10 @@ it('retries a send that failed with an unexpected error (not a platform error)',
   const outbox = started();
   platform.failures.push(new Error('socket hang up'));
   await send(outbox, 'hung-up', 'oc_a');
-  await until(async () => (await rowOf('hung-up')).attempts === 1 && (await rowOf('hung-up')).status !== 'sending', 'the first attempt recorded');
+  await until(async () => {
+    const row = await rowOf('hung-up');
+    return row.attempts === 1 && row.status !== 'sending';
+  }, 'the first attempt recorded');
   expect((await rowOf('hung-up')).status).toBe('pending');
   t = NOW + 120;
   await nudge(outbox);
@@ -218,7 +225,10 @@ it('marks a message failed for good after maxAttempts, keeps its error, and leav
   await until(() => sentOf('earlier'), 'the earlier message');
   platform.failures.push(new PlatformError('open api 500', { retryable: true }), new PlatformError('open api 503', { retryable: true }));
   await send(outbox, 'doomed', 'oc_a');
-  await until(async () => (await rowOf('doomed')).attempts === 1 && (await rowOf('doomed')).status === 'pending', 'the first failure');
+  await until(async () => {
+    const row = await rowOf('doomed');
+    return row.attempts === 1 && row.status === 'pending';
+  }, 'the first failure');
   t = NOW + 120;
   await nudge(outbox);
   await until(async () => (await rowOf('doomed')).status === 'failed', 'the message failed for good');
