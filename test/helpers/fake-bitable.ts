@@ -59,6 +59,8 @@ export class FakeBitable {
   readonly reusedClientTokens: string[] = [];
   private readonly byClientToken = new Map<string, { tableId: string; recordId: string }>();
   private readonly writing = new Set<string>();
+  /** Fields deleted by hand: a write naming one is refused without counting as the bot's mistake. */
+  private readonly deletedFields = new Set<string>();
   private counter = 0;
 
   constructor(private readonly violations: string[]) {}
@@ -135,6 +137,7 @@ export class FakeBitable {
       if (!fields || typeof fields !== 'object' || Array.isArray(fields)) return invalid('fields must be an object');
       for (const [name, value] of Object.entries(fields)) {
         const field = table.fields.find((f) => f.field_name === name);
+        if (!field && this.deletedFields.has(`${table.table_id}/${name}`)) return send(400, { code: CODE_FIELD_NAME_NOT_FOUND, msg: 'FieldNameNotFound' });
         if (!field) return invalid(`no field named '${name}' in '${table.name}'`, CODE_FIELD_NAME_NOT_FOUND);
         const problem = checkValue(field, value);
         if (problem) return invalid(`field '${name}': ${problem}`);
@@ -169,6 +172,22 @@ export class FakeBitable {
   /** Deletes a record as a person would in the Base. */
   deleteRecord(appToken: string, tableName: string, recordId: string): void {
     this.table(appToken, tableName)?.records.delete(recordId);
+  }
+
+  /** Deletes a table as a person would in the Base (its id is then unknown: TableIdNotFound). */
+  deleteTable(appToken: string, tableName: string): void {
+    const base = this.bases.get(appToken) ?? [];
+    const i = base.findIndex((t) => t.name === tableName);
+    if (i >= 0) base.splice(i, 1);
+  }
+
+  /** Deletes a field as a person would in the Base, values and all. */
+  deleteField(appToken: string, tableName: string, fieldName: string): void {
+    const table = this.table(appToken, tableName);
+    if (!table) return;
+    table.fields = table.fields.filter((f) => f.field_name !== fieldName);
+    for (const values of table.records.values()) delete values[fieldName];
+    this.deletedFields.add(`${table.table_id}/${fieldName}`);
   }
 
   private checkField(f: any, existing: FakeField[], primary: boolean): string | undefined {

@@ -201,6 +201,66 @@ it('writes nothing while the Base cannot be read, and says why', async () => {
 });
 
 describe('checking the Base again', () => {
+  /** Writes 甲公司, renames it in the database and marks it due again. */
+  async function writtenThenRenamed(w: LedgerWorker): Promise<number> {
+    const a = await need('甲公司');
+    expect(await w.pass()).toBe(1);
+    await ds.getRepository(Need).update({ id: a }, { enterpriseName: '甲公司（改名）' });
+    await markLedger(ds.manager, 'tenant_1', 'need', a, T0 + 5);
+    return a;
+  }
+
+  it('makes a table deleted by hand again after the backoff and writes the row there, not failing it', async () => {
+    const w = worker();
+    await writtenThenRenamed(w);
+    const oldId = fake.bitable.table(BASE, NEEDS)!.table_id;
+    fake.bitable.deleteTable(BASE, NEEDS);
+    expect(await w.pass()).toBe(0);
+    const [waiting] = await queue();
+    expect([waiting.status, waiting.lastError]).toEqual(['pending', expect.stringContaining('1254041')]);
+    expect(fake.bitable.table(BASE, NEEDS)).toBeUndefined();
+    // Paused for the backoff like any retryable failure; then the Base is looked at again.
+    clock = waiting.nextAttemptAt - 1;
+    expect(await w.pass()).toBe(0);
+    expect(fake.bitable.table(BASE, NEEDS)).toBeUndefined();
+    clock = waiting.nextAttemptAt;
+    expect(await w.pass()).toBe(1);
+    const made = fake.bitable.table(BASE, NEEDS)!;
+    expect(made.table_id).not.toBe(oldId);
+    expect(names()).toEqual(['甲公司（改名）']);
+    const [row] = await queue();
+    expect([row.status, row.tableId, row.lastError]).toEqual(['synced', made.table_id, null]);
+    expect(w.problems()).toEqual([]);
+  });
+
+  it('adds a field deleted by hand again and writes the row with it', async () => {
+    const w = worker();
+    await writtenThenRenamed(w);
+    fake.bitable.deleteField(BASE, NEEDS, '企业名称');
+    expect(await w.pass()).toBe(0);
+    const [waiting] = await queue();
+    expect([waiting.status, waiting.lastError]).toEqual(['pending', expect.stringContaining('1254045')]);
+    clock = waiting.nextAttemptAt;
+    expect(await w.pass()).toBe(1);
+    expect(fake.bitable.table(BASE, NEEDS)!.fields.map((f) => f.field_name)).toContain('企业名称');
+    expect(names()).toEqual(['甲公司（改名）']);
+    expect((await queue()).map((r) => r.status)).toEqual(['synced']);
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('writes the other fields when a field deleted by hand cannot be made again, and says so', async () => {
+    const w = worker();
+    await writtenThenRenamed(w);
+    fake.bitable.deleteField(BASE, NEEDS, '企业名称');
+    fake.bitable.denyStructure = true;
+    expect(await w.pass()).toBe(0);
+    clock = (await queue())[0].nextAttemptAt;
+    expect(await w.pass()).toBe(1);
+    expect(w.problems()).toEqual([expect.stringContaining(`数据表「${NEEDS}」缺少字段「企业名称」`)]);
+    expect(names()).toEqual([undefined]);
+    expect((await queue()).map((r) => r.status)).toEqual(['synced']);
+  });
+
   it('tries an unreadable Base again after 30 s at most, not before', async () => {
     const w = worker();
     fake.bitable.bases.delete(BASE);

@@ -37,6 +37,10 @@ export type FieldValue = string | number | boolean | null;
 const BITABLE_RETRYABLE = new Set([1254290, 1254291, 1254607, 1255040]);
 /** The record named does not exist (deleted by hand in the Base): write it anew. */
 export const CODE_RECORD_NOT_FOUND = 1254043;
+/** The table named does not exist (deleted by hand in the Base). */
+export const CODE_TABLE_NOT_FOUND = 1254041;
+/** A field written does not exist (deleted or renamed by hand in the Base). */
+export const CODE_FIELD_NAME_NOT_FOUND = 1254045;
 
 export interface BitableClientOptions {
   appId: string;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { DataSource, In, LessThanOrEqual, Repository } from 'typeorm';
 import { LedgerEntry, type LedgerEntity } from '../../db/entities/ledger-entry.entity';
 import type { Logger } from '../../logger';
-import { BitableClient, CODE_RECORD_NOT_FOUND, type FieldValue } from '../../platform/feishu/bitable-client';
+import { BitableClient, CODE_FIELD_NAME_NOT_FOUND, CODE_RECORD_NOT_FOUND, CODE_TABLE_NOT_FOUND, type FieldValue } from '../../platform/feishu/bitable-client';
 import { PlatformError } from '../../platform/port';
 import { claim, releaseExpired } from '../leases';
 import { PollingLoop } from '../polling-loop';
@@ -23,7 +23,9 @@ import { countLedgerQueue, markAllForLedger } from './ledger-marks';
  *
  * On start it finds (or creates) its three tables and their fields in the configured Base
  * (ledger-base.ts); what it cannot find or make is listed in `problems()` (logged, and shown by
- * `台账`), and fields of the wrong type are left out of the writes.
+ * `台账`), and fields of the wrong type are left out of the writes. A table or field deleted by
+ * hand later is noticed by the write that fails on it: the Base is looked at again before the
+ * row is retried.
  */
 
 export interface LedgerOptions {
@@ -46,6 +48,9 @@ export const DEFAULT_LEDGER_OPTIONS: LedgerOptions = {
   retry: { baseDelayMs: 2000, maxDelayMs: 10 * 60_000, maxAttempts: 30 },
   batch: 50,
 };
+
+/** Answers saying a table or field the worker knew was deleted or renamed by hand in the Base. */
+const STRUCTURE_GONE = new Set([CODE_TABLE_NOT_FOUND, CODE_FIELD_NAME_NOT_FOUND]);
 
 export interface LedgerState {
   pending: number;
@@ -187,7 +192,15 @@ export class LedgerWorker {
         .execute();
       return all ? 'written' : 'skipped';
     } catch (err) {
-      const error = err instanceof PlatformError ? err : new PlatformError(err instanceof Error ? err.message : String(err), { retryable: true });
+      let error = err instanceof PlatformError ? err : new PlatformError(err instanceof Error ? err.message : String(err), { retryable: true });
+      if (error.info.code !== undefined && STRUCTURE_GONE.has(error.info.code)) {
+        // A table or field deleted by hand in the Base: the next pass after the backoff looks at
+        // the Base again (making what is missing, or leaving out what it cannot make) and then
+        // tries the row again, instead of failing it and every row after it for good.
+        this.tables = undefined;
+        this.checkedAt = -Infinity;
+        error = new PlatformError(error.message, { ...error.info, retryable: true });
+      }
       const decision = decideRetry(error, row.attempts, this.opts.retry);
       const lastError = error.message.slice(0, 1000);
       if (decision.retry) {
