@@ -120,7 +120,7 @@ const GROUPS = {
     tsconfig: 'tsconfig.stryker-domain.json',
   },
   'domain-rules': {
-    mutate: ['src/domain/need-*.ts', 'src/domain/report-rules.ts', 'src/domain/summary-rules.ts', 'src/domain/calendar.ts', 'src/domain/working-days.ts', 'src/domain/regions.ts'],
+    mutate: ['src/domain/need-*.ts', 'src/domain/json-lists.ts', 'src/domain/report-rules.ts', 'src/domain/summary-rules.ts', 'src/domain/calendar.ts', 'src/domain/working-days.ts', 'src/domain/regions.ts'],
     tests: [UNIT],
     tsconfig: 'tsconfig.stryker-domain.json',
   },

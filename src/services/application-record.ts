@@ -3,6 +3,7 @@ import { DEFAULT_KIND, isActivityKind, type ActivityValue } from '../domain/acti
 import { pickFormValues, type ApplicationField } from '../domain/application-fields';
 import type { CheckedApplication } from '../domain/application-rules';
 import { formatCode, parseCodeWith } from '../domain/codes';
+import { stringListOf } from '../domain/json-lists';
 import { parseRegion } from '../domain/regions';
 
 /**
@@ -73,13 +74,7 @@ export function draftValuesOf(app: Application): Partial<Record<ApplicationField
 }
 
 export function reviewKeysOf(app: Application): string[] {
-  try {
-    // Stryker disable next-line StringLiteral: JSON.parse('') throws, and the catch gives the same [] as an empty list
-    const parsed = JSON.parse(app.reviewKeys ?? '[]');
-    return Array.isArray(parsed) ? parsed.filter((k): k is string => typeof k === 'string') : [];
-  } catch {
-    return [];
-  }
+  return stringListOf(app.reviewKeys);
 }
 
 /** Who the scheduled jobs act as in the audit trail (e.g. 已通过 → 已举办). */

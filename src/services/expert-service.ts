@@ -1,5 +1,6 @@
 import { In, IsNull, Repository } from 'typeorm';
 import { industryLabel } from '../domain/industries';
+import { stringListOf } from '../domain/json-lists';
 import type { Db } from '../db/unit-of-work';
 import { isUniqueViolation } from '../db/data-source';
 import { Expert } from '../db/entities/expert.entity';
@@ -199,11 +200,5 @@ export class ExpertService {
 }
 
 export function fieldsOf(expert: Expert): string[] {
-  try {
-    const parsed = JSON.parse(expert.fields);
-    // Stryker disable next-line ConditionalExpression: a non-array has no .filter, so it throws and the catch below gives [] as well
-    return Array.isArray(parsed) ? parsed.filter((f): f is string => typeof f === 'string') : [];
-  } catch {
-    return [];
-  }
+  return stringListOf(expert.fields);
 }

@@ -9,6 +9,7 @@ import { ReportSubmission } from '../db/entities/report-submission.entity';
 import { ReportTask } from '../db/entities/report-task.entity';
 import type { Attachment } from './application-service';
 import { markLedger } from './ledger/ledger-marks';
+import { stringListOf } from '../domain/json-lists';
 
 /**
  * Report collections: a task is numbered inside its INSERT (BS<year>-NNNN, see insertNumbered), each
@@ -25,23 +26,11 @@ export interface NewTask {
 }
 
 export function regionsOf(task: ReportTask): string[] {
-  try {
-    const parsed = JSON.parse(task.regions);
-    // Stryker disable next-line ConditionalExpression: JSON that is not an array has no filter method; calling it throws, and the catch returns [] too
-    return Array.isArray(parsed) ? parsed.filter((r): r is string => typeof r === 'string') : [];
-  } catch {
-    return [];
-  }
+  return stringListOf(task.regions);
 }
 
 export function progressKeysOf(task: ReportTask): string[] {
-  try {
-    const parsed = JSON.parse(task.progressKeys);
-    // Stryker disable next-line ConditionalExpression: JSON that is not an array has no filter method; calling it throws, and the catch returns [] too
-    return Array.isArray(parsed) ? parsed.filter((k): k is string => typeof k === 'string') : [];
-  } catch {
-    return [];
-  }
+  return stringListOf(task.progressKeys);
 }
 
 /** Whether the task asks for files (附件, or 文字说明和附件): then a text alone is not a submission yet. */
