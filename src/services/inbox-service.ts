@@ -56,7 +56,8 @@ export { dedupKeyOf } from './dedup-key';
  */
 export class InboxService {
   private readonly repo: Repository<InboundEvent>;
-  private readonly queue: number[] = [];
+  /** Ids to process, oldest first; a Set, so an id queued again keeps its place. */
+  private readonly queue = new Set<number>();
   private readonly active = new Set<number>();
   private readonly loop: PollingLoop;
 
@@ -104,7 +105,7 @@ export class InboxService {
   /** Queues a recorded event for processing (called right after the webhook has answered). */
   schedule(id: number): void {
     if (!this.loop.running) return;
-    this.queue.push(id);
+    this.queue.add(id);
     this.drain();
   }
 
@@ -113,7 +114,7 @@ export class InboxService {
   }
 
   async stop(): Promise<void> {
-    this.queue.length = 0;
+    this.queue.clear();
     // A poll under way must finish before the database may be closed.
     await this.loop.stop();
     while (this.active.size > 0) await new Promise((r) => setTimeout(r, 10));
@@ -132,14 +133,16 @@ export class InboxService {
       order: { id: 'ASC' },
       take: 200,
     });
-    // Stryker disable next-line ConditionalExpression,LogicalOperator: an id queued twice, or queued while under way, costs only a claim that fails: drain() skips an id under way, and the claim takes only a row still 'received' and due
-    for (const { id } of due) if (!this.active.has(id) && !this.queue.includes(id)) this.queue.push(id);
+    // An id under way is queued too: drain() skips it, and the claim takes only a row still
+    // 'received' and due.
+    for (const { id } of due) this.queue.add(id);
     this.drain();
   }
 
   private drain(): void {
-    while (this.loop.running && this.active.size < this.opts.concurrency && this.queue.length > 0) {
-      const id = this.queue.shift()!;
+    for (const id of this.queue) {
+      if (!this.loop.running || this.active.size >= this.opts.concurrency) return;
+      this.queue.delete(id);
       if (this.active.has(id)) continue;
       this.active.add(id);
       void this.process(id)

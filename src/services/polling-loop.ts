@@ -60,8 +60,8 @@ export class PollingLoop {
       this.again = true;
       return;
     }
-    // Stryker disable next-line ConditionalExpression: without it a second wake cancels the pending immediate and queues the same one again: still one pass, on the next turn
-    if (this.immediate) return;
+    // A second wake before the pass cancels the pending immediate and queues the same one again:
+    // still one pass, on the next turn.
     this.clearTimers();
     this.immediate = setImmediate(() => {
       this.immediate = undefined;
