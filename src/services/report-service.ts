@@ -134,9 +134,12 @@ export class ReportService {
    */
   async issueForm(input: { tenantKey: string; task: ReportTask; region: string; issuedTo: string; chatId: string }): Promise<ReportForm> {
     const key = { taskId: input.task.id, region: input.region, issuedTo: input.issuedTo, taskVersion: input.task.version };
-    const existing = await this.forms.findOneBy(key);
-    // Stryker disable next-line ConditionalExpression: without this return the insert hits uq_report_forms_issue, the catch takes the duplicate and the same row is read back
-    if (existing) return existing;
+    // Found: the same click again. (Without this lookup the insert would hit uq_report_forms_issue
+    // and the same row be read back: it only spares a failing insert.)
+    return (await this.forms.findOneBy(key)) ?? this.insertForm(key, input);
+  }
+
+  private async insertForm(key: Pick<ReportForm, 'taskId' | 'region' | 'issuedTo' | 'taskVersion'>, input: { tenantKey: string; chatId: string }): Promise<ReportForm> {
     try {
       await withSavepoint(this.forms.manager, () =>
         this.forms.insert({ ...key, tenantKey: input.tenantKey, token: randomBytes(18).toString('base64url'), chatId: input.chatId, issuedAt: this.now(), submittedAt: null }),
