@@ -64,8 +64,9 @@ export function checkReportTaskForm(form: FormValue, ctx: { now: number; timezon
   else if (deadlineAt <= ctx.now) errors.deadline = '截止时间需晚于现在';
 
   const raw = form.regions;
-  // Stryker disable next-line ConditionalExpression: equivalent, `typeof raw === 'string'` → true only lets through what the filter drops.
-  const picked = (Array.isArray(raw) ? raw : typeof raw === 'string' ? [raw] : []).filter((v): v is string => typeof v === 'string');
+  // A list from the multi-select, or one value from a client that sends a single one; the filter
+  // keeps only texts.
+  const picked = (Array.isArray(raw) ? raw : [raw]).filter((v): v is string => typeof v === 'string');
   const regions = REGIONS.filter((r) => picked.includes(r));
   if (picked.length === 0) errors.regions = '请至少选择一个盟市';
   else if (regions.length !== new Set(picked).size) errors.regions = '盟市中有无效的选项，请重新选择';

@@ -44,7 +44,7 @@ export class RateLimiter {
   }
 
   private expire(window: number[], now: number): void {
-    // Stryker disable next-line ConditionalExpression,EqualityOperator: equivalent, an empty window's `window[0] <= x` is already false.
-    while (window.length > 0 && window[0] <= now - this.windowMs) window.shift();
+    // An empty window's first entry is undefined, and `undefined <= x` is false.
+    while (window[0] <= now - this.windowMs) window.shift();
   }
 }

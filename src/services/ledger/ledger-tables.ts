@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { In, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { ActivitySummary } from '../../db/entities/activity-summary.entity';
 import { Application } from '../../db/entities/application.entity';
 import { Expert } from '../../db/entities/expert.entity';
@@ -88,10 +88,12 @@ export const APPLICATION_TABLE: LedgerTable = {
     const a = await em.getRepository(Application).findOneBy({ id });
     if (!a || a.status === '草稿' || !appCode(a)) return null;
     const s = await em.getRepository(ActivitySummary).findOneBy({ applicationId: id });
-    const linked = await em.getRepository(Need).findBy({ applicationId: id });
-    // Stryker disable next-line MethodExpression,ConditionalExpression: a null id left in matches no expert (SQL's id IN (NULL) is never true); the filter keeps the type number[]
-    const expertIds = [...new Set(linked.map((n) => n.expertId).filter((e): e is number => e !== null))];
-    const experts = expertIds.length ? await em.getRepository(Expert).findBy({ id: In(expertIds) }) : [];
+    // The experts of the needs linked to it (each once; a need without one adds none).
+    const experts = await em
+      .getRepository(Expert)
+      .createQueryBuilder('e')
+      .where('e.id IN (SELECT n.expert_id FROM needs n WHERE n.application_id = :id)', { id })
+      .getMany();
     return {
       编号: appCode(a),
       所在盟市: a.region,
