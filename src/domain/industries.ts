@@ -149,9 +149,8 @@ function indexOf(industries: readonly Industry[]): IndustryIndex {
   const derived = new Map<string, Industry | null>();
   for (const entry of industries) {
     for (const part of labelParts(entry.label)) {
+      // labelParts gives no blank part, so no blank key.
       const key = keyOf(part);
-      // Stryker disable next-line ConditionalExpression,StringLiteral: labelParts gives no blank part, and a blank key is never looked up (parseIndustry returns before)
-      if (key === '') continue;
       if (byKey.has(key)) continue;
       const seen = derived.get(key);
       derived.set(key, seen === undefined || seen === entry ? entry : null);
@@ -168,8 +167,8 @@ function labelParts(label: string): string[] {
   const text = label.normalize('NFKC');
   const inner = [...text.matchAll(/\(([^)]*)\)/g)].flatMap((m) => m[1].split(/[、,，;；/]/));
   const outer = text.replace(/\([^)]*\)/g, '').split(/[及和与、,，/]/);
-  // Stryker disable next-line MethodExpression,ConditionalExpression,StringLiteral: keyOf drops spaces and indexOf skips a blank key, so untrimmed or blank parts change nothing
-  return [...outer, ...inner].map((s) => s.trim()).filter((s) => s !== '');
+  // Stryker disable next-line MethodExpression: keyOf drops spaces, and a blank key is never looked up (parseIndustry returns before), so untrimmed or blank parts change nothing
+  return [...outer, ...inner].map((s) => s.trim()).filter(Boolean);
 }
 
 /** Compared without width, case or spaces: '新能源 (风光氢储)' and '新能源（风光氢储）' are one. */
