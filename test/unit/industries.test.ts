@@ -131,6 +131,12 @@ describe('resolveIndustries', () => {
     expect(isIndustryValue('dairy', list)).toBe(true);
   });
 
+  it('finds a label that itself ends in 产业 as written, not only by its stem', () => {
+    const list = resolveIndustries([{ value: 'digital', label: '数字产业' }, { value: 'other', label: '其他' }]);
+    expect(parseIndustry('数字产业', list)?.value).toBe('digital');
+    expect(parseIndustry('数字', list)).toBeUndefined();
+  });
+
   it('does not keep a reference to the caller’s objects', () => {
     const input = [{ value: 'a', label: '甲', aliases: ['一'] }];
     const list = resolveIndustries(input);

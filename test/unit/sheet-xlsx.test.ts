@@ -102,6 +102,14 @@ describe('readXlsx: cells', () => {
     await expect(readXlsx(file, opts())).rejects.toThrow(`第 1 行超过 ${SHEET_LIMITS.maxColumns} 列，请只保留需要导入的列后再发送`);
   });
 
+  it('refuses 201 columns of content followed by a blank cell far to the right', async () => {
+    const file = await bookBuffer((b) => {
+      const row = b.addWorksheet('a').addRow(Array.from({ length: 201 }, (_, i) => `列${i + 1}`));
+      row.getCell(300).value = ' ';
+    });
+    await expect(readXlsx(file, opts())).rejects.toThrow(`第 1 行超过 ${SHEET_LIMITS.maxColumns} 列，请只保留需要导入的列后再发送`);
+  });
+
   it('reads a row with only blank cells past column 200 as the columns it fills', async () => {
     const file = await bookBuffer((b) => {
       const row = b.addWorksheet('a').addRow(['张三', '', '李四']);
